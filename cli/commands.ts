@@ -1,0 +1,7 @@
+/** Every `lssl` command, one module each; add new commands here. */
+import type { CommandModule } from 'yargs';
+import { backendCommand } from './backend.js';
+import { demoCommand } from './demo.js';
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export const commands: CommandModule<any, any>[] = [backendCommand, demoCommand];

@@ -1,0 +1,82 @@
+/**
+ * Backend selection: the fastest TensorFlow.js backend that loads here.
+ *
+ * tfjs-node-gpu and tfjs-node are optional dependencies (their install downloads
+ * libtensorflow and fails on machines without network or CUDA), so they are imported
+ * lazily and a failed import just moves on to the next candidate.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { inputError, runtimeError } from '../errors.js';
+
+export const BACKENDS = ['tfjs-node-gpu', 'tfjs-node', 'wasm', 'cpu'] as const;
+export type BackendName = (typeof BACKENDS)[number];
+export type BackendChoice = BackendName | 'auto';
+
+export interface BackendInfo {
+  /** the lssl name of the backend that runs */
+  name: BackendName;
+  /** TensorFlow.js' own name for it (`tensorflow`, `wasm`, `cpu`) */
+  tfName: string;
+  tfjsVersion: string;
+  /** why earlier candidates were skipped, for `--debug` and `lssl info` */
+  skipped: { name: BackendName; reason: string }[];
+}
+
+let active: BackendInfo | undefined;
+
+function parseChoice(value: string | undefined): BackendChoice {
+  const choice = (value ?? 'auto').trim() || 'auto';
+  if (choice === 'auto' || (BACKENDS as readonly string[]).includes(choice)) return choice as BackendChoice;
+  throw inputError(`backend must be one of auto, ${BACKENDS.join(', ')}, not ${JSON.stringify(value)}`);
+}
+
+async function tryBackend(name: BackendName): Promise<string> {
+  switch (name) {
+    case 'tfjs-node-gpu':
+      await import('@tensorflow/tfjs-node-gpu' as string);
+      return 'tensorflow';
+    case 'tfjs-node':
+      await import('@tensorflow/tfjs-node' as string);
+      return 'tensorflow';
+    case 'wasm': {
+      await import('@tensorflow/tfjs-backend-wasm');
+      // Our conv kernels (src/backend/kernels) register themselves when present.
+      await import('./kernels/index.js').then((k) => k.registerFastKernels?.('wasm')).catch(() => undefined);
+      return 'wasm';
+    }
+    case 'cpu':
+      return 'cpu';
+  }
+}
+
+/**
+ * Picks and initialises the backend: the one named (or `LSSL_BACKEND`), else the first
+ * of tfjs-node-gpu → tfjs-node → wasm → cpu that loads. Idempotent: later calls with the
+ * same choice return the active backend.
+ */
+export async function initBackend(choice: string | undefined = process.env.LSSL_BACKEND): Promise<BackendInfo> {
+  const wanted = parseChoice(choice);
+  if (active && (wanted === 'auto' || wanted === active.name)) return active;
+  // Silence tfjs' "install tfjs-node" banner and debug checks; errors still surface.
+  tf.enableProdMode();
+  const candidates: readonly BackendName[] = wanted === 'auto' ? BACKENDS : [wanted];
+  const skipped: BackendInfo['skipped'] = [];
+  for (const name of candidates) {
+    try {
+      const tfName = await tryBackend(name);
+      if (!(await tf.setBackend(tfName))) throw new Error(`tf.setBackend('${tfName}') returned false`);
+      await tf.ready();
+      active = { name, tfName, tfjsVersion: tf.version.tfjs, skipped };
+      return active;
+    } catch (error) {
+      skipped.push({ name, reason: error instanceof Error ? error.message.split('\n')[0] : String(error) });
+    }
+  }
+  const reasons = skipped.map((s) => `${s.name}: ${s.reason}`).join('; ');
+  throw runtimeError(`no TensorFlow.js backend could start (${reasons})`);
+}
+
+/** The backend chosen by the last initBackend call, if any. */
+export function activeBackend(): BackendInfo | undefined {
+  return active;
+}
