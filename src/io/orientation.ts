@@ -6,6 +6,7 @@
  * multiply the affine by `invOrntAff`; `toCanonical` is that to RAS+ and returns its
  * input untouched when nothing changes.
  */
+import { inputError } from '../errors.js';
 import { multiplyAffines, type Affine, type Volume } from './volume.js';
 
 /** Rows `[worldAxis, flip]` per voxel axis; `[NaN, NaN]` marks an axis the affine drops. */
@@ -128,10 +129,10 @@ export function orientationToAxcodes(ornt: Orientation): string {
 export function axcodesToOrientation(codes: string): Orientation {
   const ornt = [...codes.toUpperCase()].map((code): [number, number] => {
     const axis = RAS_LABELS.findIndex((pair) => pair.includes(code));
-    if (axis < 0) throw new RangeError(`axis codes must be letters among L R P A I S, not '${codes}'`);
+    if (axis < 0) throw inputError(`axis codes must be letters among L R P A I S, not '${codes}'`);
     return [axis, RAS_LABELS[axis][0] === code ? -1 : 1];
   });
-  if (new Set(ornt.map((r) => r[0])).size !== ornt.length) throw new RangeError(`axis codes must name each world axis once, not '${codes}'`);
+  if (new Set(ornt.map((r) => r[0])).size !== ornt.length) throw inputError(`axis codes must name each world axis once, not '${codes}'`);
   return ornt;
 }
 
@@ -146,21 +147,21 @@ export function orientationCode(affine: Affine): string {
  * whether it flips.
  */
 export function orientationTransform(start: Orientation, end: Orientation): Orientation {
-  if (start.length !== end.length) throw new RangeError(`orientations must have the same length, not ${start.length} and ${end.length}`);
+  if (start.length !== end.length) throw inputError(`orientations must have the same length, not ${start.length} and ${end.length}`);
   const result: Orientation = start.map(() => [NaN, NaN]);
   end.forEach(([endOut, endFlip], endIn) => {
     const startIn = start.findIndex(([startOut]) => startOut === endOut);
-    if (startIn < 0) throw new RangeError(`unable to find world axis ${endOut} in the start orientation`);
+    if (startIn < 0) throw inputError(`unable to find world axis ${endOut} in the start orientation`);
     result[startIn] = [endIn, start[startIn][1] === endFlip ? 1 : -1];
   });
   return result;
 }
 
 function checkApplicable(ornt: Orientation): void {
-  if (ornt.length !== 3) throw new RangeError(`orientation must have 3 rows, not ${ornt.length}`);
+  if (ornt.length !== 3) throw inputError(`orientation must have 3 rows, not ${ornt.length}`);
   const axes = ornt.map((r) => r[0]);
   if (axes.some((a) => !Number.isInteger(a) || a < 0 || a > 2) || new Set(axes).size !== 3) {
-    throw new RangeError(`orientation must permute the axes 0, 1, 2 without dropping one, not [${axes.join(', ')}]`);
+    throw inputError(`orientation must permute the axes 0, 1, 2 without dropping one, not [${axes.join(', ')}]`);
   }
 }
 
@@ -232,7 +233,7 @@ export function invOrntAff(ornt: Orientation, shape: readonly number[]): Affine 
 export function toCanonical(volume: Volume): Volume {
   const ornt = ioOrientation(volume.affine);
   if (ornt.some(([axis]) => Number.isNaN(axis))) {
-    throw new RangeError(`affine must map each voxel axis somewhere, not ${JSON.stringify(volume.affine)}`);
+    throw inputError(`affine must map each voxel axis somewhere, not ${JSON.stringify(volume.affine)}`);
   }
   const transform = orientationTransform(ornt, RAS_ORIENTATION);
   if (transform.every(([axis, flip], i) => axis === i && flip === 1)) return volume;

@@ -215,7 +215,7 @@ out = [{'data': enc(apply_orientation(a, o)), 'shape': list(apply_orientation(a,
   });
 
   it('rejects an orientation that drops an axis, echoing it', () => {
-    expect(() => applyOrientation(new Float32Array(60), SHAPE, [[0, 1], [0, 1], [2, 1]])).toThrow('not [0, 0, 2]');
+    expect(() => applyOrientation(new Float32Array(60), SHAPE, [[0, 1], [0, 1], [2, 1]])).toThrow("not [0, 0, 2]");
     expect(() => axcodesToOrientation('LXS')).toThrow("not 'LXS'");
   });
 });
