@@ -1,0 +1,88 @@
+/**
+ * The few layers the LSSL network needs, as plain functions over tfjs ops so that every op's
+ * gradient is one tfjs implements on cpu and wasm (conv3d, maxPool3d, matMul, concat,
+ * moments). Layouts are tfjs': activations NDHWC, kernels [kd, kh, kw, in, out].
+ */
+import * as tf from '@tensorflow/tfjs';
+import { heNormal } from './init.js';
+import type { ParameterSet } from './params.js';
+
+/** A running-statistics assignment computed in a training step, applied after it. */
+export interface PendingAssign {
+  variable: tf.Variable;
+  value: tf.Tensor;
+}
+
+export const BATCH_NORM_MOMENTUM = 0.9;
+export const BATCH_NORM_EPSILON = 1e-5;
+
+/** Adds `name/kernel` [3,3,3,cin,cout] (He normal) and `name/bias` [cout] (zeros). */
+export function addConv3d(params: ParameterSet, name: string, cin: number, cout: number, seed: number): void {
+  const shape = [3, 3, 3, cin, cout];
+  params.add(`${name}/kernel`, shape, heNormal(shape, seed, `${name}/kernel`));
+  params.add(`${name}/bias`, [cout], new Float32Array(cout));
+}
+
+/** x: [B,D,H,W,cin] → [B,D,H,W,cout]; 3³ kernel, stride 1, 'same' zero padding, plus bias. */
+export function conv3d(params: ParameterSet, name: string, x: tf.Tensor5D): tf.Tensor5D {
+  const kernel = params.get(`${name}/kernel`) as unknown as tf.Tensor5D;
+  return tf.add(tf.conv3d(x, kernel, 1, 'same'), params.get(`${name}/bias`));
+}
+
+/**
+ * Adds `name/kernel` [fin, fout] and `name/bias` [fout] (zeros). The kernel is He normal
+ * (gain 2) before a ReLU or a linear output, LeCun normal (gain 1) before tanh, which
+ * keeps more of the latent out of tanh's flat tails at the start.
+ */
+export function addDense(params: ParameterSet, name: string, fin: number, fout: number, seed: number, gain = 2): void {
+  const shape = [fin, fout];
+  params.add(`${name}/kernel`, shape, heNormal(shape, seed, `${name}/kernel`, gain));
+  params.add(`${name}/bias`, [fout], new Float32Array(fout));
+}
+
+/** x: [B, fin] → [B, fout] = x·W + b. */
+export function dense(params: ParameterSet, name: string, x: tf.Tensor2D): tf.Tensor2D {
+  return tf.add(tf.matMul(x, params.get(`${name}/kernel`) as tf.Tensor2D), params.get(`${name}/bias`));
+}
+
+/**
+ * Adds batch-norm parameters for `channels`: `name/gamma` (ones), `name/beta` (zeros) and
+ * the non-trainable `name/movingMean` (zeros), `name/movingVariance` (ones), all [channels].
+ */
+export function addBatchNorm(params: ParameterSet, name: string, channels: number): void {
+  params.add(`${name}/gamma`, [channels], new Float32Array(channels).fill(1));
+  params.add(`${name}/beta`, [channels], new Float32Array(channels));
+  params.add(`${name}/movingMean`, [channels], new Float32Array(channels), false);
+  params.add(`${name}/movingVariance`, [channels], new Float32Array(channels).fill(1), false);
+}
+
+/**
+ * Batch normalisation over all axes but the last (Ioffe & Szegedy 2015). In training the
+ * batch moments normalise and the moving averages are queued in `pending` (momentum 0.9);
+ * they are assigned after the optimizer step, outside the gradient tape. Otherwise the
+ * moving statistics normalise.
+ */
+export function batchNorm(
+  params: ParameterSet,
+  name: string,
+  x: tf.Tensor5D,
+  training: boolean,
+  pending: PendingAssign[],
+): tf.Tensor5D {
+  const gamma = params.get(`${name}/gamma`);
+  const beta = params.get(`${name}/beta`);
+  const movingMean = params.get(`${name}/movingMean`);
+  const movingVariance = params.get(`${name}/movingVariance`);
+  let mean: tf.Tensor = movingMean;
+  let variance: tf.Tensor = movingVariance;
+  if (training) {
+    const moments = tf.moments(x, [0, 1, 2, 3]);
+    mean = moments.mean;
+    variance = moments.variance;
+    const m = BATCH_NORM_MOMENTUM;
+    pending.push({ variable: movingMean, value: tf.keep(tf.tidy(() => tf.add(tf.mul(movingMean, m), tf.mul(mean, 1 - m)))) });
+    pending.push({ variable: movingVariance, value: tf.keep(tf.tidy(() => tf.add(tf.mul(movingVariance, m), tf.mul(variance, 1 - m)))) });
+  }
+  const scale = tf.mul(tf.rsqrt(tf.add(variance, BATCH_NORM_EPSILON)), gamma);
+  return tf.add(tf.mul(tf.sub(x, mean), scale), beta);
+}
