@@ -1,0 +1,242 @@
+/**
+ * Dense linear algebra for the linear probes: row-major Float64Array matrices, feature
+ * standardisation (fit on the training fold only), and ridge regression solved in closed
+ * form (Cholesky; the dual form when there are more features than rows) or by conjugate
+ * gradients when the per-iteration convergence curve is wanted.
+ *
+ * Sizes are small (hundreds of rows, up to ~1000 features), so plain loops are enough.
+ */
+
+/** A row-major matrix: element (i, j) is `data[i * cols + j]`. */
+export interface Matrix {
+  rows: number;
+  cols: number;
+  data: Float64Array;
+}
+
+export function matrixFromRows(rows: ArrayLike<number>[], cols?: number): Matrix {
+  const c = cols ?? (rows.length > 0 ? rows[0].length : 0);
+  const data = new Float64Array(rows.length * c);
+  rows.forEach((row, i) => {
+    if (row.length !== c) throw new Error(`every row must have ${c} values, not ${row.length} (row ${i})`);
+    for (let j = 0; j < c; j++) data[i * c + j] = row[j];
+  });
+  return { rows: rows.length, cols: c, data };
+}
+
+/** The rows of `m` listed in `indices`, in that order. */
+export function selectRows(m: Matrix, indices: ArrayLike<number>): Matrix {
+  const data = new Float64Array(indices.length * m.cols);
+  for (let r = 0; r < indices.length; r++) data.set(m.data.subarray(indices[r] * m.cols, (indices[r] + 1) * m.cols), r * m.cols);
+  return { rows: indices.length, cols: m.cols, data };
+}
+
+/** Per-feature mean and scale of a training fold (sklearn's StandardScaler: population sd). */
+export interface Standardizer {
+  mean: Float64Array;
+  /** population standard deviation, or 1 for a constant feature (so it maps to 0, not NaN) */
+  scale: Float64Array;
+}
+
+export function fitStandardizer(x: Matrix): Standardizer {
+  const mean = new Float64Array(x.cols);
+  const scale = new Float64Array(x.cols);
+  for (let i = 0; i < x.rows; i++) for (let j = 0; j < x.cols; j++) mean[j] += x.data[i * x.cols + j];
+  for (let j = 0; j < x.cols; j++) mean[j] /= x.rows;
+  for (let i = 0; i < x.rows; i++) {
+    for (let j = 0; j < x.cols; j++) scale[j] += (x.data[i * x.cols + j] - mean[j]) ** 2;
+  }
+  for (let j = 0; j < x.cols; j++) {
+    const sd = Math.sqrt(scale[j] / x.rows);
+    // A feature constant on the training fold carries no information; scale 1 keeps it finite.
+    scale[j] = sd > 1e-12 * Math.max(1, Math.abs(mean[j])) ? sd : 1;
+  }
+  return { mean, scale };
+}
+
+export function applyStandardizer(s: Standardizer, x: Matrix): Matrix {
+  if (s.mean.length !== x.cols) throw new Error(`standardizer has ${s.mean.length} features, the data ${x.cols}`);
+  const data = new Float64Array(x.data.length);
+  for (let i = 0; i < x.rows; i++) {
+    for (let j = 0; j < x.cols; j++) data[i * x.cols + j] = (x.data[i * x.cols + j] - s.mean[j]) / s.scale[j];
+  }
+  return { rows: x.rows, cols: x.cols, data };
+}
+
+/**
+ * In-place Cholesky factorisation of a symmetric positive definite n×n matrix `a`
+ * (row-major); on return the lower triangle holds L with A = L·Lᵀ.
+ */
+export function choleskyInPlace(a: Float64Array, n: number): void {
+  for (let j = 0; j < n; j++) {
+    let d = a[j * n + j];
+    for (let k = 0; k < j; k++) d -= a[j * n + k] ** 2;
+    if (!(d > 0)) throw new Error(`matrix is not positive definite (pivot ${j} is ${d}); increase the regularisation`);
+    const ljj = Math.sqrt(d);
+    a[j * n + j] = ljj;
+    for (let i = j + 1; i < n; i++) {
+      let s = a[i * n + j];
+      for (let k = 0; k < j; k++) s -= a[i * n + k] * a[j * n + k];
+      a[i * n + j] = s / ljj;
+    }
+  }
+}
+
+/** Solves L·Lᵀ x = b given the factor from `choleskyInPlace`. */
+export function choleskySolve(l: Float64Array, n: number, b: ArrayLike<number>): Float64Array {
+  const y = Float64Array.from(b);
+  for (let i = 0; i < n; i++) {
+    let s = y[i];
+    for (let k = 0; k < i; k++) s -= l[i * n + k] * y[k];
+    y[i] = s / l[i * n + i];
+  }
+  for (let i = n - 1; i >= 0; i--) {
+    let s = y[i];
+    for (let k = i + 1; k < n; k++) s -= l[k * n + i] * y[k];
+    y[i] = s / l[i * n + i];
+  }
+  return y;
+}
+
+/** y = X·w + b for every row. */
+export interface LinearModel {
+  weights: Float64Array;
+  intercept: number;
+}
+
+export function predictLinear(model: LinearModel, x: Matrix): Float64Array {
+  const out = new Float64Array(x.rows);
+  for (let i = 0; i < x.rows; i++) {
+    let s = model.intercept;
+    for (let j = 0; j < x.cols; j++) s += x.data[i * x.cols + j] * model.weights[j];
+    out[i] = s;
+  }
+  return out;
+}
+
+function centered(x: Matrix, y: ArrayLike<number>): { xc: Matrix; yc: Float64Array; xMean: Float64Array; yMean: number } {
+  const { mean: xMean } = fitStandardizer(x);
+  let yMean = 0;
+  for (let i = 0; i < y.length; i++) yMean += y[i];
+  yMean /= y.length;
+  const data = new Float64Array(x.data.length);
+  for (let i = 0; i < x.rows; i++) for (let j = 0; j < x.cols; j++) data[i * x.cols + j] = x.data[i * x.cols + j] - xMean[j];
+  const yc = Float64Array.from(y, (v) => v - yMean);
+  return { xc: { rows: x.rows, cols: x.cols, data }, yc, xMean, yMean };
+}
+
+function checkRidgeInput(x: Matrix, y: ArrayLike<number>, alpha: number): void {
+  if (y.length !== x.rows) throw new Error(`ridge: ${x.rows} rows of features but ${y.length} targets`);
+  if (x.rows < 2) throw new Error(`ridge needs at least 2 rows, not ${x.rows}`);
+  if (!(alpha >= 0)) throw new Error(`ridge alpha must be >= 0, not ${alpha}`);
+}
+
+/**
+ * Ridge regression, sklearn's objective: min ‖y − Xw − b‖² + α‖w‖² (intercept not
+ * penalised, handled by centring). Primal normal equations (XᵀX + αI)w = Xᵀy when
+ * features ≤ rows, else the dual w = Xᵀ(XXᵀ + αI)⁻¹y, both by Cholesky.
+ * x: [rows, features]; y: [rows].
+ */
+export function fitRidge(x: Matrix, y: ArrayLike<number>, alpha: number): LinearModel {
+  checkRidgeInput(x, y, alpha);
+  const { xc, yc, xMean, yMean } = centered(x, y);
+  const n = xc.rows;
+  const d = xc.cols;
+  let weights: Float64Array;
+  if (d <= n) {
+    const gram = new Float64Array(d * d);
+    const rhs = new Float64Array(d);
+    for (let i = 0; i < n; i++) {
+      const row = xc.data.subarray(i * d, (i + 1) * d);
+      for (let a = 0; a < d; a++) {
+        const va = row[a];
+        if (va === 0) continue;
+        rhs[a] += va * yc[i];
+        for (let b = 0; b <= a; b++) gram[a * d + b] += va * row[b];
+      }
+    }
+    for (let a = 0; a < d; a++) {
+      gram[a * d + a] += alpha;
+      for (let b = 0; b < a; b++) gram[b * d + a] = gram[a * d + b];
+    }
+    choleskyInPlace(gram, d);
+    weights = choleskySolve(gram, d, rhs);
+  } else {
+    if (!(alpha > 0)) throw new Error(`ridge with more features (${d}) than rows (${n}) needs alpha > 0, not ${alpha}`);
+    const kernel = new Float64Array(n * n);
+    for (let i = 0; i < n; i++) {
+      for (let k = 0; k <= i; k++) {
+        let s = 0;
+        for (let j = 0; j < d; j++) s += xc.data[i * d + j] * xc.data[k * d + j];
+        kernel[i * n + k] = s;
+        kernel[k * n + i] = s;
+      }
+      kernel[i * n + i] += alpha;
+    }
+    choleskyInPlace(kernel, n);
+    const dual = choleskySolve(kernel, n, yc);
+    weights = new Float64Array(d);
+    for (let i = 0; i < n; i++) for (let j = 0; j < d; j++) weights[j] += xc.data[i * d + j] * dual[i];
+  }
+  let intercept = yMean;
+  for (let j = 0; j < d; j++) intercept -= xMean[j] * weights[j];
+  return { weights, intercept };
+}
+
+/**
+ * The same ridge problem solved by conjugate gradients on (XcᵀXc + αI)w = Xcᵀyc, calling
+ * `onIteration(model, k)` after each step, so a probe can record the validation metric per
+ * iteration (the convergence curve of a linear probe). CG reaches the closed-form solution
+ * in at most `features` steps in exact arithmetic; stops early when the residual is tiny.
+ */
+export function ridgeConjugateGradient(
+  x: Matrix,
+  y: ArrayLike<number>,
+  alpha: number,
+  options: { maxIterations?: number; tolerance?: number; onIteration?: (model: LinearModel, iteration: number) => void } = {},
+): LinearModel {
+  checkRidgeInput(x, y, alpha);
+  const { xc, yc, xMean, yMean } = centered(x, y);
+  const n = xc.rows;
+  const d = xc.cols;
+  const maxIterations = options.maxIterations ?? d;
+  const tolerance = options.tolerance ?? 1e-10;
+  const applyA = (v: Float64Array): Float64Array => {
+    const xv = new Float64Array(n);
+    for (let i = 0; i < n; i++) {
+      let s = 0;
+      for (let j = 0; j < d; j++) s += xc.data[i * d + j] * v[j];
+      xv[i] = s;
+    }
+    const out = new Float64Array(d);
+    for (let i = 0; i < n; i++) for (let j = 0; j < d; j++) out[j] += xc.data[i * d + j] * xv[i];
+    for (let j = 0; j < d; j++) out[j] += alpha * v[j];
+    return out;
+  };
+  const w = new Float64Array(d);
+  const r = new Float64Array(d);
+  for (let i = 0; i < n; i++) for (let j = 0; j < d; j++) r[j] += xc.data[i * d + j] * yc[i];
+  const p = Float64Array.from(r);
+  let rr = r.reduce((s, v) => s + v * v, 0);
+  const rr0 = rr;
+  const modelOf = (): LinearModel => {
+    let intercept = yMean;
+    for (let j = 0; j < d; j++) intercept -= xMean[j] * w[j];
+    return { weights: Float64Array.from(w), intercept };
+  };
+  for (let k = 1; k <= maxIterations && rr > tolerance * tolerance * rr0 && rr > 0; k++) {
+    const ap = applyA(p);
+    const pap = p.reduce((s, v, j) => s + v * ap[j], 0);
+    if (!(pap > 0)) break;
+    const step = rr / pap;
+    for (let j = 0; j < d; j++) {
+      w[j] += step * p[j];
+      r[j] -= step * ap[j];
+    }
+    const rrNext = r.reduce((s, v) => s + v * v, 0);
+    for (let j = 0; j < d; j++) p[j] = r[j] + (rrNext / rr) * p[j];
+    rr = rrNext;
+    options.onIteration?.(modelOf(), k);
+  }
+  return modelOf();
+}
