@@ -1,7 +1,139 @@
 /**
- * Fast CPU kernels for 3D convolution (see issue "Fast 3D convolution on the CPU").
- * Until they land, the stock kernels run.
+ * Fast CPU kernels for 3D convolution (issue "Fast 3D convolution on the CPU").
+ *
+ * Re-registers Conv3D, Conv3DBackpropInputV2 and Conv3DBackpropFilterV2 on the 'wasm' and/or
+ * 'cpu' backends with the SIMD kernels of conv3d-simd.as (see conv3d-simd.ts). Configurations
+ * they do not cover (strides or dilations ≠ 1, channels-first, non-float32) go to the stock
+ * kernel function saved from tf.getKernel before re-registering, so results never change
+ * except for float rounding (≤ 1e-4 relative, tested).
+ *
+ * tfjs-node / tfjs-node-gpu ('tensorflow' backend) are never touched: they have fast kernels.
  */
-export function registerFastKernels(_backend: 'wasm' | 'cpu'): boolean {
-  return false;
+import * as tf from '@tensorflow/tfjs';
+import { conv3dBackpropFilter, conv3dBackpropInput, conv3dForward, type Pad3, type Shape5 } from './conv3d-simd.js';
+import { loadSimdRuntime, simdRuntime, type SimdRuntime } from './simd-runtime.js';
+
+export type FastKernelBackend = 'wasm' | 'cpu';
+
+const KERNEL_NAMES = ['Conv3D', 'Conv3DBackpropInputV2', 'Conv3DBackpropFilterV2'] as const;
+type ConvKernelName = (typeof KERNEL_NAMES)[number];
+
+/** Stock kernel configs, saved per backend before we replace them. */
+const stock = new Map<string, tf.KernelConfig>();
+
+/** Minimal views of the two backends' storage that the kernels need. */
+interface WasmBackendLike {
+  makeOutput(shape: number[], dtype: tf.DataType): tf.TensorInfo;
+  typedArrayFromHeap(info: tf.TensorInfo): Float32Array;
+}
+interface CpuBackendLike {
+  data: { get(dataId: object): { values: Float32Array } };
+  makeTensorInfo(shape: number[], dtype: tf.DataType, values: Float32Array): tf.TensorInfo;
+}
+
+/** Gives the kernel Float32Array views of its inputs and of a fresh output tensor. */
+function withTensors(
+  backendName: FastKernelBackend, backend: unknown, inputs: tf.TensorInfo[], outShape: number[],
+  compute: (inputs: Float32Array[], out: Float32Array) => void,
+): tf.TensorInfo {
+  if (backendName === 'wasm') {
+    const wasm = backend as WasmBackendLike;
+    // Output first: allocating may grow the wasm heap and detach earlier views.
+    const out = wasm.makeOutput(outShape, 'float32');
+    compute(inputs.map((t) => wasm.typedArrayFromHeap(t)), wasm.typedArrayFromHeap(out));
+    return out;
+  }
+  const cpu = backend as CpuBackendLike;
+  const values = new Float32Array(outShape.reduce((a, b) => a * b, 1));
+  compute(inputs.map((t) => cpu.data.get(t.dataId).values), values);
+  return cpu.makeTensorInfo(outShape, 'float32', values);
+}
+
+const allOnes = (v: number | number[] | undefined): boolean => v === undefined || (Array.isArray(v) ? v.every((d) => d === 1) : v === 1);
+
+/** True when the SIMD kernels cover this call (stride 1, dilation 1, NDHWC, float32). */
+function supported(attrs: tf.NamedAttrMap, inputs: tf.TensorInfo[]): boolean {
+  const format = attrs.dataFormat as string | undefined;
+  return (
+    allOnes(attrs.strides as number | number[]) &&
+    allOnes(attrs.dilations as number | number[] | undefined) &&
+    (format === undefined || format === 'NDHWC') &&
+    typeof attrs.pad === 'string' &&
+    inputs.every((t) => t.dtype === 'float32' && t.shape.length === 5)
+  );
+}
+
+function padFront(info: tf.backend_util.Conv3DInfo): Pad3 {
+  return [info.padInfo.front, info.padInfo.top, info.padInfo.left];
+}
+
+function makeKernel(name: ConvKernelName, backendName: FastKernelBackend, rt: SimdRuntime, original: tf.KernelFunc): tf.KernelFunc {
+  return (args) => {
+    const { inputs, attrs, backend } = args;
+    const list = Object.values(inputs) as tf.TensorInfo[];
+    if (!supported(attrs ?? {}, list)) return original(args);
+    const pad = attrs!.pad as 'same' | 'valid';
+    switch (name) {
+      case 'Conv3D': {
+        const { x, filter } = inputs as { x: tf.TensorInfo; filter: tf.TensorInfo };
+        const info = tf.backend_util.computeConv3DInfo(x.shape as Shape5, filter.shape as Shape5, 1, 1, pad);
+        return withTensors(backendName, backend, [x, filter], info.outShape, ([xv, fv], out) =>
+          conv3dForward(rt, xv, x.shape as Shape5, fv, filter.shape as Shape5, padFront(info), [info.outDepth, info.outHeight, info.outWidth], out),
+        );
+      }
+      case 'Conv3DBackpropInputV2': {
+        const { dy, filter } = inputs as { dy: tf.TensorInfo; filter: tf.TensorInfo };
+        const inShape = attrs!.inputShape as Shape5;
+        const info = tf.backend_util.computeConv3DInfo(inShape, filter.shape as Shape5, 1, 1, pad);
+        return withTensors(backendName, backend, [dy, filter], inShape, ([dyv, fv], out) =>
+          conv3dBackpropInput(rt, dyv, dy.shape as Shape5, fv, filter.shape as Shape5, padFront(info), [inShape[1], inShape[2], inShape[3]], out),
+        );
+      }
+      case 'Conv3DBackpropFilterV2': {
+        const { x, dy } = inputs as { x: tf.TensorInfo; dy: tf.TensorInfo };
+        const filterShape = attrs!.filterShape as Shape5;
+        const info = tf.backend_util.computeConv3DInfo(x.shape as Shape5, filterShape, 1, 1, pad);
+        return withTensors(backendName, backend, [x, dy], filterShape, ([xv, dyv], out) =>
+          conv3dBackpropFilter(rt, xv, x.shape as Shape5, dyv, dy.shape as Shape5, filterShape, padFront(info), out),
+        );
+      }
+    }
+  };
+}
+
+/**
+ * Replaces the three Conv3D kernels of `backend` with the SIMD ones. Call it after the backend
+ * package is imported (its kernels are registered at import) and before or after
+ * tf.setBackend. Returns false, leaving the stock kernels, when the kernel binary has not been
+ * built (`node src/backend/kernels/build-kernels.mjs`) or the backend has no Conv3D kernel.
+ */
+export async function registerFastKernels(backend: FastKernelBackend): Promise<boolean> {
+  const rt = await loadSimdRuntime();
+  if (!rt) return false;
+  for (const name of KERNEL_NAMES) {
+    const key = `${backend}_${name}`;
+    if (stock.has(key)) continue;
+    const original = tf.getKernel(name, backend);
+    if (!original) return false;
+    stock.set(key, original);
+    tf.unregisterKernel(name, backend);
+    tf.registerKernel({ ...original, kernelFunc: makeKernel(name, backend, rt, original.kernelFunc) });
+  }
+  return true;
+}
+
+/** Puts the stock kernels back (benchmarks compare both in one process). */
+export function unregisterFastKernels(backend: FastKernelBackend): void {
+  for (const name of KERNEL_NAMES) {
+    const original = stock.get(`${backend}_${name}`);
+    if (!original) continue;
+    tf.unregisterKernel(name, backend);
+    tf.registerKernel(original);
+    stock.delete(`${backend}_${name}`);
+  }
+}
+
+/** Whether registerFastKernels is in effect for `backend`. */
+export function fastKernelsActive(backend: FastKernelBackend): boolean {
+  return KERNEL_NAMES.every((name) => stock.has(`${backend}_${name}`)) && simdRuntime() !== undefined;
 }

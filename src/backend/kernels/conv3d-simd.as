@@ -1,0 +1,373 @@
+// AssemblyScript source (compiled by build-kernels.mjs with `asc --enable simd`), not TypeScript:
+// the .as extension keeps it out of tsc. WebAssembly SIMD kernels for stride-1 3D convolution.
+//
+// Layout (all float32, channels last like TensorFlow's NDHWC):
+//   input   [Dp, Hp, Wp, Cin]    one batch element, ALREADY zero-padded by the caller, so every
+//                                kernel below is a 'valid' convolution with no bounds checks
+//   weights [KD, KH, KW, Cin, CoutP]  CoutP = Cout rounded up to 4 (wide kernels)
+//   output  [OD, OH, OW, CoutP]  OD = Dp-KD+1, ...
+// Rows z0..z1 (exclusive) of the output are computed, so two threads can share one call by
+// splitting z. Pointers are byte offsets into the (shared) memory the host manages; the module
+// allocates nothing.
+//
+// Inner loops run over j = kw*Cin + ci: for a fixed (kd, kh) the input values of one output
+// voxel are the contiguous KW*Cin floats starting at its input row, and the weights are the
+// contiguous KW*Cin rows of CoutP floats. Register tiles: 4 output voxels along x times 8 output
+// channels = 8 f32x4 accumulators (fits the 16 SIMD registers of x86-64 with the operands).
+
+// ---------------------------------------------------------------------------------------------
+// Forward: out[z,y,x,co] = sum_{kd,kh,j} in[z+kd, y+kh, x*Cin + j] * w[kd,kh,j,co]
+
+export function convForward(
+  inPtr: usize, wPtr: usize, outPtr: usize,
+  Hp: i32, Wp: i32, Cin: i32, OH: i32, OW: i32, CoutP: i32,
+  KD: i32, KH: i32, KW: i32, z0: i32, z1: i32,
+): void {
+  const J = KW * Cin;
+  const inRowStride = <usize>(Wp * Cin) << 2;
+  const wTapStride = <usize>(J * CoutP) << 2;
+  const wRow = <usize>CoutP << 2;
+  const xStep = <usize>Cin << 2;
+  for (let z = z0; z < z1; z++) {
+    for (let y = 0; y < OH; y++) {
+      const outRow = outPtr + ((<usize>((z * OH + y) * OW) * <usize>CoutP) << 2);
+      const inBase = inPtr + ((<usize>((z * Hp + y) * Wp) * <usize>Cin) << 2);
+      let x = 0;
+      for (; x + 4 <= OW; x += 4) {
+        const inX = inBase + ((<usize>(x * Cin)) << 2);
+        const outX = outRow + ((<usize>(x * CoutP)) << 2);
+        let co = 0;
+        for (; co + 8 <= CoutP; co += 8) {
+          let c00 = f32x4.splat(0), c01 = f32x4.splat(0), c10 = f32x4.splat(0), c11 = f32x4.splat(0);
+          let c20 = f32x4.splat(0), c21 = f32x4.splat(0), c30 = f32x4.splat(0), c31 = f32x4.splat(0);
+          let wTap = wPtr + (<usize>co << 2);
+          for (let kd = 0; kd < KD; kd++) {
+            for (let kh = 0; kh < KH; kh++) {
+              let ip = inX + <usize>(kd * Hp + kh) * inRowStride;
+              let wp = wTap;
+              for (let j = 0; j < J; j++) {
+                const w0 = v128.load(wp);
+                const w1 = v128.load(wp, 16);
+                let a = f32x4.splat(load<f32>(ip));
+                c00 = f32x4.add(c00, f32x4.mul(a, w0));
+                c01 = f32x4.add(c01, f32x4.mul(a, w1));
+                a = f32x4.splat(load<f32>(ip + xStep));
+                c10 = f32x4.add(c10, f32x4.mul(a, w0));
+                c11 = f32x4.add(c11, f32x4.mul(a, w1));
+                a = f32x4.splat(load<f32>(ip + 2 * xStep));
+                c20 = f32x4.add(c20, f32x4.mul(a, w0));
+                c21 = f32x4.add(c21, f32x4.mul(a, w1));
+                a = f32x4.splat(load<f32>(ip + 3 * xStep));
+                c30 = f32x4.add(c30, f32x4.mul(a, w0));
+                c31 = f32x4.add(c31, f32x4.mul(a, w1));
+                ip += 4;
+                wp += wRow;
+              }
+              wTap += wTapStride;
+            }
+          }
+          const op = outX + (<usize>co << 2);
+          const os = <usize>CoutP << 2;
+          v128.store(op, c00); v128.store(op, c01, 16);
+          v128.store(op + os, c10); v128.store(op + os, c11, 16);
+          v128.store(op + 2 * os, c20); v128.store(op + 2 * os, c21, 16);
+          v128.store(op + 3 * os, c30); v128.store(op + 3 * os, c31, 16);
+        }
+        for (; co < CoutP; co += 4) {
+          let c0 = f32x4.splat(0), c1 = f32x4.splat(0), c2 = f32x4.splat(0), c3 = f32x4.splat(0);
+          let wTap = wPtr + (<usize>co << 2);
+          for (let kd = 0; kd < KD; kd++) {
+            for (let kh = 0; kh < KH; kh++) {
+              let ip = inX + <usize>(kd * Hp + kh) * inRowStride;
+              let wp = wTap;
+              for (let j = 0; j < J; j++) {
+                const w0 = v128.load(wp);
+                c0 = f32x4.add(c0, f32x4.mul(f32x4.splat(load<f32>(ip)), w0));
+                c1 = f32x4.add(c1, f32x4.mul(f32x4.splat(load<f32>(ip + xStep)), w0));
+                c2 = f32x4.add(c2, f32x4.mul(f32x4.splat(load<f32>(ip + 2 * xStep)), w0));
+                c3 = f32x4.add(c3, f32x4.mul(f32x4.splat(load<f32>(ip + 3 * xStep)), w0));
+                ip += 4;
+                wp += wRow;
+              }
+              wTap += wTapStride;
+            }
+          }
+          const op = outX + (<usize>co << 2);
+          const os = <usize>CoutP << 2;
+          v128.store(op, c0); v128.store(op + os, c1); v128.store(op + 2 * os, c2); v128.store(op + 3 * os, c3);
+        }
+      }
+      for (; x < OW; x++) {
+        const inX = inBase + ((<usize>(x * Cin)) << 2);
+        const outX = outRow + ((<usize>(x * CoutP)) << 2);
+        for (let co = 0; co < CoutP; co += 4) {
+          let c0 = f32x4.splat(0);
+          let wTap = wPtr + (<usize>co << 2);
+          for (let kd = 0; kd < KD; kd++) {
+            for (let kh = 0; kh < KH; kh++) {
+              let ip = inX + <usize>(kd * Hp + kh) * inRowStride;
+              let wp = wTap;
+              for (let j = 0; j < J; j++) {
+                c0 = f32x4.add(c0, f32x4.mul(f32x4.splat(load<f32>(ip)), v128.load(wp)));
+                ip += 4;
+                wp += wRow;
+              }
+              wTap += wTapStride;
+            }
+          }
+          v128.store(outX + (<usize>co << 2), c0);
+        }
+      }
+    }
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Forward for few output channels (Cout < 4, e.g. the decoder's last conv to 1 channel):
+// vectorised over j instead of co. Weights are transposed to [Cout, KD, KH, J]; output is
+// [OD, OH, OW, Cout] unpadded.
+
+export function convForwardNarrow(
+  inPtr: usize, wPtr: usize, outPtr: usize,
+  Hp: i32, Wp: i32, Cin: i32, OH: i32, OW: i32, Cout: i32,
+  KD: i32, KH: i32, KW: i32, z0: i32, z1: i32,
+): void {
+  const J = KW * Cin;
+  const J4 = J & ~3;
+  const inRowStride = <usize>(Wp * Cin) << 2;
+  const wCoStride = <usize>(KD * KH * J) << 2;
+  const xStep = <usize>Cin << 2;
+  for (let z = z0; z < z1; z++) {
+    for (let y = 0; y < OH; y++) {
+      const inBase = inPtr + ((<usize>((z * Hp + y) * Wp) * <usize>Cin) << 2);
+      const outRow = outPtr + ((<usize>((z * OH + y) * OW) * <usize>Cout) << 2);
+      for (let co = 0; co < Cout; co++) {
+        const wCo = wPtr + <usize>co * wCoStride;
+        let x = 0;
+        for (; x + 4 <= OW; x += 4) {
+          const inX = inBase + ((<usize>(x * Cin)) << 2);
+          let c0 = f32x4.splat(0), c1 = f32x4.splat(0), c2 = f32x4.splat(0), c3 = f32x4.splat(0);
+          let s0: f32 = 0, s1: f32 = 0, s2: f32 = 0, s3: f32 = 0;
+          let wp = wCo;
+          for (let kd = 0; kd < KD; kd++) {
+            for (let kh = 0; kh < KH; kh++) {
+              const ip = inX + <usize>(kd * Hp + kh) * inRowStride;
+              let j = 0;
+              for (; j < J4; j += 4) {
+                const w = v128.load(wp + (<usize>j << 2));
+                const p = ip + (<usize>j << 2);
+                c0 = f32x4.add(c0, f32x4.mul(v128.load(p), w));
+                c1 = f32x4.add(c1, f32x4.mul(v128.load(p + xStep), w));
+                c2 = f32x4.add(c2, f32x4.mul(v128.load(p + 2 * xStep), w));
+                c3 = f32x4.add(c3, f32x4.mul(v128.load(p + 3 * xStep), w));
+              }
+              for (; j < J; j++) {
+                const w = load<f32>(wp + (<usize>j << 2));
+                const p = ip + (<usize>j << 2);
+                s0 += load<f32>(p) * w;
+                s1 += load<f32>(p + xStep) * w;
+                s2 += load<f32>(p + 2 * xStep) * w;
+                s3 += load<f32>(p + 3 * xStep) * w;
+              }
+              wp += <usize>J << 2;
+            }
+          }
+          const os = <usize>Cout << 2;
+          const op = outRow + ((<usize>(x * Cout + co)) << 2);
+          store<f32>(op, hsum(c0) + s0);
+          store<f32>(op + os, hsum(c1) + s1);
+          store<f32>(op + 2 * os, hsum(c2) + s2);
+          store<f32>(op + 3 * os, hsum(c3) + s3);
+        }
+        for (; x < OW; x++) {
+          const inX = inBase + ((<usize>(x * Cin)) << 2);
+          let c0 = f32x4.splat(0);
+          let s0: f32 = 0;
+          let wp = wCo;
+          for (let kd = 0; kd < KD; kd++) {
+            for (let kh = 0; kh < KH; kh++) {
+              const ip = inX + <usize>(kd * Hp + kh) * inRowStride;
+              let j = 0;
+              for (; j < J4; j += 4) {
+                c0 = f32x4.add(c0, f32x4.mul(v128.load(ip + (<usize>j << 2)), v128.load(wp + (<usize>j << 2))));
+              }
+              for (; j < J; j++) s0 += load<f32>(ip + (<usize>j << 2)) * load<f32>(wp + (<usize>j << 2));
+              wp += <usize>J << 2;
+            }
+          }
+          store<f32>(outRow + ((<usize>(x * Cout + co)) << 2), hsum(c0) + s0);
+        }
+      }
+    }
+  }
+}
+
+function hsum(v: v128): f32 {
+  return f32x4.extract_lane(v, 0) + f32x4.extract_lane(v, 1) + f32x4.extract_lane(v, 2) + f32x4.extract_lane(v, 3);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Filter gradient: dw[kd,kh,j,co] += sum_{z,y,x} in[z+kd, y+kh, x*Cin + j] * dy[z,y,x,co]
+// dw [KD, KH, J, CoutP] is ACCUMULATED into (the caller zeroes it; each thread owns one).
+// Tiles: 4 rows j times 8 channels co, streaming one output row (OW voxels) per tile, so the
+// dy row and the KD*KH input rows stay in L1/L2 while all tiles of the row are visited.
+
+export function convFilterGrad(
+  inPtr: usize, dyPtr: usize, dwPtr: usize,
+  Hp: i32, Wp: i32, Cin: i32, OH: i32, OW: i32, CoutP: i32,
+  KD: i32, KH: i32, KW: i32, z0: i32, z1: i32,
+): void {
+  const J = KW * Cin;
+  const dyStep = <usize>CoutP << 2;
+  const xStep = <usize>Cin << 2;
+  for (let z = z0; z < z1; z++) {
+    for (let y = 0; y < OH; y++) {
+      const dyRow = dyPtr + ((<usize>((z * OH + y) * OW) * <usize>CoutP) << 2);
+      for (let kd = 0; kd < KD; kd++) {
+        for (let kh = 0; kh < KH; kh++) {
+          const inRow = inPtr + ((<usize>(((z + kd) * Hp + (y + kh)) * Wp) * <usize>Cin) << 2);
+          const dwTap = dwPtr + ((<usize>((kd * KH + kh) * J) * <usize>CoutP) << 2);
+          let j = 0;
+          for (; j + 4 <= J; j += 4) {
+            const ip0 = inRow + (<usize>j << 2);
+            let co = 0;
+            for (; co + 8 <= CoutP; co += 8) {
+              const dp = dwTap + ((<usize>(j * CoutP + co)) << 2);
+              let c00 = v128.load(dp), c01 = v128.load(dp, 16);
+              let c10 = v128.load(dp + dyStep), c11 = v128.load(dp + dyStep, 16);
+              let c20 = v128.load(dp + 2 * dyStep), c21 = v128.load(dp + 2 * dyStep, 16);
+              let c30 = v128.load(dp + 3 * dyStep), c31 = v128.load(dp + 3 * dyStep, 16);
+              let gp = dyRow + (<usize>co << 2);
+              let ip = ip0;
+              for (let x = 0; x < OW; x++) {
+                const g0 = v128.load(gp);
+                const g1 = v128.load(gp, 16);
+                let a = f32x4.splat(load<f32>(ip));
+                c00 = f32x4.add(c00, f32x4.mul(a, g0));
+                c01 = f32x4.add(c01, f32x4.mul(a, g1));
+                a = f32x4.splat(load<f32>(ip, 4));
+                c10 = f32x4.add(c10, f32x4.mul(a, g0));
+                c11 = f32x4.add(c11, f32x4.mul(a, g1));
+                a = f32x4.splat(load<f32>(ip, 8));
+                c20 = f32x4.add(c20, f32x4.mul(a, g0));
+                c21 = f32x4.add(c21, f32x4.mul(a, g1));
+                a = f32x4.splat(load<f32>(ip, 12));
+                c30 = f32x4.add(c30, f32x4.mul(a, g0));
+                c31 = f32x4.add(c31, f32x4.mul(a, g1));
+                gp += dyStep;
+                ip += xStep;
+              }
+              v128.store(dp, c00); v128.store(dp, c01, 16);
+              v128.store(dp + dyStep, c10); v128.store(dp + dyStep, c11, 16);
+              v128.store(dp + 2 * dyStep, c20); v128.store(dp + 2 * dyStep, c21, 16);
+              v128.store(dp + 3 * dyStep, c30); v128.store(dp + 3 * dyStep, c31, 16);
+            }
+            for (; co < CoutP; co += 4) {
+              const dp = dwTap + ((<usize>(j * CoutP + co)) << 2);
+              let c0 = v128.load(dp), c1 = v128.load(dp + dyStep);
+              let c2 = v128.load(dp + 2 * dyStep), c3 = v128.load(dp + 3 * dyStep);
+              let gp = dyRow + (<usize>co << 2);
+              let ip = ip0;
+              for (let x = 0; x < OW; x++) {
+                const g = v128.load(gp);
+                c0 = f32x4.add(c0, f32x4.mul(f32x4.splat(load<f32>(ip)), g));
+                c1 = f32x4.add(c1, f32x4.mul(f32x4.splat(load<f32>(ip, 4)), g));
+                c2 = f32x4.add(c2, f32x4.mul(f32x4.splat(load<f32>(ip, 8)), g));
+                c3 = f32x4.add(c3, f32x4.mul(f32x4.splat(load<f32>(ip, 12)), g));
+                gp += dyStep;
+                ip += xStep;
+              }
+              v128.store(dp, c0); v128.store(dp + dyStep, c1);
+              v128.store(dp + 2 * dyStep, c2); v128.store(dp + 3 * dyStep, c3);
+            }
+          }
+          for (; j < J; j++) {
+            const ip0 = inRow + (<usize>j << 2);
+            for (let co = 0; co < CoutP; co += 4) {
+              const dp = dwTap + ((<usize>(j * CoutP + co)) << 2);
+              let c0 = v128.load(dp);
+              let gp = dyRow + (<usize>co << 2);
+              let ip = ip0;
+              for (let x = 0; x < OW; x++) {
+                c0 = f32x4.add(c0, f32x4.mul(f32x4.splat(load<f32>(ip)), v128.load(gp)));
+                gp += dyStep;
+                ip += xStep;
+              }
+              v128.store(dp, c0);
+            }
+          }
+        }
+      }
+    }
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Filter gradient for few output channels (Cout < 4): vectorised over j.
+// dw [Cout, KD, KH, J] (transposed, accumulated into); dy [OD, OH, OW, Cout] unpadded.
+
+export function convFilterGradNarrow(
+  inPtr: usize, dyPtr: usize, dwPtr: usize,
+  Hp: i32, Wp: i32, Cin: i32, OH: i32, OW: i32, Cout: i32,
+  KD: i32, KH: i32, KW: i32, z0: i32, z1: i32,
+): void {
+  const J = KW * Cin;
+  const J4 = J & ~3;
+  const xStep = <usize>Cin << 2;
+  const dwCoStride = <usize>(KD * KH * J) << 2;
+  for (let z = z0; z < z1; z++) {
+    for (let y = 0; y < OH; y++) {
+      const dyRow = dyPtr + ((<usize>((z * OH + y) * OW) * <usize>Cout) << 2);
+      for (let co = 0; co < Cout; co++) {
+        for (let kd = 0; kd < KD; kd++) {
+          for (let kh = 0; kh < KH; kh++) {
+            const inRow = inPtr + ((<usize>(((z + kd) * Hp + (y + kh)) * Wp) * <usize>Cin) << 2);
+            const dwRow = dwPtr + <usize>co * dwCoStride + ((<usize>((kd * KH + kh) * J)) << 2);
+            let j = 0;
+            // 4 vectors (16 values of j) per pass over the row keep 4 accumulators live.
+            for (; j + 16 <= J4; j += 16) {
+              const dp = dwRow + (<usize>j << 2);
+              let c0 = v128.load(dp), c1 = v128.load(dp, 16), c2 = v128.load(dp, 32), c3 = v128.load(dp, 48);
+              let ip = inRow + (<usize>j << 2);
+              let gp = dyRow + (<usize>co << 2);
+              for (let x = 0; x < OW; x++) {
+                const g = f32x4.splat(load<f32>(gp));
+                c0 = f32x4.add(c0, f32x4.mul(v128.load(ip), g));
+                c1 = f32x4.add(c1, f32x4.mul(v128.load(ip, 16), g));
+                c2 = f32x4.add(c2, f32x4.mul(v128.load(ip, 32), g));
+                c3 = f32x4.add(c3, f32x4.mul(v128.load(ip, 48), g));
+                ip += xStep;
+                gp += <usize>Cout << 2;
+              }
+              v128.store(dp, c0); v128.store(dp, c1, 16); v128.store(dp, c2, 32); v128.store(dp, c3, 48);
+            }
+            for (; j < J4; j += 4) {
+              const dp = dwRow + (<usize>j << 2);
+              let c0 = v128.load(dp);
+              let ip = inRow + (<usize>j << 2);
+              let gp = dyRow + (<usize>co << 2);
+              for (let x = 0; x < OW; x++) {
+                c0 = f32x4.add(c0, f32x4.mul(v128.load(ip), f32x4.splat(load<f32>(gp))));
+                ip += xStep;
+                gp += <usize>Cout << 2;
+              }
+              v128.store(dp, c0);
+            }
+            for (; j < J; j++) {
+              const dp = dwRow + (<usize>j << 2);
+              let s: f32 = load<f32>(dp);
+              let ip = inRow + (<usize>j << 2);
+              let gp = dyRow + (<usize>co << 2);
+              for (let x = 0; x < OW; x++) {
+                s += load<f32>(ip) * load<f32>(gp);
+                ip += xStep;
+                gp += <usize>Cout << 2;
+              }
+              store<f32>(dp, s);
+            }
+          }
+        }
+      }
+    }
+  }
+}

@@ -1,0 +1,171 @@
+/**
+ * Stride-1 3D convolution and its two gradients on plain Float32Arrays (NDHWC), computed by
+ * the SIMD kernels of conv3d-simd.as on all threads of the SimdRuntime.
+ *
+ * Each batch element is copied, zero-padded, into the kernels' heap, so the kernels only ever
+ * do a 'valid' convolution and no im2col matrix is materialised: the heap holds one padded
+ * input, the weights and one output at a time (≈ 35 MB for 64³×16 channels).
+ *
+ * Shapes (TensorFlow's): x [N, D, H, W, Cin], filter [KD, KH, KW, Cin, Cout],
+ * y / dy [N, OD, OH, OW, Cout]. `front` = [padFront, padTop, padLeft] from computeConv3DInfo.
+ */
+import type { KernelArgs, SimdRuntime } from './simd-runtime.js';
+
+export type Shape5 = [number, number, number, number, number];
+export type Pad3 = [number, number, number];
+
+/** Kernels run in tiles of 4 output channels; fewer than 4 use the "narrow" kernels. */
+const NARROW_BELOW = 4;
+
+const roundUp4 = (n: number): number => (n + 3) & ~3;
+const align = (bytes: number): number => (bytes + 63) & ~63;
+
+/**
+ * Copies volume `src` [D, H, W, C] into `dst` [Dp, Hp, Wp, Cp] at offset `front`, zeroing the
+ * rest (padding voxels and the channels C..Cp). Voxels falling outside dst are dropped.
+ */
+export function copyPadded(src: Float32Array, dims: number[], dst: Float32Array, padded: number[], front: Pad3): void {
+  const [D, H, W, C] = dims;
+  const [Dp, Hp, Wp, Cp] = padded;
+  dst.fill(0);
+  const x0 = Math.max(0, -front[2]);
+  const x1 = Math.min(W, Wp - front[2]);
+  if (x1 <= x0) return;
+  for (let z = 0; z < D; z++) {
+    const zp = z + front[0];
+    if (zp < 0 || zp >= Dp) continue;
+    for (let y = 0; y < H; y++) {
+      const yp = y + front[1];
+      if (yp < 0 || yp >= Hp) continue;
+      const s = ((z * H + y) * W + x0) * C;
+      const d = ((zp * Hp + yp) * Wp + x0 + front[2]) * Cp;
+      if (C === Cp) {
+        dst.set(src.subarray(s, s + (x1 - x0) * C), d);
+      } else {
+        for (let x = 0; x < x1 - x0; x++) dst.set(src.subarray(s + x * C, s + x * C + C), d + x * Cp);
+      }
+    }
+  }
+}
+
+/** Drops channel padding: [V, Cp] → [V, C] (a plain copy when C === Cp). */
+function copyUnpadded(src: Float32Array, dst: Float32Array, voxels: number, C: number, Cp: number): void {
+  if (C === Cp) {
+    dst.set(src.subarray(0, voxels * C));
+    return;
+  }
+  for (let v = 0; v < voxels; v++) for (let c = 0; c < C; c++) dst[v * C + c] = src[v * Cp + c];
+}
+
+/** Forward convolution core shared by conv3d and its input gradient. */
+function validConv(
+  rt: SimdRuntime,
+  x: Float32Array, xShape: Shape5, front: Pad3,
+  weights: Float32Array, kernel: [number, number, number], cout: number,
+  outDims: [number, number, number], out: Float32Array,
+): void {
+  const [N, D, H, W, Cin] = xShape;
+  const [KD, KH, KW] = kernel;
+  const [OD, OH, OW] = outDims;
+  const Dp = OD + KD - 1, Hp = OH + KH - 1, Wp = OW + KW - 1;
+  const narrow = cout < NARROW_BELOW;
+  const coutP = narrow ? cout : roundUp4(cout);
+  const taps = KD * KH * KW;
+  const inLen = Dp * Hp * Wp * Cin;
+  const wLen = taps * Cin * coutP;
+  const outLen = OD * OH * OW * coutP;
+  const base = rt.reserve(align(inLen * 4) + align(wLen * 4) + align(outLen * 4));
+  const inPtr = base, wPtr = inPtr + align(inLen * 4), outPtr = wPtr + align(wLen * 4);
+
+  const w = rt.f32(wPtr, wLen);
+  if (narrow) {
+    // [taps*Cin, Cout] → [Cout, taps*Cin]
+    for (let r = 0; r < taps * Cin; r++) for (let c = 0; c < cout; c++) w[c * taps * Cin + r] = weights[r * cout + c];
+  } else {
+    w.fill(0);
+    for (let r = 0; r < taps * Cin; r++) w.set(weights.subarray(r * cout, r * cout + cout), r * coutP);
+  }
+  const args: KernelArgs = [inPtr, wPtr, outPtr, Hp, Wp, Cin, OH, OW, coutP, KD, KH, KW];
+  const voxelsIn = D * H * W, voxelsOut = OD * OH * OW;
+  for (let n = 0; n < N; n++) {
+    copyPadded(x.subarray(n * voxelsIn * Cin, (n + 1) * voxelsIn * Cin), [D, H, W, Cin], rt.f32(inPtr, inLen), [Dp, Hp, Wp, Cin], front);
+    rt.run(narrow ? 'convForwardNarrow' : 'convForward', args, OD);
+    copyUnpadded(rt.f32(outPtr, outLen), out.subarray(n * voxelsOut * cout, (n + 1) * voxelsOut * cout), voxelsOut, cout, coutP);
+  }
+}
+
+/** y = conv3d(x, filter), stride 1, dilation 1; `out` [N, OD, OH, OW, Cout] is overwritten. */
+export function conv3dForward(
+  rt: SimdRuntime, x: Float32Array, xShape: Shape5, filter: Float32Array, filterShape: Shape5,
+  front: Pad3, outDims: [number, number, number], out: Float32Array,
+): void {
+  const [KD, KH, KW, , cout] = filterShape;
+  validConv(rt, x, xShape, front, filter, [KD, KH, KW], cout, outDims, out);
+}
+
+/**
+ * dx = ∂L/∂x for y = conv3d(x, filter): the 'valid' convolution of dy padded by K−1−front
+ * with the filter flipped in space and transposed in channels (stride 1 only).
+ * `out` [N, D, H, W, Cin] is overwritten.
+ */
+export function conv3dBackpropInput(
+  rt: SimdRuntime, dy: Float32Array, dyShape: Shape5, filter: Float32Array, filterShape: Shape5,
+  front: Pad3, inDims: [number, number, number], out: Float32Array,
+): void {
+  const [KD, KH, KW, cin, cout] = filterShape;
+  const flipped = new Float32Array(filter.length);
+  for (let kd = 0; kd < KD; kd++)
+    for (let kh = 0; kh < KH; kh++)
+      for (let kw = 0; kw < KW; kw++) {
+        const src = (((KD - 1 - kd) * KH + (KH - 1 - kh)) * KW + (KW - 1 - kw)) * cin * cout;
+        const dst = ((kd * KH + kh) * KW + kw) * cout * cin;
+        for (let ci = 0; ci < cin; ci++) for (let co = 0; co < cout; co++) flipped[dst + co * cin + ci] = filter[src + ci * cout + co];
+      }
+  const frontT: Pad3 = [KD - 1 - front[0], KH - 1 - front[1], KW - 1 - front[2]];
+  validConv(rt, dy, dyShape, frontT, flipped, [KD, KH, KW], cin, inDims, out);
+}
+
+/**
+ * dfilter = ∂L/∂filter for y = conv3d(x, filter): Σ over batch and output voxels of the
+ * shifted input times dy. Each thread accumulates its rows into its own copy, summed at the
+ * end. `out` [KD, KH, KW, Cin, Cout] is overwritten.
+ */
+export function conv3dBackpropFilter(
+  rt: SimdRuntime, x: Float32Array, xShape: Shape5, dy: Float32Array, dyShape: Shape5,
+  filterShape: Shape5, front: Pad3, out: Float32Array,
+): void {
+  const [N, D, H, W, Cin] = xShape;
+  const [, OD, OH, OW, cout] = dyShape;
+  const [KD, KH, KW] = filterShape;
+  const Dp = OD + KD - 1, Hp = OH + KH - 1, Wp = OW + KW - 1;
+  const narrow = cout < NARROW_BELOW;
+  const coutP = narrow ? cout : roundUp4(cout);
+  const taps = KD * KH * KW;
+  const inLen = Dp * Hp * Wp * Cin;
+  const dyLen = OD * OH * OW * coutP;
+  const dwLen = taps * Cin * coutP;
+  const threads = Math.max(1, Math.min(rt.threads, OD));
+  const base = rt.reserve(align(inLen * 4) + align(dyLen * 4) + threads * align(dwLen * 4));
+  const inPtr = base, dyPtr = inPtr + align(inLen * 4), dwPtr = dyPtr + align(dyLen * 4);
+  const dwAt = (t: number): number => dwPtr + t * align(dwLen * 4);
+  for (let t = 0; t < threads; t++) rt.f32(dwAt(t), dwLen).fill(0);
+  const args: KernelArgs = [inPtr, dyPtr, dwPtr, Hp, Wp, Cin, OH, OW, coutP, KD, KH, KW];
+  const perThread = (t: number): KernelArgs => [inPtr, dyPtr, dwAt(t), Hp, Wp, Cin, OH, OW, coutP, KD, KH, KW];
+  const voxelsIn = D * H * W, voxelsOut = OD * OH * OW;
+  for (let n = 0; n < N; n++) {
+    copyPadded(x.subarray(n * voxelsIn * Cin, (n + 1) * voxelsIn * Cin), [D, H, W, Cin], rt.f32(inPtr, inLen), [Dp, Hp, Wp, Cin], front);
+    copyPadded(dy.subarray(n * voxelsOut * cout, (n + 1) * voxelsOut * cout), [OD, OH, OW, cout], rt.f32(dyPtr, dyLen), [OD, OH, OW, coutP], [0, 0, 0]);
+    rt.run(narrow ? 'convFilterGradNarrow' : 'convFilterGrad', args, OD, perThread);
+  }
+  const sum = new Float32Array(dwLen);
+  for (let t = 0; t < threads; t++) {
+    const part = rt.f32(dwAt(t), dwLen);
+    for (let i = 0; i < dwLen; i++) sum[i] += part[i];
+  }
+  if (narrow) {
+    // [Cout, taps*Cin] → [taps*Cin, Cout]
+    for (let r = 0; r < taps * Cin; r++) for (let c = 0; c < cout; c++) out[r * cout + c] = sum[c * taps * Cin + r];
+  } else {
+    copyUnpadded(sum, out, taps * Cin, cout, coutP);
+  }
+}

@@ -1,0 +1,186 @@
+/**
+ * Runtime of the SIMD conv kernels (conv3d-simd.as, compiled to dist/kernels/conv3d-simd.wasm):
+ * one shared WebAssembly memory, the module instantiated on the main thread and on
+ * `threads - 1` worker_threads, and a synchronous fork/join over output rows.
+ *
+ * TensorFlow.js kernel functions are synchronous, so the main thread hands each worker its
+ * share through an Int32Array on a SharedArrayBuffer (Atomics.notify), computes its own share,
+ * then blocks in Atomics.wait until the workers are done. Wasm threads are off in Node's tfjs
+ * builds; this is how the second core gets used anyway.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+
+/** The kernels exported by conv3d-simd.as; all take the same 14 i32 arguments. */
+export const KERNELS = ['convForward', 'convForwardNarrow', 'convFilterGrad', 'convFilterGradNarrow'] as const;
+export type KernelName = (typeof KERNELS)[number];
+
+/** (inPtr, wOrDyPtr, outPtr, Hp, Wp, Cin, OH, OW, Cout(P), KD, KH, KW) — z0, z1 are added per thread. */
+export type KernelArgs = [number, number, number, number, number, number, number, number, number, number, number, number];
+
+type KernelFn = (...args: number[]) => void;
+
+/** The slice of the WebAssembly JS API used here (lib ES2022 has no WebAssembly types). */
+interface WasmMemory {
+  readonly buffer: ArrayBuffer;
+  grow(pages: number): number;
+}
+interface WasmApi {
+  Module: new (bytes: Uint8Array) => object;
+  Memory: new (descriptor: { initial: number; maximum: number; shared: boolean }) => WasmMemory;
+  Instance: new (module: object, imports: object) => { exports: Record<string, unknown> };
+}
+const WebAssembly = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
+
+const MAX_PAGES = 32768; // must match build-kernels.mjs
+const PAGE = 65536;
+const SLOT = 32; // Int32 words of control block per worker
+/** Bytes below this offset are left to the module's own static data. */
+const HEAP_BASE = 1 << 16;
+
+const WORKER_SOURCE = `
+const { workerData, parentPort } = require('node:worker_threads');
+const { module, memory, control, slot, names } = workerData;
+const instance = new WebAssembly.Instance(module, { env: { memory } });
+const fns = names.map((n) => instance.exports[n]);
+const c = new Int32Array(control);
+const base = slot * ${SLOT};
+let seq = 0;
+parentPort.postMessage('ready');
+for (;;) {
+  Atomics.wait(c, base, seq);
+  seq = Atomics.load(c, base);
+  if (seq < 0) break;
+  const a = c.subarray(base + 3, base + 17);
+  try {
+    fns[c[base + 2]](a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7], a[8], a[9], a[10], a[11], a[12], a[13]);
+    c[base + 31] = 0;
+  } catch (e) {
+    c[base + 31] = 1;
+  }
+  Atomics.store(c, base + 1, seq);
+  Atomics.notify(c, base + 1);
+}
+`;
+
+export interface SimdRuntime {
+  readonly threads: number;
+  /** Makes the heap at least `bytes` long (above HEAP_BASE) and returns its base offset. */
+  reserve(bytes: number): number;
+  /** A fresh Float32Array view of the heap (views die when the memory grows). */
+  f32(byteOffset: number, length: number): Float32Array;
+  /** Runs `kernel` over output rows [0, rows), split in contiguous parts across the threads. */
+  run(kernel: KernelName, args: KernelArgs, rows: number, perThread?: (thread: number) => KernelArgs): void;
+}
+
+let runtime: SimdRuntime | undefined;
+let loading: Promise<SimdRuntime | undefined> | undefined;
+
+/** Where the build put the module: <package root>/dist/kernels/conv3d-simd.wasm. */
+export function findKernelBinary(): string | undefined {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (let i = 0; i < 6; i++) {
+    const candidate = join(dir, 'dist', 'kernels', 'conv3d-simd.wasm');
+    if (existsSync(candidate)) return candidate;
+    if (existsSync(join(dir, 'package.json'))) break;
+    dir = dirname(dir);
+  }
+  return undefined;
+}
+
+/** Threads to use: LSSL_KERNEL_THREADS, else the machine's cores (at most 4). */
+export function kernelThreadCount(env: string | undefined = process.env.LSSL_KERNEL_THREADS): number {
+  const asked = env === undefined || env === '' ? NaN : Number(env);
+  if (Number.isInteger(asked) && asked >= 1) return Math.min(asked, 16);
+  return Math.max(1, Math.min(4, availableParallelism()));
+}
+
+/** Loads (once) the module and starts the workers; undefined when the binary is not built. */
+export function loadSimdRuntime(): Promise<SimdRuntime | undefined> {
+  loading ??= createRuntime().then((r) => (runtime = r));
+  return loading;
+}
+
+/** The runtime if loadSimdRuntime has finished, for synchronous kernel code. */
+export function simdRuntime(): SimdRuntime | undefined {
+  return runtime;
+}
+
+async function createRuntime(): Promise<SimdRuntime | undefined> {
+  const path = findKernelBinary();
+  if (!path) return undefined;
+  const module = new WebAssembly.Module(readFileSync(path));
+  const memory = new WebAssembly.Memory({ initial: 16, maximum: MAX_PAGES, shared: true });
+  const instance = new WebAssembly.Instance(module, { env: { memory } });
+  const fns = KERNELS.map((n) => instance.exports[n] as KernelFn);
+  const threads = kernelThreadCount();
+  const control = new SharedArrayBuffer(4 * SLOT * Math.max(1, threads - 1));
+  const ctl = new Int32Array(control);
+  const workers: Worker[] = [];
+  for (let slot = 0; slot < threads - 1; slot++) {
+    const worker = new Worker(WORKER_SOURCE, {
+      eval: true,
+      workerData: { module, memory, control, slot, names: [...KERNELS] },
+    });
+    worker.unref();
+    await new Promise<void>((resolve, reject) => {
+      worker.once('message', () => resolve());
+      worker.once('error', reject);
+    });
+    workers.push(worker);
+  }
+  const seqs = workers.map(() => 0);
+
+  const reserve = (bytes: number): number => {
+    const needed = HEAP_BASE + bytes;
+    const have = memory.buffer.byteLength;
+    if (needed > have) {
+      const pages = Math.ceil((needed - have) / PAGE);
+      if (have / PAGE + pages > MAX_PAGES) {
+        throw new Error(`conv kernels need ${Math.ceil(needed / 2 ** 20)} MiB, more than their 2 GiB heap`);
+      }
+      memory.grow(pages);
+    }
+    return HEAP_BASE;
+  };
+
+  const run: SimdRuntime['run'] = (kernel, args, rows, perThread) => {
+    const fn = KERNELS.indexOf(kernel);
+    const used = Math.max(1, Math.min(threads, rows));
+    const bounds = Array.from({ length: used + 1 }, (_, t) => Math.round((t * rows) / used));
+    for (let t = 1; t < used; t++) {
+      const base = (t - 1) * SLOT;
+      const a = perThread ? perThread(t) : args;
+      ctl[base + 2] = fn;
+      for (let i = 0; i < 12; i++) ctl[base + 3 + i] = a[i];
+      ctl[base + 15] = bounds[t];
+      ctl[base + 16] = bounds[t + 1];
+      seqs[t - 1] += 1;
+      Atomics.store(ctl, base, seqs[t - 1]);
+      Atomics.notify(ctl, base);
+    }
+    const own = perThread ? perThread(0) : args;
+    fns[fn](...own, bounds[0], bounds[1]);
+    let failed = false;
+    for (let t = 1; t < used; t++) {
+      const base = (t - 1) * SLOT;
+      for (;;) {
+        const done = Atomics.load(ctl, base + 1);
+        if (done === seqs[t - 1]) break;
+        Atomics.wait(ctl, base + 1, done);
+      }
+      failed ||= ctl[base + 31] !== 0;
+    }
+    if (failed) throw new Error(`conv kernel ${kernel} failed in a worker thread`);
+  };
+
+  return {
+    threads,
+    reserve,
+    f32: (byteOffset, length) => new Float32Array(memory.buffer, byteOffset, length),
+    run,
+  };
+}
