@@ -1,0 +1,65 @@
+import { describe, expect, it } from 'vitest';
+import { BASELINE_AGE_RANGE, DIAGNOSES, RATE_MULTIPLIER, diagnosisOf, drawScans, drawSubject, visitAges } from '../../src/sim/subject.js';
+
+describe('drawSubject', () => {
+  it('is a pure function of (seed, index): the same subject whatever else is drawn', () => {
+    const a = drawSubject(7, 3);
+    drawSubject(7, 0);
+    drawSubject(8, 3);
+    expect(drawSubject(7, 3)).toEqual(a);
+    expect(drawSubject(8, 3)).not.toEqual(a);
+  });
+
+  it('balances diagnoses: each block of three subjects is a permutation of CN, MCI, AD', () => {
+    for (const seed of [0, 1, 2]) {
+      for (let block = 0; block < 10; block++) {
+        const labels = [0, 1, 2].map((i) => diagnosisOf(seed, 3 * block + i));
+        expect([...labels].sort()).toEqual([...DIAGNOSES].sort());
+      }
+    }
+  });
+
+  it('draws baseline ages in 55–85 and atrophy rates ordered by diagnosis on average', () => {
+    const subjects = Array.from({ length: 90 }, (_, i) => drawSubject(1, i));
+    const meanRate: Record<string, number[]> = { CN: [], MCI: [], AD: [] };
+    for (const s of subjects) {
+      expect(s.baselineAge).toBeGreaterThanOrEqual(BASELINE_AGE_RANGE[0]);
+      expect(s.baselineAge).toBeLessThanOrEqual(BASELINE_AGE_RANGE[1]);
+      expect(s.rateMultiplier / RATE_MULTIPLIER[s.diagnosis]).toBeGreaterThan(Math.exp(-0.25 * 2.5) - 1e-9);
+      expect(s.rateMultiplier / RATE_MULTIPLIER[s.diagnosis]).toBeLessThan(Math.exp(0.25 * 2.5) + 1e-9);
+      meanRate[s.diagnosis].push(s.atrophyRate);
+    }
+    const mean = (v: number[]) => v.reduce((a, b) => a + b, 0) / v.length;
+    expect(mean(meanRate.CN)).toBeLessThan(mean(meanRate.MCI));
+    expect(mean(meanRate.MCI)).toBeLessThan(mean(meanRate.AD));
+    expect(mean(meanRate.AD) / mean(meanRate.CN)).toBeGreaterThan(2.8);
+  });
+});
+
+describe('visits', () => {
+  it('spaces visits 0.5–3 years apart, and visit v does not depend on how many visits there are', () => {
+    const s = drawSubject(0, 5);
+    const five = visitAges(0, s, 5);
+    expect(visitAges(0, s, 2)).toEqual(five.slice(0, 2));
+    for (let v = 1; v < five.length; v++) {
+      expect(five[v] - five[v - 1]).toBeGreaterThanOrEqual(0.5 - 0.011);
+      expect(five[v] - five[v - 1]).toBeLessThanOrEqual(3 + 0.011);
+    }
+    const scans5 = drawScans(0, s, 5, 20);
+    const scans2 = drawScans(0, s, 2, 20);
+    expect(scans2[1].pose).toEqual(scans5[1].pose);
+    expect(scans2[1].bias).toEqual(scans5[1].bias);
+  });
+
+  it('accumulates atrophy linearly in age at the subject rate, from the baseline atrophy', () => {
+    const s = drawSubject(2, 4);
+    const scans = drawScans(2, s, 4, 20);
+    expect(scans[0].atrophy).toBeCloseTo(s.baselineAtrophy, 12);
+    for (const scan of scans) expect(scan.atrophy).toBeCloseTo(s.baselineAtrophy + s.atrophyRate * (scan.age - s.baselineAge), 12);
+    // baseline atrophy: normal ageing since 55 (×e^{±0.75} at most) plus 2 years of excess disease atrophy
+    const excess = 0.01 * (RATE_MULTIPLIER[s.diagnosis] - 1) * 2;
+    const ageing = s.baselineAtrophy - excess;
+    expect(ageing / (0.01 * (s.baselineAge - 55))).toBeGreaterThan(Math.exp(-0.75) - 1e-9);
+    expect(ageing / (0.01 * (s.baselineAge - 55))).toBeLessThan(Math.exp(0.75) + 1e-9);
+  });
+});
