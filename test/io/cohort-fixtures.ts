@@ -3,6 +3,7 @@
  * loadCohort never opens the images, so cohort tests use placeholder bytes; the cache
  * tests write real NIfTI files with nibabel.
  */
+import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -75,4 +76,27 @@ function relativePath(from: string, to: string): string {
 
 function placeholder(path: string): void {
   writeFile(path, 'not read by loadCohort');
+}
+
+/**
+ * Writes small NIfTI images with nibabel (the reference writer): a blob on a noisy
+ * background, different per `seed`, with a 1.5 mm oblique-free affine. Fails loudly when
+ * python3 or nibabel is missing (CI installs them).
+ */
+export function writeNiftiWithNibabel(images: { path: string; seed: number; shape?: number[] }[]): void {
+  const script = `
+import json, sys, os
+import numpy as np, nibabel as nib
+for spec in json.load(sys.stdin):
+    shape = spec.get('shape') or [16, 16, 16]
+    rng = np.random.default_rng(spec['seed'])
+    grid = np.stack(np.meshgrid(*[np.linspace(-1, 1, n) for n in shape], indexing='ij'))
+    r = np.sqrt(((grid - rng.uniform(-0.2, 0.2, (3, 1, 1, 1))) ** 2).sum(0))
+    data = (100 * (r < 0.6) + rng.normal(0, 5, shape)).astype(np.float32)
+    affine = np.diag([1.5, 1.5, 1.5, 1.0]); affine[:3, 3] = [-12, -12, -12]
+    os.makedirs(os.path.dirname(spec['path']), exist_ok=True)
+    nib.save(nib.Nifti1Image(data, affine), spec['path'])
+`;
+  const result = spawnSync('/usr/bin/python3', ['-c', script], { input: JSON.stringify(images), encoding: 'utf8' });
+  if (result.status !== 0) throw new Error(`python3 + nibabel are needed to write test images: ${result.stderr || result.error}`);
 }
