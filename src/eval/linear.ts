@@ -127,7 +127,7 @@ function centered(x: Matrix, y: ArrayLike<number>): { xc: Matrix; yc: Float64Arr
 
 function checkRidgeInput(x: Matrix, y: ArrayLike<number>, alpha: number): void {
   if (y.length !== x.rows) throw new Error(`ridge: ${x.rows} rows of features but ${y.length} targets`);
-  if (x.rows < 2) throw new Error(`ridge needs at least 2 rows, not ${x.rows}`);
+  if (x.rows < 1) throw new Error('ridge needs at least 1 row, not 0');
   if (!(alpha >= 0)) throw new Error(`ridge alpha must be >= 0, not ${alpha}`);
 }
 
