@@ -225,20 +225,47 @@ export function invOrntAff(ornt: Orientation, shape: readonly number[]): Affine 
   return out;
 }
 
+/** The reorientation to RAS+ of a volume, without touching its voxels. */
+export interface CanonicalGeometry {
+  /** ornt_transform from the volume's orientation to RAS+: row i = [RAS axis of voxel axis i, flip] */
+  transform: Orientation;
+  /** true when the volume is already RAS+ (transform is the identity) */
+  isIdentity: boolean;
+  shape: [number, number, number];
+  spacing: [number, number, number];
+  affine: Affine;
+}
+
+/**
+ * Shape, spacing and affine the volume has in RAS+ voxel order, and the orientation
+ * transform that gets it there (nibabel's `as_closest_canonical` geometry). Lets the
+ * resampler read the original voxels in RAS+ order without copying them first.
+ */
+export function canonicalGeometry(volume: Pick<Volume, 'shape' | 'spacing' | 'affine'>): CanonicalGeometry {
+  const ornt = ioOrientation(volume.affine);
+  if (ornt.some(([axis]) => Number.isNaN(axis))) {
+    throw inputError(`affine must map each voxel axis somewhere, not ${JSON.stringify(volume.affine)}`);
+  }
+  const transform = orientationTransform(ornt, RAS_ORIENTATION);
+  const isIdentity = transform.every(([axis, flip], i) => axis === i && flip === 1);
+  const shape: [number, number, number] = [0, 0, 0];
+  const spacing: [number, number, number] = [0, 0, 0];
+  transform.forEach(([axis], i) => {
+    shape[axis] = volume.shape[i];
+    spacing[axis] = volume.spacing[i];
+  });
+  const affine = isIdentity ? volume.affine : multiplyAffines(volume.affine, invOrntAff(transform, volume.shape));
+  return { transform, isIdentity, shape, spacing, affine };
+}
+
 /**
  * The volume in RAS+ voxel order (nibabel's `as_closest_canonical`): voxels flipped and
  * permuted exactly (no interpolation), affine = affine · invOrntAff, spacing permuted.
  * Returns `volume` itself when it is already RAS+.
  */
 export function toCanonical(volume: Volume): Volume {
-  const ornt = ioOrientation(volume.affine);
-  if (ornt.some(([axis]) => Number.isNaN(axis))) {
-    throw inputError(`affine must map each voxel axis somewhere, not ${JSON.stringify(volume.affine)}`);
-  }
-  const transform = orientationTransform(ornt, RAS_ORIENTATION);
-  if (transform.every(([axis, flip], i) => axis === i && flip === 1)) return volume;
-  const { data, shape } = applyOrientation(volume.data, volume.shape, transform);
-  const spacing: [number, number, number] = [0, 0, 0];
-  transform.forEach(([axis], i) => (spacing[axis] = volume.spacing[i]));
-  return { data, shape, spacing, affine: multiplyAffines(volume.affine, invOrntAff(transform, volume.shape)) };
+  const geometry = canonicalGeometry(volume);
+  if (geometry.isIdentity) return volume;
+  const { data } = applyOrientation(volume.data, volume.shape, geometry.transform);
+  return { data, shape: geometry.shape, spacing: geometry.spacing, affine: geometry.affine };
 }

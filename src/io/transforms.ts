@@ -6,8 +6,7 @@
  * construction into a canonical object, then only compute).
  */
 import { inputError } from '../errors.js';
-import { toCanonical } from './orientation.js';
-import { resampleToShape, resampleToSpacing } from './resample.js';
+import { resampleCanonical } from './resample.js';
 import { cropOrPad, cropOrPadArray, boundingBox, cropOrPadStart } from './crop.js';
 import { foregroundMask, type MaskMethod } from './mask.js';
 import { normalize, checkPercentiles, type NormalizeMethod } from './normalize.js';
@@ -22,10 +21,11 @@ export {
   applyOrientation,
   invOrntAff,
   toCanonical,
+  canonicalGeometry,
   RAS_ORIENTATION,
 } from './orientation.js';
-export type { Orientation, VoxelArray } from './orientation.js';
-export { resampleToShape, resampleToSpacing } from './resample.js';
+export type { Orientation, VoxelArray, CanonicalGeometry } from './orientation.js';
+export { resampleToShape, resampleToSpacing, resampleCanonical } from './resample.js';
 export type { Interpolation, ResampleOptions } from './resample.js';
 export { cropOrPad, cropOrPadArray, boundingBox, cropOrPadStart } from './crop.js';
 export type { CropOrPadOptions } from './crop.js';
@@ -102,8 +102,9 @@ export function canonicalPreprocessOptions(options: PreprocessOptions = {}): Pre
  */
 export function preprocess(volume: Volume, options: PreprocessOptions | PreprocessSettings = {}): Volume {
   const settings = canonicalPreprocessOptions(options);
-  let v = toCanonical(volume);
-  v = settings.spacing === null ? resampleToShape(v, settings.shape) : resampleToSpacing(v, settings.spacing);
+  // RAS+ and resampling in one pass over the original voxels (same result as
+  // resampleToShape(toCanonical(volume)), without copying the full-resolution scan).
+  let v = resampleCanonical(volume, settings.spacing === null ? { shape: settings.shape } : { spacing: settings.spacing });
   let mask = settings.mask === 'none' ? undefined : foregroundMask(v, { method: settings.mask });
   if (!settings.shape.every((n, a) => n === v.shape[a])) {
     const start = cropOrPadStart(v.shape, settings.shape, mask === undefined ? null : boundingBox(mask, v.shape));

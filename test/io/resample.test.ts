@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { resampleToShape, resampleToSpacing } from '../../src/io/resample.js';
+import { resampleCanonical, resampleToShape, resampleToSpacing } from '../../src/io/resample.js';
+import { toCanonical } from '../../src/io/orientation.js';
 import { LsslError } from '../../src/errors.js';
 import type { Affine, Volume } from '../../src/io/volume.js';
 import { decodeVolume, encodeVolume, expectClose, runPython } from './python-reference.js';
@@ -154,5 +155,64 @@ out = enc(map_coordinates(a, coords, order=1, mode='nearest'))
     expect(resampleToSpacing(input, 2).shape).toEqual([4, 4, 4]);
     expect(resampleToSpacing(input, 1)).toBe(input);
     expect(() => resampleToSpacing(input, [1, -2, 1])).toThrow('spacing must be positive numbers of mm, not [1, -2, 1]');
+  });
+});
+
+describe('resampleCanonical', () => {
+  const c = Math.cos(0.4);
+  const s = Math.sin(0.4);
+  const affines: Record<string, Affine> = {
+    LAS: [
+      [-1.2, 0, 0, 30],
+      [0, 1, 0, -20],
+      [0, 0, 1.5, -10],
+      [0, 0, 0, 1],
+    ],
+    PSR: [
+      [0, 0, 1.1, 5],
+      [-0.9, 0, 0, 6],
+      [0, 1.3, 0, 7],
+      [0, 0, 0, 1],
+    ],
+    obliqueILP: [
+      [0, 0, -c, 1],
+      [0, -1.4, s, 2],
+      [-2 * c, 0, -s, 3],
+      [0, 0, 0, 1],
+    ],
+    RAS: [
+      [1, 0, 0, 0],
+      [0, 1, 0, 0],
+      [0, 0, 1, 0],
+      [0, 0, 0, 1],
+    ],
+  };
+  for (const [name, affine] of Object.entries(affines)) {
+    it(`${name}: same voxels, affine and spacing as resampling toCanonical's copy`, () => {
+      const spacing = [0, 1, 2].map((col) => Math.hypot(affine[0][col], affine[1][col], affine[2][col])) as Triple;
+      const input = makeVolume([13, 10, 7], noise(3), spacing, affine);
+      const canonical = toCanonical(input);
+      for (const interpolation of ['linear', 'nearest'] as const) {
+        const byShape = resampleCanonical(input, { shape: [6, 9, 5] }, { interpolation });
+        const twoStep = resampleToShape(canonical, [6, 9, 5], { interpolation });
+        expect(byShape.shape).toEqual(twoStep.shape);
+        expectClose(byShape.data, twoStep.data, 0);
+        expect(byShape.affine).toEqual(twoStep.affine);
+        expect(byShape.spacing).toEqual(twoStep.spacing);
+        const bySpacing = resampleCanonical(input, { spacing: 1.7 }, { interpolation });
+        const twoStepSpacing = resampleToSpacing(canonical, 1.7, { interpolation });
+        expect(bySpacing.shape).toEqual(twoStepSpacing.shape);
+        expectClose(bySpacing.data, twoStepSpacing.data, 0);
+        expect(bySpacing.affine).toEqual(twoStepSpacing.affine);
+      }
+    });
+  }
+
+  it('at the canonical shape it is an exact reorientation', () => {
+    const input = makeVolume([5, 4, 3], noise(5), [1.2, 1, 1.5], affines.LAS);
+    const canonical = toCanonical(input);
+    const same = resampleCanonical(input, { shape: canonical.shape });
+    expectClose(same.data, canonical.data, 0);
+    expect(same.affine).toEqual(canonical.affine);
   });
 });
