@@ -79,6 +79,16 @@ export function headToWorld(pointU: Vec3, pose: Pose, unitMm: number): Vec3 {
   return [0, 1, 2].map((row) => r[row][0] * p[0] + r[row][1] * p[1] + r[row][2] * p[2] + pose.translationMm[row]) as Vec3;
 }
 
+/**
+ * Exact volume of the two lateral ventricles in millilitres: 2 · (4/3)π·abc with the
+ * semi-axes scaled by (1 + A) (the bend z += bend·y² is a shear, which keeps volume).
+ */
+export function modelVentricleVolume(anatomy: SubjectAnatomy, atrophy: number, unitMm: number): number {
+  const scale = 1 + ATROPHY_EFFECTS.ventricles * atrophy;
+  const [a, b, c] = anatomy.ventricleAxes.map((v) => v * scale * unitMm);
+  return (2 * (4 / 3) * Math.PI * a * b * c) / 1000;
+}
+
 /** Fraction of a voxel inside a boundary at `level < threshold`, ramped over one voxel. */
 function inside(level: number, threshold: number, voxelsPerUnit: number): number {
   const f = 0.5 - (level - threshold) * voxelsPerUnit;
