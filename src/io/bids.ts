@@ -108,7 +108,7 @@ function sessionRecords(
     const image = images.get(session);
     if (!image) {
       const expected = join(subjectDir, `ses-${session}`, 'anat', `${folder}_ses-${session}_T1w.nii.gz`);
-      if (options.requireImages) throw inputError(`image not found: no *_T1w.nii[.gz] for this session (expected like ${expected})`, sessionsFile, row.line);
+      if (options.requireImages) throw inputError(`image not found: no *_T1w.nii[.gz] for session ${session}, e.g. ${expected}`, sessionsFile, row.line);
       warnings.push({ message: `no T1w image for session ${session}; skipped`, file: sessionsFile, row: row.line });
       continue;
     }

@@ -1,0 +1,45 @@
+/** `lssl cohort SOURCE`: load and validate a cohort (BIDS folder or CSV/TSV manifest) and summarise it. */
+import type { Argv, CommandModule } from 'yargs';
+import { inputError } from '../src/errors.js';
+import { loadCohort, type Cohort, type RunChoice } from '../src/io/cohort.js';
+import { formatCohortSummary, summarizeCohort } from '../src/io/cohort-summary.js';
+import { printJson, type GlobalArgs } from './common.js';
+
+/** The options every command that reads a cohort SOURCE shares. */
+export interface CohortSourceArgs extends GlobalArgs {
+  source: string;
+  'age-column': string;
+  run: string;
+}
+
+export function withCohortSource<T>(y: Argv<T>) {
+  return y
+    .positional('source', { type: 'string', demandOption: true, describe: 'BIDS folder, or CSV/TSV manifest with subject, session, age, path columns' })
+    .option('age-column', { type: 'string', default: 'age', describe: 'column holding the age in years (sessions.tsv or manifest)' })
+    .option('run', { type: 'string', default: 'first', describe: "T1w to keep when a BIDS session has several: first, last (by run- index) or a run number" });
+}
+
+export function parseRun(text: string): RunChoice {
+  if (text === 'first' || text === 'last') return text;
+  if (/^\d+$/.test(text)) return Number(text);
+  throw inputError(`--run must be first, last or a run number, not '${text}'`);
+}
+
+export async function loadCohortFromArgs(args: CohortSourceArgs): Promise<Cohort> {
+  return loadCohort(args.source, { ageColumn: args['age-column'], run: parseRun(args.run) });
+}
+
+interface Args extends CohortSourceArgs {
+  json: boolean;
+}
+
+export const cohortCommand: CommandModule<GlobalArgs, Args> = {
+  command: 'cohort <source>',
+  describe: 'validate a cohort and summarise it: subjects, visits, follow-up, pairs, covariates, warnings',
+  builder: (y) => withCohortSource(y).option('json', { type: 'boolean', default: false, describe: 'print one JSON object' }) as unknown as Argv<Args>,
+  handler: async (args) => {
+    const summary = summarizeCohort(await loadCohortFromArgs(args));
+    if (args.json) return printJson(summary);
+    process.stdout.write(`${formatCohortSummary(summary).join('\n')}\n`);
+  },
+};

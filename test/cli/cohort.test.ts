@@ -1,0 +1,62 @@
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
+import yargs from 'yargs';
+import { afterAll, describe, expect, it, vi } from 'vitest';
+import { cohortCommand, parseRun } from '../../cli/cohort.js';
+import { LsslError } from '../../src/errors.js';
+import { SMALL_COHORT, bidsImagePath, tempFolder, writeBids } from '../io/cohort-fixtures.js';
+
+const root = writeBids(tempFolder(), SMALL_COHORT);
+afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+/** Runs `lssl cohort ...` in this process and returns what it printed on stdout. */
+async function runCohort(argv: string[]): Promise<string> {
+  let out = '';
+  const spy = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
+    out += String(chunk);
+    return true;
+  });
+  try {
+    await yargs(['cohort', ...argv])
+      .option('debug', { type: 'boolean', default: false })
+      .option('backend', { type: 'string', default: 'auto' })
+      .command(cohortCommand)
+      .strict()
+      .exitProcess(false)
+      .fail((message, error) => {
+        throw error ?? new LsslError(message, { exitCode: 2 });
+      })
+      .parseAsync();
+  } finally {
+    spy.mockRestore();
+  }
+  return out;
+}
+
+describe('lssl cohort', () => {
+  it('--json prints one object with the summary', async () => {
+    const summary = JSON.parse(await runCohort([root, '--json']));
+    expect(summary).toMatchObject({ kind: 'bids', subjects: 3, scans: 6, pairs: 4, visitsPerSubject: { min: 1, median: 2, max: 3 } });
+    expect(summary.covariates.diagnosis.counts).toEqual({ AD: 1, CN: 1, MCI: 1 });
+    expect(summary.warnings).toHaveLength(1);
+  });
+
+  it('prints a readable summary', async () => {
+    const text = await runCohort([root]);
+    expect(text).toContain(`cohort: ${root} (bids)`);
+    expect(text).toContain('follow-up years: min 1, median 1.88, max 2.75');
+  });
+
+  it('ends with an input error naming the file and row', async () => {
+    rmSync(bidsImagePath(root, '02', 'm12'));
+    const error = await runCohort([root]).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(LsslError);
+    expect((error as LsslError).describe()).toMatch(new RegExp(`image not found.*\\(${join(root, 'sub-02', 'sub-02_sessions.tsv')}:2\\)$`));
+  });
+
+  it('parses --run', () => {
+    expect(parseRun('last')).toBe('last');
+    expect(parseRun('2')).toBe(2);
+    expect(() => parseRun('second')).toThrow(/--run must be first, last or a run number, not 'second'/);
+  });
+});
