@@ -2,6 +2,7 @@
 import type { CommandModule } from 'yargs';
 import { backendCommand } from './backend.js';
 import { demoCommand } from './demo.js';
+import { infoCommand } from './info.js';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-export const commands: CommandModule<any, any>[] = [backendCommand, demoCommand];
+export const commands: CommandModule<any, any>[] = [backendCommand, demoCommand, infoCommand];
