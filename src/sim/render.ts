@@ -141,8 +141,13 @@ export function renderScan(anatomy: SubjectAnatomy, scan: ScanState, grid: Grid,
   const basis = new Float64Array(HARMONIC_TERMS);
   const headShape = Float64Array.from(anatomy.headShape);
   const brainShape = Float64Array.from(anatomy.brainShape);
-  // beyond this ρ every voxel is air, whatever the direction
-  const airBeyond = maxHeadScale(headShape) + 2 / (Math.min(ax, ay, az) * unitVoxels);
+  // beyond this ρ every voxel is air, whatever the direction; below deepWhiteBelow every
+  // voxel is wholly white matter (or ventricle), a voxel of margin included
+  const head = scaleRange(headShape);
+  const brain = scaleRange(brainShape, headShape);
+  const voxelRho = 1 / (Math.min(ax, ay, az) * unitVoxels);
+  const airBeyond = head.max * (1 + 2 * voxelRho);
+  const deepWhiteBelow = Math.min(brain.min * (LAYERS.wmOuter - voxelRho), head.min * (LAYERS.skullInner - voxelRho));
   const waveK = Float64Array.from(waves.flatMap((wave) => [...wave.k, wave.phase]));
   const waveCount = waves.length;
   const [cWm, cGm, cCsf, cSkull, cScalp] = [c.wm, c.gm, c.csf, c.skull, c.scalp];
@@ -170,38 +175,47 @@ export function renderScan(anatomy: SubjectAnatomy, scan: ScanState, grid: Grid,
         const qz = z / az;
         const rho = Math.sqrt(qx * qx + qy * qy + qz * qz);
         if (rho >= airBeyond) continue;
-        const radius = Math.sqrt(x * x + y * y + z * z);
-        let voxelsPerRho: number;
-        if (radius > 1e-9) {
-          harmonicBasis(x / radius, y / radius, z / radius, basis);
-          voxelsPerRho = (radius / rho) * unitVoxels;
-        } else {
-          basis.fill(0);
-          voxelsPerRho = ax * unitVoxels;
-        }
-        let headScale = 1;
-        let brainScale = 1;
-        for (let t = 0; t < HARMONIC_TERMS; t++) {
-          headScale += headShape[t] * basis[t];
-          brainScale += brainShape[t] * basis[t];
-        }
-        brainScale += headScale - 1;
-        const rhoHead = rho / headScale;
-        const perHead = voxelsPerRho * headScale;
-        const fHead = inside(rhoHead, 1, perHead);
-        if (fHead <= 0) continue;
-        const rhoBrain = rho / brainScale;
-        const perBrain = voxelsPerRho * brainScale;
-        const fInSkull = inside(rhoHead, LAYERS.skullOuter, perHead);
-        const fIntracranial = inside(rhoHead, LAYERS.skullInner, perHead);
-        const fBrain = Math.min(fIntracranial, inside(rhoBrain, brainOuter, perBrain));
-        const fWm = Math.min(fBrain, inside(rhoBrain, LAYERS.wmOuter, perBrain));
-        const band = fBrain - fWm;
+        let fHead = 1;
+        let fInSkull = 1;
+        let fIntracranial = 1;
+        let fBrain = 1;
+        let fWm = 1;
+        let band = 0;
         let fSulcus = 0;
-        if (band > 0) {
-          let g = 0;
-          for (let q = 0; q < waveCount; q++) g += Math.cos(waveK[4 * q] * x + waveK[4 * q + 1] * y + waveK[4 * q + 2] * z + waveK[4 * q + 3]);
-          fSulcus = inside(Math.abs(g * waveNorm), sulcalWidth, sulcusVoxelsPerUnit);
+        // deep white matter (most of the brain) needs no surface: skip the harmonics
+        if (rho >= deepWhiteBelow) {
+          const radius = Math.sqrt(x * x + y * y + z * z);
+          let voxelsPerRho: number;
+          if (radius > 1e-9) {
+            harmonicBasis(x / radius, y / radius, z / radius, basis);
+            voxelsPerRho = (radius / rho) * unitVoxels;
+          } else {
+            basis.fill(0);
+            voxelsPerRho = ax * unitVoxels;
+          }
+          let headScale = 1;
+          let brainScale = 1;
+          for (let t = 0; t < HARMONIC_TERMS; t++) {
+            headScale += headShape[t] * basis[t];
+            brainScale += brainShape[t] * basis[t];
+          }
+          brainScale += headScale - 1;
+          const rhoHead = rho / headScale;
+          const perHead = voxelsPerRho * headScale;
+          fHead = inside(rhoHead, 1, perHead);
+          if (fHead <= 0) continue;
+          const rhoBrain = rho / brainScale;
+          const perBrain = voxelsPerRho * brainScale;
+          fInSkull = inside(rhoHead, LAYERS.skullOuter, perHead);
+          fIntracranial = inside(rhoHead, LAYERS.skullInner, perHead);
+          fBrain = Math.min(fIntracranial, inside(rhoBrain, brainOuter, perBrain));
+          fWm = Math.min(fBrain, inside(rhoBrain, LAYERS.wmOuter, perBrain));
+          band = fBrain - fWm;
+          if (band > 0) {
+            let g = 0;
+            for (let q = 0; q < waveCount; q++) g += Math.cos(waveK[4 * q] * x + waveK[4 * q + 1] * y + waveK[4 * q + 2] * z + waveK[4 * q + 3]);
+            fSulcus = inside(Math.abs(g * waveNorm), sulcalWidth, sulcusVoxelsPerUnit);
+          }
         }
         let fVentricle = 0;
         if (fWm > 0) {
@@ -251,10 +265,11 @@ export function renderScan(anatomy: SubjectAnatomy, scan: ScanState, grid: Grid,
   return { data, volumes };
 }
 
-/** The largest 1 + h(u) over directions (sampled densely, plus a margin). */
-function maxHeadScale(headShape: Float64Array): number {
+/** The range of 1 + h(u) over directions, h = Σ (coefficients + extra)·Y (sampled densely, 2% margin). */
+function scaleRange(coefficients: Float64Array, extra?: Float64Array): { min: number; max: number } {
   const basis = new Float64Array(HARMONIC_TERMS);
-  let best = 1;
+  let min = Infinity;
+  let max = -Infinity;
   const n = 40;
   for (let a = 0; a <= n; a++) {
     const cz = -1 + (2 * a) / n;
@@ -263,11 +278,12 @@ function maxHeadScale(headShape: Float64Array): number {
       const phi = (Math.PI * b) / n;
       harmonicBasis(s * Math.cos(phi), s * Math.sin(phi), cz, basis);
       let h = 1;
-      for (let t = 0; t < HARMONIC_TERMS; t++) h += headShape[t] * basis[t];
-      best = Math.max(best, h);
+      for (let t = 0; t < HARMONIC_TERMS; t++) h += (coefficients[t] + (extra ? extra[t] : 0)) * basis[t];
+      min = Math.min(min, h);
+      max = Math.max(max, h);
     }
   }
-  return best * 1.02;
+  return { min: min * 0.98, max: max * 1.02 };
 }
 
 const NORMAL_TABLE_BITS = 16;
