@@ -1,0 +1,106 @@
+/**
+ * One scan through the cache: find its entry by content and settings, or read the NIfTI,
+ * preprocess it and store it. Used in the main thread and in the worker threads alike, so
+ * it holds at most one source file and one volume at a time.
+ */
+import { readFileSync } from 'node:fs';
+import { inputError } from '../errors.js';
+import { niftiToVolume, pairPaths, readNifti } from './nifti.js';
+import { canonicalPreprocessOptions, preprocess, type PreprocessOptions } from './transforms.js';
+import type { Volume } from './volume.js';
+import {
+  entryKey,
+  fileSignature,
+  readEntry,
+  rememberContentHash,
+  rememberedContentHash,
+  sha256,
+  writeEntry,
+  type CacheDtype,
+  type CacheEntryMeta,
+} from './cache-store.js';
+
+/** What turns a source file into the stored volume; `settings` enter every cache key. */
+export interface ScanPreprocessor {
+  /** canonical, JSON-serialisable settings: equal settings must give equal volumes */
+  settings: unknown;
+  /** `bytes` is the single file's content when already read (a .hdr/.img pair is read by path) */
+  run(path: string, bytes?: Uint8Array): Promise<Volume> | Volume;
+}
+
+/** The standard chain: readNifti → first frame → preprocess (RAS+, resample, crop/pad, normalise). */
+export function niftiPreprocessor(options: PreprocessOptions = {}): ScanPreprocessor {
+  const settings = canonicalPreprocessOptions(options);
+  return {
+    settings,
+    run: async (path, bytes) => preprocess(niftiToVolume(await readNifti(bytes ?? path, { name: path }), 0), settings),
+  };
+}
+
+/** The files whose bytes make up a source: one, or the .hdr and .img of a pair. */
+export function sourceFiles(path: string): string[] {
+  const pair = pairPaths(path);
+  return pair ? [pair.header, pair.image] : [path];
+}
+
+export interface EnsureResult {
+  status: 'cached' | 'built' | 'rebuilt';
+  key: string;
+  /** why a present entry was rebuilt */
+  reason?: string;
+  meta?: CacheEntryMeta;
+  volume?: Volume;
+}
+
+export interface EnsureOptions {
+  cacheDir: string;
+  dtype: CacheDtype;
+  /** check stored data against its sha256 (default true) */
+  verify?: boolean;
+  /** return the volume too (for loadPreprocessed) */
+  load?: boolean;
+}
+
+/**
+ * Makes sure `path` has a valid entry under `pipeline`'s settings, building it if it is
+ * missing or corrupt. The content hash is re-read only when the file's size, mtime or inode
+ * changed since it was last hashed, so resuming a finished run reads no image at all.
+ */
+export async function ensureEntry(path: string, pipeline: ScanPreprocessor, options: EnsureOptions): Promise<EnsureResult> {
+  const files = sourceFiles(path);
+  let signature: string;
+  try {
+    signature = fileSignature(files);
+  } catch {
+    throw inputError('image not found', path);
+  }
+  let bytes: Uint8Array | undefined;
+  let contentHash = rememberedContentHash(options.cacheDir, path, signature);
+  if (contentHash === undefined) {
+    const contents = files.map((file) => readFileSync(file));
+    if (files.length === 1) bytes = contents[0];
+    contentHash = sha256(...contents);
+    rememberContentHash(options.cacheDir, path, signature, contentHash);
+  }
+  const settings = cacheSettings(pipeline, options.dtype);
+  const key = entryKey(contentHash, settings);
+  const existing = readEntry(options.cacheDir, key, { verify: options.verify ?? true, load: options.load ?? false });
+  if (existing.state === 'ok') return { status: 'cached', key, meta: existing.meta, volume: existing.volume };
+  const volume = await pipeline.run(path, bytes);
+  const meta = writeEntry(options.cacheDir, key, volume, options.dtype, { path, contentHash }, settings);
+  const stored = options.load ? (options.dtype === 'float32' ? volume : storedVolume(options.cacheDir, key)) : undefined;
+  return existing.state === 'corrupt'
+    ? { status: 'rebuilt', key, reason: existing.reason, meta, volume: stored }
+    : { status: 'built', key, meta, volume: stored };
+}
+
+/** What a float16 entry gives back (its rounded values, not the float32 that went in). */
+function storedVolume(cacheDir: string, key: string): Volume | undefined {
+  const entry = readEntry(cacheDir, key, { verify: false });
+  return entry.state === 'ok' ? entry.volume : undefined;
+}
+
+/** Everything that decides an entry's bytes besides the source: the chain's settings and the storage type. */
+export function cacheSettings(pipeline: ScanPreprocessor, dtype: CacheDtype): unknown {
+  return { preprocess: pipeline.settings, dtype };
+}
