@@ -1,5 +1,6 @@
-import { rmSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { simulateCohort } from '../../src/sim/simulate.js';
 import { afterAll, describe, expect, it } from 'vitest';
 import { LsslError } from '../../src/errors.js';
 import { loadCohort, type Cohort } from '../../src/io/cohort.js';
@@ -183,6 +184,27 @@ describe('validation errors name the file and the row', () => {
   it('a source that does not exist, and a folder that is not BIDS', async () => {
     await expectInputError(loadCohort(join(f, 'nope.csv')), /does not exist/, join(f, 'nope.csv'));
     await expectInputError(loadCohort(folder()), /not a BIDS folder/, folders[folders.length - 1]);
+  });
+});
+
+describe('a simulated cohort', () => {
+  it('loads the same as BIDS and as a TSV manifest built from its files by hand', async () => {
+    const out = join(folder(), 'phantom');
+    const sim = await simulateCohort({ out, subjects: 4, visits: 2, shape: 16, seed: 5 });
+    const rowsOf = (file: string) => readFileSync(file, 'utf8').trim().split('\n').map((line) => line.split('\t'));
+    const [, ...participants] = rowsOf(join(out, 'participants.tsv'));
+    const lines = ['subject\tsession\tage\tpath\tsex\tdiagnosis'];
+    for (const file of sim.files) {
+      const [sub, ses] = file.split('/');
+      const age = rowsOf(join(out, sub, `${sub}_sessions.tsv`)).find((r) => r[0] === ses)![1];
+      const [, sex, diagnosis] = participants.find((p) => p[0] === sub)!;
+      lines.push([sub, ses, age, join('phantom', file), sex, diagnosis].join('\t'));
+    }
+    const manifest = writeFile(join(out, '..', 'phantom.tsv'), `${lines.join('\n')}\n`);
+    const bids = await loadCohort(out);
+    expect(bids.subjects).toHaveLength(4);
+    expect(bids.subjects.every((s) => s.scans.length === 2)).toBe(true);
+    expect((await loadCohort(manifest)).subjects).toEqual(bids.subjects);
   });
 });
 
