@@ -1,0 +1,23 @@
+/**
+ * `lssl bench <what>`: benchmarks, one subcommand module each under cli/bench/ (the timing
+ * logic lives in bench/). Never part of `npm test`; `npm run bench` runs them.
+ */
+import type { CommandModule } from 'yargs';
+import type { GlobalArgs } from './common.js';
+import { benchPreprocessCommand } from './bench/preprocess.js';
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export const benchSubcommands: CommandModule<GlobalArgs, any>[] = [benchPreprocessCommand];
+
+export const benchCommand: CommandModule<GlobalArgs, GlobalArgs> = {
+  command: 'bench',
+  describe: 'benchmarks: preprocess (and more as they land)',
+  builder: (y) => {
+    let parser = y;
+    for (const sub of benchSubcommands) parser = parser.command(sub);
+    return parser.demandCommand(1, 'name a benchmark (lssl bench --help lists them)');
+  },
+  handler: () => {
+    // yargs runs the chosen subcommand's handler; nothing to do here.
+  },
+};
