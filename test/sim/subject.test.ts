@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { modelVentricleVolume } from '../../src/sim/render.js';
 import { BASELINE_AGE_RANGE, DIAGNOSES, RATE_MULTIPLIER, diagnosisOf, drawScans, drawSubject, visitAges } from '../../src/sim/subject.js';
 
 describe('drawSubject', () => {
@@ -61,5 +62,26 @@ describe('visits', () => {
     const ageing = s.baselineAtrophy - excess;
     expect(ageing / (0.01 * (s.baselineAge - 55))).toBeGreaterThan(Math.exp(-0.75) - 1e-9);
     expect(ageing / (0.01 * (s.baselineAge - 55))).toBeLessThan(Math.exp(0.75) + 1e-9);
+  });
+});
+
+describe('diagnosis in one scan versus in change', () => {
+  it('separates AD from CN weakly at baseline (|d| < 1) and strongly in ventricle growth per year (d > 2)', () => {
+    const baseline: Record<string, number[]> = { CN: [], AD: [] };
+    const growth: Record<string, number[]> = { CN: [], AD: [] };
+    for (let i = 0; i < 150; i++) {
+      const s = drawSubject(0, i);
+      if (s.diagnosis === 'MCI') continue;
+      const [first, , last] = drawScans(0, s, 3, 40);
+      const v0 = modelVentricleVolume(s.anatomy, first.atrophy, 40);
+      const v2 = modelVentricleVolume(s.anatomy, last.atrophy, 40);
+      baseline[s.diagnosis].push(v0);
+      growth[s.diagnosis].push((v2 / v0 - 1) / (last.age - first.age));
+    }
+    const mean = (v: number[]) => v.reduce((a, b) => a + b, 0) / v.length;
+    const variance = (v: number[]) => v.reduce((a, b) => a + (b - mean(v)) ** 2, 0) / (v.length - 1);
+    const cohen = (a: number[], b: number[]) => (mean(a) - mean(b)) / Math.sqrt((variance(a) + variance(b)) / 2);
+    expect(Math.abs(cohen(baseline.AD, baseline.CN))).toBeLessThan(1);
+    expect(cohen(growth.AD, growth.CN)).toBeGreaterThan(2);
   });
 });
