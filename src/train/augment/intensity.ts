@@ -54,7 +54,11 @@ export interface IntensityParams {
   noise: { mean: number; std: number; seed: number } | null;
 }
 
-const fromZero = (value: number | readonly number[]) => (typeof value === 'number' ? [0, value] : value);
+/** TorchIO's convention for spreads: s → [0, s] (s ≥ 0), or an explicit [lo, hi] ≥ 0. */
+function fromZero(name: string, value: number | readonly number[]): readonly number[] {
+  if (typeof value !== 'number') return value;
+  return [0, parseRange(name, value)[1]];
+}
 
 export function parseIntensityOptions(options: IntensityOptions | IntensityConfig = {}): IntensityConfig {
   if (isConfig(options)) return options;
@@ -76,13 +80,13 @@ export function parseIntensityOptions(options: IntensityOptions | IntensityConfi
   }
   if (options.blur) {
     config.blur = {
-      std: parseAxisRanges('blur std', fromZero(options.blur.std ?? 2), 0, 0),
+      std: parseAxisRanges('blur std', fromZero('blur std', options.blur.std ?? 2), 0, 0),
       probability: parseProbability('blur probability', options.blur.probability),
     };
   }
   if (options.noise) {
     config.noise = {
-      std: parseRange('noise std', fromZero(options.noise.std ?? 0.25), 0, 0),
+      std: parseRange('noise std', fromZero('noise std', options.noise.std ?? 0.25), 0, 0),
       mean: parseRange('noise mean', options.noise.mean ?? 0),
       probability: parseProbability('noise probability', options.noise.probability),
     };
