@@ -33,3 +33,43 @@ export { simulateCohort } from './sim/simulate.js';
 export type { SimulateOptions, SimulationReport, GroundTruthRow } from './sim/simulate.js';
 export { initBackend, activeBackend, BACKENDS } from './backend/select.js';
 export type { BackendName, BackendInfo } from './backend/select.js';
+export { ntXentLoss } from './contrastive/ntxent.js';
+export { supConLoss } from './contrastive/supcon.js';
+export type { SupConOptions } from './contrastive/supcon.js';
+export { simSiamLoss } from './contrastive/simsiam.js';
+export { byolLoss, byolSymmetricLoss } from './contrastive/byol.js';
+export { emaUpdate, cosineMomentum } from './contrastive/momentum.js';
+export { directPredPredictor, directPredGains, updateCorrelation } from './contrastive/directpred.js';
+export type { DirectPredOptions } from './contrastive/directpred.js';
+export { symmetricEigen } from './contrastive/eigen.js';
+export type { SymmetricEigen } from './contrastive/eigen.js';
+export { stopGradient } from './contrastive/stop-gradient.js';
+export {
+  DEFAULT_VIEW_AUGMENTATION,
+  augmentSubject,
+  augmentViews,
+  drawSpatial,
+  applySpatial,
+  parseSpatialOptions,
+  identitySpatialParams,
+  drawIntensity,
+  applyIntensity,
+  parseIntensityOptions,
+  identityIntensityParams,
+  drawCoordinateMask,
+  applyCoordinateMask,
+  gaussianBlur,
+  biasField,
+} from './train/augment.js';
+export type {
+  AugmentOptions,
+  SubjectAugmentation,
+  SpatialOptions,
+  SpatialConfig,
+  SpatialParams,
+  IntensityOptions,
+  IntensityConfig,
+  IntensityParams,
+  CoordinateMaskOptions,
+  CoordinateMaskParams,
+} from './train/augment.js';
