@@ -15,7 +15,9 @@
  * (replicate padding), as SimpleITK's linear interpolator does inside the image extent.
  *
  * Linear ramps are reproduced exactly wherever no edge clamping occurs (always, when
- * downsampling), up to float32 rounding.
+ * downsampling), up to float32 rounding. Like scipy's `zoom(order=1)` and TorchIO's
+ * `Resample`, there is no anti-aliasing blur before downsampling: each new voxel
+ * interpolates its 8 nearest old voxels.
  */
 import { inputError } from '../errors.js';
 import { multiplyAffines, type Affine, type Volume } from './volume.js';
