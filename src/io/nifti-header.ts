@@ -91,10 +91,12 @@ export function baseAffine(shape: readonly number[], zooms: readonly number[]): 
   const s = [0, 1, 2].map((i) => shape[i] ?? 1);
   const z = [0, 1, 2].map((i) => zooms[i] ?? 1);
   z[0] = -z[0];
+  // ((s − 1)/2)·z with the sign in front, and `+ 0` so a centred axis of size 1 gives 0, not −0
+  const origin = (axis: number) => -(((s[axis] - 1) / 2) * z[axis]) + 0;
   return [
-    [z[0], 0, 0, (-(s[0] - 1) / 2) * z[0]],
-    [0, z[1], 0, (-(s[1] - 1) / 2) * z[1]],
-    [0, 0, z[2], (-(s[2] - 1) / 2) * z[2]],
+    [z[0], 0, 0, origin(0)],
+    [0, z[1], 0, origin(1)],
+    [0, 0, z[2], origin(2)],
     [0, 0, 0, 1],
   ];
 }
@@ -155,6 +157,8 @@ export function parseNiftiHeader(bytes: Uint8Array, file: string): ParsedNiftiHe
   } else {
     affine = baseAffine(shape, pixdim.slice(1, ndim + 1));
   }
+  // −0 (from sign flips of zero entries) prints and compares badly; it means 0.
+  affine = affine.map((row) => row.map((v) => v + 0));
   if (affine.flat().some((v) => !Number.isFinite(v))) {
     throw inputError(`affine must be finite, not [${affine.slice(0, 3).map((r) => r.join(' ')).join('; ')}]`, file);
   }
