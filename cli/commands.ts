@@ -3,7 +3,7 @@ import type { CommandModule } from 'yargs';
 import { backendCommand } from './backend.js';
 import { demoCommand } from './demo.js';
 import { infoCommand } from './info.js';
-import { benchCommand } from './bench.js';
+import { probeCommand } from './probe.js';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-export const commands: CommandModule<any, any>[] = [backendCommand, demoCommand, infoCommand, benchCommand];
+export const commands: CommandModule<any, any>[] = [backendCommand, demoCommand, infoCommand, probeCommand];
