@@ -73,3 +73,20 @@ export type {
   CoordinateMaskOptions,
   CoordinateMaskParams,
 } from './train/augment.js';
+export { confusionMatrix, perClassRecall, balancedAccuracy, sensitivity, specificity, rocAuc, binaryRocAuc, midranks, mae, pearsonR, r2, brainAgeGap } from './eval/metrics.js';
+export { fitRidge, ridgeConjugateGradient, fitStandardizer, applyStandardizer, matrixFromRows, predictLinear } from './eval/linear.js';
+export type { Matrix, Standardizer, LinearModel } from './eval/linear.js';
+export { fitLogistic, predictProba } from './eval/logistic.js';
+export type { LogisticModel, LogisticOptions } from './eval/logistic.js';
+export { minimizeLbfgs } from './eval/lbfgs.js';
+export { readEmbeddingsCsv, parseEmbeddingsCsv } from './eval/embeddings-csv.js';
+export type { EmbeddingsTable, EmbeddingRow } from './eval/embeddings-csv.js';
+export { probe, choosePositive } from './eval/probe.js';
+export type { ProbeOptions, ProbeResult, ClassProbeResult, NumericProbeResult } from './eval/probe.js';
+export { probeDesign, consecutivePairs } from './eval/probe-design.js';
+export type { ProbeFeatures } from './eval/probe-design.js';
+export { probeResultCsv } from './eval/probe-csv.js';
+export { brainAgeAxis } from './eval/ageaxis.js';
+export type { AgeAxisOptions, AgeAxisResult, LabelSummary, RateTest } from './eval/ageaxis.js';
+export { welchTTest, studentTCdf, studentTTwoSidedP, regularizedIncompleteBeta, logGamma } from './eval/stats.js';
+export type { WelchTTest } from './eval/stats.js';
