@@ -1,0 +1,101 @@
+/**
+ * LSSL (Zhao, Liu, Adeli, Pohl, "Longitudinal self-supervised learning", MedIA 71:102051,
+ * 2021), eq. 3 per pair of visits (x_s earlier, x_t later):
+ *   λ_recon·[MSE(x_s, x̂_s) + MSE(x_t, x̂_t)] + λ_dir·(1 − cos(z_t − z_s, τ)),
+ * averaged over the pairs of a batch, with τ one learned vector of the latent size used
+ * through its unit vector. λ_dir = λ_recon = 1 by default (the authors' Keras code weights
+ * the cosine 2; LNE uses 2·mean recon).
+ *
+ * Variables: the autoencoder's (nn/autoencoder.ts) and `lssl/tau` [L], N(0, 1) at init.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { inputError } from '../errors.js';
+import { Autoencoder } from '../nn/autoencoder.js';
+import { standardNormal } from '../nn/init.js';
+import type { AutoencoderOptions } from '../nn/options.js';
+import type { NamedVariable } from '../nn/params.js';
+import type { Batch, LossResult, Method, StepContext } from '../train/method.js';
+import { cosineDirectionLoss, meanSquaredError } from './losses.js';
+
+export interface LsslMethodOptions {
+  network?: AutoencoderOptions;
+  /** weight of the direction term λ (default 1) */
+  lambdaDir?: number;
+  /** weight of the reconstruction terms (default 1) */
+  lambdaRecon?: number;
+}
+
+export function checkWeight(name: string, value: number): number {
+  if (!Number.isFinite(value) || value < 0) throw inputError(`${name} must be a finite number ≥ 0, not ${value}`);
+  return value;
+}
+
+export class LsslMethod implements Method {
+  readonly name = 'lssl';
+  readonly batchKind = 'pairs' as const;
+  readonly partNames = ['recon', 'cos'] as const;
+  readonly trains = true;
+  readonly net: Autoencoder;
+  readonly tau: tf.Variable;
+  readonly lambdaDir: number;
+  readonly lambdaRecon: number;
+
+  constructor(options: LsslMethodOptions = {}) {
+    this.lambdaDir = checkWeight('lambda-dir', options.lambdaDir ?? 1);
+    this.lambdaRecon = checkWeight('lambda-recon', options.lambdaRecon ?? 1);
+    this.net = new Autoencoder(options.network);
+    const l = this.net.latentSize;
+    this.tau = this.net.params.add('lssl/tau', [l], standardNormal([l], this.net.config.seed, 'lssl/tau'));
+  }
+
+  get inputShape() {
+    return this.net.config.inputShape;
+  }
+  get embeddingSize() {
+    return this.net.latentSize;
+  }
+
+  variables(): NamedVariable[] {
+    return this.net.params.entries;
+  }
+  trainableVariables(): tf.Variable[] {
+    return this.net.trainableVariables();
+  }
+
+  loss(batch: Batch, ctx: StepContext): LossResult {
+    if (batch.kind !== 'pairs') throw new Error(`lssl trains on pairs, not ${batch.kind}`);
+    const b = batch.earlier.shape[0];
+    // One pass over both visits: half the kernel launches, one set of batch-norm moments.
+    const x = tf.concat([batch.earlier, batch.later], 0) as tf.Tensor5D;
+    const z = this.net.encode(x, { training: ctx.training });
+    const xHat = this.net.decode(z, { training: ctx.training });
+    const [zs, zt] = tf.split(z, [b, b], 0) as [tf.Tensor2D, tf.Tensor2D];
+    const [xHatS, xHatT] = tf.split(xHat, [b, b], 0);
+    const recon = tf.add(meanSquaredError(batch.earlier, xHatS), meanSquaredError(batch.later, xHatT)) as tf.Scalar;
+    const cos = cosineDirectionLoss(tf.sub(zt, zs), this.tau as tf.Tensor1D);
+    const total = tf.add(tf.mul(this.lambdaRecon, recon), tf.mul(this.lambdaDir, cos)) as tf.Scalar;
+    return { total, parts: { recon, cos } };
+  }
+
+  afterStep(): void {
+    this.net.applyStatisticUpdates();
+  }
+
+  encode(x: tf.Tensor5D): tf.Tensor2D {
+    return this.net.encode(x);
+  }
+
+  direction(): Float32Array {
+    const t = this.tau.dataSync() as Float32Array;
+    const norm = Math.hypot(...t);
+    return t.map((v) => v / norm);
+  }
+
+  options(): Record<string, unknown> {
+    return { network: this.net.config, lambdaDir: this.lambdaDir, lambdaRecon: this.lambdaRecon };
+  }
+
+  dispose(): void {
+    this.net.dispose();
+  }
+}

@@ -1,0 +1,86 @@
+/**
+ * The VAE baseline of the LSSL paper (Kingma & Welling 2014): a Gaussian latent,
+ * z = μ + σ ⊙ ε with ε ~ N(0, I) from the step's seeded generator, loss
+ * λ_recon·MSE(x, x̂) + β·KL(N(μ, σ²) ‖ N(0, I)), β = 0.01 as in the paper's comparison.
+ *
+ * μ is the autoencoder's latent (linear by default here: a tanh-bounded mean fights the
+ * prior); log σ² comes from an extra head on the flattened features,
+ * `vae/logVar/kernel` [F, L] and `/bias` [L], zeros at init (σ = 1 everywhere).
+ * The embedding is μ.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { Autoencoder } from '../nn/autoencoder.js';
+import { dense } from '../nn/layers.js';
+import type { AutoencoderOptions } from '../nn/options.js';
+import type { NamedVariable } from '../nn/params.js';
+import type { Batch, LossResult, Method, StepContext } from '../train/method.js';
+import { gaussianKl, meanSquaredError, reparameterize } from './losses.js';
+import { checkWeight } from './lssl.js';
+
+export interface VaeMethodOptions {
+  network?: AutoencoderOptions;
+  /** weight of the KL term (default 0.01) */
+  beta?: number;
+  /** weight of the reconstruction term (default 1) */
+  lambdaRecon?: number;
+}
+
+export class VaeMethod implements Method {
+  readonly name = 'vae';
+  readonly batchKind = 'scans' as const;
+  readonly partNames = ['recon', 'kl'] as const;
+  readonly trains = true;
+  readonly net: Autoencoder;
+  readonly beta: number;
+  readonly lambdaRecon: number;
+
+  constructor(options: VaeMethodOptions = {}) {
+    this.beta = checkWeight('beta', options.beta ?? 0.01);
+    this.lambdaRecon = checkWeight('lambda-recon', options.lambdaRecon ?? 1);
+    this.net = new Autoencoder({ latentActivation: 'linear', ...options.network });
+    const f = this.net.featureSize;
+    const l = this.net.latentSize;
+    this.net.params.add('vae/logVar/kernel', [f, l], new Float32Array(f * l));
+    this.net.params.add('vae/logVar/bias', [l], new Float32Array(l));
+  }
+
+  get inputShape() {
+    return this.net.config.inputShape;
+  }
+  get embeddingSize() {
+    return this.net.latentSize;
+  }
+  variables(): NamedVariable[] {
+    return this.net.params.entries;
+  }
+  trainableVariables(): tf.Variable[] {
+    return this.net.trainableVariables();
+  }
+
+  loss(batch: Batch, ctx: StepContext): LossResult {
+    if (batch.kind !== 'scans') throw new Error(`vae trains on scans, not ${batch.kind}`);
+    const features = this.net.features(batch.x, { training: ctx.training });
+    const mu = this.net.latent(features);
+    const logVar = dense(this.net.params, 'vae/logVar', features);
+    const [b, l] = mu.shape;
+    const noise = tf.tensor2d(Float32Array.from({ length: b * l }, () => ctx.rng.normal()), [b, l]);
+    const z = reparameterize(mu, logVar, noise);
+    const recon = meanSquaredError(batch.x, this.net.decode(z, { training: ctx.training }));
+    const kl = gaussianKl(mu, logVar);
+    const total = tf.add(tf.mul(this.lambdaRecon, recon), tf.mul(this.beta, kl)) as tf.Scalar;
+    return { total, parts: { recon, kl } };
+  }
+
+  afterStep(): void {
+    this.net.applyStatisticUpdates();
+  }
+  encode(x: tf.Tensor5D): tf.Tensor2D {
+    return this.net.encode(x);
+  }
+  options(): Record<string, unknown> {
+    return { network: this.net.config, beta: this.beta, lambdaRecon: this.lambdaRecon };
+  }
+  dispose(): void {
+    this.net.dispose();
+  }
+}

@@ -1,0 +1,168 @@
+/**
+ * The run directory, written only through atomic renames:
+ *
+ *   RUN/config.json          everything needed to reproduce the run (method, options,
+ *                            cohort fingerprint, versions, backend)
+ *   RUN/history.csv          one row per epoch and split (history.ts)
+ *   RUN/model.json + weights.bin   the best checkpoint's method variables (TF.js format)
+ *   RUN/tau.json             τ and its unit vector, for methods that learn a direction
+ *   RUN/checkpoints/epoch-NNNN/    the last finished epoch: model.json + weights.bin with
+ *                            the variables and the optimizer moments, state.json with the
+ *                            epoch, schedule, optimizer step and history. Written into a
+ *                            temporary folder and renamed, so it is whole or absent.
+ *
+ * Randomness needs no saved position: every generator is derived from (seed, epoch, step)
+ * (engine.ts), so the epoch number in state.json is the RNG position.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { promises as fs, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { inputError } from '../errors.js';
+import type { PlateauState } from './schedule.js';
+import type { HistoryRow } from './history.js';
+import type { Method } from './method.js';
+import { readWeights, writeWeights, type NamedTensor } from './weights.js';
+import { writeFileAtomic } from './atomic.js';
+
+export const RUN_FORMAT = 'lssl-run';
+const OWN_ENTRIES = ['config.json', 'history.csv', 'model.json', 'weights.bin', 'tau.json', 'checkpoints'];
+
+export interface RunConfig {
+  format: typeof RUN_FORMAT;
+  formatVersion: 1;
+  method: string;
+  methodOptions: Record<string, unknown>;
+  training: Record<string, unknown>;
+  cohort: {
+    fingerprint: string;
+    volumeShape: [number, number, number];
+    train: { subjects: number; scans: number; pairs: number };
+    validation: { subjects: number; scans: number; pairs: number };
+  };
+  versions: { lssl: string; tfjs: string; node: string };
+  backend: string;
+  created: string;
+}
+
+export interface CheckpointState {
+  /** finished epochs (1-based number of the last one) */
+  epoch: number;
+  plateau: PlateauState;
+  optimizerStep: number;
+  history: HistoryRow[];
+  stoppedEarly: boolean;
+}
+
+/** lssl's version from package.json (this file sits in src/train or dist/src/train). */
+export function lsslVersion(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (let i = 0; i < 5; i++) {
+    try {
+      const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'));
+      if (pkg.name === 'lssl') return pkg.version;
+    } catch {
+      // not here; look one folder up
+    }
+    dir = dirname(dir);
+  }
+  return 'unknown';
+}
+
+async function exists(path: string): Promise<boolean> {
+  return fs.stat(path).then(
+    () => true,
+    () => false,
+  );
+}
+
+/**
+ * Makes `dir` ready: 'new' for a fresh run, 'resume' to continue one. Refuses an existing
+ * run unless `resume` or `force` (force deletes lssl's own files in it, nothing else).
+ */
+export async function prepareRunDirectory(dir: string, options: { resume?: boolean; force?: boolean } = {}): Promise<'new' | 'resume'> {
+  const entries = await fs.readdir(dir).catch(() => [] as string[]);
+  const hasRun = entries.some((e) => OWN_ENTRIES.includes(e));
+  if (options.resume) {
+    if (!entries.includes('config.json')) throw inputError('nothing to resume: the run folder has no config.json', dir);
+    return 'resume';
+  }
+  if (hasRun && !options.force) {
+    throw inputError('the run folder holds a run already; pass --resume to continue it or --force to replace it', dir);
+  }
+  if (hasRun) for (const e of OWN_ENTRIES) await fs.rm(join(dir, e), { recursive: true, force: true });
+  await fs.mkdir(dir, { recursive: true });
+  return 'new';
+}
+
+export async function writeRunConfig(dir: string, config: RunConfig): Promise<void> {
+  await writeFileAtomic(join(dir, 'config.json'), `${JSON.stringify(config, null, 2)}\n`);
+}
+
+export async function readRunConfig(dir: string): Promise<RunConfig> {
+  const path = join(dir, 'config.json');
+  let config: RunConfig;
+  try {
+    config = JSON.parse(await fs.readFile(path, 'utf8'));
+  } catch (error) {
+    throw inputError(`cannot read the run's config: ${(error as Error).message.split('\n')[0]}`, path);
+  }
+  if (config.format !== RUN_FORMAT) throw inputError(`not an lssl run config (format ${JSON.stringify(config.format)})`, path);
+  return config;
+}
+
+const variableTensors = (method: Method): NamedTensor[] => method.variables().map((v) => ({ name: v.name, tensor: v.variable }));
+
+/** Writes the method's variables as RUN/model.json + weights.bin, and RUN/tau.json if any. */
+export async function writeBestModel(dir: string, method: Method, metadata: Record<string, unknown>): Promise<void> {
+  await writeWeights(dir, variableTensors(method), { method: method.name, ...metadata });
+  if (method.direction) {
+    const tau = method.variables().find((v) => v.name === 'lssl/tau');
+    const body = { tau: tau ? Array.from(tau.variable.dataSync()) : null, unit: Array.from(method.direction()) };
+    await writeFileAtomic(join(dir, 'tau.json'), `${JSON.stringify(body)}\n`);
+  }
+}
+
+/** Assigns saved tensors to the method's variables by logical name; refuses any mismatch. */
+export function assignVariables(method: Method, tensors: ReadonlyMap<string, tf.Tensor>, source: string): void {
+  for (const { name, variable } of method.variables()) {
+    const saved = tensors.get(name);
+    if (!saved) throw inputError(`weights have no variable ${name}`, source);
+    if (saved.shape.join(',') !== variable.shape.join(',')) {
+      throw inputError(`variable ${name} has shape [${saved.shape}] in the weights, the network needs [${variable.shape}]`, source);
+    }
+    variable.assign(saved);
+  }
+}
+
+const checkpointName = (epoch: number) => `epoch-${String(epoch).padStart(4, '0')}`;
+
+/** Writes the checkpoint of a finished epoch (whole or not at all) and drops older ones. */
+export async function writeCheckpoint(dir: string, tensors: NamedTensor[], state: CheckpointState): Promise<void> {
+  const root = join(dir, 'checkpoints');
+  await fs.mkdir(root, { recursive: true });
+  const tmp = join(root, `.tmp-${checkpointName(state.epoch)}-${process.pid}`);
+  await fs.rm(tmp, { recursive: true, force: true });
+  await writeWeights(tmp, tensors, { epoch: state.epoch });
+  await writeFileAtomic(join(tmp, 'state.json'), `${JSON.stringify(state)}\n`);
+  const final = join(root, checkpointName(state.epoch));
+  await fs.rm(final, { recursive: true, force: true });
+  await fs.rename(tmp, final);
+  for (const entry of await fs.readdir(root)) {
+    if (entry !== checkpointName(state.epoch)) await fs.rm(join(root, entry), { recursive: true, force: true });
+  }
+}
+
+/** The latest whole checkpoint, or null; the caller disposes the tensors. */
+export async function readLatestCheckpoint(dir: string): Promise<{ state: CheckpointState; tensors: Map<string, tf.Tensor> } | null> {
+  const root = join(dir, 'checkpoints');
+  const names = (await fs.readdir(root).catch(() => [] as string[])).filter((n) => /^epoch-\d+$/.test(n)).sort();
+  for (const name of names.reverse()) {
+    const folder = join(root, name);
+    if (!(await exists(join(folder, 'state.json')))) continue;
+    const state = JSON.parse(await fs.readFile(join(folder, 'state.json'), 'utf8')) as CheckpointState;
+    const { tensors } = await readWeights(folder);
+    return { state, tensors };
+  }
+  return null;
+}
