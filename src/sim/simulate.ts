@@ -17,11 +17,9 @@ import { createRng } from '../rng.js';
 import { inputError } from '../errors.js';
 import { writeNifti } from '../io/nifti.js';
 import { writeFileAtomic } from '../io/nifti-write.js';
-import { headToWorld, modelVentricleVolume, renderScan } from './render.js';
+import { headToWorld, modelVentricleVolume, renderScan, type Grid, type TissueVolumes } from './render.js';
 import { NOMINAL_VOXEL_MM, storageGrid } from './storage.js';
 import { drawScans, drawSubject, type SimScan } from './subject.js';
-import type { TissueVolumes } from './render.js';
-import type { Grid } from './render.js';
 
 export interface SimulateOptions {
   /** output folder (created; a previous phantom there is replaced, anything else is refused) */
