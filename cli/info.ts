@@ -39,6 +39,12 @@ export function describeImage(file: string, image: NiftiImage) {
   };
 }
 
+/** Whether the voxels were scaled on reading (slope finite, non-zero, and not the identity 1, 0). */
+function isScaled(image: NiftiImage): boolean {
+  const { sclSlope: slope, sclInter: inter } = image.header;
+  return Number.isFinite(slope) && slope !== 0 && !(slope === 1 && inter === 0);
+}
+
 function formatNumber(value: number): string {
   return Number.isInteger(value) ? String(value) : String(Number(value.toPrecision(6)));
 }
@@ -69,7 +75,7 @@ export const infoCommand: CommandModule<GlobalArgs, Args> = {
       `shape:       ${image.shape.join(' × ')}`,
       `spacing:     ${spacing.join(' × ')}`,
       `datatype:    ${image.datatype} (NIfTI-${image.header.niftiVersion}, ${image.header.littleEndian ? 'little' : 'big'}-endian` +
-        `${Number.isFinite(image.header.sclSlope) && image.header.sclSlope !== 0 ? `, scl_slope ${formatNumber(image.header.sclSlope)}, scl_inter ${formatNumber(image.header.sclInter)}` : ''})`,
+        `${isScaled(image) ? `, scl_slope ${formatNumber(image.header.sclSlope)}, scl_inter ${formatNumber(image.header.sclInter)}` : ''})`,
       `orientation: ${info.orientation}`,
       `affine:      from the ${info.affineSource} (qform_code ${image.header.qformCode}, sform_code ${image.header.sformCode})`,
       ...formatAffine(image.affine).map((row) => `  ${row}`),
