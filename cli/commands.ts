@@ -2,8 +2,12 @@
 import type { CommandModule } from 'yargs';
 import { backendCommand } from './backend.js';
 import { demoCommand } from './demo.js';
+import { simulateCommand } from './simulate.js';
+import { benchCommand } from './bench.js';
+import { cohortCommand } from './cohort.js';
+import { preprocessCommand } from './preprocess.js';
 import { infoCommand } from './info.js';
 import { probeCommand } from './probe.js';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-export const commands: CommandModule<any, any>[] = [backendCommand, demoCommand, infoCommand, probeCommand];
+export const commands: CommandModule<any, any>[] = [backendCommand, demoCommand, simulateCommand, benchCommand, cohortCommand, preprocessCommand, infoCommand, probeCommand];
