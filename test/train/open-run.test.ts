@@ -1,0 +1,49 @@
+import { describe, expect, it, beforeAll, afterAll } from 'vitest';
+import * as tf from '@tensorflow/tfjs';
+import { mkdtempSync, rmSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { initBackend } from '../../src/backend/select.js';
+import { LsslMethod } from '../../src/lssl/lssl.js';
+import { train } from '../../src/train/engine.js';
+import { openRun, methodForRun } from '../../src/train/open-run.js';
+import { ballVolume, tinyCohort } from './fixtures.js';
+
+let root: string;
+
+describe('openRun', () => {
+  beforeAll(async () => {
+    await initBackend('wasm');
+    root = mkdtempSync(join(tmpdir(), 'lssl-open-'));
+  });
+  afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+  it('restores the best weights and τ, and embeds in batches like method.encode, without leaks', async () => {
+    const dir = join(root, 'run');
+    const network = { inputShape: 16, latentSize: 6, seed: 2 };
+    const method = new LsslMethod({ network });
+    // patience large, one epoch: the best is the last, so the method's weights are the best ones.
+    await train({ method, data: tinyCohort(), runDir: dir, options: { epochs: 1, batchSize: 2 } });
+    const volumes = [0, 1, 2].map((s) => ballVolume(16, 4 + s, 0.1, s));
+    const expected = tf.tidy(() => method.encode(tf.tensor5d(Float32Array.from(volumes.flatMap((v) => Array.from(v))), [3, 16, 16, 16, 1])).arraySync());
+    const before = tf.memory().numTensors;
+    const run = await openRun(dir);
+    expect(run.config.method).toBe('lssl');
+    const rows = run.embedVolumes(volumes, [16, 16, 16], 2);
+    expect(rows.map((r) => Array.from(r))).toEqual(expected);
+    const tau = JSON.parse(readFileSync(join(dir, 'tau.json'), 'utf8'));
+    expect(Array.from(run.direction!)).toEqual(Array.from(method.direction()));
+    expect(tau.unit.map(Math.fround)).toEqual(Array.from(run.direction!));
+    run.dispose();
+    expect(tf.memory().numTensors).toBe(before);
+    const again = await methodForRun(dir);
+    expect(again.name).toBe('lssl');
+    expect(again.options()).toEqual(method.options());
+    again.dispose();
+    method.dispose();
+  });
+
+  it('refuses a folder that is not a run, and a run with no model yet', async () => {
+    await expect(openRun(join(root, 'nope'))).rejects.toThrow(/cannot read the run's config/);
+  });
+});
