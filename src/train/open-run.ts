@@ -1,0 +1,75 @@
+/**
+ * Reading a finished (or interrupted) run back: the method rebuilt from config.json with
+ * the best checkpoint's weights, ready to embed scans.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { promises as fs } from 'node:fs';
+import { join } from 'node:path';
+import { inputError } from '../errors.js';
+import { volumesToTensor } from '../nn/autoencoder.js';
+import type { Method } from './method.js';
+import { createMethod } from './registry.js';
+import { assignVariables, readRunConfig, type RunConfig } from './run.js';
+import { readWeights } from './weights.js';
+
+export interface TrainedRun {
+  dir: string;
+  config: RunConfig;
+  /** the method holding the best weights (inference only) */
+  method: Method;
+  /** unit τ [L] for methods that learn a direction (LSSL), else undefined */
+  direction?: Float32Array;
+  /**
+   * Embeds x-fastest volumes of shape [nx, ny, nz] in batches: one Float32Array of
+   * method.embeddingSize per volume, in input order. Leaves no tensors behind.
+   */
+  embedVolumes(volumes: readonly Float32Array[], shape: [number, number, number], batchSize?: number): Float32Array[];
+  dispose(): void;
+}
+
+/** Rebuilds a run's method from config.json (fresh weights; e.g. to resume it). */
+export async function methodForRun(dir: string): Promise<Method> {
+  const config = await readRunConfig(dir);
+  return createMethod(config.method, config.methodOptions);
+}
+
+/** Opens RUN: config + best weights (RUN/model.json + weights.bin). */
+export async function openRun(dir: string): Promise<TrainedRun> {
+  const config = await readRunConfig(dir);
+  const modelPath = join(dir, 'model.json');
+  if (!(await fs.stat(modelPath).catch(() => null))) {
+    throw inputError('the run has no model yet (no finished epoch); train it or --resume it', modelPath);
+  }
+  const method = createMethod(config.method, config.methodOptions);
+  try {
+    const { tensors } = await readWeights(dir);
+    try {
+      assignVariables(method, tensors, modelPath);
+    } finally {
+      tf.dispose([...tensors.values()]);
+    }
+  } catch (error) {
+    method.dispose();
+    throw error;
+  }
+  const direction = method.direction?.();
+  return {
+    dir,
+    config,
+    method,
+    direction,
+    embedVolumes(volumes, shape, batchSize = 8) {
+      const rows: Float32Array[] = [];
+      for (let i = 0; i < volumes.length; i += batchSize) {
+        const z = tf.tidy(() => {
+          const x = volumesToTensor(volumes.slice(i, i + batchSize), shape);
+          return method.encode(x).dataSync() as Float32Array;
+        });
+        const size = method.embeddingSize;
+        for (let b = 0; b * size < z.length; b++) rows.push(z.slice(b * size, (b + 1) * size));
+      }
+      return rows;
+    },
+    dispose: () => method.dispose(),
+  };
+}
