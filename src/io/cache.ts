@@ -17,7 +17,7 @@ import type { Cohort, Scan } from './cohort.js';
 import { compareIds } from './cohort.js';
 import { ensureEntry, niftiPreprocessor, sourceFiles, cacheSettings, type ScanPreprocessor } from './cache-pipeline.js';
 import { runPool } from './cache-pool.js';
-import { entryKey, fileSignature, readEntry, rememberedContentHash, sha256, type CacheDtype } from './cache-store.js';
+import { entryKey, fileSignature, readEntry, rememberContentHash, rememberedContentHash, sha256, type CacheDtype } from './cache-store.js';
 import type { PreprocessOptions } from './transforms.js';
 import type { Volume } from './volume.js';
 
@@ -207,7 +207,15 @@ export function readCachedVolume(scanOrPath: Scan | string, options: CacheOption
   } catch {
     throw inputError('image not found', path);
   }
-  const contentHash = rememberedContentHash(cacheDir, path, signature) ?? sha256(...files.map((f) => readFileSync(f)));
+  let contentHash = rememberedContentHash(cacheDir, path, signature);
+  if (contentHash === undefined) {
+    contentHash = sha256(...files.map((f) => readFileSync(f)));
+    try {
+      rememberContentHash(cacheDir, path, signature, contentHash);
+    } catch {
+      // a read-only cache still serves reads; the file is hashed again next time
+    }
+  }
   const entry = readEntry(cacheDir, entryKey(contentHash, settings), { verify: options.verify ?? true });
   if (entry.state === 'ok') return entry.volume!;
   const why = entry.state === 'missing' ? 'is not in the cache' : `has a corrupt cache entry (${entry.reason})`;

@@ -199,6 +199,19 @@ describe('loadPreprocessed and readCachedVolume', () => {
     expect(bins.map((f) => statSync(join(cacheDir, f)).size).sort((a, b) => a - b)).toEqual([SHAPE ** 3 * 2, SHAPE ** 3 * 4]);
   });
 
+  it('re-hashes a source whose remembered hash is gone, and shares one entry between identical files', async () => {
+    const cacheDir = newCache();
+    const scan = cohort.subjects[0].scans[1];
+    const built = await loadPreprocessed(scan, { cacheDir, shape: SHAPE });
+    rmSync(join(cacheDir, 'sources'), { recursive: true });
+    expect(Array.from(readCachedVolume(scan, { cacheDir, shape: SHAPE }).data)).toEqual(Array.from(built.data));
+    expect(readdirSync(join(cacheDir, 'sources'), { recursive: true }).map(String).filter((f) => f.endsWith('.json'))).toHaveLength(1);
+    const copy = join(tempFolder('lssl-copy-'), 'copy.nii.gz');
+    folders.push(join(copy, '..'));
+    writeFileSync(copy, readFileSync(scan.path));
+    expect(Array.from(readCachedVolume(copy, { cacheDir, shape: SHAPE }).data)).toEqual(Array.from(built.data));
+  });
+
   it('keys on content and settings only', () => {
     expect(entryKey('abc', { a: 1, b: [1, 2] })).toBe(entryKey('abc', { b: [1, 2], a: 1 }));
     expect(entryKey('abc', { a: 1 })).not.toBe(entryKey('abd', { a: 1 }));
