@@ -1,18 +1,13 @@
 /**
- * Eigendecomposition of a real symmetric matrix by the cyclic Jacobi method, in Float64
- * (Jacobi 1846; rotation formulas and the threshold strategy of Rutishauser,
- * Numer. Math. 9:1–10, 1966, as in Numerical Recipes §11.1), visiting the pairs in the
- * parallel round-robin order of Brent & Luk (SIAM J. Sci. Stat. Comput. 6:69–84, 1985).
+ * Eigendecomposition of a real symmetric matrix in Float64: Householder reduction to
+ * tridiagonal form, then the QL algorithm with implicit Wilkinson-type shifts, the
+ * EISPACK `tred2` + `tql2` pair (Bowdler, Martin, Reinsch & Wilkinson, Numer. Math. 11,
+ * 1968; as restated in JAMA's EigenvalueDecomposition). About 9n³ flops with vectors,
+ * against ~60n³ for cyclic Jacobi (./jacobi-eigen.ts, kept as an independent check), which
+ * is what makes DirectPred's per-step decomposition affordable at D = 256–512.
  *
- * Each rotation zeroes one off-diagonal pair (p, q); a sweep visits every pair once and
- * convergence is quadratic, usually 6–10 sweeps. The round-robin order splits a sweep into
- * n − 1 rounds of n/2 disjoint pairs; rotations on disjoint pairs commute, so a round is
- * applied as one row pass and one column pass over the matrix, both walking memory
- * contiguously (the classic one-pair-at-a-time update writes a column with stride n and
- * is ~3× slower here). During the first three sweeps pairs below a threshold are skipped
- * (they would be re-filled anyway). The iteration stops when the off-diagonal Frobenius
- * norm is below 1e-12·‖A‖_F, so each eigenvalue is within 1e-12·‖A‖_F of the exact
- * one (Weyl) — far below the Float32 precision DirectPred's predictor is used at.
+ * Storage note: the algorithms walk the columns of V; V is kept column-major here (so
+ * `cols[j·n + k]` = V[k][j]) and those walks become contiguous rows.
  */
 import { runtimeError } from '../errors.js';
 
@@ -25,159 +20,187 @@ export interface SymmetricEigen {
    * descending).
    */
   vectors: Float64Array;
-  /** Jacobi sweeps used */
-  sweeps: number;
+  /** QL iterations (or Jacobi sweeps for jacobiEigen) used */
+  iterations: number;
 }
 
-const MAX_SWEEPS = 60;
-const RELATIVE_TOLERANCE = 1e-12;
+const EPS = 2 ** -52;
+const MAX_QL_ITERATIONS_PER_VALUE = 60;
 
 /**
  * matrix: n×n row-major, symmetric up to rounding (it is symmetrised as (A + Aᵀ)/2; an
- * asymmetry above 1e-6 relative to the largest entry is an error). Float32 input is fine:
- * the work is done in Float64.
+ * asymmetry above 1e-6 relative to the largest entry is an error). Float32 input is fine.
  */
 export function symmetricEigen(matrix: ArrayLike<number>, n: number): SymmetricEigen {
-  const a = symmetrizedCopy(matrix, n);
-  const vt = new Float64Array(n * n); // rows are the eigenvectors being accumulated
-  for (let i = 0; i < n; i++) vt[i * n + i] = 1;
-  let norm2 = 0;
-  for (let i = 0; i < n * n; i++) norm2 += a[i] * a[i];
-  const stopAt = RELATIVE_TOLERANCE * RELATIVE_TOLERANCE * norm2;
-  const rounds = roundRobinRounds(n);
-  const rotations = new Rotations(n >> 1);
-
-  let sweeps = 0;
-  for (;;) {
-    const off = offDiagonalSumOfSquares(a, n);
-    if (off <= stopAt) break;
-    if (sweeps === MAX_SWEEPS) {
-      throw runtimeError(`symmetricEigen did not converge in ${MAX_SWEEPS} Jacobi sweeps (n = ${n})`);
-    }
-    const threshold = sweeps < 3 ? (0.2 * Math.sqrt(off)) / (n * n) : 0;
-    for (const round of rounds) {
-      rotations.choose(a, n, round, threshold);
-      if (rotations.count > 0) rotations.apply(a, vt, n);
-    }
-    sweeps++;
-  }
-  return sortedDescending(a, vt, n, sweeps);
+  const cols = symmetrizedCopy(matrix, n); // symmetric: row- and column-major agree
+  const d = new Float64Array(n);
+  const e = new Float64Array(n);
+  householderTridiagonalize(cols, d, e, n);
+  const iterations = tridiagonalQL(cols, d, e, n);
+  return sortedDescending(d, cols, n, iterations);
 }
 
-/**
- * The rotations of one round: for each active pair (p, q), J with J_pp = J_qq = c,
- * J_pq = s, J_qp = −s, chosen so that (JᵀAJ)_pq = 0 (Rutishauser's smaller angle).
- */
-class Rotations {
-  readonly p: Int32Array;
-  readonly q: Int32Array;
-  readonly c: Float64Array;
-  readonly s: Float64Array;
-  count = 0;
-
-  constructor(capacity: number) {
-    this.p = new Int32Array(capacity);
-    this.q = new Int32Array(capacity);
-    this.c = new Float64Array(capacity);
-    this.s = new Float64Array(capacity);
-  }
-
-  choose(a: Float64Array, n: number, round: Int32Array, threshold: number): void {
-    this.count = 0;
-    for (let i = 0; i < round.length; i += 2) {
-      const p = round[i];
-      const q = round[i + 1];
-      const apq = a[p * n + q];
-      if (apq === 0 || Math.abs(apq) <= threshold) continue;
-      const theta = (a[q * n + q] - a[p * n + p]) / (2 * apq);
-      // the smaller root of t² + 2tθ − 1 = 0, i.e. |rotation angle| ≤ π/4
-      const t = Number.isFinite(theta * theta)
-        ? Math.sign(theta || 1) / (Math.abs(theta) + Math.sqrt(theta * theta + 1))
-        : 1 / (2 * theta);
-      const c = 1 / Math.sqrt(t * t + 1);
-      const k = this.count++;
-      this.p[k] = p;
-      this.q[k] = q;
-      this.c[k] = c;
-      this.s[k] = t * c;
+/** tred2: A = V·T·Vᵀ with T tridiagonal (diagonal d, sub-diagonal e[1..n−1]); V into `v`. */
+function householderTridiagonalize(v: Float64Array, d: Float64Array, e: Float64Array, n: number): void {
+  // V[k][j] = v[j*n + k]
+  for (let j = 0; j < n; j++) d[j] = v[j * n + (n - 1)];
+  for (let i = n - 1; i > 0; i--) {
+    let scale = 0;
+    let h = 0;
+    for (let k = 0; k < i; k++) scale += Math.abs(d[k]);
+    if (scale === 0) {
+      e[i] = d[i - 1];
+      for (let j = 0; j < i; j++) {
+        d[j] = v[j * n + (i - 1)];
+        v[j * n + i] = 0;
+        v[i * n + j] = 0;
+      }
+    } else {
+      // the Householder vector, scaled to avoid under/overflow
+      for (let k = 0; k < i; k++) {
+        d[k] /= scale;
+        h += d[k] * d[k];
+      }
+      let f = d[i - 1];
+      let g = Math.sqrt(h);
+      if (f > 0) g = -g;
+      e[i] = scale * g;
+      h -= f * g;
+      d[i - 1] = f - g;
+      for (let j = 0; j < i; j++) e[j] = 0;
+      // e = A·u on the leading i×i block (lower triangle of V holds A)
+      for (let j = 0; j < i; j++) {
+        const colJ = j * n;
+        f = d[j];
+        v[i * n + j] = f;
+        g = e[j] + v[colJ + j] * f;
+        for (let k = j + 1; k <= i - 1; k++) {
+          g += v[colJ + k] * d[k];
+          e[k] += v[colJ + k] * f;
+        }
+        e[j] = g;
+      }
+      f = 0;
+      for (let j = 0; j < i; j++) {
+        e[j] /= h;
+        f += e[j] * d[j];
+      }
+      const hh = f / (h + h);
+      for (let j = 0; j < i; j++) e[j] -= hh * d[j];
+      for (let j = 0; j < i; j++) {
+        const colJ = j * n;
+        f = d[j];
+        g = e[j];
+        for (let k = j; k <= i - 1; k++) v[colJ + k] -= f * e[k] + g * d[k];
+        d[j] = v[colJ + (i - 1)];
+        v[colJ + i] = 0;
+      }
     }
+    d[i] = h;
   }
-
-  /** A ← JᵀAJ (a row pass, then a column pass) and Vᵀ ← JᵀVᵀ; the rotated pairs become 0. */
-  apply(a: Float64Array, vt: Float64Array, n: number): void {
-    rotateRowPairs(a, n, this);
-    rotateRowPairs(vt, n, this);
-    rotateColumnPairs(a, n, this);
-    for (let r = 0; r < this.count; r++) {
-      a[this.p[r] * n + this.q[r]] = 0;
-      a[this.q[r] * n + this.p[r]] = 0;
+  // accumulate the transformations into V
+  for (let i = 0; i < n - 1; i++) {
+    v[i * n + (n - 1)] = v[i * n + i];
+    v[i * n + i] = 1;
+    const h = d[i + 1];
+    const colNext = (i + 1) * n;
+    if (h !== 0) {
+      for (let k = 0; k <= i; k++) d[k] = v[colNext + k] / h;
+      for (let j = 0; j <= i; j++) {
+        const colJ = j * n;
+        let g = 0;
+        for (let k = 0; k <= i; k++) g += v[colNext + k] * v[colJ + k];
+        for (let k = 0; k <= i; k++) v[colJ + k] -= g * d[k];
+      }
     }
+    for (let k = 0; k <= i; k++) v[colNext + k] = 0;
   }
+  for (let j = 0; j < n; j++) {
+    d[j] = v[j * n + (n - 1)];
+    v[j * n + (n - 1)] = 0;
+  }
+  v[(n - 1) * n + (n - 1)] = 1;
+  e[0] = 0;
 }
 
-/** M ← JᵀM: rows p and q of each pair mix (contiguous). */
-function rotateRowPairs(m: Float64Array, n: number, rotations: Rotations): void {
-  const { p, q, c, s, count } = rotations;
-  for (let r = 0; r < count; r++) {
-    const rowP = p[r] * n;
-    const rowQ = q[r] * n;
-    const cr = c[r];
-    const sr = s[r];
-    for (let k = 0; k < n; k++) {
-      const xp = m[rowP + k];
-      const xq = m[rowQ + k];
-      m[rowP + k] = cr * xp - sr * xq;
-      m[rowQ + k] = sr * xp + cr * xq;
+/** tql2: diagonalises the tridiagonal (d, e), rotating V's columns along; returns iterations. */
+function tridiagonalQL(v: Float64Array, d: Float64Array, e: Float64Array, n: number): number {
+  for (let i = 1; i < n; i++) e[i - 1] = e[i];
+  e[n - 1] = 0;
+  let f = 0;
+  let tst1 = 0;
+  let iterations = 0;
+  for (let l = 0; l < n; l++) {
+    tst1 = Math.max(tst1, Math.abs(d[l]) + Math.abs(e[l]));
+    let m = l;
+    while (m < n - 1 && Math.abs(e[m]) > EPS * tst1) m++;
+    if (m > l) {
+      let iter = 0;
+      do {
+        if (++iter > MAX_QL_ITERATIONS_PER_VALUE) {
+          throw runtimeError(`symmetricEigen: the QL iteration did not converge for eigenvalue ${l} (n = ${n})`);
+        }
+        iterations++;
+        // the shift: the eigenvalue of the leading 2×2 block closer to d[l]
+        let g = d[l];
+        let p = (d[l + 1] - g) / (2 * e[l]);
+        let r = Math.hypot(p, 1);
+        if (p < 0) r = -r;
+        d[l] = e[l] / (p + r);
+        d[l + 1] = e[l] * (p + r);
+        const dl1 = d[l + 1];
+        let h = g - d[l];
+        for (let i = l + 2; i < n; i++) d[i] -= h;
+        f += h;
+        // implicit QL sweep from m up to l
+        p = d[m];
+        let c = 1;
+        let c2 = c;
+        let c3 = c;
+        const el1 = e[l + 1];
+        let s = 0;
+        let s2 = 0;
+        for (let i = m - 1; i >= l; i--) {
+          c3 = c2;
+          c2 = c;
+          s2 = s;
+          g = c * e[i];
+          h = c * p;
+          r = Math.hypot(p, e[i]);
+          e[i + 1] = s * r;
+          s = e[i] / r;
+          c = p / r;
+          p = c * d[i] - s * g;
+          d[i + 1] = h + s * (c * g + s * d[i]);
+          const colI = i * n;
+          const colNext = colI + n;
+          for (let k = 0; k < n; k++) {
+            const vNext = v[colNext + k];
+            const vI = v[colI + k];
+            v[colNext + k] = s * vI + c * vNext;
+            v[colI + k] = c * vI - s * vNext;
+          }
+        }
+        p = (-s * s2 * c3 * el1 * e[l]) / dl1;
+        e[l] = s * p;
+        d[l] = c * p;
+      } while (Math.abs(e[l]) > EPS * tst1);
     }
+    d[l] += f;
+    e[l] = 0;
   }
+  return iterations;
 }
 
-/** M ← MJ: columns p and q of each pair mix, walking M row by row. */
-function rotateColumnPairs(m: Float64Array, n: number, rotations: Rotations): void {
-  const { p, q, c, s, count } = rotations;
-  for (let k = 0; k < n; k++) {
-    const row = k * n;
-    for (let r = 0; r < count; r++) {
-      const ip = row + p[r];
-      const iq = row + q[r];
-      const xp = m[ip];
-      const xq = m[iq];
-      m[ip] = c[r] * xp - s[r] * xq;
-      m[iq] = s[r] * xp + c[r] * xq;
-    }
-  }
-}
-
-/**
- * Brent–Luk / circle-method schedule: n − 1 rounds (n even; an odd n gets a dummy index
- * that sits out), each a flat list [p0, q0, p1, q1, ...] of disjoint pairs with p < q,
- * covering every pair exactly once per sweep.
- */
-function roundRobinRounds(n: number): Int32Array[] {
-  const players = n % 2 === 0 ? n : n + 1;
-  const circle = Array.from({ length: players }, (_, i) => i);
-  const rounds: Int32Array[] = [];
-  for (let r = 0; r < players - 1; r++) {
-    const pairs: number[] = [];
-    for (let i = 0; i < players / 2; i++) {
-      const x = circle[i];
-      const y = circle[players - 1 - i];
-      if (x < n && y < n) pairs.push(Math.min(x, y), Math.max(x, y));
-    }
-    rounds.push(Int32Array.from(pairs));
-    circle.splice(1, 0, circle.pop() as number);
-  }
-  return rounds;
-}
-
-function symmetrizedCopy(matrix: ArrayLike<number>, n: number): Float64Array {
+/** A symmetric Float64 copy of a row-major n×n matrix, after checking it. */
+export function symmetrizedCopy(matrix: ArrayLike<number>, n: number): Float64Array {
   if (!Number.isInteger(n) || n < 1) throw new Error(`symmetricEigen needs a positive integer size, not ${n}`);
   if (matrix.length !== n * n) throw new Error(`symmetricEigen needs ${n}×${n} = ${n * n} entries, not ${matrix.length}`);
   let scale = 0;
   for (let i = 0; i < n * n; i++) {
-    const v = matrix[i];
-    if (!Number.isFinite(v)) throw new Error(`symmetricEigen needs finite entries, not ${v} at (${Math.floor(i / n)}, ${i % n})`);
-    scale = Math.max(scale, Math.abs(v));
+    const value = matrix[i];
+    if (!Number.isFinite(value)) throw new Error(`symmetricEigen needs finite entries, not ${value} at (${Math.floor(i / n)}, ${i % n})`);
+    scale = Math.max(scale, Math.abs(value));
   }
   const a = new Float64Array(n * n);
   for (let i = 0; i < n; i++) {
@@ -195,19 +218,17 @@ function symmetrizedCopy(matrix: ArrayLike<number>, n: number): Float64Array {
   return a;
 }
 
-function offDiagonalSumOfSquares(a: Float64Array, n: number): number {
-  let sum = 0;
-  for (let p = 0; p < n - 1; p++) for (let q = p + 1; q < n; q++) sum += a[p * n + q] * a[p * n + q];
-  return sum;
-}
-
-function sortedDescending(a: Float64Array, vt: Float64Array, n: number, sweeps: number): SymmetricEigen {
-  const order = Array.from({ length: n }, (_, i) => i).sort((i, j) => a[j * n + j] - a[i * n + i]);
-  const values = new Float64Array(n);
+/**
+ * Sorts eigenpairs descending. `values`: [n] unsorted; `rowVectors`: n×n whose row i is
+ * the eigenvector of values[i]. Returns vectors as columns (row-major).
+ */
+export function sortedDescending(values: Float64Array, rowVectors: Float64Array, n: number, iterations: number): SymmetricEigen {
+  const order = Array.from({ length: n }, (_, i) => i).sort((i, j) => values[j] - values[i]);
+  const sorted = new Float64Array(n);
   const vectors = new Float64Array(n * n);
   order.forEach((source, j) => {
-    values[j] = a[source * n + source];
-    for (let i = 0; i < n; i++) vectors[i * n + j] = vt[source * n + i];
+    sorted[j] = values[source];
+    for (let i = 0; i < n; i++) vectors[i * n + j] = rowVectors[source * n + i];
   });
-  return { values, vectors, sweeps };
+  return { values: sorted, vectors, iterations };
 }

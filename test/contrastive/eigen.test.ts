@@ -1,36 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { symmetricEigen } from '../../src/contrastive/eigen.js';
-import { createRng, type Rng } from '../../src/rng.js';
-import { expectClose } from './helpers.js';
-
-/** A random orthogonal n×n matrix (Gram–Schmidt on Gaussian columns), row-major. */
-function randomOrthogonal(rng: Rng, n: number): Float64Array {
-  const q = new Float64Array(n * n);
-  for (let j = 0; j < n; j++) {
-    const v = Array.from({ length: n }, () => rng.normal());
-    for (let pass = 0; pass < 2; pass++) {
-      for (let k = 0; k < j; k++) {
-        let d = 0;
-        for (let i = 0; i < n; i++) d += q[i * n + k] * v[i];
-        for (let i = 0; i < n; i++) v[i] -= d * q[i * n + k];
-      }
-    }
-    const norm = Math.hypot(...v);
-    for (let i = 0; i < n; i++) q[i * n + j] = v[i] / norm;
-  }
-  return q;
-}
-
-/** Q diag(s) Qᵀ, row-major. */
-function compose(q: ArrayLike<number>, s: readonly number[] | Float64Array, n: number): Float64Array {
-  const a = new Float64Array(n * n);
-  for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) {
-    let sum = 0;
-    for (let k = 0; k < n; k++) sum += q[i * n + k] * s[k] * q[j * n + k];
-    a[i * n + j] = sum;
-  }
-  return a;
-}
+import { jacobiEigen } from '../../src/contrastive/jacobi-eigen.js';
+import { execFileSync } from 'node:child_process';
+import { createRng } from '../../src/rng.js';
+import { compose, expectClose, randomOrthogonal } from './helpers.js';
 
 function expectOrthonormalColumns(v: Float64Array, n: number, tol = 1e-10): void {
   const gram = new Float64Array(n * n);
@@ -48,7 +21,10 @@ function identity(n: number): Float64Array {
   return m;
 }
 
-describe('symmetricEigen', () => {
+describe.each([
+  ['symmetricEigen (Householder + QL)', symmetricEigen],
+  ['jacobiEigen', jacobiEigen],
+])('%s', (_name, symmetricEigen) => {
   it('returns a diagonal matrix’s entries, sorted descending, with unit-vector columns', () => {
     const { values, vectors } = symmetricEigen([3, 0, 0, 0, -1, 0, 0, 0, 2], 3);
     expect(Array.from(values)).toEqual([3, 2, -1]);
@@ -95,7 +71,7 @@ describe('symmetricEigen', () => {
     expectClose(compose(vectors, values, n), a, 1e-10);
     const zero = symmetricEigen(new Float64Array(9), 3);
     expect(Array.from(zero.values)).toEqual([0, 0, 0]);
-    expect(zero.sweeps).toBe(0);
+    expect(zero.iterations).toBe(0);
   });
 
   it('accepts Float32 input and rejects asymmetric or malformed input', () => {
@@ -104,5 +80,19 @@ describe('symmetricEigen', () => {
     expect(() => symmetricEigen([1, 2, 3, 4], 2)).toThrow(/symmetric.*\(0, 1\) = 2 and \(1, 0\) = 3/);
     expect(() => symmetricEigen([1, 2, 3], 2)).toThrow(/2×2 = 4 entries, not 3/);
     expect(() => symmetricEigen([1, Number.NaN, Number.NaN, 1], 2)).toThrow(/finite/);
+  });
+});
+
+describe('symmetricEigen against numpy', () => {
+  it('gives numpy.linalg.eigh’s eigenvalues on a random symmetric 30×30 matrix', () => {
+    const rng = createRng(44);
+    const n = 30;
+    const a = new Float64Array(n * n);
+    for (let i = 0; i < n; i++) for (let j = i; j < n; j++) a[i * n + j] = a[j * n + i] = rng.normal();
+    const script = 'import json,sys,numpy as np; a=np.array(json.load(sys.stdin)); print(json.dumps(np.linalg.eigvalsh(a)[::-1].tolist()))';
+    const rows = Array.from({ length: n }, (_, i) => Array.from(a.subarray(i * n, (i + 1) * n)));
+    const expected: number[] = JSON.parse(execFileSync('/usr/bin/python3', ['-c', script], { input: JSON.stringify(rows), encoding: 'utf8' }));
+    expectClose(symmetricEigen(a, n).values, expected, 1e-11);
+    expectClose(jacobiEigen(a, n).values, expected, 1e-11);
   });
 });

@@ -28,3 +28,33 @@ export function dot(a: readonly number[], b: readonly number[]): number {
   for (let i = 0; i < a.length; i++) s += a[i] * b[i];
   return s;
 }
+
+/** A random orthogonal n×n matrix (Gram–Schmidt on Gaussian columns), row-major. */
+export function randomOrthogonal(rng: Rng, n: number): Float64Array {
+  const q = new Float64Array(n * n);
+  for (let j = 0; j < n; j++) {
+    const v = Array.from({ length: n }, () => rng.normal());
+    for (let pass = 0; pass < 2; pass++) {
+      for (let k = 0; k < j; k++) {
+        let d = 0;
+        for (let i = 0; i < n; i++) d += q[i * n + k] * v[i];
+        for (let i = 0; i < n; i++) v[i] -= d * q[i * n + k];
+      }
+    }
+    const norm = Math.hypot(...v);
+    for (let i = 0; i < n; i++) q[i * n + j] = v[i] / norm;
+  }
+  return q;
+}
+
+/** Q diag(s) Qᵀ, row-major. */
+export function compose(q: ArrayLike<number>, s: readonly number[] | Float64Array, n: number): Float64Array {
+  const a = new Float64Array(n * n);
+  for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) {
+    let sum = 0;
+    for (let k = 0; k < n; k++) sum += q[i * n + k] * s[k] * q[j * n + k];
+    a[i * n + j] = sum;
+  }
+  return a;
+}
+
