@@ -42,6 +42,7 @@ export { emaUpdate, cosineMomentum } from './contrastive/momentum.js';
 export { directPredPredictor, directPredGains, updateCorrelation } from './contrastive/directpred.js';
 export type { DirectPredOptions } from './contrastive/directpred.js';
 export { symmetricEigen } from './contrastive/eigen.js';
+export { jacobiEigen } from './contrastive/jacobi-eigen.js';
 export type { SymmetricEigen } from './contrastive/eigen.js';
 export { stopGradient } from './contrastive/stop-gradient.js';
 export {
