@@ -7,7 +7,8 @@ import { existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SMALL_COHORT, tempFolder, writeBids, writeNiftiWithNibabel } from '../io/cohort-fixtures.js';
-import { formatReport } from '../../cli/preprocess.js';
+import { formatReport, progressPrinter } from '../../cli/preprocess.js';
+import type { Scan } from '../../src/io/cohort.js';
 
 const CLI = join(process.cwd(), 'dist', 'cli', 'lssl.js');
 let root: string;
@@ -55,5 +56,24 @@ describe('lssl preprocess (compiled)', () => {
   it('formats a report line', () => {
     const line = formatReport({ cacheDir: '/c', shard: { index: 1, count: 4 }, cohortScans: 10, scans: 3, cached: 1, built: 1, rebuilt: 1, failed: [], seconds: 2.04 });
     expect(line).toBe('preprocessed 3 scans (shard 2/4 of 10) into /c: 1 built, 1 rebuilt, 1 already cached, 0 failed, in 2.0 s');
+  });
+
+  it('draws a bar in place on a terminal and plain lines elsewhere', () => {
+    const scan = { subject: '01', session: 'm12' } as Scan;
+    const capture = (isTTY: boolean) => {
+      let text = '';
+      const stream = { isTTY, write: (chunk: string) => ((text += chunk), true) } as unknown as NodeJS.WriteStream;
+      const p = progressPrinter(stream);
+      p.update({ done: 1, total: 2, scan, status: 'built', seconds: 0.5 });
+      p.update({ done: 2, total: 2, scan, status: 'rebuilt', seconds: 0.25, message: 'data checksum differs' });
+      p.finish();
+      return text;
+    };
+    expect(capture(false)).toBe('[1/2] built 01/m12 0.50 s\n[2/2] rebuilt 01/m12 0.25 s (data checksum differs)\n');
+    const tty = capture(true);
+    expect(tty.startsWith('\r[###############...............] 1/2')).toBe(true);
+    expect(tty).toContain('\r[##############################] 2/2');
+    expect(tty.endsWith('\n')).toBe(true);
+    expect(tty.split('\n')).toHaveLength(2);
   });
 });

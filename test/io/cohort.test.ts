@@ -89,6 +89,28 @@ describe('loadCohort from BIDS', () => {
     await expectInputError(loadCohort(r, { run: 7 }), /no T1w image with run-7/, join(r, 'sub-x', 'ses-1', 'anat'));
   });
 
+  it('reads a single-session BIDS subject (no ses- folder) with its age from participants.tsv', async () => {
+    const r = folder();
+    writeFile(join(r, 'participants.tsv'), 'participant_id\tage\tsex\nsub-s1\t70.5\tF\n');
+    const image = writeFile(join(r, 'sub-s1', 'anat', 'sub-s1_T1w.nii'), 'x');
+    const cohort = await loadCohort(r);
+    expect(cohort.subjects[0].scans).toEqual([{ subject: 's1', session: '', age: 70.5, path: image, covariates: { age: 70.5, sex: 'F' } }]);
+  });
+
+  it('skips a listed session without an image, with a warning, when images are not required', async () => {
+    const r = writeBids(folder(), [{ id: 'a', covariates: {}, scans: [{ session: '1', age: 60 }, { session: '2', age: 61 }, { session: '3', age: 62 }] }]);
+    rmSync(bidsImagePath(r, 'a', '3'));
+    const cohort = await loadCohort(r, { requireImages: false });
+    expect(cohort.subjects[0].scans.map((s) => s.session)).toEqual(['1', '2']);
+    expect(cohort.warnings).toEqual([{ message: 'no T1w image for session 3; skipped', file: join(r, 'sub-a', 'sub-a_sessions.tsv'), row: 4 }]);
+  });
+
+  it('requires an age row for every session that has an image', async () => {
+    const r = writeBids(folder(), [{ id: 'a', covariates: {}, scans: [{ session: '1', age: 60 }] }]);
+    writeFile(bidsImagePath(r, 'a', '2'), 'x');
+    await expectInputError(loadCohort(r), /session ses-2 has a T1w image but no row here, so its age is missing/, join(r, 'sub-a', 'sub-a_sessions.tsv'));
+  });
+
   it('reads ages from another column when asked', async () => {
     const r = writeBids(folder(), [{ id: 'a', covariates: {}, scans: [{ session: '1', age: 60, extra: { age_at_scan: '61' } }, { session: '2', age: 62, extra: { age_at_scan: '63' } }] }]);
     const cohort = await loadCohort(r, { ageColumn: 'age_at_scan' });
