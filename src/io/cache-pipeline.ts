@@ -77,7 +77,7 @@ export async function ensureEntry(path: string, pipeline: ScanPreprocessor, opti
   let bytes: Uint8Array | undefined;
   let contentHash = rememberedContentHash(options.cacheDir, path, signature);
   if (contentHash === undefined) {
-    const contents = files.map((file) => readFileSync(file));
+    const contents = files.map((file) => readSource(file));
     if (files.length === 1) bytes = contents[0];
     contentHash = sha256(...contents);
     rememberContentHash(options.cacheDir, path, signature, contentHash);
@@ -98,6 +98,14 @@ export async function ensureEntry(path: string, pipeline: ScanPreprocessor, opti
 function storedVolume(cacheDir: string, key: string): Volume | undefined {
   const entry = readEntry(cacheDir, key, { verify: false });
   return entry.state === 'ok' ? entry.volume : undefined;
+}
+
+function readSource(file: string): Uint8Array {
+  try {
+    return readFileSync(file);
+  } catch (error) {
+    throw inputError(`cannot read image: ${(error as Error).message}`, file);
+  }
 }
 
 /** Everything that decides an entry's bytes besides the source: the chain's settings and the storage type. */

@@ -14,7 +14,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { inputError, LsslError, runtimeError } from '../errors.js';
 import type { Cohort, Scan } from './cohort.js';
-import { compareIds } from './cohort.js';
+import { compareIds } from './ids.js';
 import { ensureEntry, niftiPreprocessor, sourceFiles, cacheSettings, type ScanPreprocessor } from './cache-pipeline.js';
 import { runPool } from './cache-pool.js';
 import { entryKey, fileSignature, readEntry, rememberContentHash, rememberedContentHash, sha256, type CacheDtype } from './cache-store.js';

@@ -3,7 +3,7 @@
  * the number of training pairs under LSSL's default rule, and each covariate's labels or range.
  */
 import type { Cohort, CohortWarning, CovariateValue } from './cohort.js';
-import { compareIds } from './cohort.js';
+import { compareIds } from './ids.js';
 import { makePairs } from './pairs.js';
 
 export interface Spread {

@@ -12,7 +12,10 @@ import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { inputError } from '../errors.js';
 import { loadBidsRecords } from './bids.js';
+import { compareIds } from './ids.js';
 import { loadManifestRecords } from './manifest.js';
+
+export { bidsLabel, compareIds } from './ids.js';
 
 export type CovariateValue = string | number | null;
 
@@ -100,12 +103,6 @@ function isRunChoice(run: unknown): boolean {
   return run === 'first' || run === 'last' || (typeof run === 'number' && Number.isInteger(run) && run >= 0);
 }
 
-/** Strips a BIDS prefix (`sub-`, `ses-`) so both spellings name the same thing. */
-export function bidsLabel(text: string, prefix: 'sub-' | 'ses-'): string {
-  const t = text.trim();
-  return t.toLowerCase().startsWith(prefix) ? t.slice(prefix.length) : t;
-}
-
 /**
  * Groups scan records by subject, checks the rules that span rows (one scan per
  * subject/session, distinct ages within a subject) and warns about single-visit subjects.
@@ -158,11 +155,6 @@ export function sharedCovariates(scans: Scan[]): Record<string, CovariateValue> 
     if (scans.every((scan) => name in scan.covariates && scan.covariates[name] === value)) out[name] = value;
   }
   return out;
-}
-
-/** Orders ids the way people number subjects: `2` before `10`, `sub-a` before `sub-b`. */
-export function compareIds(a: string, b: string): number {
-  return a.localeCompare(b, 'en', { numeric: true }) || (a < b ? -1 : a > b ? 1 : 0);
 }
 
 /** Every scan of the cohort, subject by subject, each subject's scans by age. */

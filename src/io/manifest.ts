@@ -7,7 +7,7 @@ import { existsSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { inputError } from '../errors.js';
 import type { CohortRecords, LoadCohortOptions, ScanRecord } from './cohort.js';
-import { bidsLabel } from './cohort.js';
+import { bidsLabel } from './ids.js';
 import { covariateParser, isMissingCell, parseNumberCell, readTable, requireColumn } from './table.js';
 
 export function loadManifestRecords(file: string, options: LoadCohortOptions): CohortRecords {

@@ -10,7 +10,7 @@
 import { inputError } from '../errors.js';
 import { createRng, type Rng } from '../rng.js';
 import type { Cohort, CovariateValue, Scan, Subject } from './cohort.js';
-import { compareIds } from './cohort.js';
+import { compareIds } from './ids.js';
 
 export interface Pair {
   subject: string;
