@@ -9,6 +9,7 @@ import { printJson, type GlobalArgs } from './common.js';
 export interface CohortSourceArgs extends GlobalArgs {
   source: string;
   'age-column': string;
+  columns?: string;
   run: string;
 }
 
@@ -16,6 +17,7 @@ export function withCohortSource<T>(y: Argv<T>) {
   return y
     .positional('source', { type: 'string', demandOption: true, describe: 'BIDS folder, or CSV/TSV manifest with subject, session, age, path columns' })
     .option('age-column', { type: 'string', default: 'age', describe: 'column holding the age in years (sessions.tsv or manifest)' })
+    .option('columns', { type: 'string', describe: 'manifest column names, e.g. subject=RID,session=VISCODE,path=file' })
     .option('run', { type: 'string', default: 'first', describe: "T1w to keep when a BIDS session has several: first, last (by run- index) or a run number" });
 }
 
@@ -25,8 +27,25 @@ export function parseRun(text: string): RunChoice {
   throw inputError(`--run must be first, last or a run number, not '${text}'`);
 }
 
+const COLUMN_ROLES = ['subject', 'session', 'age', 'path'] as const;
+
+/** `subject=RID,age=AGE` → { subject: 'RID', age: 'AGE' }. */
+export function parseColumns(text: string | undefined): Partial<Record<(typeof COLUMN_ROLES)[number], string>> {
+  const out: Partial<Record<(typeof COLUMN_ROLES)[number], string>> = {};
+  if (text === undefined || text.trim() === '') return out;
+  for (const part of text.split(',')) {
+    const [role, name, ...rest] = part.split('=').map((x) => x.trim());
+    if (!COLUMN_ROLES.includes(role as (typeof COLUMN_ROLES)[number]) || !name || rest.length > 0) {
+      throw inputError(`--columns takes role=name pairs with roles ${COLUMN_ROLES.join(', ')}, not '${part}'`);
+    }
+    out[role as (typeof COLUMN_ROLES)[number]] = name;
+  }
+  return out;
+}
+
 export async function loadCohortFromArgs(args: CohortSourceArgs): Promise<Cohort> {
-  return loadCohort(args.source, { ageColumn: args['age-column'], run: parseRun(args.run) });
+  const columns = parseColumns(args.columns);
+  return loadCohort(args.source, { ageColumn: columns.age ?? args['age-column'], columns, run: parseRun(args.run) });
 }
 
 interface Args extends CohortSourceArgs {

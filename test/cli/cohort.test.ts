@@ -2,7 +2,7 @@ import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import yargs from 'yargs';
 import { afterAll, describe, expect, it, vi } from 'vitest';
-import { cohortCommand, parseRun } from '../../cli/cohort.js';
+import { cohortCommand, parseColumns, parseRun } from '../../cli/cohort.js';
 import { LsslError } from '../../src/errors.js';
 import { SMALL_COHORT, bidsImagePath, tempFolder, writeBids } from '../io/cohort-fixtures.js';
 
@@ -58,5 +58,11 @@ describe('lssl cohort', () => {
     expect(parseRun('last')).toBe('last');
     expect(parseRun('2')).toBe(2);
     expect(() => parseRun('second')).toThrow(/--run must be first, last or a run number, not 'second'/);
+  });
+
+  it('parses --columns', () => {
+    expect(parseColumns('subject=RID, session = VISCODE')).toEqual({ subject: 'RID', session: 'VISCODE' });
+    expect(parseColumns(undefined)).toEqual({});
+    expect(() => parseColumns('diagnosis=DX')).toThrow(/--columns takes role=name pairs with roles subject, session, age, path, not 'diagnosis=DX'/);
   });
 });
