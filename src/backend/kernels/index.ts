@@ -2,7 +2,8 @@
  * Fast CPU kernels for 3D convolution (issue "Fast 3D convolution on the CPU").
  *
  * Re-registers Conv3D, Conv3DBackpropInputV2 and Conv3DBackpropFilterV2 on the 'wasm' and/or
- * 'cpu' backends with the SIMD kernels of conv3d-simd.as (see conv3d-simd.ts). Configurations
+ * 'cpu' backends with the SIMD kernels of conv3d-simd.as (see conv3d-simd.ts), and adds a
+ * ×2 nearest 3D upsampling kernel (upsample3d.ts; use `upsampleNearest3d`). Configurations
  * they do not cover (strides or dilations ≠ 1, channels-first, non-float32) go to the stock
  * kernel function saved from tf.getKernel before re-registering, so results never change
  * except for float rounding (≤ 1e-4 relative, tested).
@@ -12,42 +13,17 @@
 import * as tf from '@tensorflow/tfjs';
 import { conv3dBackpropFilter, conv3dBackpropInput, conv3dForward, type Pad3, type Shape5 } from './conv3d-simd.js';
 import { loadSimdRuntime, simdRuntime, type SimdRuntime } from './simd-runtime.js';
+import { withTensors, type FastKernelBackend } from './tensor-io.js';
+import { registerUpsampleKernels, unregisterUpsampleKernels } from './upsample3d.js';
 
-export type FastKernelBackend = 'wasm' | 'cpu';
+export type { FastKernelBackend } from './tensor-io.js';
+export { upsampleNearest3d } from './upsample3d.js';
 
 const KERNEL_NAMES = ['Conv3D', 'Conv3DBackpropInputV2', 'Conv3DBackpropFilterV2'] as const;
 type ConvKernelName = (typeof KERNEL_NAMES)[number];
 
 /** Stock kernel configs, saved per backend before we replace them. */
 const stock = new Map<string, tf.KernelConfig>();
-
-/** Minimal views of the two backends' storage that the kernels need. */
-interface WasmBackendLike {
-  makeOutput(shape: number[], dtype: tf.DataType): tf.TensorInfo;
-  typedArrayFromHeap(info: tf.TensorInfo): Float32Array;
-}
-interface CpuBackendLike {
-  data: { get(dataId: object): { values: Float32Array } };
-  makeTensorInfo(shape: number[], dtype: tf.DataType, values: Float32Array): tf.TensorInfo;
-}
-
-/** Gives the kernel Float32Array views of its inputs and of a fresh output tensor. */
-function withTensors(
-  backendName: FastKernelBackend, backend: unknown, inputs: tf.TensorInfo[], outShape: number[],
-  compute: (inputs: Float32Array[], out: Float32Array) => void,
-): tf.TensorInfo {
-  if (backendName === 'wasm') {
-    const wasm = backend as WasmBackendLike;
-    // Output first: allocating may grow the wasm heap and detach earlier views.
-    const out = wasm.makeOutput(outShape, 'float32');
-    compute(inputs.map((t) => wasm.typedArrayFromHeap(t)), wasm.typedArrayFromHeap(out));
-    return out;
-  }
-  const cpu = backend as CpuBackendLike;
-  const values = new Float32Array(outShape.reduce((a, b) => a * b, 1));
-  compute(inputs.map((t) => cpu.data.get(t.dataId).values), values);
-  return cpu.makeTensorInfo(outShape, 'float32', values);
-}
 
 const allOnes = (v: number | number[] | undefined): boolean => v === undefined || (Array.isArray(v) ? v.every((d) => d === 1) : v === 1);
 
@@ -119,6 +95,7 @@ export async function registerFastKernels(backend: FastKernelBackend): Promise<b
     tf.unregisterKernel(name, backend);
     tf.registerKernel({ ...original, kernelFunc: makeKernel(name, backend, rt, original.kernelFunc) });
   }
+  registerUpsampleKernels(backend);
   return true;
 }
 
@@ -131,6 +108,7 @@ export function unregisterFastKernels(backend: FastKernelBackend): void {
     tf.registerKernel(original);
     stock.delete(`${backend}_${name}`);
   }
+  unregisterUpsampleKernels(backend);
 }
 
 /** Whether registerFastKernels is in effect for `backend`. */

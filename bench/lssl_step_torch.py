@@ -1,0 +1,75 @@
+"""The LSSL training step of bench/lssl-step.ts in PyTorch (CPU), for the side-by-side bench.
+
+Encoder 4 x [Conv3d(k3, pad 1) -> ReLU -> MaxPool3d(2)], channels 1->16->32->64->16; decoder
+3 x [Upsample(x2, nearest) -> Conv3d -> ReLU] 16->64->32->16, then Upsample -> Conv3d(16->1).
+Loss: MSE(xs, xs^) + MSE(xt, xt^) + (1 - cos(zt - zs, tau)); Adam lr 1e-4.
+
+Prints one JSON line: {"pairs_per_s", "step_s", "steps", "batch", "shape", "threads", "torch"}.
+"""
+import argparse
+import json
+import time
+
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+
+
+class Lssl(nn.Module):
+    def __init__(self, latent):
+        super().__init__()
+        enc = [(1, 16), (16, 32), (32, 64), (64, 16)]
+        dec = [(16, 64), (64, 32), (32, 16), (16, 1)]
+        self.enc = nn.ModuleList(nn.Conv3d(a, b, 3, padding=1) for a, b in enc)
+        self.dec = nn.ModuleList(nn.Conv3d(a, b, 3, padding=1) for a, b in dec)
+        self.tau = nn.Parameter(torch.randn(latent))
+
+    def forward(self, x):
+        h = x
+        for conv in self.enc:
+            h = F.max_pool3d(F.relu(conv(h)), 2)
+        z = h.flatten(1)
+        for i, conv in enumerate(self.dec):
+            h = conv(F.interpolate(h, scale_factor=2, mode="nearest"))
+            if i < 3:
+                h = F.relu(h)
+        return z, h
+
+
+def main():
+    p = argparse.ArgumentParser()
+    p.add_argument("--shape", type=int, default=64)
+    p.add_argument("--batch", type=int, default=4)
+    p.add_argument("--steps", type=int, default=3)
+    p.add_argument("--threads", type=int, default=2)
+    a = p.parse_args()
+    torch.set_num_threads(a.threads)
+    torch.manual_seed(0)
+    model = Lssl(16 * (a.shape // 16) ** 3)
+    opt = torch.optim.Adam(model.parameters(), lr=1e-4)
+    s, b = a.shape, a.batch
+    xs = torch.randn(b, 1, s, s, s)
+    xt = torch.randn(b, 1, s, s, s)
+
+    def step():
+        opt.zero_grad()
+        x = torch.cat([xs, xt])
+        z, rec = model(x)
+        mse = 2 * F.mse_loss(rec, x)
+        cos = F.cosine_similarity(z[b:] - z[:b], model.tau.unsqueeze(0), dim=1)
+        loss = mse + (1 - cos).mean()
+        loss.backward()
+        opt.step()
+        return loss.item()
+
+    step()  # warm-up
+    t0 = time.perf_counter()
+    for _ in range(a.steps):
+        step()
+    dt = (time.perf_counter() - t0) / a.steps
+    print(json.dumps({"pairs_per_s": b / dt, "step_s": dt, "steps": a.steps, "batch": b, "shape": s,
+                      "threads": a.threads, "torch": torch.__version__}))
+
+
+if __name__ == "__main__":
+    main()
