@@ -1,0 +1,44 @@
+/**
+ * SimSiam (Chen & He, CVPR 2021) as an engine plug-in: encoder → projector (with batch
+ * norm) → predictor h (bottleneck MLP, hidden = projectionSize/4 by default, as the paper's
+ * 2048→512→2048), symmetric negative cosine with stop-gradient on the projections.
+ * History parts: `cos` (the loss, in [−1, 1]) and `zstd` (collapse monitor on z).
+ */
+import * as tf from '@tensorflow/tfjs';
+import type { Batch, LossResult, Method, StepContext } from '../train/method.js';
+import { addMlpHead, mlpHead } from './heads.js';
+import { simSiamLoss } from './simsiam.js';
+import { positiveInteger, ViewMethod, viewsOf, type ViewMethodOptions } from './view-method.js';
+
+export interface SimSiamMethodOptions extends ViewMethodOptions {
+  /** hidden width of the predictor (default projectionSize / 4) */
+  predictorHidden?: number;
+}
+
+export class SimSiamMethod extends ViewMethod implements Method {
+  readonly name = 'simsiam';
+  readonly partNames = ['cos', 'zstd'] as const;
+  protected readonly headNorm = true;
+  readonly predictorHidden: number;
+
+  constructor(options: SimSiamMethodOptions = {}) {
+    super(options);
+    this.predictorHidden = positiveInteger('predictorHidden', options.predictorHidden, Math.max(1, Math.round(this.projectionSize / 4)));
+    this.addProjector();
+    const spec = { input: this.projectionSize, hidden: this.predictorHidden, output: this.projectionSize, batchNorm: true };
+    addMlpHead(this.heads, 'predictor', spec, this.net.config.seed + 2);
+  }
+
+  loss(batch: Batch, ctx: StepContext): LossResult {
+    const [v1, v2] = viewsOf(batch, this.name);
+    const z1 = this.project(v1, ctx.training);
+    const z2 = this.project(v2, ctx.training);
+    const p1 = mlpHead(this.heads, 'predictor', z1, true, ctx.training, this.pending);
+    const p2 = mlpHead(this.heads, 'predictor', z2, true, ctx.training, this.pending);
+    return this.result(simSiamLoss(p1, z2, p2, z1), 'cos', tf.concat([z1, z2]));
+  }
+
+  options(): Record<string, unknown> {
+    return { ...this.baseOptions(), predictorHidden: this.predictorHidden };
+  }
+}

@@ -1,0 +1,135 @@
+/**
+ * The shared part of the contrastive methods as engine plug-ins (src/train/method.ts):
+ * the LSSL encoder (nn/autoencoder.ts, encoder half only: only `encoder/…` variables are
+ * trained and checkpointed) and a projection head, fed with two views per item.
+ *
+ * Positives: `views` (default) — two augmentations of one scan (engine batch kind
+ * 'views'); `visits` — two visits of one subject, each augmented (batch kind 'pairs'),
+ * the bridge between the contrastive papers and LSSL.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { inputError } from '../errors.js';
+import { Autoencoder } from '../nn/autoencoder.js';
+import type { PendingAssign } from '../nn/layers.js';
+import type { AutoencoderOptions } from '../nn/options.js';
+import { ParameterSet, type NamedVariable } from '../nn/params.js';
+import type { Batch, BatchKind, LossResult, StepContext } from '../train/method.js';
+import { addMlpHead, applyPending, mlpHead, normalizedStd } from './heads.js';
+
+export type Positives = 'views' | 'visits';
+
+export interface ViewMethodOptions {
+  network?: AutoencoderOptions;
+  /** where the positive pairs come from (default 'views') */
+  positives?: Positives;
+  /** hidden width of the projector (default 256) */
+  projectionHidden?: number;
+  /** output size of the projector (default 128) */
+  projectionSize?: number;
+}
+
+export function positiveInteger(name: string, value: unknown, fallback: number): number {
+  const v = value ?? fallback;
+  if (typeof v !== 'number' || !Number.isInteger(v) || v <= 0) throw inputError(`${name} must be a positive integer, not ${String(v)}`);
+  return v;
+}
+
+export function checkPositives(value: unknown): Positives {
+  const v = value ?? 'views';
+  if (v !== 'views' && v !== 'visits') throw inputError(`positives must be 'views' or 'visits', not ${JSON.stringify(v)}`);
+  return v;
+}
+
+/** The two views of a batch, [B, D, H, W, 1] each. */
+export function viewsOf(batch: Batch, method: string): [tf.Tensor5D, tf.Tensor5D] {
+  if (batch.kind === 'views') return [batch.view1, batch.view2];
+  if (batch.kind === 'pairs') return [batch.earlier, batch.later];
+  throw new Error(`${method} trains on two views or two visits, not on ${batch.kind}`);
+}
+
+/** Encoder + projector, with the bookkeeping every contrastive method shares. */
+export abstract class ViewMethod {
+  abstract readonly name: string;
+  readonly trains = true;
+  readonly net: Autoencoder;
+  readonly heads = new ParameterSet();
+  readonly positives: Positives;
+  readonly batchKind: BatchKind;
+  readonly projectionHidden: number;
+  readonly projectionSize: number;
+  protected readonly pending: PendingAssign[] = [];
+  /** batch norm in the heads (SimSiam, BYOL, DirectPred) */
+  protected abstract readonly headNorm: boolean;
+
+  constructor(options: ViewMethodOptions) {
+    this.net = new Autoencoder(options.network);
+    this.positives = checkPositives(options.positives);
+    this.batchKind = this.positives === 'views' ? 'views' : 'pairs';
+    this.projectionHidden = positiveInteger('projectionHidden', options.projectionHidden, 256);
+    this.projectionSize = positiveInteger('projectionSize', options.projectionSize, 128);
+  }
+
+  /** Adds the projector; subclasses call it from their constructor (after headNorm is set). */
+  protected addProjector(): void {
+    const spec = { input: this.net.latentSize, hidden: this.projectionHidden, output: this.projectionSize, batchNorm: this.headNorm };
+    addMlpHead(this.heads, 'projector', spec, this.net.config.seed + 1);
+  }
+
+  get inputShape() {
+    return this.net.config.inputShape;
+  }
+  get embeddingSize() {
+    return this.net.latentSize;
+  }
+
+  protected encoderEntries(): NamedVariable[] {
+    return this.net.params.entries.filter((e) => e.name.startsWith('encoder/'));
+  }
+
+  variables(): NamedVariable[] {
+    return [...this.encoderEntries(), ...this.heads.entries];
+  }
+  trainableVariables(): tf.Variable[] {
+    return this.variables().filter((e) => e.trainable).map((e) => e.variable);
+  }
+
+  /** x → projection z: [B, projectionSize]. */
+  protected project(x: tf.Tensor5D, training: boolean): tf.Tensor2D {
+    return tf.tidy(() => {
+      const h = this.net.encode(x, { training });
+      return mlpHead(this.heads, 'projector', h, this.headNorm, training, this.pending);
+    });
+  }
+
+  /** Loss parts plus the collapse monitor `zstd` (not part of the total). */
+  protected result(total: tf.Scalar, name: string, z: tf.Tensor2D): LossResult {
+    return { total, parts: { [name]: total, zstd: normalizedStd(z) } };
+  }
+
+  abstract loss(batch: Batch, ctx: StepContext): LossResult;
+
+  afterStep(_ctx: StepContext): void {
+    this.net.applyStatisticUpdates();
+    applyPending(this.pending);
+  }
+
+  encode(x: tf.Tensor5D): tf.Tensor2D {
+    return this.net.encode(x);
+  }
+
+  protected baseOptions(): Record<string, unknown> {
+    return {
+      network: this.net.config,
+      positives: this.positives,
+      projectionHidden: this.projectionHidden,
+      projectionSize: this.projectionSize,
+    };
+  }
+  abstract options(): Record<string, unknown>;
+
+  dispose(): void {
+    this.net.dispose();
+    for (const { value } of this.pending.splice(0)) value.dispose();
+    this.heads.dispose();
+  }
+}
