@@ -9,8 +9,10 @@ import { inputError } from '../errors.js';
 /** x: [N, D] → rows divided by max(‖row‖₂, eps): [N, D]. */
 export function l2NormalizeRows(x: tf.Tensor2D, eps = 1e-12): tf.Tensor2D {
   return tf.tidy(() => {
-    const norm = tf.maximum(tf.norm(x, 'euclidean', 1, true), eps);
-    return tf.div(x, norm) as tf.Tensor2D;
+    // x / max(‖x‖, eps) written as x·rsqrt(max(‖x‖², eps²)): tf.norm's gradient at a zero
+    // row is NaN (0·∞), the clamped square has a zero gradient there instead
+    const squared = tf.sum(tf.square(x), 1, true);
+    return tf.mul(x, tf.rsqrt(tf.maximum(squared, eps * eps))) as tf.Tensor2D;
   });
 }
 

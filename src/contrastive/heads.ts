@@ -7,6 +7,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { addDense, BATCH_NORM_EPSILON, BATCH_NORM_MOMENTUM, dense, type PendingAssign } from '../nn/layers.js';
 import type { ParameterSet } from '../nn/params.js';
+import { l2NormalizeRows } from './cosine.js';
 
 export interface MlpHeadSpec {
   input: number;
@@ -80,7 +81,7 @@ export function applyPending(pending: PendingAssign[]): void {
  */
 export function normalizedStd(z: tf.Tensor2D): tf.Scalar {
   return tf.tidy(() => {
-    const unit = tf.div(z, tf.maximum(tf.norm(z, 'euclidean', 1, true), 1e-12));
+    const unit = l2NormalizeRows(z);
     return tf.mean(tf.sqrt(tf.moments(unit, 0).variance)) as tf.Scalar;
   });
 }
