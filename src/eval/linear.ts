@@ -138,11 +138,23 @@ function checkRidgeInput(x: Matrix, y: ArrayLike<number>, alpha: number): void {
  * x: [rows, features]; y: [rows].
  */
 export function fitRidge(x: Matrix, y: ArrayLike<number>, alpha: number): LinearModel {
-  checkRidgeInput(x, y, alpha);
+  return fitRidgePath(x, y, [alpha])[0];
+}
+
+/**
+ * Ridge for several penalties at the cost of one: the Gram (or kernel) matrix is formed once
+ * and only the Cholesky solve is repeated per α. Returns one model per α, in order.
+ */
+export function fitRidgePath(x: Matrix, y: ArrayLike<number>, alphas: readonly number[]): LinearModel[] {
+  for (const alpha of alphas) checkRidgeInput(x, y, alpha);
   const { xc, yc, xMean, yMean } = centered(x, y);
   const n = xc.rows;
   const d = xc.cols;
-  let weights: Float64Array;
+  const withIntercept = (weights: Float64Array): LinearModel => {
+    let intercept = yMean;
+    for (let j = 0; j < d; j++) intercept -= xMean[j] * weights[j];
+    return { weights, intercept };
+  };
   if (d <= n) {
     const gram = new Float64Array(d * d);
     const rhs = new Float64Array(d);
@@ -155,32 +167,123 @@ export function fitRidge(x: Matrix, y: ArrayLike<number>, alpha: number): Linear
         for (let b = 0; b <= a; b++) gram[a * d + b] += va * row[b];
       }
     }
-    for (let a = 0; a < d; a++) {
-      gram[a * d + a] += alpha;
-      for (let b = 0; b < a; b++) gram[b * d + a] = gram[a * d + b];
-    }
-    choleskyInPlace(gram, d);
-    weights = choleskySolve(gram, d, rhs);
-  } else {
-    if (!(alpha > 0)) throw new Error(`ridge with more features (${d}) than rows (${n}) needs alpha > 0, not ${alpha}`);
-    const kernel = new Float64Array(n * n);
-    for (let i = 0; i < n; i++) {
-      for (let k = 0; k <= i; k++) {
-        let s = 0;
-        for (let j = 0; j < d; j++) s += xc.data[i * d + j] * xc.data[k * d + j];
-        kernel[i * n + k] = s;
-        kernel[k * n + i] = s;
-      }
-      kernel[i * n + i] += alpha;
-    }
-    choleskyInPlace(kernel, n);
-    const dual = choleskySolve(kernel, n, yc);
-    weights = new Float64Array(d);
-    for (let i = 0; i < n; i++) for (let j = 0; j < d; j++) weights[j] += xc.data[i * d + j] * dual[i];
+    for (let a = 0; a < d; a++) for (let b = 0; b < a; b++) gram[b * d + a] = gram[a * d + b];
+    return alphas.map((alpha) => {
+      const system = Float64Array.from(gram);
+      for (let a = 0; a < d; a++) system[a * d + a] += alpha;
+      choleskyInPlace(system, d);
+      return withIntercept(choleskySolve(system, d, rhs));
+    });
   }
-  let intercept = yMean;
-  for (let j = 0; j < d; j++) intercept -= xMean[j] * weights[j];
-  return { weights, intercept };
+  const kernel = new Float64Array(n * n);
+  const xd = xc.data;
+  for (let i = 0; i < n; i++) {
+    const rowI = i * d;
+    for (let k = 0; k <= i; k++) {
+      const rowK = k * d;
+      let s = 0;
+      for (let j = 0; j < d; j++) s += xd[rowI + j] * xd[rowK + j];
+      kernel[i * n + k] = s;
+      kernel[k * n + i] = s;
+    }
+  }
+  return alphas.map((alpha) => {
+    if (!(alpha > 0)) throw new Error(`ridge with more features (${d}) than rows (${n}) needs alpha > 0, not ${alpha}`);
+    const system = Float64Array.from(kernel);
+    for (let i = 0; i < n; i++) system[i * n + i] += alpha;
+    choleskyInPlace(system, n);
+    const dual = choleskySolve(system, n, yc);
+    const weights = new Float64Array(d);
+    for (let i = 0; i < n; i++) for (let j = 0; j < d; j++) weights[j] += xd[i * d + j] * dual[i];
+    return withIntercept(weights);
+  });
+}
+
+/** Coordinates in an orthonormal basis Q [features, rank] of a training matrix's row space. */
+export interface RowSpaceProjector {
+  rank: number;
+  /** the training rows' coordinates x·Q: [rows, rank] */
+  train: Matrix;
+  /** coordinates z·Q of other rows (the part of z outside the span is dropped): [rows, rank] */
+  project(z: Matrix): Matrix;
+}
+
+/**
+ * Coordinates in the row space of x, from a pivoted Cholesky factorisation of the Gram
+ * matrix XXᵀ = L·Lᵀ (permuted): the pivot rows X₁ span the rows, Q = X₁ᵀ·L₁⁻ᵀ is orthonormal,
+ * the training coordinates are L and any other row's are L₁⁻¹·X₁·zᵀ. Directions with
+ * a remaining pivot below `tolerance` × the largest squared row norm are dropped (a relative
+ * error of at most √tolerance).
+ *
+ * Why: with more features than rows, an L2-penalised linear model's weights lie in the row
+ * space (representer theorem), so fitting on these rank ≤ rows coordinates gives the same
+ * predictions as fitting on x, with far fewer parameters; this costs one Gram matrix.
+ */
+export function rowSpaceProjector(x: Matrix, tolerance = 1e-12): RowSpaceProjector {
+  const n = x.rows;
+  const d = x.cols;
+  const xd = x.data; // locals keep the hot loops free of property loads
+  const gram = new Float64Array(n * n);
+  for (let i = 0; i < n; i++) {
+    const rowI = i * d;
+    for (let k = 0; k <= i; k++) {
+      const rowK = k * d;
+      let s = 0;
+      for (let j = 0; j < d; j++) s += xd[rowI + j] * xd[rowK + j];
+      gram[i * n + k] = s;
+      gram[k * n + i] = s;
+    }
+  }
+  // Pivoted (outer-product) Cholesky: column r of `l` holds the r-th factor column, rows in
+  // the original order; `remaining` is the diagonal of the not yet factored part.
+  const remaining = Float64Array.from({ length: n }, (_, i) => gram[i * n + i]);
+  const maxDiagonal = Math.max(0, ...remaining);
+  const pivots: number[] = [];
+  const columns: Float64Array[] = [];
+  while (pivots.length < n) {
+    let p = -1;
+    for (let i = 0; i < n; i++) if (!pivots.includes(i) && (p < 0 || remaining[i] > remaining[p])) p = i;
+    if (p < 0 || !(remaining[p] > tolerance * maxDiagonal) || remaining[p] <= 0) break;
+    const column = new Float64Array(n);
+    const pivotValue = Math.sqrt(remaining[p]);
+    for (let i = 0; i < n; i++) {
+      let s = gram[i * n + p];
+      for (let r = 0; r < columns.length; r++) s -= columns[r][i] * columns[r][p];
+      column[i] = s / pivotValue;
+    }
+    for (const q of pivots) column[q] = 0; // exact zeros above the diagonal of the permuted factor
+    column[p] = pivotValue;
+    for (let i = 0; i < n; i++) remaining[i] -= column[i] * column[i];
+    remaining[p] = 0;
+    pivots.push(p);
+    columns.push(column);
+  }
+  const rank = pivots.length;
+  const train = new Float64Array(n * rank);
+  for (let i = 0; i < n; i++) for (let r = 0; r < rank; r++) train[i * rank + r] = columns[r][i];
+  // L₁[r][c] = columns[c][pivots[r]] (lower triangular in pivot order).
+  const project = (z: Matrix): Matrix => {
+    if (z.cols !== d) throw new Error(`cannot project ${z.cols} features on a row space of ${d}`);
+    const out = new Float64Array(z.rows * rank);
+    const cross = new Float64Array(rank);
+    const zd = z.data;
+    for (let i = 0; i < z.rows; i++) {
+      const rowZ = i * d;
+      for (let r = 0; r < rank; r++) {
+        let s = 0;
+        const row = pivots[r] * d;
+        for (let j = 0; j < d; j++) s += zd[rowZ + j] * xd[row + j];
+        cross[r] = s;
+      }
+      for (let r = 0; r < rank; r++) {
+        let s = cross[r];
+        for (let c = 0; c < r; c++) s -= columns[c][pivots[r]] * out[i * rank + c];
+        out[i * rank + r] = s / columns[r][pivots[r]];
+      }
+    }
+    return { rows: z.rows, cols: rank, data: out };
+  };
+  return { rank, train: { rows: n, cols: rank, data: train }, project };
 }
 
 /**
@@ -201,15 +304,16 @@ export function ridgeConjugateGradient(
   const d = xc.cols;
   const maxIterations = options.maxIterations ?? d;
   const tolerance = options.tolerance ?? 1e-10;
+  const xd = xc.data;
   const applyA = (v: Float64Array): Float64Array => {
     const xv = new Float64Array(n);
     for (let i = 0; i < n; i++) {
       let s = 0;
-      for (let j = 0; j < d; j++) s += xc.data[i * d + j] * v[j];
+      for (let j = 0; j < d; j++) s += xd[i * d + j] * v[j];
       xv[i] = s;
     }
     const out = new Float64Array(d);
-    for (let i = 0; i < n; i++) for (let j = 0; j < d; j++) out[j] += xc.data[i * d + j] * xv[i];
+    for (let i = 0; i < n; i++) for (let j = 0; j < d; j++) out[j] += xd[i * d + j] * xv[i];
     for (let j = 0; j < d; j++) out[j] += alpha * v[j];
     return out;
   };

@@ -30,26 +30,34 @@ export interface LogisticOptions {
   onIteration?: (model: LogisticModel, loss: number, iteration: number) => void;
 }
 
+// Internally the parameters are class-major, [W_0 (features), ..., W_{K−1}, b (K)], so the
+// inner loops are plain dot products and axpys over contiguous memory.
 function unpack(params: Float64Array, numFeatures: number, numClasses: number): LogisticModel {
-  return {
-    numClasses,
-    numFeatures,
-    weights: params.slice(0, numFeatures * numClasses),
-    intercepts: params.slice(numFeatures * numClasses),
-  };
+  const weights = new Float64Array(numFeatures * numClasses);
+  for (let c = 0; c < numClasses; c++) for (let j = 0; j < numFeatures; j++) weights[j * numClasses + c] = params[c * numFeatures + j];
+  return { numClasses, numFeatures, weights, intercepts: params.slice(numFeatures * numClasses) };
+}
+
+function pack(model: LogisticModel): Float64Array {
+  const { numFeatures: d, numClasses: k } = model;
+  const params = new Float64Array((d + 1) * k);
+  for (let c = 0; c < k; c++) for (let j = 0; j < d; j++) params[c * d + j] = model.weights[j * k + c];
+  params.set(model.intercepts, d * k);
+  return params;
 }
 
 /** Logits x·W + b into `out` [rows, classes]. */
 function logitsInto(params: Float64Array, x: Matrix, numClasses: number, out: Float64Array): void {
   const d = x.cols;
+  const xd = x.data; // a local keeps the hot loop free of property loads
   const biasOffset = d * numClasses;
   for (let i = 0; i < x.rows; i++) {
-    for (let c = 0; c < numClasses; c++) out[i * numClasses + c] = params[biasOffset + c];
-    for (let j = 0; j < d; j++) {
-      const v = x.data[i * d + j];
-      if (v === 0) continue;
-      const w = j * numClasses;
-      for (let c = 0; c < numClasses; c++) out[i * numClasses + c] += v * params[w + c];
+    const row = i * d;
+    for (let c = 0; c < numClasses; c++) {
+      const w = c * d;
+      let s = params[biasOffset + c];
+      for (let j = 0; j < d; j++) s += xd[row + j] * params[w + j];
+      out[i * numClasses + c] = s;
     }
   }
 }
@@ -73,6 +81,7 @@ export function logisticObjective(x: Matrix, y: ArrayLike<number>, numClasses: n
   const d = x.cols;
   const n = x.rows;
   const scores = new Float64Array(n * numClasses);
+  const xd = x.data;
   return (params: Float64Array, grad: Float64Array): number => {
     logitsInto(params, x, numClasses, scores);
     const rawLogitOfLabel = new Float64Array(n);
@@ -86,12 +95,12 @@ export function logisticObjective(x: Matrix, y: ArrayLike<number>, numClasses: n
     for (let i = 0; i < n; i++) scores[i * numClasses + y[i]] -= 1;
     const biasOffset = d * numClasses;
     for (let i = 0; i < n; i++) {
-      for (let c = 0; c < numClasses; c++) grad[biasOffset + c] += scores[i * numClasses + c] / n;
-      for (let j = 0; j < d; j++) {
-        const v = x.data[i * d + j] / n;
-        if (v === 0) continue;
-        const w = j * numClasses;
-        for (let c = 0; c < numClasses; c++) grad[w + c] += v * scores[i * numClasses + c];
+      const row = i * d;
+      for (let c = 0; c < numClasses; c++) {
+        const r = scores[i * numClasses + c] / n;
+        grad[biasOffset + c] += r;
+        const w = c * d;
+        for (let j = 0; j < d; j++) grad[w + j] += r * xd[row + j];
       }
     }
     let penalty = 0;
@@ -119,8 +128,10 @@ export function fitLogistic(x: Matrix, y: ArrayLike<number>, numClasses: number,
   const size = (x.cols + 1) * numClasses;
   const start = new Float64Array(size);
   if (options.init) {
-    start.set(options.init.weights);
-    start.set(options.init.intercepts, x.cols * numClasses);
+    if (options.init.numFeatures !== x.cols || options.init.numClasses !== numClasses) {
+      throw new Error(`warm start has ${options.init.numFeatures} features and ${options.init.numClasses} classes, the problem ${x.cols} and ${numClasses}`);
+    }
+    start.set(pack(options.init));
   }
   const result = minimizeLbfgs(logisticObjective(x, y, numClasses, options.lambda), start, {
     maxIterations: options.maxIterations ?? 200,
@@ -135,9 +146,7 @@ export function fitLogistic(x: Matrix, y: ArrayLike<number>, numClasses: number,
 /** Class probabilities, row-major [rows, classes]. */
 export function predictProba(model: LogisticModel, x: Matrix): Float64Array {
   if (x.cols !== model.numFeatures) throw new Error(`model has ${model.numFeatures} features, the data ${x.cols}`);
-  const params = new Float64Array((model.numFeatures + 1) * model.numClasses);
-  params.set(model.weights);
-  params.set(model.intercepts, model.numFeatures * model.numClasses);
+  const params = pack(model);
   const out = new Float64Array(x.rows * model.numClasses);
   logitsInto(params, x, model.numClasses, out);
   softmaxInPlace(out, x.rows, model.numClasses);

@@ -4,7 +4,7 @@
  * standardise on the training rows only, fit, and record the test-fold metric after every
  * optimiser iteration (the probe's convergence curve; it is recorded, never used to select).
  */
-import { applyStandardizer, fitRidge, fitStandardizer, predictLinear, ridgeConjugateGradient, selectRows, type Matrix } from './linear.js';
+import { applyStandardizer, fitRidge, fitRidgePath, fitStandardizer, predictLinear, rowSpaceProjector, ridgeConjugateGradient, selectRows, type Matrix } from './linear.js';
 import { argmaxRows, fitLogistic, predictProba, type LogisticModel } from './logistic.js';
 import { balancedAccuracy, mae } from './metrics.js';
 import { foldsBySubject } from './folds.js';
@@ -55,6 +55,20 @@ function innerFolds(data: FoldData, options: ProbeFitOptions, stratify: boolean)
   });
 }
 
+/**
+ * Standardises on the training rows only; for the softmax probe with more features than
+ * training rows, also moves to coordinates in the training rows' span (same predictions,
+ * far fewer parameters: see `orthonormalRowBasis`).
+ */
+function prepareFeatures(train: Matrix, test: Matrix, reduce: boolean): { train: Matrix; test: Matrix } {
+  const standardizer = fitStandardizer(train);
+  const xTrain = applyStandardizer(standardizer, train);
+  const xTest = applyStandardizer(standardizer, test);
+  if (!reduce || xTrain.cols <= xTrain.rows) return { train: xTrain, test: xTest };
+  const projector = rowSpaceProjector(xTrain);
+  return { train: projector.train, test: projector.project(xTest) };
+}
+
 function meanLogLoss(probabilities: Float64Array, y: number[], numClasses: number): number {
   let sum = 0;
   y.forEach((label, i) => (sum -= Math.log(Math.max(probabilities[i * numClasses + label], 1e-300))));
@@ -69,9 +83,7 @@ export function selectLambda(data: FoldData, numClasses: number, lambdas: readon
   const folds = innerFolds(data, options, true);
   const pooled = lambdas.map(() => new Float64Array(data.y.length * numClasses));
   for (const fold of folds) {
-    const standardizer = fitStandardizer(fold.train.x);
-    const xTrain = applyStandardizer(standardizer, fold.train.x);
-    const xTest = applyStandardizer(standardizer, fold.test.x);
+    const { train: xTrain, test: xTest } = prepareFeatures(fold.train.x, fold.test.x, true);
     let warm: LogisticModel | undefined;
     lambdas.forEach((lambda, l) => {
       warm = fitLogistic(xTrain, fold.train.y, numClasses, { lambda, init: warm, maxIterations: options.maxIterations });
@@ -96,11 +108,9 @@ export function selectAlpha(data: FoldData, alphas: readonly number[], options: 
   const folds = innerFolds(data, options, false);
   const pooled = alphas.map(() => new Float64Array(data.y.length));
   for (const fold of folds) {
-    const standardizer = fitStandardizer(fold.train.x);
-    const xTrain = applyStandardizer(standardizer, fold.train.x);
-    const xTest = applyStandardizer(standardizer, fold.test.x);
-    alphas.forEach((alpha, a) => {
-      const predictions = predictLinear(fitRidge(xTrain, fold.train.y, alpha), xTest);
+    const { train: xTrain, test: xTest } = prepareFeatures(fold.train.x, fold.test.x, false);
+    fitRidgePath(xTrain, fold.train.y, alphas).forEach((model, a) => {
+      const predictions = predictLinear(model, xTest);
       fold.testRows.forEach((row, i) => (pooled[a][row] = predictions[i]));
     });
   }
@@ -124,9 +134,7 @@ export interface ClassFoldResult {
 /** Softmax probe on one outer fold. */
 export function fitClassFold(train: FoldData, test: FoldData, numClasses: number, lambdas: readonly number[], options: ProbeFitOptions): ClassFoldResult {
   const lambda = lambdas.length === 1 ? lambdas[0] : selectLambda(train, numClasses, lambdas, options);
-  const standardizer = fitStandardizer(train.x);
-  const xTrain = applyStandardizer(standardizer, train.x);
-  const xTest = applyStandardizer(standardizer, test.x);
+  const { train: xTrain, test: xTest } = prepareFeatures(train.x, test.x, true);
   const uniform = new Float64Array(test.y.length * numClasses).fill(1 / numClasses);
   const curve = [{ iteration: 0, balanced_accuracy: balancedAccuracy(test.y, argmaxRows(uniform, numClasses), numClasses), loss: Math.log(numClasses) }];
   const model = fitLogistic(xTrain, train.y, numClasses, {
@@ -151,9 +159,7 @@ export interface NumericFoldResult {
 /** Ridge probe on one outer fold: closed-form fit; the curve comes from the CG path to it. */
 export function fitNumericFold(train: FoldData, test: FoldData, alphas: readonly number[], options: ProbeFitOptions): NumericFoldResult {
   const alpha = alphas.length === 1 ? alphas[0] : selectAlpha(train, alphas, options);
-  const standardizer = fitStandardizer(train.x);
-  const xTrain = applyStandardizer(standardizer, train.x);
-  const xTest = applyStandardizer(standardizer, test.x);
+  const { train: xTrain, test: xTest } = prepareFeatures(train.x, test.x, false);
   const trainMean = train.y.reduce((s, v) => s + v, 0) / train.y.length;
   const curve = [{ iteration: 0, mae: mae(test.y, test.y.map(() => trainMean)) }];
   ridgeConjugateGradient(xTrain, train.y, alpha, {

@@ -4,7 +4,9 @@ import {
   choleskyInPlace,
   choleskySolve,
   fitRidge,
+  fitRidgePath,
   fitStandardizer,
+  rowSpaceProjector,
   matrixFromRows,
   predictLinear,
   ridgeConjugateGradient,
@@ -102,5 +104,45 @@ print(json.dumps({'w': w.tolist(), 'b': float(y.mean() - X.mean(0) @ w)}))`,
     const seen: number[] = [];
     ridgeConjugateGradient(x, y, 1, { onIteration: (_m, k) => seen.push(k) });
     expect(seen).toEqual([1, 2, 3, 4]);
+  });
+});
+
+describe('ridge path and row-space basis', () => {
+  it('fitRidgePath equals one fit per alpha (primal and dual)', () => {
+    for (const x of [randomMatrix(25, 4, 12), randomMatrix(6, 15, 13)]) {
+      const y = Array.from({ length: x.rows }, (_, i) => Math.sin(i));
+      const alphas = [0.1, 3, 50];
+      fitRidgePath(x, y, alphas).forEach((model, a) => {
+        const single = fitRidge(x, y, alphas[a]);
+        single.weights.forEach((w, j) => expect(model.weights[j]).toBeCloseTo(w, 12));
+        expect(model.intercept).toBeCloseTo(single.intercept, 12);
+      });
+    }
+  });
+
+  it('rowSpaceProjector keeps inner products within the span and drops dependent rows', () => {
+    const x = randomMatrix(5, 12, 14);
+    // a sixth row = row0 − 2·row3 is dependent
+    const rows = Array.from({ length: 5 }, (_, i) => Array.from(x.data.subarray(i * 12, (i + 1) * 12)));
+    rows.push(rows[0].map((v, j) => v - 2 * rows[3][j]));
+    const withDependent = matrixFromRows(rows);
+    const projector = rowSpaceProjector(withDependent);
+    expect(projector.rank).toBe(5);
+    const dot = (a: ArrayLike<number>, b: ArrayLike<number>) => Array.from(a).reduce((s, v, j) => s + v * b[j], 0);
+    const coords = projector.train;
+    const again = projector.project(withDependent);
+    for (let i = 0; i < 6; i++) {
+      for (let k = 0; k < 6; k++) {
+        // coordinates in an orthonormal basis preserve the Gram matrix
+        expect(dot(coords.data.subarray(i * 5, i * 5 + 5), coords.data.subarray(k * 5, k * 5 + 5))).toBeCloseTo(dot(rows[i], rows[k]), 9);
+      }
+      for (let r = 0; r < 5; r++) expect(again.data[i * 5 + r]).toBeCloseTo(coords.data[i * 5 + r], 9);
+    }
+    // a row outside the span keeps only its component inside, so its norm cannot grow
+    const e = Array.from({ length: 12 }, (_, j) => (j === 0 ? 1 : 0));
+    const probe = matrixFromRows([rows[1].map((v, j) => v + 1e-3 * e[j])]);
+    const inside = projector.project(probe).data;
+    const norm2 = dot(inside, inside);
+    expect(norm2).toBeLessThanOrEqual(dot(probe.data, probe.data) + 1e-9);
   });
 });

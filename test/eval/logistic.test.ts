@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { argmaxRows, fitLogistic, logisticObjective, predictProba } from '../../src/eval/logistic.js';
-import { matrixFromRows } from '../../src/eval/linear.js';
+import { matrixFromRows, rowSpaceProjector } from '../../src/eval/linear.js';
 import { createRng } from '../../src/rng.js';
 import { pythonJson } from './python-reference.js';
 
@@ -102,6 +102,20 @@ print(json.dumps({'p': P.ravel().tolist(), 'f': float(r.fun)}))`,
     fitLogistic(x, [0, 0, 1, 0, 1, 1], 2, { lambda: 0.01, onIteration: (_m, loss) => losses.push(loss) });
     expect(losses.length).toBeGreaterThan(2);
     for (let i = 1; i < losses.length; i++) expect(losses[i]).toBeLessThanOrEqual(losses[i - 1]);
+  });
+
+  it('with more features than rows, fitting in the row space gives the same predictions', () => {
+    const rng = createRng(31);
+    const x = matrixFromRows(Array.from({ length: 12 }, () => Array.from({ length: 40 }, () => rng.normal())));
+    const xTest = matrixFromRows(Array.from({ length: 5 }, () => Array.from({ length: 40 }, () => rng.normal())));
+    const y = Array.from({ length: 12 }, (_, i) => i % 3);
+    const full = fitLogistic(x, y, 3, { lambda: 0.2, gradientTolerance: 1e-10, maxIterations: 1000 });
+    const projector = rowSpaceProjector(x);
+    const reduced = fitLogistic(projector.train, y, 3, { lambda: 0.2, gradientTolerance: 1e-10, maxIterations: 1000 });
+    expect(reduced.loss).toBeCloseTo(full.loss, 9);
+    const pFull = predictProba(full, xTest);
+    const pReduced = predictProba(reduced, projector.project(xTest));
+    pFull.forEach((p, i) => expect(pReduced[i]).toBeCloseTo(p, 6));
   });
 
   it('rejects labels outside the classes', () => {
