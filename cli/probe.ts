@@ -79,7 +79,7 @@ export const probeCommand: CommandModule<GlobalArgs, Args> = {
       .option('out', { type: 'string', describe: 'write per-fold metrics (and mean, sd) to this CSV' })
       .option('json', { type: 'boolean', default: false, describe: 'print one JSON object' })
       .option('seed', { type: 'number', default: 0, describe: 'seed of the fold assignment' })
-      .option('kind', { choices: ['auto', 'class', 'numeric'] as const, default: 'auto' as const, describe: 'target type; auto: numeric when every value is a number' })
+      .option('kind', { choices: ['auto', 'class', 'numeric'] as const, default: 'auto' as const, describe: 'target type; auto: numeric when every value is a number and there are more than 2 distinct values' })
       .option('positive', { type: 'string', describe: 'positive class of a binary target (default: the non-control class)' }),
   handler: async (args) => {
     const table = readEmbeddingsCsv(args.embeddings);

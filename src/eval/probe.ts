@@ -23,7 +23,7 @@ export interface ProbeOptions {
   folds?: number;
   features?: ProbeFeatures;
   seed?: number;
-  /** 'auto' (default): numeric when every value is a number, else class */
+  /** 'auto' (default): numeric when every value is a number and there are more than two distinct values, else class */
   kind?: TargetKind | 'auto';
   /** the positive class of a binary target for sensitivity/specificity (default: see `choosePositive`) */
   positive?: string;
@@ -93,7 +93,9 @@ export function choosePositive(classes: readonly string[]): string {
 function targetKind(values: string[], requested: ProbeOptions['kind']): TargetKind {
   if (requested === 'class' || requested === 'numeric') return requested;
   if (requested !== undefined && requested !== 'auto') throw inputError(`kind must be auto, class or numeric, not '${requested}'`);
-  return values.every((v) => Number.isFinite(Number(v))) ? 'numeric' : 'class';
+  // Two distinct numbers are a coded class (0/1, 1/2), not a quantity to regress.
+  const numeric = values.every((v) => Number.isFinite(Number(v))) && new Set(values.map(Number)).size > 2;
+  return numeric ? 'numeric' : 'class';
 }
 
 function sortClasses(values: string[]): string[] {

@@ -70,6 +70,16 @@ describe('probe on a class target', () => {
     expect(() => probe(table, { target: 'nope' })).toThrow(LsslError);
   });
 
+  it('treats a 0/1-coded column as a class and --kind overrides the guess', () => {
+    const table = syntheticTable({ labelShift: 2, seed: 8, subjects: 20 });
+    for (const row of table.rows) row.covariates.diagnosis = row.covariates.diagnosis === 'AD' ? '1' : '0';
+    const coded = probe(table, { target: 'diagnosis', folds: 3 }) as ClassProbeResult;
+    expect(coded.kind).toBe('class');
+    expect(coded.classes).toEqual(['0', '1']);
+    expect(coded.positive).toBe('1');
+    expect(probe(table, { target: 'diagnosis', folds: 3, kind: 'numeric' }).kind).toBe('numeric');
+  });
+
   it('chooses the non-control class as positive', () => {
     expect(choosePositive(['AD', 'CN'])).toBe('AD');
     expect(choosePositive(['HC', 'AUD'])).toBe('AUD');
