@@ -75,8 +75,8 @@ export type {
   CoordinateMaskParams,
 } from './train/augment.js';
 export { confusionMatrix, perClassRecall, balancedAccuracy, sensitivity, specificity, rocAuc, binaryRocAuc, midranks, mae, pearsonR, r2, brainAgeGap } from './eval/metrics.js';
-export { fitRidge, ridgeConjugateGradient, fitStandardizer, applyStandardizer, matrixFromRows, predictLinear } from './eval/linear.js';
-export type { Matrix, Standardizer, LinearModel } from './eval/linear.js';
+export { fitRidge, fitRidgePath, ridgeConjugateGradient, rowSpaceProjector, fitStandardizer, applyStandardizer, matrixFromRows, predictLinear } from './eval/linear.js';
+export type { Matrix, Standardizer, LinearModel, RowSpaceProjector } from './eval/linear.js';
 export { fitLogistic, predictProba } from './eval/logistic.js';
 export type { LogisticModel, LogisticOptions } from './eval/logistic.js';
 export { minimizeLbfgs } from './eval/lbfgs.js';
