@@ -10,7 +10,7 @@
  * (e.g. a class absent from the fold) instead of returning NaN.
  */
 
-function checkSameLength(name: string, a: ArrayLike<number>, b: ArrayLike<number>): void {
+function checkSameLength(name: string, a: ArrayLike<unknown>, b: ArrayLike<unknown>): void {
   if (a.length !== b.length) {
     throw new Error(`${name}: the two arrays must have the same length, not ${a.length} and ${b.length}`);
   }
