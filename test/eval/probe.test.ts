@@ -2,6 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { parseEmbeddingsCsv } from '../../src/eval/embeddings-csv.js';
 import { choosePositive, probe, type ClassProbeResult, type NumericProbeResult } from '../../src/eval/probe.js';
 import { LsslError } from '../../src/errors.js';
+import { foldsBySubject } from '../../src/eval/folds.js';
+import { pythonJson } from './python-reference.js';
 import { syntheticTable } from './synthetic-table.js';
 
 describe('probe on a class target', () => {
@@ -24,6 +26,45 @@ describe('probe on a class target', () => {
     expect(result.curve[0]).toEqual({ iteration: 0, balanced_accuracy: 0.5, loss: Math.log(2) });
     expect(result.curve.at(-1)!.balanced_accuracy).toBeCloseTo(result.balanced_accuracy, 10);
     expect(result.curve.at(-1)!.loss).toBeLessThan(0.5);
+  });
+
+  it('matches a numpy/scipy re-implementation fold by fold (fixed λ)', () => {
+    const table = syntheticTable({ labelShift: 0.6, seed: 13, subjects: 30, dim: 4 });
+    const lambda = 0.05;
+    const result = probe(table, { target: 'diagnosis', lambdas: [lambda], maxIterations: 1000 }) as ClassProbeResult;
+    const labels = new Map(table.rows.map((r) => [r.subject, r.covariates.diagnosis]));
+    const folds = foldsBySubject([...labels.keys()], 5, 0, labels).map((f) => ({
+      train: table.rows.flatMap((r, i) => (f.train.includes(r.subject) ? [i] : [])),
+      test: table.rows.flatMap((r, i) => (f.test.includes(r.subject) ? [i] : [])),
+    }));
+    const reference = pythonJson<{ ba: number[]; auc: number[] }>(
+      `import json, sys, numpy as np
+from scipy.optimize import minimize
+from scipy.special import logsumexp
+from scipy.stats import mannwhitneyu
+d = json.load(sys.stdin)
+X = np.array(d['x']); y = np.array(d['y']); lam = d['lam']; K = 2
+out = {'ba': [], 'auc': []}
+for f in d['folds']:
+    tr, te = np.array(f['train']), np.array(f['test'])
+    mu = X[tr].mean(0); sd = X[tr].std(0)
+    A = (X[tr] - mu) / sd; B = (X[te] - mu) / sd
+    n, p = A.shape
+    def obj(t):
+        W = t[:p*K].reshape(p, K); b = t[p*K:]; L = A @ W + b
+        return np.mean(logsumexp(L, axis=1) - L[np.arange(n), y[tr]]) + 0.5 * lam * np.sum(W**2)
+    t = minimize(obj, np.zeros((p+1)*K), method='BFGS', options={'gtol': 1e-9}).x
+    L = B @ t[:p*K].reshape(p, K) + t[p*K:]
+    P = np.exp(L - logsumexp(L, axis=1, keepdims=True)); pred = P.argmax(1); yt = y[te]
+    out['ba'].append(float(np.mean([np.mean(pred[yt == c] == c) for c in range(K)])))
+    pos = P[yt == 0, 0]; neg = P[yt == 1, 0]  # class 0 = AD is the positive class
+    out['auc'].append(float(mannwhitneyu(pos, neg).statistic / (len(pos) * len(neg))))
+print(json.dumps(out))`,
+      { x: table.rows.map((r) => Array.from(r.z)), y: table.rows.map((r) => (r.covariates.diagnosis === 'AD' ? 0 : 1)), lam: lambda, folds },
+    );
+    reference.ba.forEach((ba, f) => expect(result.per_fold.balanced_accuracy[f]).toBeCloseTo(ba, 10));
+    reference.auc.forEach((auc, f) => expect(result.per_fold.auc[f]).toBeCloseTo(auc, 10));
+    expect(result.per_fold.n_test).toEqual(folds.map((f) => f.test.length));
   });
 
   it('stays near chance without a signal', () => {
@@ -99,6 +140,35 @@ describe('probe on a numeric target', () => {
     expect(result.per_fold.mae).toHaveLength(5);
     expect(result.curve[0].iteration).toBe(0);
     expect(result.curve.at(-1)!.mae).toBeLessThan(result.curve[0].mae);
+  });
+
+  it('matches numpy ridge fold by fold (fixed α)', () => {
+    const table = syntheticTable({ ageWeight: 0.5, seed: 14, subjects: 25, dim: 5 });
+    const result = probe(table, { target: 'age', alphas: [5] }) as NumericProbeResult;
+    const ids = [...new Set(table.rows.map((r) => r.subject))];
+    const folds = foldsBySubject(ids, 5, 0).map((f) => ({
+      train: table.rows.flatMap((r, i) => (f.train.includes(r.subject) ? [i] : [])),
+      test: table.rows.flatMap((r, i) => (f.test.includes(r.subject) ? [i] : [])),
+    }));
+    const reference = pythonJson<{ mae: number[]; r: number[]; r2: number[] }>(
+      `import json, sys, numpy as np
+d = json.load(sys.stdin)
+X = np.array(d['x']); y = np.array(d['y'])
+out = {'mae': [], 'r': [], 'r2': []}
+for f in d['folds']:
+    tr, te = np.array(f['train']), np.array(f['test'])
+    mu = X[tr].mean(0); sd = X[tr].std(0)
+    A = (X[tr] - mu) / sd; B = (X[te] - mu) / sd
+    Ac = A - A.mean(0); yc = y[tr] - y[tr].mean()
+    w = np.linalg.solve(Ac.T @ Ac + d['alpha'] * np.eye(A.shape[1]), Ac.T @ yc)
+    pred = B @ w + (y[tr].mean() - A.mean(0) @ w); yt = y[te]
+    out['mae'].append(float(np.mean(np.abs(pred - yt))))
+    out['r'].append(float(np.corrcoef(pred, yt)[0, 1]))
+    out['r2'].append(float(1 - np.sum((yt - pred)**2) / np.sum((yt - yt.mean())**2)))
+print(json.dumps(out))`,
+      { x: table.rows.map((r) => Array.from(r.z)), y: table.rows.map((r) => r.age), alpha: 5, folds },
+    );
+    (['mae', 'r', 'r2'] as const).forEach((key) => reference[key].forEach((v, f) => expect(result.per_fold[key][f]).toBeCloseTo(v, 9)));
   });
 
   it('skips rows whose target is missing and uses pair means for delta features', () => {
