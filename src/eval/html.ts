@@ -23,7 +23,10 @@ export function formatNumber(v: number | null | undefined, digits = 3): string {
 /** "mean ± sd" (no ± part when sd is unknown). */
 export function formatMeanSd(mean: number | null | undefined, sd: number | null | undefined, digits = 3): string {
   if (mean === null || mean === undefined || !Number.isFinite(mean)) return 'n/a';
-  return sd === null || sd === undefined || !Number.isFinite(sd) ? mean.toFixed(digits) : `${mean.toFixed(digits)} ± ${sd.toFixed(digits)}`;
+  // small quantities (e.g. Δtau_proj per year) keep significant digits instead of reading 0.000
+  const small = mean !== 0 && Math.abs(mean) < 10 ** -(digits - 1);
+  const format = (v: number) => (small ? v.toPrecision(digits) : v.toFixed(digits));
+  return sd === null || sd === undefined || !Number.isFinite(sd) ? format(mean) : `${format(mean)} ± ${format(sd)}`;
 }
 
 /** A table; `header` and cells are plain text (escaped here). */

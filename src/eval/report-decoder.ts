@@ -70,7 +70,7 @@ export function defaultAlpha(tauProj: readonly number[]): number {
 }
 
 /** PNG panels of a decoded scan: rows scan / reconstruction / direction, columns the planes. */
-export function sliceFigure(run: { label: string; method: string }, scan: DecoderScan, decoded: DecodedVolumes): SliceFigure {
+export function sliceFigure(run: { label: string; method: string }, scan: DecoderScan, decoded: DecodedVolumes, alphaNote = 'two sd of tau_proj'): SliceFigure {
   const low = quantile(scan.volume, 0.005);
   const high = quantile(scan.volume, 0.995);
   const planes = PLANES.map((plane) => ({ plane, scan: middleSlice(scan.volume, scan.shape, plane), recon: middleSlice(decoded.reconstruction, scan.shape, plane) }));
@@ -93,7 +93,7 @@ export function sliceFigure(run: { label: string; method: string }, scan: Decode
         return image(divergingPng(slice, limit, s), plane, slice, s);
       }),
     });
-    note += ` Direction row: dec(z + α·τ̂) − dec(z) with α = ${decoded.alpha!.toFixed(3)} (two sd of tau_proj), blue negative, red positive, ±${limit.toPrecision(3)} at the ends (99.5th percentile of |difference|): what moving along the learned ageing direction changes in the image.`;
+    note += ` Direction row: dec(z + α·τ̂) − dec(z) with α = ${decoded.alpha!.toFixed(3)} (${alphaNote}), blue negative, red positive, ±${limit.toPrecision(3)} at the ends (99.5th percentile of |difference|): what moving along the learned ageing direction changes in the image.`;
   }
   return { run: run.label, method: run.method, scan: scan.description, rows, note };
 }
@@ -108,7 +108,7 @@ export async function decoderSlices(run: Pick<ReportRun, 'dir' | 'label' | 'meth
     if (d !== nz || h !== ny || w !== nx) throw inputError(`run ${run.label} takes volumes of [${w}, ${h}, ${d}] (x, y, z), the scan is [${scan.shape.join(', ')}]`);
     const tau = run.embeddings.rows.flatMap((r) => (r.tauProj === undefined ? [] : [r.tauProj]));
     const decoded = decodeScan(trained, scan, alpha ?? defaultAlpha(tau));
-    return sliceFigure(run, scan, decoded);
+    return sliceFigure(run, scan, decoded, alpha === undefined ? 'two sd of tau_proj' : 'given');
   } finally {
     trained.dispose();
   }

@@ -36,5 +36,7 @@ describe('numbers', () => {
     expect(formatMeanSd(0.5, 0.25)).toBe('0.500 ± 0.250');
     expect(formatMeanSd(0.5, null)).toBe('0.500');
     expect(formatMeanSd(null, 0.1)).toBe('n/a');
+    expect(formatMeanSd(0.000288, 0.000407)).toBe('0.000288 ± 0.000407');
+    expect(formatMeanSd(0, 0.5)).toBe('0.000 ± 0.500');
   });
 });
