@@ -3,7 +3,8 @@
  *
  * Re-registers Conv3D, Conv3DBackpropInputV2 and Conv3DBackpropFilterV2 on the 'wasm' and/or
  * 'cpu' backends with the SIMD kernels of conv3d-simd.as (see conv3d-simd.ts), and adds a
- * ×2 nearest 3D upsampling kernel (upsample3d.ts; use `upsampleNearest3d`). Configurations
+ * ×2 nearest 3D upsampling kernel (upsample3d.ts; use `upsampleNearest3d`), and gives `Sum`
+ * over leading axes (bias gradients) a path without the slow rank-5 transpose (leading-sum.ts). Configurations
  * they do not cover (strides or dilations ≠ 1, channels-first, non-float32) go to the stock
  * kernel function saved from tf.getKernel before re-registering, so results never change
  * except for float rounding (≤ 1e-4 relative, tested).
@@ -14,6 +15,7 @@ import * as tf from '@tensorflow/tfjs';
 import { conv3dBackpropFilter, conv3dBackpropInput, conv3dForward, type Pad3, type Shape5 } from './conv3d-simd.js';
 import { loadSimdRuntime, simdRuntime, type SimdRuntime } from './simd-runtime.js';
 import { withTensors, type FastKernelBackend } from './tensor-io.js';
+import { registerLeadingSum, unregisterLeadingSum } from './leading-sum.js';
 import { registerUpsampleKernels, unregisterUpsampleKernels } from './upsample3d.js';
 
 export type { FastKernelBackend } from './tensor-io.js';
@@ -96,6 +98,7 @@ export async function registerFastKernels(backend: FastKernelBackend): Promise<b
     tf.registerKernel({ ...original, kernelFunc: makeKernel(name, backend, rt, original.kernelFunc) });
   }
   registerUpsampleKernels(backend);
+  registerLeadingSum(backend);
   return true;
 }
 
@@ -109,6 +112,7 @@ export function unregisterFastKernels(backend: FastKernelBackend): void {
     stock.delete(`${backend}_${name}`);
   }
   unregisterUpsampleKernels(backend);
+  unregisterLeadingSum(backend);
 }
 
 /** Whether registerFastKernels is in effect for `backend`. */

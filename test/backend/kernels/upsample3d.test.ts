@@ -13,14 +13,14 @@ import { createRng } from '../../../src/rng.js';
 function randomTensor(shape: number[], seed: number): tf.Tensor5D {
   const rng = createRng(seed);
   const values = new Float32Array(shape.reduce((a, b) => a * b, 1)).map(() => rng.normal());
-  return tf.tensor(values, shape) as tf.Tensor5D;
+  return tf.tensor5d(values, shape as [number, number, number, number, number]);
 }
 
 /** Upsampled value and gradient of Σ y·r (and r), computed with whatever upsampleNearest3d runs now. */
 function valueAndGrad(shape: number[]): Float32Array[] {
   return tf.tidy(() => {
     const x = randomTensor(shape, 3);
-    const r = randomTensor([shape[0], 2 * shape[1], 2 * shape[2], 2 * shape[3], shape[4]], 4);
+    const r = randomTensor([shape[0], 2 * shape[1], 2 * shape[2], 2 * shape[3], shape[4]] as number[], 4);
     const y = upsampleNearest3d(x);
     const dx = tf.grad((a: tf.Tensor) => upsampleNearest3d(a as tf.Tensor5D).mul(r).sum())(x);
     return [y.dataSync() as Float32Array, dx.dataSync() as Float32Array, r.dataSync() as Float32Array];
