@@ -56,7 +56,7 @@ const CHECK_PAGE = `(async () => {
 })()`;
 
 test('report.html renders every plot and image in headless Chromium with no console errors and no network', async () => {
-  const lssl = makeFakeRun(join(root, 'lssl'), { method: 'lssl', embeddings: { subjects: 18, visits: 3, dim: 4, seed: 5, adRate: 1, tauAdExtra: 0.4 }, tau: true });
+  const lssl = makeFakeRun(join(root, 'lssl'), { method: 'lssl', embeddings: { subjects: 18, visits: 3, dim: 4, seed: 5, adRate: 1, tauAdExtra: 0.4 }, tau: true, finetune: { diagnosis: 'fold,epoch,balanced_accuracy\n1,1,0.6\n1,2,0.7\n2,1,0.5\n2,2,0.9\n' } });
   const ae = makeFakeRun(join(root, 'ae'), { method: 'ae', embeddings: { subjects: 18, visits: 3, dim: 4, seed: 6 } });
   const report = await writeReport([lssl, ae], {
     out: join(root, 'out'),
@@ -79,7 +79,7 @@ test('report.html renders every plot and image in headless Chromium with no cons
     expect(evaluated.exceptionDetails).toBeUndefined();
     const page = evaluated.result.value;
 
-    expect(page.plots.map((p) => p.id)).toEqual(['plot-training', 'plot-probe', 'plot-tau-age', 'plot-rates']);
+    expect(page.plots.map((p) => p.id)).toEqual(['plot-training', 'plot-probe', 'plot-finetune', 'plot-tau-age', 'plot-rates']);
     for (const plot of page.plots) {
       expect(plot.svgs, plot.id).toBe(1);
       expect(plot.width, plot.id).toBeGreaterThan(100);

@@ -29,7 +29,7 @@ beforeAll(async () => {
   result = await writeReport([lsslDir, aeDir], { out, targets: ['diagnosis', 'age'], folds: 3 });
 });
 
-afterAll(() => (process.env.KEEP_REPORT ? console.log(root) : rmSync(root, { recursive: true, force: true })));
+afterAll(() => rmSync(root, { recursive: true, force: true }));
 
 describe('summary.csv', () => {
   test('one row per run × target × feature set, every metric as mean and sd', () => {
