@@ -37,6 +37,7 @@ import {
 } from './options.js';
 import { ParameterSet } from './params.js';
 import { upsample3d } from './upsample.js';
+import { maxPool3dBy2 } from './ops.js';
 
 export interface ForwardOptions {
   /** batch norm uses batch statistics and queues moving-average updates (default false) */
@@ -99,7 +100,7 @@ export class Autoencoder {
       for (let i = 1; i <= 4; i++) {
         h = conv3d(this.params, `encoder/conv${i}`, h);
         if (this.config.norm === 'batch') h = batchNorm(this.params, `encoder/norm${i}`, h, training, this.pending);
-        h = tf.maxPool3d(tf.relu(h), 2, 2, 'valid');
+        h = maxPool3dBy2(tf.relu(h));
       }
       return tf.reshape(h, [x.shape[0], this.featureSize]);
     });

@@ -1,10 +1,11 @@
 /**
  * The few layers the LSSL network needs, as plain functions over tfjs ops so that every op's
- * gradient is one tfjs implements on cpu and wasm (conv3d, maxPool3d, matMul, concat,
- * moments). Layouts are tfjs': activations NDHWC, kernels [kd, kh, kw, in, out].
+ * gradient is right on cpu and wasm (conv3d and max pooling through ./ops.ts, matMul,
+ * concat, moments). Layouts are tfjs': activations NDHWC, kernels [kd, kh, kw, in, out].
  */
 import * as tf from '@tensorflow/tfjs';
 import { heNormal } from './init.js';
+import { conv3dSame } from './ops.js';
 import type { ParameterSet } from './params.js';
 
 /** A running-statistics assignment computed in a training step, applied after it. */
@@ -26,7 +27,7 @@ export function addConv3d(params: ParameterSet, name: string, cin: number, cout:
 /** x: [B,D,H,W,cin] → [B,D,H,W,cout]; 3³ kernel, stride 1, 'same' zero padding, plus bias. */
 export function conv3d(params: ParameterSet, name: string, x: tf.Tensor5D): tf.Tensor5D {
   const kernel = params.get(`${name}/kernel`) as unknown as tf.Tensor5D;
-  return tf.add(tf.conv3d(x, kernel, 1, 'same'), params.get(`${name}/bias`));
+  return tf.add(conv3dSame(x, kernel), params.get(`${name}/bias`));
 }
 
 /**
