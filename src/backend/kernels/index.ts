@@ -4,7 +4,8 @@
  * Re-registers Conv3D, Conv3DBackpropInputV2 and Conv3DBackpropFilterV2 on the 'wasm' and/or
  * 'cpu' backends with the SIMD kernels of conv3d-simd.as (see conv3d-simd.ts), and adds a
  * ×2 nearest 3D upsampling kernel (upsample3d.ts; use `upsampleNearest3d`), and gives `Sum`
- * over leading axes (bias gradients) a path without the slow rank-5 transpose (leading-sum.ts). Configurations
+ * over leading axes (bias gradients) a path without the slow rank-5 transpose (leading-sum.ts),
+ * and replaces MaxPool3D/MaxPool3DGrad for 2×2×2 windows (max-pool3d.ts). Configurations
  * they do not cover (strides or dilations ≠ 1, channels-first, non-float32) go to the stock
  * kernel function saved from tf.getKernel before re-registering, so results never change
  * except for float rounding (≤ 1e-4 relative, tested).
@@ -16,6 +17,7 @@ import { conv3dBackpropFilter, conv3dBackpropInput, conv3dForward, type Pad3, ty
 import { loadSimdRuntime, simdRuntime, type SimdRuntime } from './simd-runtime.js';
 import { withTensors, type FastKernelBackend } from './tensor-io.js';
 import { registerLeadingSum, unregisterLeadingSum } from './leading-sum.js';
+import { registerMaxPool3d, unregisterMaxPool3d } from './max-pool3d.js';
 import { registerUpsampleKernels, unregisterUpsampleKernels } from './upsample3d.js';
 
 export type { FastKernelBackend } from './tensor-io.js';
@@ -99,6 +101,7 @@ export async function registerFastKernels(backend: FastKernelBackend): Promise<b
   }
   registerUpsampleKernels(backend);
   registerLeadingSum(backend);
+  registerMaxPool3d(backend);
   return true;
 }
 
@@ -113,6 +116,7 @@ export function unregisterFastKernels(backend: FastKernelBackend): void {
   }
   unregisterUpsampleKernels(backend);
   unregisterLeadingSum(backend);
+  unregisterMaxPool3d(backend);
 }
 
 /** Whether registerFastKernels is in effect for `backend`. */
