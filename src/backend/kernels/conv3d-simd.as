@@ -208,7 +208,10 @@ function hsum(v: v128): f32 {
 
 // ---------------------------------------------------------------------------------------------
 // Filter gradient: dw[kd,kh,j,co] += sum_{z,y,x} in[z+kd, y+kh, x*Cin + j] * dy[z,y,x,co]
-// dw [KD, KH, J, CoutP] is ACCUMULATED into (the caller zeroes it; each thread owns one).
+// dw [KD, KH, Jp, CoutP] with Jp = J rounded up to 4 is ACCUMULATED into (the caller zeroes
+// it and drops rows J..Jp-1, which collect garbage; each thread owns one). Rounding J up keeps
+// every tile 4 rows tall, e.g. for the first LSSL conv (Cin = 1, J = 3); the input reads run
+// up to 3 floats past a row, so the caller leaves slack after the input buffer.
 // Tiles: 4 rows j times 8 channels co, streaming one output row (OW voxels) per tile, so the
 // dy row and the KD*KH input rows stay in L1/L2 while all tiles of the row are visited.
 
@@ -218,6 +221,7 @@ export function convFilterGrad(
   KD: i32, KH: i32, KW: i32, z0: i32, z1: i32,
 ): void {
   const J = KW * Cin;
+  const Jp = (J + 3) & ~3;
   const dyStep = <usize>CoutP << 2;
   const xStep = <usize>Cin << 2;
   for (let z = z0; z < z1; z++) {
@@ -226,9 +230,9 @@ export function convFilterGrad(
       for (let kd = 0; kd < KD; kd++) {
         for (let kh = 0; kh < KH; kh++) {
           const inRow = inPtr + ((<usize>(((z + kd) * Hp + (y + kh)) * Wp) * <usize>Cin) << 2);
-          const dwTap = dwPtr + ((<usize>((kd * KH + kh) * J) * <usize>CoutP) << 2);
+          const dwTap = dwPtr + ((<usize>((kd * KH + kh) * Jp) * <usize>CoutP) << 2);
           let j = 0;
-          for (; j + 4 <= J; j += 4) {
+          for (; j < Jp; j += 4) {
             const ip0 = inRow + (<usize>j << 2);
             let co = 0;
             for (; co + 8 <= CoutP; co += 8) {
@@ -279,21 +283,6 @@ export function convFilterGrad(
               }
               v128.store(dp, c0); v128.store(dp + dyStep, c1);
               v128.store(dp + 2 * dyStep, c2); v128.store(dp + 3 * dyStep, c3);
-            }
-          }
-          for (; j < J; j++) {
-            const ip0 = inRow + (<usize>j << 2);
-            for (let co = 0; co < CoutP; co += 4) {
-              const dp = dwTap + ((<usize>(j * CoutP + co)) << 2);
-              let c0 = v128.load(dp);
-              let gp = dyRow + (<usize>co << 2);
-              let ip = ip0;
-              for (let x = 0; x < OW; x++) {
-                c0 = f32x4.add(c0, f32x4.mul(f32x4.splat(load<f32>(ip)), v128.load(gp)));
-                gp += dyStep;
-                ip += xStep;
-              }
-              v128.store(dp, c0);
             }
           }
         }

@@ -17,6 +17,9 @@ export type Pad3 = [number, number, number];
 /** Kernels run in tiles of 4 output channels; fewer than 4 use the "narrow" kernels. */
 const NARROW_BELOW = 4;
 
+/** The filter-gradient kernel reads up to 3 floats past the end of the input. */
+const INPUT_SLACK_BYTES = 64;
+
 const roundUp4 = (n: number): number => (n + 3) & ~3;
 const align = (bytes: number): number => (bytes + 63) & ~63;
 
@@ -143,10 +146,14 @@ export function conv3dBackpropFilter(
   const taps = KD * KH * KW;
   const inLen = Dp * Hp * Wp * Cin;
   const dyLen = OD * OH * OW * coutP;
-  const dwLen = taps * Cin * coutP;
+  // wide kernel: rows of each (kd, kh) padded from J = KW·Cin to a multiple of 4
+  const J = KW * Cin;
+  const Jp = narrow ? J : roundUp4(J);
+  const dwLen = KD * KH * Jp * coutP;
   const threads = Math.max(1, Math.min(rt.threads, OD));
-  const base = rt.reserve(align(inLen * 4) + align(dyLen * 4) + threads * align(dwLen * 4));
-  const inPtr = base, dyPtr = inPtr + align(inLen * 4), dwPtr = dyPtr + align(dyLen * 4);
+  const inBytes = align(inLen * 4 + INPUT_SLACK_BYTES);
+  const base = rt.reserve(inBytes + align(dyLen * 4) + threads * align(dwLen * 4));
+  const inPtr = base, dyPtr = inPtr + inBytes, dwPtr = dyPtr + align(dyLen * 4);
   const dwAt = (t: number): number => dwPtr + t * align(dwLen * 4);
   for (let t = 0; t < threads; t++) rt.f32(dwAt(t), dwLen).fill(0);
   const args: KernelArgs = [inPtr, dyPtr, dwPtr, Hp, Wp, Cin, OH, OW, coutP, KD, KH, KW];
@@ -166,6 +173,10 @@ export function conv3dBackpropFilter(
     // [Cout, taps*Cin] → [taps*Cin, Cout]
     for (let r = 0; r < taps * Cin; r++) for (let c = 0; c < cout; c++) out[r * cout + c] = sum[c * taps * Cin + r];
   } else {
-    copyUnpadded(sum, out, taps * Cin, cout, coutP);
+    for (let t = 0; t < KD * KH; t++)
+      for (let j = 0; j < J; j++) {
+        const src = (t * Jp + j) * coutP, dst = (t * J + j) * cout;
+        for (let c = 0; c < cout; c++) out[dst + c] = sum[src + c];
+      }
   }
 }
