@@ -56,7 +56,10 @@ export interface FinetuneOptions {
   cache?: Omit<CacheOptions, 'shape' | 'cacheDir'>;
   /** voxels of a scan (x-fastest, the run's shape); default: the preprocessed cache */
   loadVolume?: (scan: Scan) => Float32Array | Promise<Float32Array>;
+  /** the engine's events (steps, epochs) of fold `fold` (1-based) */
   onProgress?: (fold: number, folds: number, event: ProgressEvent) => void;
+  /** each history row as soon as its epoch is scored */
+  onEpoch?: (row: FinetuneEpoch, folds: number) => void;
   signal?: AbortSignal;
 }
 
@@ -188,7 +191,7 @@ export async function finetune(runDir: string, cohort: Cohort, options: Finetune
             const trainRow = event.rows.find((r) => r.split === 'train')!;
             const validationRow = event.rows.find((r) => r.split === 'validation');
             const validation = scoreSplit(method, split.validation, volumes, shape, batchSize);
-            rows.push({
+            const row: FinetuneEpoch = {
               fold: fold.index + 1,
               epoch: event.epoch,
               train_loss: trainRow.loss,
@@ -196,7 +199,9 @@ export async function finetune(runDir: string, cohort: Cohort, options: Finetune
               seconds: trainRow.seconds + (validationRow?.seconds ?? 0),
               validation: { ...validation, loss: validationRow?.loss ?? validation.loss },
               test: scoreSplit(method, split.test, volumes, shape, batchSize),
-            });
+            };
+            rows.push(row);
+            options.onEpoch?.(row, folds.length);
           },
         });
         if (result.interrupted) throw runtimeError(`fine-tuning was interrupted in fold ${fold.index + 1}`);
