@@ -3,9 +3,11 @@
  * one shared WebAssembly memory, the module instantiated on the main thread and on
  * `threads - 1` worker_threads, and a synchronous fork/join over output rows.
  *
- * TensorFlow.js kernel functions are synchronous, so the main thread hands each worker its
- * share through an Int32Array on a SharedArrayBuffer (Atomics.notify), computes its own share,
- * then blocks in Atomics.wait until the workers are done. Wasm threads are off in Node's tfjs
+ * TensorFlow.js kernel functions are synchronous, so the main thread wakes the workers through
+ * an Int32Array on a SharedArrayBuffer (Atomics.notify); every thread, main included, then takes
+ * chunks of output rows from a shared counter (Atomics.add) until none are left, so a thread
+ * slowed down by other processes on the machine just takes fewer chunks; the main thread then
+ * blocks in Atomics.wait until the workers are done. Wasm threads are off in Node's tfjs
  * builds; this is how the second core gets used anyway.
  */
 import { existsSync, readFileSync } from 'node:fs';
@@ -54,9 +56,15 @@ for (;;) {
   Atomics.wait(c, base, seq);
   seq = Atomics.load(c, base);
   if (seq < 0) break;
-  const a = c.subarray(base + 3, base + 17);
+  const a = c.subarray(base + 3, base + 15);
+  const fn = fns[c[base + 2]];
+  const rows = c[1], chunk = c[2];
   try {
-    fns[c[base + 2]](a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7], a[8], a[9], a[10], a[11], a[12], a[13]);
+    for (;;) {
+      const z0 = Atomics.add(c, 0, chunk);
+      if (z0 >= rows) break;
+      fn(a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7], a[8], a[9], a[10], a[11], z0, Math.min(rows, z0 + chunk));
+    }
     c[base + 31] = 0;
   } catch (e) {
     c[base + 31] = 1;
@@ -72,7 +80,10 @@ export interface SimdRuntime {
   reserve(bytes: number): number;
   /** A fresh Float32Array view of the heap (views die when the memory grows). */
   f32(byteOffset: number, length: number): Float32Array;
-  /** Runs `kernel` over output rows [0, rows), split in contiguous parts across the threads. */
+  /**
+   * Runs `kernel` over output rows [0, rows), in chunks taken by all threads from a shared
+   * counter; `perThread(t)` gives thread t its own arguments (e.g. its own accumulator).
+   */
   run(kernel: KernelName, args: KernelArgs, rows: number, perThread?: (thread: number) => KernelArgs): void;
 }
 
@@ -117,13 +128,14 @@ async function createRuntime(): Promise<SimdRuntime | undefined> {
   const instance = new WebAssembly.Instance(module, { env: { memory } });
   const fns = KERNELS.map((n) => instance.exports[n] as KernelFn);
   const threads = kernelThreadCount();
-  const control = new SharedArrayBuffer(4 * SLOT * Math.max(1, threads - 1));
+  // slot 0: [next row, rows, chunk]; slot t ≥ 1: worker t's [seq, done, kernel, 12 args, .., failed]
+  const control = new SharedArrayBuffer(4 * SLOT * threads);
   const ctl = new Int32Array(control);
   const workers: Worker[] = [];
   for (let slot = 0; slot < threads - 1; slot++) {
     const worker = new Worker(WORKER_SOURCE, {
       eval: true,
-      workerData: { module, memory, control, slot, names: [...KERNELS] },
+      workerData: { module, memory, control, slot: slot + 1, names: [...KERNELS] },
     });
     worker.unref();
     await new Promise<void>((resolve, reject) => {
@@ -150,23 +162,28 @@ async function createRuntime(): Promise<SimdRuntime | undefined> {
   const run: SimdRuntime['run'] = (kernel, args, rows, perThread) => {
     const fn = KERNELS.indexOf(kernel);
     const used = Math.max(1, Math.min(threads, rows));
-    const bounds = Array.from({ length: used + 1 }, (_, t) => Math.round((t * rows) / used));
+    const chunk = Math.max(1, Math.floor(rows / (4 * used)));
+    ctl[0] = 0;
+    ctl[1] = rows;
+    ctl[2] = chunk;
     for (let t = 1; t < used; t++) {
-      const base = (t - 1) * SLOT;
+      const base = t * SLOT;
       const a = perThread ? perThread(t) : args;
       ctl[base + 2] = fn;
       for (let i = 0; i < 12; i++) ctl[base + 3 + i] = a[i];
-      ctl[base + 15] = bounds[t];
-      ctl[base + 16] = bounds[t + 1];
       seqs[t - 1] += 1;
       Atomics.store(ctl, base, seqs[t - 1]);
       Atomics.notify(ctl, base);
     }
     const own = perThread ? perThread(0) : args;
-    fns[fn](...own, bounds[0], bounds[1]);
+    for (;;) {
+      const z0 = Atomics.add(ctl, 0, chunk);
+      if (z0 >= rows) break;
+      fns[fn](...own, z0, Math.min(rows, z0 + chunk));
+    }
     let failed = false;
     for (let t = 1; t < used; t++) {
-      const base = (t - 1) * SLOT;
+      const base = t * SLOT;
       for (;;) {
         const done = Atomics.load(ctl, base + 1);
         if (done === seqs[t - 1]) break;
