@@ -8,6 +8,11 @@ import { cohortCommand } from './cohort.js';
 import { preprocessCommand } from './preprocess.js';
 import { infoCommand } from './info.js';
 import { probeCommand } from './probe.js';
+import { labCommand } from './lab.js';
+import { trainCommand } from './train.js';
+import { embedCommand } from './embed.js';
+import { reportCommand } from './report.js';
+import { finetuneCommand } from './finetune.js';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-export const commands: CommandModule<any, any>[] = [backendCommand, demoCommand, simulateCommand, benchCommand, cohortCommand, preprocessCommand, infoCommand, probeCommand];
+export const commands: CommandModule<any, any>[] = [backendCommand, demoCommand, simulateCommand, benchCommand, cohortCommand, preprocessCommand, infoCommand, probeCommand, trainCommand, embedCommand, reportCommand, labCommand, finetuneCommand];

@@ -1,0 +1,137 @@
+/**
+ * `lssl train SOURCE --method M --out RUN`: pretrains an encoder on a cohort with one of the
+ * methods (src/train/registry.ts) on the shared engine, writing the run folder
+ * (src/train/run.ts). Ctrl-C finishes the current step and keeps the last finished epoch;
+ * `--resume` continues from it with the run's own settings.
+ */
+import type { Argv, CommandModule } from 'yargs';
+import { inputError } from '../src/errors.js';
+import { cohortTrainingData } from '../src/train/cohort-data.js';
+import { defaultAugmenter } from '../src/train/augmenter.js';
+import { train } from '../src/train/engine.js';
+import { interruptOnSigint } from '../src/train/interrupt.js';
+import { methodForRun } from '../src/train/open-run.js';
+import { createProgressPrinter } from '../src/train/progress.js';
+import { createMethod, METHOD_NAMES } from '../src/train/registry.js';
+import { readRunConfig } from '../src/train/run.js';
+import type { TrainOptions } from '../src/train/options.js';
+import { loadCohortFromArgs, withCohortSource, type CohortSourceArgs } from './cohort.js';
+import { printJson, startBackend, type GlobalArgs } from './common.js';
+
+interface Args extends CohortSourceArgs {
+  method: string;
+  out: string;
+  shape: number;
+  epochs?: number;
+  batch?: number;
+  lr?: number;
+  'weight-decay'?: number;
+  seed: number;
+  resume: boolean;
+  force: boolean;
+  latent: string;
+  'latent-activation': string;
+  norm: string;
+  'lambda-dir': number;
+  'lambda-recon': number;
+  beta: number;
+  augment: boolean;
+  validation: number;
+  patience: number;
+  'early-stop': number;
+  cache?: string;
+  json: boolean;
+}
+
+function parseLatent(text: string): number | null {
+  if (text === 'none') return null;
+  const n = Number(text);
+  if (!Number.isInteger(n) || n <= 0) throw inputError(`--latent must be a positive integer or none, not ${JSON.stringify(text)}`);
+  return n;
+}
+
+export const trainCommand: CommandModule<GlobalArgs, Args> = {
+  command: 'train <source>',
+  describe: 'pretrain an encoder (lssl, ae, vae, none, ...) and write a run folder',
+  builder: (y) =>
+    withCohortSource(y)
+      .option('method', { type: 'string', demandOption: true, describe: `one of ${METHOD_NAMES.join(', ')}` })
+      .option('out', { type: 'string', demandOption: true, describe: 'run folder to write' })
+      .option('shape', { type: 'number', default: 64, describe: 'voxels per side (a multiple of 16; 32 or 64)' })
+      .option('epochs', { type: 'number', describe: 'epochs (default 15; with --resume, the run\'s unless given)' })
+      .option('batch', { type: 'number', describe: 'pairs or scans per step (default 8)' })
+      .option('lr', { type: 'number', describe: 'Adam learning rate (default 1e-3)' })
+      .option('weight-decay', { type: 'number', describe: 'decoupled weight decay (default 1e-5)' })
+      .option('seed', { type: 'number', default: 0, describe: 'seed of initialisation, split, shuffling and noise' })
+      .option('resume', { type: 'boolean', default: false, describe: 'continue the run in --out from its last finished epoch' })
+      .option('force', { type: 'boolean', default: false, describe: 'replace an existing run in --out' })
+      .option('latent', { type: 'string', default: '512', describe: 'dense latent size, or none for the flattened conv features' })
+      .option('latent-activation', { type: 'string', default: 'tanh', choices: ['tanh', 'linear'], describe: 'activation of the dense latent (vae: linear)' })
+      .option('norm', { type: 'string', default: 'none', choices: ['none', 'batch'], describe: 'normalisation after each conv' })
+      .option('lambda-dir', { type: 'number', default: 1, describe: 'lssl: weight of the direction (cosine) term' })
+      .option('lambda-recon', { type: 'number', default: 1, describe: 'weight of the reconstruction term' })
+      .option('beta', { type: 'number', default: 0.01, describe: 'vae: weight of the KL term' })
+      .option('augment', { type: 'boolean', default: false, describe: 'small rotations/shifts/flips per subject, intensity noise/gamma per scan' })
+      .option('validation', { type: 'number', default: 0.2, describe: 'share of subjects held out for validation' })
+      .option('patience', { type: 'number', default: 5, describe: 'epochs without improvement before LR ×0.1' })
+      .option('early-stop', { type: 'number', default: 10, describe: 'epochs without improvement before stopping' })
+      .option('cache', { type: 'string', describe: 'preprocessed cache folder (default $LSSL_CACHE or ./.lssl-cache)' })
+      .option('json', { type: 'boolean', default: false, describe: 'print the result as one JSON object' }) as unknown as Argv<Args>,
+  handler: async (args) => {
+    const backend = await startBackend(args);
+    const saved = args.resume ? await readRunConfig(args.out) : undefined;
+    const method = saved
+      ? await methodForRun(args.out)
+      : createMethod(args.method, {
+          network: {
+            inputShape: args.shape,
+            latentSize: parseLatent(args.latent),
+            ...(args.method === 'vae' && args['latent-activation'] === 'tanh' ? {} : { latentActivation: args['latent-activation'] }),
+            norm: args.norm,
+            seed: args.seed,
+          },
+          lambdaDir: args['lambda-dir'],
+          lambdaRecon: args['lambda-recon'],
+          beta: args.beta,
+        });
+    if (saved && saved.method !== args.method) throw inputError(`--method ${args.method} differs from the run's method ${saved.method}`);
+    const training = (saved?.training ?? {}) as TrainOptions & { augment?: boolean; validationFraction?: number };
+    const options: TrainOptions = saved
+      ? { ...training, epochs: args.epochs ?? training.epochs }
+      : {
+          epochs: args.epochs,
+          batchSize: args.batch,
+          learningRate: args.lr,
+          weightDecay: args['weight-decay'],
+          seed: args.seed,
+          plateau: { patience: args.patience, earlyStopPatience: args['early-stop'] },
+        };
+    const augment = saved ? training.augment === true : args.augment;
+    const cohort = await loadCohortFromArgs(args);
+    const [shape] = method.inputShape;
+    const data = cohortTrainingData(cohort, { shape, cacheDir: args.cache, validationFraction: args.validation, seed: options.seed ?? 0 });
+    const interrupt = interruptOnSigint(() => process.stderr.write('\nlssl: stopping after this step (Ctrl-C again to quit now)\n'));
+    try {
+      const result = await train({
+        method,
+        data,
+        options,
+        runDir: args.out,
+        resume: args.resume,
+        force: args.force,
+        augment: augment ? defaultAugmenter(method.batchKind) : undefined,
+        signal: interrupt.signal,
+        onProgress: createProgressPrinter(process.stderr),
+        backend: backend.name,
+      });
+      if (args.json) printJson({ run: args.out, ...result, history: undefined });
+      else if (!result.interrupted) {
+        process.stdout.write(`trained ${method.name}: ${result.epochsFinished} epochs, best epoch ${result.bestEpoch} (loss ${result.bestLoss?.toPrecision(5) ?? 'n/a'}) → ${args.out}\n`);
+      }
+      if (result.interrupted) process.exitCode = 130;
+    } finally {
+      interrupt.dispose();
+      method.dispose();
+    }
+  },
+};

@@ -1,0 +1,65 @@
+/**
+ * Embeddings of every scan of a cohort by a trained run (`lssl embed`): the encoder's z
+ * for each scan and, for LSSL runs, tau_proj = z·τ/‖τ‖, written as embeddings.csv
+ * (DESIGN.md; read back by eval/embeddings-csv.ts). Works on any cohort, including one
+ * the model never saw; volumes come from the preprocessed cache at the run's shape.
+ */
+import Papa from 'papaparse';
+import { loadPreprocessed, type CacheOptions } from '../io/cache.js';
+import type { Cohort, CovariateValue, Scan } from '../io/cohort.js';
+import type { TrainedRun } from '../train/open-run.js';
+
+export interface EmbeddingRecord {
+  subject: string;
+  session: string;
+  age: number;
+  covariates: Record<string, CovariateValue>;
+  z: Float32Array;
+  /** z·τ/‖τ‖ for runs that learn τ */
+  tauProj?: number;
+}
+
+export interface EmbedOptions {
+  cacheDir?: string;
+  cache?: Omit<CacheOptions, 'shape' | 'cacheDir'>;
+  /** scans per forward pass (default 8) */
+  batchSize?: number;
+  onProgress?: (done: number, total: number) => void;
+}
+
+/** Embeds every scan of `cohort`, in cohort order (subjects by id, visits by age). */
+export async function embedCohort(run: TrainedRun, cohort: Cohort, options: EmbedOptions = {}): Promise<EmbeddingRecord[]> {
+  const shape = run.config.cohort.volumeShape;
+  const batchSize = options.batchSize ?? 8;
+  const scans: Scan[] = cohort.subjects.flatMap((s) => s.scans);
+  const records: EmbeddingRecord[] = [];
+  for (let i = 0; i < scans.length; i += batchSize) {
+    const chunk = scans.slice(i, i + batchSize);
+    const volumes = await Promise.all(chunk.map((scan) => loadPreprocessed(scan, { ...options.cache, cacheDir: options.cacheDir, shape: [...shape] })));
+    const z = run.embedVolumes(volumes.map((v) => v.data), shape, batchSize);
+    chunk.forEach((scan, b) => {
+      const tauProj = run.direction ? z[b].reduce((s, v, k) => s + v * run.direction![k], 0) : undefined;
+      records.push({ subject: scan.subject, session: scan.session, age: scan.age, covariates: scan.covariates, z: z[b], tauProj });
+    });
+    options.onProgress?.(Math.min(i + batchSize, scans.length), scans.length);
+  }
+  return records;
+}
+
+/** embeddings.csv text: subject, session, age, covariates (first-seen order), z0..z{d-1}, [tau_proj]. */
+export function embeddingsToCsv(records: readonly EmbeddingRecord[]): string {
+  const covariates: string[] = [];
+  for (const r of records) for (const key of Object.keys(r.covariates)) if (!covariates.includes(key)) covariates.push(key);
+  const dim = records[0]?.z.length ?? 0;
+  const hasTau = records.some((r) => r.tauProj !== undefined);
+  const fields = ['subject', 'session', 'age', ...covariates, ...Array.from({ length: dim }, (_, k) => `z${k}`), ...(hasTau ? ['tau_proj'] : [])];
+  const data = records.map((r) => [
+    r.subject,
+    r.session,
+    r.age,
+    ...covariates.map((c) => r.covariates[c] ?? 'n/a'),
+    ...Array.from(r.z),
+    ...(hasTau ? [r.tauProj] : []),
+  ]);
+  return `${Papa.unparse({ fields, data }, { newline: '\n' })}\n`;
+}
