@@ -28,7 +28,9 @@ import { checkPositive, checkPositiveInteger, checkProbability, elapsedSeconds }
 
 export interface DecouplingOptions {
   seed?: number;
+  /** Adam steps per run, with and without masking (default 500) */
   steps?: number;
+  /** pairs per step (default 128) */
   batchSize?: number;
   /** number of sparse features d (default 16) */
   features?: number;
@@ -89,7 +91,7 @@ interface DecouplingSetup {
 export function runDecouplingLab(options: DecouplingOptions = {}): DecouplingResult {
   const started = Date.now();
   const seed = options.seed ?? 0;
-  const steps = checkPositiveInteger('steps', options.steps ?? 1500);
+  const steps = checkPositiveInteger('steps', options.steps ?? 500);
   const batchSize = checkPositiveInteger('batchSize', options.batchSize ?? 128);
   const features = checkPositiveInteger('features', options.features ?? 16);
   const dictionaryCoords = checkPositiveInteger('dictionaryCoords', options.dictionaryCoords ?? 32);

@@ -28,7 +28,9 @@ export interface HltmOptions {
   depth?: number;
   /** units per tree node (default 16) */
   unitsPerNode?: number;
+  /** Adam steps (default 500) */
   steps?: number;
+  /** pairs per step (default 128) */
   batchSize?: number;
   temperature?: number;
   learningRate?: number;
@@ -140,7 +142,7 @@ export function runHltmLab(options: HltmOptions = {}): HltmResult {
   const seed = options.seed ?? 0;
   const depth = checkPositiveInteger('depth', options.depth ?? 5);
   const k = checkPositiveInteger('unitsPerNode', options.unitsPerNode ?? 16);
-  const steps = checkPositiveInteger('steps', options.steps ?? 1500);
+  const steps = checkPositiveInteger('steps', options.steps ?? 500);
   const batchSize = checkPositiveInteger('batchSize', options.batchSize ?? 128);
   const temperature = checkPositive('temperature', options.temperature ?? 0.5);
   const learningRate = checkPositive('learningRate', options.learningRate ?? 3e-3);

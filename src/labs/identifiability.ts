@@ -20,16 +20,16 @@ import { checkPositiveInteger, checkPositive, elapsedSeconds } from './options.j
 
 export interface IdentifiabilityOptions {
   seed?: number;
-  /** Adam steps (default 3000) */
+  /** Adam steps (default 1200) */
   steps?: number;
-  /** pairs per step (default 512) */
+  /** pairs per step (default 256) */
   batchSize?: number;
   /** latent dimension n (default 10) */
   latentDim?: number;
   /** vMF concentration of positives (default 10); the InfoNCE temperature is 1/κ unless given */
   kappa?: number;
   temperature?: number;
-  /** encoder hidden widths (default [128, 128, 128]) */
+  /** encoder hidden widths (default [64, 64, 64]) */
   hidden?: number[];
   learningRate?: number;
   /** fresh samples for fitting and, again, for scoring the linear read-out (default 4000 each) */
@@ -64,13 +64,13 @@ export interface IdentifiabilityResult {
 export function runIdentifiabilityLab(options: IdentifiabilityOptions = {}): IdentifiabilityResult {
   const started = Date.now();
   const seed = options.seed ?? 0;
-  const steps = checkPositiveInteger('steps', options.steps ?? 3000);
-  const batchSize = checkPositiveInteger('batchSize', options.batchSize ?? 512);
+  const steps = checkPositiveInteger('steps', options.steps ?? 1200);
+  const batchSize = checkPositiveInteger('batchSize', options.batchSize ?? 256);
   const n = checkPositiveInteger('latentDim', options.latentDim ?? 10);
   const kappa = checkPositive('kappa', options.kappa ?? 10);
   const temperature = checkPositive('temperature', options.temperature ?? 1 / kappa);
-  const hidden = options.hidden ?? [128, 128, 128];
-  const learningRate = checkPositive('learningRate', options.learningRate ?? 1e-3);
+  const hidden = options.hidden ?? [64, 64, 64];
+  const learningRate = checkPositive('learningRate', options.learningRate ?? 3e-3);
   const evalSamples = checkPositiveInteger('evalSamples', options.evalSamples ?? 4000);
 
   const rng = createRng(seed);
