@@ -45,6 +45,12 @@ export interface HltmLevel {
   level: number;
   corr_trained: number;
   corr_init: number;
+  /**
+   * the most any function of the node's own leaves can reach: corr(z, E[z | leaves below
+   * it]) = √E[E[z | leaves]²], exact posteriors by upward belief propagation, averaged
+   * over the level's nodes on the same samples
+   */
+  corr_ceiling: number;
 }
 
 export interface HltmResult {
@@ -178,9 +184,10 @@ export function runHltmLab(options: HltmOptions = {}): HltmResult {
       },
     );
     const corrTrained = levelCorrelations(layers, tree, evalSet, k);
+    const ceiling = correlationCeilings(tree, evalSet);
     return {
       lab: 'hltm',
-      levels: corrInit.map((init, level) => ({ level, corr_trained: corrTrained[level], corr_init: init })),
+      levels: corrInit.map((init, level) => ({ level, corr_trained: corrTrained[level], corr_init: init, corr_ceiling: ceiling[level] })),
       final_loss: finalLoss,
       seconds: elapsedSeconds(started),
       settings: {
@@ -225,4 +232,41 @@ function levelCorrelations(layers: readonly TreeLayer[], tree: LatentTree, sampl
     out.push(sum / 2 ** l);
   }
   return out;
+}
+
+/**
+ * E[z_i | the leaves below node i] for every latent node of one sample (levels 0 … L−1),
+ * by the upward pass of belief propagation: λ_i(z) = Π_children Σ_{z_c} P(z_c | z)·λ_c(z_c),
+ * with P(z_i = ±1) = ½ at every node (the root is uniform and every table is symmetric).
+ */
+export function subtreePosteriorMeans(tree: LatentTree, values: readonly (readonly number[])[]): number[][] {
+  // likelihood[l][i] = [λ(+1), λ(−1)], normalised to sum 1 (only the ratio matters)
+  let below = values[tree.depth].map((x) => (x === 1 ? [1, 0] : [0, 1]));
+  const means: number[][] = new Array(tree.depth);
+  for (let l = tree.depth - 1; l >= 0; l--) {
+    const level: number[][] = [];
+    for (let i = 0; i < 2 ** l; i++) {
+      let plus = 1;
+      let minus = 1;
+      for (const c of [2 * i, 2 * i + 1]) {
+        const same = (1 + tree.deltas[l + 1][c]) / 2;
+        const [lp, lm] = below[c];
+        plus *= same * lp + (1 - same) * lm;
+        minus *= (1 - same) * lp + same * lm;
+      }
+      level.push([plus / (plus + minus), minus / (plus + minus)]);
+    }
+    means[l] = level.map(([p, m]) => p - m);
+    below = level;
+  }
+  return means;
+}
+
+/** Per level: mean over nodes of √(mean over samples of E[z | leaves below]²). */
+function correlationCeilings(tree: LatentTree, samples: number[][][]): number[] {
+  const sums = Array.from({ length: tree.depth }, (_, l) => new Float64Array(2 ** l));
+  for (const s of samples) {
+    subtreePosteriorMeans(tree, s).forEach((level, l) => level.forEach((m, i) => (sums[l][i] += m * m)));
+  }
+  return sums.map((level) => level.reduce((acc, ss) => acc + Math.sqrt(ss / samples.length), 0) / level.length);
 }

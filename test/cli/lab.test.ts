@@ -40,13 +40,13 @@ describe('lssl lab', () => {
     }
     const hltm = JSON.parse(await runLab(['hltm', '--json', '--steps', '2']));
     expect(hltm.levels.length).toBe(5);
-    expect(Object.keys(hltm.levels[0]).sort()).toEqual(['corr_init', 'corr_trained', 'level']);
+    expect(Object.keys(hltm.levels[0]).sort()).toEqual(['corr_ceiling', 'corr_init', 'corr_trained', 'level']);
   });
 
   it('prints a readable table without --json', async () => {
     const text = await runLab(['hltm', '--steps', '1']);
     expect(text).toMatch(/hltm \(Tian et al\. 2020\)/);
-    expect(text.split('\n').filter((l) => /^\s+\d\s+0\.\d{3}\s+0\.\d{3}$/.test(l)).length).toBe(5);
+    expect(text.split('\n').filter((l) => /^\s+\d\s+0\.\d{3}\s+0\.\d{3}\s+0\.\d{3}$/.test(l)).length).toBe(5);
   });
 
   it('rejects an unknown lab and bad steps as usage errors (exit code 2)', async () => {
