@@ -39,6 +39,14 @@ import { ParameterSet } from './params.js';
 import { upsample3d } from './upsample.js';
 import { maxPool3dBy2 } from './ops.js';
 
+/**
+ * Variance gain of the tanh latent's init, N(0, gain/fan_in). The pooled ReLU features of a
+ * z-scored volume have an RMS of ~5 at He init (measured on the phantom at 32³), so LeCun's
+ * gain 1 starts 60 % of the latent beyond |z| > 0.99, where tanh passes no gradient (the
+ * saturation pitfall of the authors' code); 1/16 starts the pre-activations near unit scale.
+ */
+export const TANH_LATENT_GAIN = 1 / 16;
+
 export interface ForwardOptions {
   /** batch norm uses batch statistics and queues moving-average updates (default false) */
   training?: boolean;
@@ -64,7 +72,7 @@ export class Autoencoder {
       if (norm === 'batch') addBatchNorm(this.params, `encoder/norm${i + 1}`, channels[i]);
     }
     if (latentSize !== null) {
-      addDense(this.params, 'encoder/latent', this.featureSize, latentSize, seed, this.config.latentActivation === 'tanh' ? 1 : 2);
+      addDense(this.params, 'encoder/latent', this.featureSize, latentSize, seed, this.config.latentActivation === 'tanh' ? TANH_LATENT_GAIN : 2);
       addDense(this.params, 'decoder/latent', latentSize, this.featureSize, seed);
     }
     for (const [i, [cin, cout]] of this.decoderWidths().entries()) {

@@ -69,13 +69,18 @@ describe('train (engine)', () => {
   });
 
   it('resume after an interruption reaches the same weights as an uninterrupted run, bit for bit', async () => {
+    // On cpu: bit-exactness needs kernels that sum in a fixed order. The threaded wasm
+    // Conv3DBackpropFilterV2 of src/backend/kernels (row chunks from a shared counter) is
+    // not yet run-to-run reproducible; the engine itself is.
+    await initBackend('cpu');
     const data = tinyCohort({ subjects: 3, visits: 3 });
-    const options = { epochs: 3, batchSize: 3, seed: 5 };
-    const straight = createMethod('vae', { network }); // VAE: the seeded noise must replay too
+    const narrow = { network: { ...network, channels: [4, 4, 4, 4] as [number, number, number, number] } }; // cpu is slow; width does not matter here
+    const options = { epochs: 2, batchSize: 3, seed: 5 };
+    const straight = createMethod('vae', narrow); // VAE: the seeded noise must replay too
     const full = await train({ method: straight, data, runDir: join(root, 'straight'), options });
 
     const controller = new AbortController();
-    const first = createMethod('vae', { network });
+    const first = createMethod('vae', narrow);
     const cut = await train({
       method: first,
       data,
@@ -89,17 +94,18 @@ describe('train (engine)', () => {
     expect(readdirSync(join(root, 'resumed', 'checkpoints'))).toEqual(['epoch-0001']);
     first.dispose();
 
-    const second = createMethod('vae', { network });
+    const second = createMethod('vae', narrow);
     const resumed = await train({ method: second, data, runDir: join(root, 'resumed'), options, resume: true });
-    expect(resumed.epochsFinished).toBe(3);
+    expect(resumed.epochsFinished).toBe(2);
     const a = weightsOf(straight);
     const b = weightsOf(second);
     for (const [name, values] of a) expect(Buffer.from(b.get(name)!.buffer).equals(Buffer.from(values.buffer)), name).toBe(true);
     expect(resumed.history.map((r) => r.loss)).toEqual(full.history.map((r) => r.loss));
-    const bin = (run: string) => readFileSync(join(root, run, 'checkpoints', 'epoch-0003', 'weights.bin'));
+    const bin = (run: string) => readFileSync(join(root, run, 'checkpoints', 'epoch-0002', 'weights.bin'));
     expect(bin('resumed').equals(bin('straight'))).toBe(true);
     straight.dispose();
     second.dispose();
+    await initBackend('wasm');
   });
 
   it('refuses clearly: an existing run, no pairs for lssl, a shape mismatch, unknown methods', async () => {
