@@ -11,6 +11,8 @@
  * --profile prints the time per kernel of one fast step (tf.profile).
  * --embed also times the encoder forward alone (scans/s, as `lssl embed` runs it).
  * Peak memory is the process' max RSS (run it alone, e.g. --batch 8 --stock-steps 0).
+ * CPU-s/step (all threads) is printed next to wall-clock time: on a machine shared with other
+ * work the wall-clock ratio to PyTorch drifts with the load, the CPU-time ratio much less.
  */
 import { spawnSync } from 'node:child_process';
 import { dirname, join } from 'node:path';
@@ -55,18 +57,20 @@ function parseOptions(argv: string[]): Options {
   return o;
 }
 
-/** Seconds per step over `steps` steps after `warmup` untimed ones. */
-function timeSteps(o: Options, steps: number, warmup: number): number {
+/** Wall-clock and CPU (all threads) seconds per step over `steps` steps after `warmup` untimed ones. */
+function timeSteps(o: Options, steps: number, warmup: number): { wall: number; cpu: number } {
   const model = createModel(1, 16 * (o.shape / 16) ** 3);
   const optimizer = tf.train.adam(1e-4);
   const [xs, xt] = randomPairs(o.batch, o.shape);
   for (let i = 0; i < warmup; i++) trainStep(model, optimizer, xs, xt);
   const t0 = performance.now();
+  const c0 = process.cpuUsage();
   for (let i = 0; i < steps; i++) trainStep(model, optimizer, xs, xt);
-  const seconds = (performance.now() - t0) / 1000 / steps;
+  const c1 = process.cpuUsage(c0);
+  const wall = (performance.now() - t0) / 1000 / steps;
   tf.dispose([xs, xt, ...model.weights, model.tau]);
   optimizer.dispose();
-  return seconds;
+  return { wall, cpu: (c1.user + c1.system) / 1e6 / steps };
 }
 
 /** Milliseconds per kernel name over one step, largest first. */
@@ -98,7 +102,7 @@ function timeEmbed(o: Options): number {
   return o.batch / seconds;
 }
 
-function runTorch(o: Options): { pairs_per_s: number; torch: string } | { error: string } {
+function runTorch(o: Options): { pairs_per_s: number; cpu_s_per_step: number; torch: string; max_rss_mib?: number } | { error: string } {
   const script = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'bench', 'lssl_step_torch.py');
   const r = spawnSync('/usr/bin/python3', [script, '--shape', String(o.shape), '--batch', String(o.batch), '--steps', String(o.steps), '--threads', String(o.torchThreads)], { encoding: 'utf8' });
   if (r.status !== 0) return { error: (r.stderr || r.error?.message || 'python3 failed').trim().split('\n').pop()! };
@@ -118,16 +122,16 @@ async function main(): Promise<void> {
 
   if (o.stockSteps > 0) {
     unregisterFastKernels(o.backend);
-    const s = timeSteps(o, o.stockSteps, 0);
-    result.stock = { step_s: s, pairs_per_s: o.batch / s };
-    log(`  stock tfjs kernels : ${(o.batch / s).toFixed(3)} pairs/s (${s.toFixed(1)} s/step)`);
+    const { wall: s, cpu } = timeSteps(o, o.stockSteps, 0);
+    result.stock = { step_s: s, cpu_s_per_step: cpu, pairs_per_s: o.batch / s };
+    log(`  stock tfjs kernels : ${(o.batch / s).toFixed(3)} pairs/s (${s.toFixed(1)} s/step, ${cpu.toFixed(1)} CPU-s/step)`);
   }
 
   if (!(await registerFastKernels(o.backend))) throw new Error('fast kernels unavailable: run node src/backend/kernels/build-kernels.mjs');
   const threads = simdRuntime()?.threads ?? 1;
-  const fast = timeSteps(o, o.steps, 1);
-  result.fast = { step_s: fast, pairs_per_s: o.batch / fast, threads };
-  log(`  fast SIMD kernels  : ${(o.batch / fast).toFixed(3)} pairs/s (${fast.toFixed(2)} s/step, ${threads} threads)`);
+  const { wall: fast, cpu: fastCpu } = timeSteps(o, o.steps, 1);
+  result.fast = { step_s: fast, cpu_s_per_step: fastCpu, pairs_per_s: o.batch / fast, threads };
+  log(`  fast SIMD kernels  : ${(o.batch / fast).toFixed(3)} pairs/s (${fast.toFixed(2)} s/step, ${fastCpu.toFixed(1)} CPU-s/step, ${threads} threads)`);
   if (o.embed) {
     const scans = timeEmbed(o);
     result.embed_scans_per_s = scans;
@@ -146,11 +150,11 @@ async function main(): Promise<void> {
     result.torch = t;
     if ('error' in t) log(`  PyTorch CPU        : unavailable (${t.error})`);
     else {
-      log(`  PyTorch ${t.torch} CPU : ${t.pairs_per_s.toFixed(3)} pairs/s (${o.torchThreads} threads)`);
-      log(`  ratio fast / PyTorch: ${((o.batch / fast) / t.pairs_per_s).toFixed(2)}`);
+      log(`  PyTorch ${t.torch} CPU : ${t.pairs_per_s.toFixed(3)} pairs/s (${(o.batch / t.pairs_per_s).toFixed(2)} s/step, ${t.cpu_s_per_step.toFixed(1)} CPU-s/step, ${o.torchThreads} threads, peak RSS ${t.max_rss_mib?.toFixed(0) ?? '?'} MiB)`);
+      log(`  ratio fast / PyTorch: ${((o.batch / fast) / t.pairs_per_s).toFixed(2)} (pairs/s), ${(t.cpu_s_per_step / fastCpu).toFixed(2)} (CPU time per step)`);
     }
   }
-  if (result.stock) log(`  ratio fast / stock  : ${((result.stock as { step_s: number }).step_s / fast).toFixed(1)}×`);
+  if (result.stock) log(`  ratio fast / stock  : ${((result.stock as { step_s: number }).step_s / fast).toFixed(1)}× (pairs/s)`);
   result.max_rss_mib = process.resourceUsage().maxRSS / 1024;
   log(`  peak RSS of this process: ${(result.max_rss_mib as number).toFixed(0)} MiB`);
   if (o.json) process.stdout.write(`${JSON.stringify(result)}\n`);

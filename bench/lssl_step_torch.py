@@ -4,10 +4,12 @@ Encoder 4 x [Conv3d(k3, pad 1) -> ReLU -> MaxPool3d(2)], channels 1->16->32->64-
 3 x [Upsample(x2, nearest) -> Conv3d -> ReLU] 16->64->32->16, then Upsample -> Conv3d(16->1).
 Loss: MSE(xs, xs^) + MSE(xt, xt^) + (1 - cos(zt - zs, tau)); Adam lr 1e-4.
 
-Prints one JSON line: {"pairs_per_s", "step_s", "steps", "batch", "shape", "threads", "torch"}.
+Prints one JSON line: {"pairs_per_s", "step_s", "cpu_s_per_step" (CPU time of all threads), "steps", "batch", "shape", "threads", "torch",
+"max_rss_mib"}.
 """
 import argparse
 import json
+import resource
 import time
 
 import torch
@@ -63,12 +65,14 @@ def main():
         return loss.item()
 
     step()  # warm-up
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), time.process_time()
     for _ in range(a.steps):
         step()
     dt = (time.perf_counter() - t0) / a.steps
-    print(json.dumps({"pairs_per_s": b / dt, "step_s": dt, "steps": a.steps, "batch": b, "shape": s,
-                      "threads": a.threads, "torch": torch.__version__}))
+    cpu = (time.process_time() - c0) / a.steps
+    print(json.dumps({"pairs_per_s": b / dt, "step_s": dt, "cpu_s_per_step": cpu, "steps": a.steps, "batch": b, "shape": s,
+                      "threads": a.threads, "torch": torch.__version__,
+                      "max_rss_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
 
 
 if __name__ == "__main__":
