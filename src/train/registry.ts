@@ -1,8 +1,9 @@
 /**
  * Method names → factories. Every method the CLI accepts is listed in METHOD_NAMES (the
- * DESIGN.md contract); a name without a factory yet is refused as "not implemented".
- * Contrastive methods add their factories to METHOD_FACTORIES when they land.
+ * DESIGN.md contract); a name without a factory is refused as "not implemented". The
+ * contrastive methods come from src/contrastive/methods.ts.
  */
+import { CONTRASTIVE_METHOD_FACTORIES } from '../contrastive/methods.js';
 import { inputError } from '../errors.js';
 import { AeMethod } from '../lssl/ae.js';
 import { LsslMethod } from '../lssl/lssl.js';
@@ -21,6 +22,7 @@ export const METHOD_FACTORIES: Partial<Record<MethodName, (options: MethodOption
   ae: (o) => new AeMethod(o),
   vae: (o) => new VaeMethod(o),
   none: (o) => new NoneMethod(o),
+  ...CONTRASTIVE_METHOD_FACTORIES,
 };
 
 /** Builds method `name`; refuses unknown and not-yet-implemented names. */

@@ -120,7 +120,10 @@ describe('train (engine)', () => {
     other.dispose();
     method.dispose();
     expect(() => createMethod('sgd')).toThrow(/method must be one of lssl, ae, vae, .* none, not "sgd"/);
-    expect(() => createMethod('byol')).toThrow(/byol is not implemented yet/);
+    const byol = createMethod('byol', { network });
+    expect([byol.name, byol.batchKind]).toEqual(['byol', 'views']);
+    await expect(train({ method: byol, data: tinyCohort() })).rejects.toThrow(/trains on augmented views and needs an augmentation/);
+    byol.dispose();
   });
 
   it('none saves the random-init encoder as a run without training; --force replaces a run', async () => {
