@@ -53,20 +53,23 @@ export function maxPool2Forward(x: Float32Array, shape: number[], y: Float32Arra
 export function maxPool2Grad(dy: Float32Array, x: Float32Array, shape: number[], dx: Float32Array): void {
   const [, , H, W, C] = shape;
   const offsets = windowOffsets(H, W, C);
-  dx.fill(0);
+  // Windows do not cover a trailing odd plane/row/column; those voxels get no gradient.
+  if (shape[1] % 2 || H % 2 || W % 2) dx.fill(0);
   forEachWindow(shape, (i, o) => {
     for (let c = 0; c < C; c++) {
       const b = i + c;
-      let best = b + offsets[0];
-      let max = x[best];
+      let best = 0;
+      let max = x[b + offsets[0]];
       for (let k = 1; k < 8; k++) {
-        const at = b + offsets[k];
-        if (x[at] >= max) {
-          max = x[at];
-          best = at;
+        const v = x[b + offsets[k]];
+        if (v >= max) {
+          max = v;
+          best = k;
         }
       }
-      dx[best] = dy[o + c];
+      // every voxel of the window is written, so dx needs no zero fill beforehand
+      const g = dy[o + c];
+      for (let k = 0; k < 8; k++) dx[b + offsets[k]] = k === best ? g : 0;
     }
   });
 }
