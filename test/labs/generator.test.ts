@@ -39,9 +39,7 @@ describe('invertible MLP generator', () => {
     }
   });
 
-  it('applies LeakyReLU(0.2) between layers: one 1-D example by hand', () => {
-    // n = 1 via a 2-D generator with identical singular values is a scaled rotation; check the
-    // slope instead on a single layer pair: g(z) = W₂·σ(W₁·z) is piecewise linear in t·z with slopes ratio 0.2.
+  it('is positively homogeneous and, with orthogonal layers, shrinks norms by at most the slope 0.2', () => {
     const g = createInvertibleGenerator(2, createRng(4), { layers: 2, minSingular: 1, maxSingular: 1 });
     const z = [0.6, 0.8];
     const x = generate(g, z);
