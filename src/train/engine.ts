@@ -118,15 +118,19 @@ function checkResumable(saved: RunConfig, fresh: RunConfig, dir: string): void {
   }
 }
 
-/** Mean loss and parts of a split in inference mode (validation); null if aborted. */
-async function evaluate(method: Method, data: TrainingData, split: SplitData, options: ResolvedTrainOptions, signal?: AbortSignal): Promise<SplitMeans | null> {
+/**
+ * Mean loss and parts of a split in inference mode (validation); null if aborted. View
+ * methods need their augmentation here too (two views must differ); it draws from the
+ * `validation:<batch>` stream, so every epoch sees the same validation views.
+ */
+async function evaluate(method: Method, data: TrainingData, split: SplitData, options: ResolvedTrainOptions, augment: VolumeAugmenter | undefined, signal?: AbortSignal): Promise<SplitMeans | null> {
   const items = itemsOf(method.batchKind, split);
   const batches = planBatches(items, options.batchSize);
   const sums = new Array(method.partNames.length + 1).fill(0);
   for (const [i, refs] of batches.entries()) {
     if (signal?.aborted) return null;
     const rng = createRng(options.seed).fork(`validation:${i}`);
-    const batch = await assembleBatch(method.batchKind, refs, data, { rng });
+    const batch = await assembleBatch(method.batchKind, refs, data, { rng, augment: method.batchKind === 'views' ? augment : undefined });
     const ctx: StepContext = { training: false, epoch: 0, step: i, stepsPerEpoch: batches.length, globalStep: 0, totalSteps: 0, rng };
     const values = tf.tidy(() => {
       const r = method.loss(batch, ctx);
@@ -257,7 +261,7 @@ export async function train(request: TrainRequest): Promise<TrainResult> {
       let monitored = trainRow.loss;
       if (itemsOf(method.batchKind, data.validation).length > 0) {
         const validationStart = performance.now();
-        const means = await evaluate(method, data, data.validation, options, signal);
+        const means = await evaluate(method, data, data.validation, options, augment, signal);
         if (!means) {
           emit({ type: 'interrupted', epoch, step: batches.length });
           return result(true, epoch - 1);

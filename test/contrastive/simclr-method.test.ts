@@ -43,6 +43,15 @@ describe('SimClrMethod', () => {
       method.dispose();
     }
     expect(() => new SimClrMethod({ temperature: 0 })).toThrow(/temperature/);
+  });
+
+  it('validates on augmented views of held-out subjects, the same views every epoch', async () => {
+    const method = new SimClrMethod({ network: tinyNetwork, ...tinyHeads });
+    const { history } = await trainBriefly(method, tinyCohort({ subjects: 5, visits: 2, validationSubjects: 2 }), 2);
+    method.dispose();
+    const validation = history.filter((row) => row.split === 'validation');
+    expect(validation.map((row) => row.epoch)).toEqual([1, 2]);
+    expect(validation.every((row) => Number.isFinite(row.loss) && row.loss > 0)).toBe(true);
     expect(() => new SimClrMethod({ positives: 'pairs' as never })).toThrow(/positives must be 'views' or 'visits'/);
   });
 });
