@@ -20,7 +20,7 @@ import { checkPositiveInteger, checkPositive, elapsedSeconds } from './options.j
 
 export interface IdentifiabilityOptions {
   seed?: number;
-  /** Adam steps (default 1200) */
+  /** Adam steps (default 1000) */
   steps?: number;
   /** pairs per step (default 256) */
   batchSize?: number;
@@ -64,7 +64,7 @@ export interface IdentifiabilityResult {
 export function runIdentifiabilityLab(options: IdentifiabilityOptions = {}): IdentifiabilityResult {
   const started = Date.now();
   const seed = options.seed ?? 0;
-  const steps = checkPositiveInteger('steps', options.steps ?? 1200);
+  const steps = checkPositiveInteger('steps', options.steps ?? 1000);
   const batchSize = checkPositiveInteger('batchSize', options.batchSize ?? 256);
   const n = checkPositiveInteger('latentDim', options.latentDim ?? 10);
   const kappa = checkPositive('kappa', options.kappa ?? 10);
