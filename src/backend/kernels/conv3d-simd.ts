@@ -9,7 +9,7 @@
  * Shapes (TensorFlow's): x [N, D, H, W, Cin], filter [KD, KH, KW, Cin, Cout],
  * y / dy [N, OD, OH, OW, Cout]. `front` = [padFront, padTop, padLeft] from computeConv3DInfo.
  */
-import type { KernelArgs, SimdRuntime } from './simd-runtime.js';
+import { rowChunk, type KernelArgs, type SimdRuntime } from './simd-runtime.js';
 
 export type Shape5 = [number, number, number, number, number];
 export type Pad3 = [number, number, number];
@@ -130,8 +130,8 @@ export function conv3dBackpropInput(
 
 /**
  * dfilter = ∂L/∂filter for y = conv3d(x, filter): Σ over batch and output voxels of the
- * shifted input times dy. Each thread accumulates its rows into its own copy, summed at the
- * end. `out` [KD, KH, KW, Cin, Cout] is overwritten.
+ * shifted input times dy. Each chunk of output planes accumulates into its own copy, summed
+ * in a fixed order at the end, so the result does not depend on thread scheduling. `out` [KD, KH, KW, Cin, Cout] is overwritten.
  */
 export function conv3dBackpropFilter(
   rt: SimdRuntime, x: Float32Array, xShape: Shape5, dy: Float32Array, dyShape: Shape5,
@@ -150,23 +150,23 @@ export function conv3dBackpropFilter(
   const J = KW * Cin;
   const Jp = narrow ? J : roundUp4(J);
   const dwLen = KD * KH * Jp * coutP;
-  const threads = Math.max(1, Math.min(rt.threads, OD));
+  // one accumulator per row chunk, summed in chunk order: deterministic for any thread count
+  const chunks = Math.ceil(OD / rowChunk(OD));
   const inBytes = align(inLen * 4 + INPUT_SLACK_BYTES);
-  const base = rt.reserve(inBytes + align(dyLen * 4) + threads * align(dwLen * 4));
+  const dwBytes = align(dwLen * 4);
+  const base = rt.reserve(inBytes + align(dyLen * 4) + chunks * dwBytes);
   const inPtr = base, dyPtr = inPtr + inBytes, dwPtr = dyPtr + align(dyLen * 4);
-  const dwAt = (t: number): number => dwPtr + t * align(dwLen * 4);
-  for (let t = 0; t < threads; t++) rt.f32(dwAt(t), dwLen).fill(0);
+  rt.f32(dwPtr, (chunks * dwBytes) / 4).fill(0);
   const args: KernelArgs = [inPtr, dyPtr, dwPtr, Hp, Wp, Cin, OH, OW, coutP, KD, KH, KW];
-  const perThread = (t: number): KernelArgs => [inPtr, dyPtr, dwAt(t), Hp, Wp, Cin, OH, OW, coutP, KD, KH, KW];
   const voxelsIn = D * H * W, voxelsOut = OD * OH * OW;
   for (let n = 0; n < N; n++) {
     copyPadded(x.subarray(n * voxelsIn * Cin, (n + 1) * voxelsIn * Cin), [D, H, W, Cin], rt.f32(inPtr, inLen), [Dp, Hp, Wp, Cin], front);
     copyPadded(dy.subarray(n * voxelsOut * cout, (n + 1) * voxelsOut * cout), [OD, OH, OW, cout], rt.f32(dyPtr, dyLen), [OD, OH, OW, coutP], [0, 0, 0]);
-    rt.run(narrow ? 'convFilterGradNarrow' : 'convFilterGrad', args, OD, perThread);
+    rt.run(narrow ? 'convFilterGradNarrow' : 'convFilterGrad', args, OD, dwBytes);
   }
   const sum = new Float32Array(dwLen);
-  for (let t = 0; t < threads; t++) {
-    const part = rt.f32(dwAt(t), dwLen);
+  for (let k = 0; k < chunks; k++) {
+    const part = rt.f32(dwPtr + k * dwBytes, dwLen);
     for (let i = 0; i < dwLen; i++) sum[i] += part[i];
   }
   if (narrow) {

@@ -58,12 +58,13 @@ for (;;) {
   if (seq < 0) break;
   const a = c.subarray(base + 3, base + 15);
   const fn = fns[c[base + 2]];
-  const rows = c[1], chunk = c[2];
+  const rows = c[1], chunk = c[2], outStride = c[3];
   try {
     for (;;) {
       const z0 = Atomics.add(c, 0, chunk);
       if (z0 >= rows) break;
-      fn(a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7], a[8], a[9], a[10], a[11], z0, Math.min(rows, z0 + chunk));
+      const out = a[2] + (z0 / chunk) * outStride;
+      fn(a[0], a[1], out, a[3], a[4], a[5], a[6], a[7], a[8], a[9], a[10], a[11], z0, Math.min(rows, z0 + chunk));
     }
     c[base + 31] = 0;
   } catch (e) {
@@ -81,14 +82,24 @@ export interface SimdRuntime {
   /** A fresh Float32Array view of the heap (views die when the memory grows). */
   f32(byteOffset: number, length: number): Float32Array;
   /**
-   * Runs `kernel` over output rows [0, rows), in chunks taken by all threads from a shared
-   * counter; `perThread(t)` gives thread t its own arguments (e.g. its own accumulator).
+   * Runs `kernel` over output rows [0, rows) in chunks of `rowChunk(rows)` rows, taken by all
+   * threads from a shared counter. With `outStrideBytes` > 0 chunk k writes to
+   * args[2] + k·outStrideBytes (one accumulator per chunk, e.g. filter gradients): which thread
+   * runs a chunk then never changes the result, so results are deterministic.
    */
-  run(kernel: KernelName, args: KernelArgs, rows: number, perThread?: (thread: number) => KernelArgs): void;
+  run(kernel: KernelName, args: KernelArgs, rows: number, outStrideBytes?: number): void;
 }
 
 let runtime: SimdRuntime | undefined;
 let loading: Promise<SimdRuntime | undefined> | undefined;
+
+/**
+ * Rows per chunk: about 8 chunks per call whatever the thread count, so work is balanced and
+ * per-chunk accumulators (and hence results) do not depend on the number of threads.
+ */
+export function rowChunk(rows: number): number {
+  return Math.max(1, Math.ceil(rows / 8));
+}
 
 /** Where the build put the module: <package root>/dist/kernels/conv3d-simd.wasm. */
 export function findKernelBinary(): string | undefined {
@@ -128,7 +139,7 @@ async function createRuntime(): Promise<SimdRuntime | undefined> {
   const instance = new WebAssembly.Instance(module, { env: { memory } });
   const fns = KERNELS.map((n) => instance.exports[n] as KernelFn);
   const threads = kernelThreadCount();
-  // slot 0: [next row, rows, chunk]; slot t ≥ 1: worker t's [seq, done, kernel, 12 args, .., failed]
+  // slot 0: [next row, rows, chunk, out stride]; slot t ≥ 1: worker t's [seq, done, kernel, 12 args, .., failed]
   const control = new SharedArrayBuffer(4 * SLOT * threads);
   const ctl = new Int32Array(control);
   const workers: Worker[] = [];
@@ -159,26 +170,27 @@ async function createRuntime(): Promise<SimdRuntime | undefined> {
     return HEAP_BASE;
   };
 
-  const run: SimdRuntime['run'] = (kernel, args, rows, perThread) => {
+  const run: SimdRuntime['run'] = (kernel, args, rows, outStrideBytes = 0) => {
     const fn = KERNELS.indexOf(kernel);
     const used = Math.max(1, Math.min(threads, rows));
-    const chunk = Math.max(1, Math.floor(rows / (4 * used)));
+    const chunk = rowChunk(rows);
     ctl[0] = 0;
     ctl[1] = rows;
     ctl[2] = chunk;
+    ctl[3] = outStrideBytes;
     for (let t = 1; t < used; t++) {
       const base = t * SLOT;
-      const a = perThread ? perThread(t) : args;
       ctl[base + 2] = fn;
-      for (let i = 0; i < 12; i++) ctl[base + 3 + i] = a[i];
+      for (let i = 0; i < 12; i++) ctl[base + 3 + i] = args[i];
       seqs[t - 1] += 1;
       Atomics.store(ctl, base, seqs[t - 1]);
       Atomics.notify(ctl, base);
     }
-    const own = perThread ? perThread(0) : args;
+    const own = args.slice() as KernelArgs;
     for (;;) {
       const z0 = Atomics.add(ctl, 0, chunk);
       if (z0 >= rows) break;
+      own[2] = args[2] + (z0 / chunk) * outStrideBytes;
       fns[fn](...own, z0, Math.min(rows, z0 + chunk));
     }
     let failed = false;

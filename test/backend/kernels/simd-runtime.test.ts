@@ -3,14 +3,14 @@
  * rows by several threads gives the same result as one thread (conv against a plain loop).
  */
 import { describe, expect, it } from 'vitest';
-import { conv3dForward } from '../../../src/backend/kernels/conv3d-simd.js';
-import { findKernelBinary, kernelThreadCount, loadSimdRuntime } from '../../../src/backend/kernels/simd-runtime.js';
+import { conv3dBackpropFilter, conv3dForward } from '../../../src/backend/kernels/conv3d-simd.js';
+import { findKernelBinary, kernelThreadCount, loadSimdRuntime, rowChunk } from '../../../src/backend/kernels/simd-runtime.js';
 
 describe('kernelThreadCount', () => {
   it('uses LSSL_KERNEL_THREADS when it is a positive integer, else the cores (≤ 4)', () => {
     expect(kernelThreadCount('1')).toBe(1);
     expect(kernelThreadCount('3')).toBe(3);
-    const auto = kernelThreadCount(undefined);
+    const auto = kernelThreadCount(''); // '' = unset (undefined would read the real env)
     expect(auto).toBeGreaterThanOrEqual(1);
     expect(auto).toBeLessThanOrEqual(4);
     expect(kernelThreadCount('0')).toBe(auto);
@@ -35,5 +35,27 @@ describe('loadSimdRuntime', () => {
     conv3dForward(rt, x, shape, w, [1, 1, 1, 2, 4], [0, 0, 0], [9, 2, 3], y);
     for (let v = 0; v < 9 * 2 * 3; v++)
       for (let co = 0; co < 4; co++) expect(y[v * 4 + co]).toBeCloseTo(x[v * 2] * w[co] + x[v * 2 + 1] * w[4 + co], 5);
+  });
+
+  it('gives bit-identical filter gradients on repeated calls (per-chunk accumulators)', async () => {
+    const rt = (await loadSimdRuntime())!;
+    const xShape: [number, number, number, number, number] = [2, 13, 6, 7, 4];
+    const dyShape: [number, number, number, number, number] = [2, 13, 6, 7, 8];
+    const x = Float32Array.from({ length: 2 * 13 * 6 * 7 * 4 }, (_, i) => Math.sin(i * 1.3));
+    const dy = Float32Array.from({ length: 2 * 13 * 6 * 7 * 8 }, (_, i) => Math.cos(i * 0.7));
+    const runs = [0, 1, 2, 3].map(() => {
+      const out = new Float32Array(27 * 4 * 8);
+      conv3dBackpropFilter(rt, x, xShape, dy, dyShape, [3, 3, 3, 4, 8], [1, 1, 1], out);
+      return Array.from(out);
+    });
+    for (const r of runs.slice(1)) expect(r).toEqual(runs[0]);
+  });
+});
+
+describe('rowChunk', () => {
+  it('cuts the rows into at most 8 chunks of at least one row', () => {
+    expect(rowChunk(64)).toBe(8);
+    expect(rowChunk(13)).toBe(2);
+    expect(rowChunk(3)).toBe(1);
   });
 });
