@@ -6,9 +6,10 @@ import type { CommandModule } from 'yargs';
 import type { GlobalArgs } from './common.js';
 import { benchPreprocessCommand } from './bench/preprocess.js';
 import { benchCacheCommand } from './bench/cache.js';
+import { benchPhantomCommand } from './bench/phantom.js';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-export const benchSubcommands: CommandModule<GlobalArgs, any>[] = [benchPreprocessCommand, benchCacheCommand];
+export const benchSubcommands: CommandModule<GlobalArgs, any>[] = [benchPreprocessCommand, benchCacheCommand, benchPhantomCommand];
 
 export const benchCommand: CommandModule<GlobalArgs, GlobalArgs> = {
   command: 'bench',
