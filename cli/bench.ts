@@ -7,13 +7,14 @@ import type { GlobalArgs } from './common.js';
 import { benchPreprocessCommand } from './bench/preprocess.js';
 import { benchCacheCommand } from './bench/cache.js';
 import { benchPhantomCommand } from './bench/phantom.js';
+import { benchTrainCommand } from './bench/train.js';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-export const benchSubcommands: CommandModule<GlobalArgs, any>[] = [benchPreprocessCommand, benchCacheCommand, benchPhantomCommand];
+export const benchSubcommands: CommandModule<GlobalArgs, any>[] = [benchTrainCommand, benchPreprocessCommand, benchCacheCommand, benchPhantomCommand];
 
 export const benchCommand: CommandModule<GlobalArgs, GlobalArgs> = {
   command: 'bench',
-  describe: 'benchmarks: preprocess (and more as they land)',
+  describe: 'benchmarks: train, preprocess, cache, phantom',
   builder: (y) => {
     let parser = y;
     for (const sub of benchSubcommands) parser = parser.command(sub);

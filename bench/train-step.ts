@@ -1,0 +1,109 @@
+/**
+ * `lssl bench train`: pairs per second of lssl's own LSSL training step (src/nn network,
+ * LsslMethod loss, the engine's AdamW update) on the active backend, optionally side by side
+ * with the same network and step in PyTorch CPU (bench/lssl_step_torch.py), in one run.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { cpuUsage } from 'node:process';
+import * as tf from '@tensorflow/tfjs';
+import { LsslMethod } from '../src/lssl/lssl.js';
+import { AdamW } from '../src/train/adamw.js';
+import { createRng } from '../src/rng.js';
+import type { StepContext } from '../src/train/method.js';
+
+export interface TrainBenchOptions {
+  shape: number;
+  batch: number;
+  steps: number;
+  /** dense latent size, or null for the flattened features (the PyTorch reference's network) */
+  latent: number | null;
+  /** threads PyTorch may use; 0 skips the PyTorch run */
+  torchThreads: number;
+}
+
+export interface TrainBenchResult {
+  backend: string;
+  shape: number;
+  batch: number;
+  steps: number;
+  pairs_per_s: number;
+  step_s: number;
+  cpu_s_per_step: number;
+  max_rss_mib: number;
+  torch?: { pairs_per_s: number; step_s: number; cpu_s_per_step: number; threads: number; torch: string; max_rss_mib: number };
+  /** lssl pairs/s ÷ PyTorch pairs/s, measured in the same run */
+  ratio_to_torch?: number;
+}
+
+function randomVolumes(count: number, shape: number, seed: number): tf.Tensor5D {
+  const rng = createRng(seed);
+  const data = Float32Array.from({ length: count * shape ** 3 }, () => rng.normal());
+  return tf.tensor5d(data, [count, shape, shape, shape, 1]);
+}
+
+/** One LSSL step as the engine runs it: loss, gradients, AdamW update. */
+function step(method: LsslMethod, optimizer: AdamW, earlier: tf.Tensor5D, later: tf.Tensor5D, k: number): number {
+  const ctx: StepContext = { training: true, epoch: 0, step: k, stepsPerEpoch: 1, globalStep: k, totalSteps: 1, rng: createRng(k) };
+  const { value, grads } = tf.variableGrads(() => method.loss({ kind: 'pairs', earlier, later, items: [] }, ctx).total, method.trainableVariables());
+  const loss = value.dataSync()[0];
+  optimizer.apply(grads, 1e-4);
+  tf.dispose([value, ...Object.values(grads)]);
+  return loss;
+}
+
+function torchScript(): string {
+  // dist/bench/train-step.js → bench/lssl_step_torch.py at the package root
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (let i = 0; i < 4; i++) {
+    const candidate = join(dir, 'bench', 'lssl_step_torch.py');
+    if (existsSync(candidate)) return candidate;
+    dir = dirname(dir);
+  }
+  throw new Error('bench/lssl_step_torch.py not found');
+}
+
+function runTorch(o: TrainBenchOptions): TrainBenchResult['torch'] {
+  const r = spawnSync('/usr/bin/python3', [torchScript(), '--shape', String(o.shape), '--batch', String(o.batch), '--steps', String(o.steps), '--threads', String(o.torchThreads)], { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`PyTorch reference failed (is python3-torch installed?): ${(r.stderr || r.error?.message || '').trim().split('\n').pop()}`);
+  return JSON.parse(r.stdout.trim().split('\n').pop()!);
+}
+
+export async function benchTrainStep(o: TrainBenchOptions): Promise<TrainBenchResult> {
+  const method = new LsslMethod({ network: { inputShape: o.shape, latentSize: o.latent, seed: 0 } });
+  const optimizer = new AdamW(method.variables().filter((v) => v.trainable), { weightDecay: 1e-5 });
+  const earlier = randomVolumes(o.batch, o.shape, 1);
+  const later = randomVolumes(o.batch, o.shape, 2);
+  try {
+    step(method, optimizer, earlier, later, 0); // warm-up: kernels, workers, allocation
+    const before = tf.memory().numTensors;
+    const cpu0 = cpuUsage();
+    const t0 = performance.now();
+    for (let k = 1; k <= o.steps; k++) step(method, optimizer, earlier, later, k);
+    const stepSeconds = (performance.now() - t0) / 1000 / o.steps;
+    const cpu = cpuUsage(cpu0);
+    if (tf.memory().numTensors !== before) throw new Error(`the step leaks tensors (${before} → ${tf.memory().numTensors})`);
+    const result: TrainBenchResult = {
+      backend: tf.getBackend(),
+      shape: o.shape,
+      batch: o.batch,
+      steps: o.steps,
+      pairs_per_s: o.batch / stepSeconds,
+      step_s: stepSeconds,
+      // worker threads' CPU time is included: they run inside this process
+      cpu_s_per_step: (cpu.user + cpu.system) / 1e6 / o.steps,
+      max_rss_mib: process.resourceUsage().maxRSS / 1024,
+    };
+    if (o.torchThreads > 0) {
+      result.torch = runTorch(o);
+      result.ratio_to_torch = result.pairs_per_s / result.torch!.pairs_per_s;
+    }
+    return result;
+  } finally {
+    tf.dispose([earlier, later]);
+    optimizer.dispose();
+    method.dispose();
+  }
+}

@@ -1,0 +1,49 @@
+/** `lssl bench train`: pairs/s of the LSSL training step, beside PyTorch CPU (bench/train-step.ts). */
+import type { CommandModule } from 'yargs';
+import { inputError } from '../../src/errors.js';
+import { benchTrainStep } from '../../bench/train-step.js';
+import { printJson, startBackend, type GlobalArgs } from '../common.js';
+
+interface Args extends GlobalArgs {
+  shape: number;
+  batch: number;
+  steps: number;
+  latent: string;
+  torch: boolean;
+  'torch-threads': number;
+  json: boolean;
+}
+
+export const benchTrainCommand: CommandModule<GlobalArgs, Args> = {
+  command: 'train',
+  describe: 'pairs/s of the LSSL step (forward, backward, AdamW) on the backend, beside PyTorch CPU',
+  builder: (y) =>
+    y
+      .option('shape', { type: 'number', default: 64, describe: 'voxels per side (multiple of 16)' })
+      .option('batch', { type: 'number', default: 4, describe: 'pairs per step' })
+      .option('steps', { type: 'number', default: 3, describe: 'timed steps (after one warm-up step)' })
+      .option('latent', { type: 'string', default: 'none', describe: 'dense latent size, or none (flattened features, as the PyTorch reference)' })
+      .option('torch', { type: 'boolean', default: true, describe: 'also time the same step in PyTorch (/usr/bin/python3, python3-torch)' })
+      .option('torch-threads', { type: 'number', default: 2, describe: 'threads PyTorch may use' })
+      .option('json', { type: 'boolean', default: false, describe: 'print one JSON object' }) as never,
+  handler: async (args) => {
+    for (const [name, value] of [['shape', args.shape], ['batch', args.batch], ['steps', args.steps]] as const) {
+      if (!Number.isInteger(value) || value < 1) throw inputError(`--${name} must be a positive integer, not ${value}`);
+    }
+    if (args.shape % 16 !== 0) throw inputError(`--shape must be a multiple of 16, not ${args.shape}`);
+    const latent = args.latent === 'none' ? null : Number(args.latent);
+    if (latent !== null && !(Number.isInteger(latent) && latent > 0)) throw inputError(`--latent must be a positive integer or none, not ${args.latent}`);
+    await startBackend(args, args.json);
+    const r = await benchTrainStep({ shape: args.shape, batch: args.batch, steps: args.steps, latent, torchThreads: args.torch ? args['torch-threads'] : 0 });
+    if (args.json) return printJson(r);
+    const lines = [
+      `LSSL step at ${r.shape}³, batch ${r.batch} pairs, ${r.steps} steps after a warm-up`,
+      `lssl (${r.backend})     ${r.pairs_per_s.toFixed(3)} pairs/s   ${r.step_s.toFixed(2)} s/step   ${r.cpu_s_per_step.toFixed(2)} CPU-s/step   peak RSS ${r.max_rss_mib.toFixed(0)} MiB`,
+    ];
+    if (r.torch) {
+      lines.push(`PyTorch ${r.torch.torch} (${r.torch.threads} threads)  ${r.torch.pairs_per_s.toFixed(3)} pairs/s   ${r.torch.step_s.toFixed(2)} s/step   ${r.torch.cpu_s_per_step.toFixed(2)} CPU-s/step   peak RSS ${r.torch.max_rss_mib.toFixed(0)} MiB`);
+      lines.push(`ratio lssl / PyTorch: ${r.ratio_to_torch!.toFixed(2)}× (same run)`);
+    }
+    process.stdout.write(`${lines.join('\n')}\n`);
+  },
+};
