@@ -48,6 +48,8 @@ export interface SimSubject {
   translationU: Vec3;
   /** the subject's usual intensity gain (each visit varies a few percent) */
   gain: number;
+  /** the subject's bias-field coefficients (each visit varies a little about them) */
+  bias: number[];
 }
 
 export interface SimScan extends ScanState {
@@ -92,6 +94,7 @@ export function drawSubject(seed: number, index: number, labelWidth = 2): SimSub
   const rotationDeg: Vec3 = [clippedNormal(rng, 0, 3), clippedNormal(rng, 0, 3), clippedNormal(rng, 0, 3)];
   const translationU: Vec3 = [clippedNormal(rng, 0, 0.02), clippedNormal(rng, 0, 0.02), clippedNormal(rng, 0, 0.02)];
   const gain = 1000 * Math.exp(rng.uniform(-0.4, 0.4));
+  const bias = drawBias(rng.fork('bias'), 1);
   const anatomy = drawAnatomy(rng.fork('anatomy'), sex);
   const storage = chooseStorage(index, root.fork('storage').int(4), rng.fork('storage'));
   return {
@@ -108,6 +111,7 @@ export function drawSubject(seed: number, index: number, labelWidth = 2): SimSub
     rotationDeg,
     translationU,
     gain,
+    bias,
   };
 }
 
@@ -132,23 +136,32 @@ export function drawScans(seed: number, subject: SimSubject, visits: number, uni
       atrophy: subject.baselineAtrophy + subject.atrophyRate * (age - subject.baselineAge),
       pose: scanPose(subject, rng, unitMm),
       gain: subject.gain * Math.exp(clippedNormal(rng, 0, 0.03)),
-      bias: drawBias(rng),
+      bias: drawBias(rng, VISIT_BIAS_JITTER).map((b, k) => subject.bias[k] + b),
       noiseSd: rng.uniform(0.02, 0.05),
     };
   });
 }
 
-/** The subject's pose with per-visit repositioning jitter (about 1° and 0.5% of U). */
+/**
+ * The phantom stands for scans after the usual affine registration and bias correction
+ * (the LSSL paper's input), so what differs between visits besides anatomy is what those
+ * steps leave: about 0.3° and 0.2% of U of misregistration, and a quarter of the bias field.
+ */
+const VISIT_ROTATION_DEG = 0.3;
+const VISIT_TRANSLATION_U = 0.002;
+const VISIT_BIAS_JITTER = 0.25;
+
+/** The subject's pose with per-visit residual misregistration. */
 function scanPose(subject: SimSubject, rng: Rng, unitMm: number): Pose {
   return {
-    rotationDeg: subject.rotationDeg.map((d) => d + clippedNormal(rng, 0, 1)) as Vec3,
-    translationMm: subject.translationU.map((t) => (t + clippedNormal(rng, 0, 0.005)) * unitMm) as Vec3,
+    rotationDeg: subject.rotationDeg.map((d) => d + clippedNormal(rng, 0, VISIT_ROTATION_DEG)) as Vec3,
+    translationMm: subject.translationU.map((t) => (t + clippedNormal(rng, 0, VISIT_TRANSLATION_U)) * unitMm) as Vec3,
   };
 }
 
-/** A smooth multiplicative bias field: log-quadratic, about ±10–20% over the head. */
-function drawBias(rng: Rng): number[] {
+/** A smooth multiplicative bias field: log-quadratic, about ±10–20% over the head at scale 1. */
+function drawBias(rng: Rng, scale: number): number[] {
   const sd = [0.08, 0.08, 0.08, 0.05, 0.05, 0.05, 0.05, 0.05, 0.05];
   if (sd.length !== BIAS_TERMS) throw new Error('bias terms out of step with render.ts');
-  return sd.map((s) => clippedNormal(rng, 0, s));
+  return sd.map((s) => clippedNormal(rng, 0, s * scale));
 }
