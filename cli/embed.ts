@@ -2,7 +2,7 @@
 import type { Argv, CommandModule } from 'yargs';
 import { embedCohort, embeddingsToCsv } from '../src/eval/embed.js';
 import { openRun } from '../src/train/open-run.js';
-import { writeFileAtomic } from '../src/train/atomic.js';
+import { writeFileAtomic } from '../src/io/atomic.js';
 import { loadCohortFromArgs, withCohortSource, type CohortSourceArgs } from './cohort.js';
 import { printJson, startBackend, type GlobalArgs } from './common.js';
 

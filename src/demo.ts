@@ -15,7 +15,7 @@ import { defaultAugmenter } from './train/augmenter.js';
 import { train } from './train/engine.js';
 import type { ProgressEvent } from './train/progress.js';
 import { openRun } from './train/open-run.js';
-import { writeFileAtomic } from './train/atomic.js';
+import { writeFileAtomic } from './io/atomic.js';
 import { embedCohort, embeddingsToCsv } from './eval/embed.js';
 import { writeReport, type ReportResult } from './eval/report.js';
 import { cohortSlices } from './eval/report-decoder.js';

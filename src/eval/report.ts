@@ -11,7 +11,7 @@
 import { existsSync, promises as fs, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { inputError, LsslError } from '../errors.js';
-import { writeFileAtomic } from '../train/atomic.js';
+import { writeFileAtomic } from '../io/atomic.js';
 import { brainAgeAxis, type AgeAxisResult } from './ageaxis.js';
 import { htmlPage, svgFigure, type HtmlSection } from './html.js';
 import { probe, type ProbeResult } from './probe.js';

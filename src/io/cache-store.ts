@@ -15,14 +15,12 @@
  * same key (two copies of one file) write identical bytes, and the last rename wins.
  */
 import { createHash } from 'node:crypto';
-import { closeSync, existsSync, fstatSync, mkdirSync, openSync, readFileSync, readSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { hostname } from 'node:os';
+import { closeSync, existsSync, fstatSync, mkdirSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { threadId } from 'node:worker_threads';
-import { runtimeError } from '../errors.js';
 import { decodeFloat16, encodeFloat16 } from './float16.js';
 import type { Affine, Volume } from './volume.js';
 import { voxelCount } from './volume.js';
+import { writeFileAtomicSync } from './atomic.js';
 
 export const CACHE_FORMAT = 1;
 
@@ -72,25 +70,6 @@ export function entryPaths(cacheDir: string, key: string): { meta: string; data:
   return { folder, meta: join(folder, `${key}.json`), data: join(folder, `${key}.bin`) };
 }
 
-let tempCounter = 0;
-
-/** Writes `bytes` to `path` through a temporary name unique across hosts, processes and threads. */
-export function writeAtomicSync(path: string, bytes: string | Uint8Array): void {
-  const temp = `${path}.tmp-${hostname()}-${process.pid}-${threadTag()}-${tempCounter++}`;
-  try {
-    writeFileSync(temp, bytes);
-    renameSync(temp, path);
-  } catch (error) {
-    rmSync(temp, { force: true });
-    throw runtimeError(`cannot write the cache: ${(error as Error).message}`, path, error);
-  }
-}
-
-function threadTag(): number {
-  // worker_threads share a pid; their threadId keeps temporary names apart.
-  return threadId;
-}
-
 /** Stores a preprocessed volume as an entry; returns its metadata. */
 export function writeEntry(cacheDir: string, key: string, volume: Volume, dtype: CacheDtype, source: CacheEntryMeta['source'], settings: unknown): CacheEntryMeta {
   const { folder, meta, data } = entryPaths(cacheDir, key);
@@ -109,8 +88,8 @@ export function writeEntry(cacheDir: string, key: string, volume: Volume, dtype:
     source,
     settings,
   };
-  writeAtomicSync(data, bytes);
-  writeAtomicSync(meta, `${JSON.stringify(metadata, null, 1)}\n`);
+  writeFileAtomicSync(data, bytes);
+  writeFileAtomicSync(meta, `${JSON.stringify(metadata, null, 1)}\n`);
   return metadata;
 }
 
@@ -207,5 +186,5 @@ export function rememberedContentHash(cacheDir: string, path: string, signature:
 export function rememberContentHash(cacheDir: string, path: string, signature: string, contentHash: string): void {
   const file = sourceRecordPath(cacheDir, path);
   mkdirSync(join(file, '..'), { recursive: true });
-  writeAtomicSync(file, JSON.stringify({ path, signature, contentHash } satisfies SourceRecord));
+  writeFileAtomicSync(file, JSON.stringify({ path, signature, contentHash } satisfies SourceRecord));
 }

@@ -3,12 +3,12 @@
  * the same data and affine. The header is built by nifti-reader-js (`NIFTI1.toArrayBuffer`);
  * the quaternion, scaling and the atomic write are ours.
  */
-import { rename, unlink, writeFile } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
+import { basename } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { NIFTI1 } from 'nifti-reader-js';
 import { inputError, runtimeError } from '../errors.js';
 import { voxelCount, type Affine } from './volume.js';
+import { writeFileAtomic } from './atomic.js';
 import { qformFromAffine } from './nifti-qform.js';
 import { datatypeByName, swapBytes } from './nifti-data.js';
 import { endianness } from 'node:os';
@@ -43,7 +43,6 @@ const UNITS_MM_SEC = 2 | 8;
 const INT16_MIN = -32768;
 const INT16_MAX = 32767;
 
-let tempCounter = 0;
 
 function validate(path: string, image: WritableImage): void {
   if (!/\.nii(\.gz)?$/i.test(path)) throw inputError(`output name must end in .nii or .nii.gz, not "${basename(path)}"`, path);
@@ -127,22 +126,6 @@ function voxelBytes(values: Float32Array | Int16Array): Uint8Array {
   const bytes = new Uint8Array(values.buffer, values.byteOffset, values.byteLength);
   if (endianness() !== 'LE') swapBytes(bytes, values.BYTES_PER_ELEMENT);
   return bytes;
-}
-
-/** Writes `bytes` to a temporary name beside `path`, then renames it, so readers never see half a file. */
-export async function writeFileAtomic(path: string, bytes: Uint8Array): Promise<void> {
-  const temp = join(dirname(path), `.${basename(path)}.${process.pid}.${tempCounter++}.tmp`);
-  try {
-    await writeFile(temp, bytes);
-    await rename(temp, path);
-  } catch (error) {
-    await unlink(temp).catch(() => undefined);
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT' || code === 'ENOTDIR') throw inputError('cannot write: the folder does not exist', path);
-    if (code === 'EACCES' || code === 'EPERM' || code === 'EROFS') throw inputError('cannot write: permission denied', path);
-    if (code === 'EISDIR') throw inputError('cannot write: a folder has that name', path);
-    throw runtimeError(`cannot write (${code ?? (error as Error).message})`, path, error);
-  }
 }
 
 /**

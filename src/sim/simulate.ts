@@ -16,7 +16,7 @@ import { join, resolve } from 'node:path';
 import { createRng } from '../rng.js';
 import { inputError } from '../errors.js';
 import { writeNifti } from '../io/nifti.js';
-import { writeFileAtomic } from '../io/nifti-write.js';
+import { writeFileAtomic } from '../io/atomic.js';
 import { headToWorld, modelVentricleVolume, renderScan, type Grid, type TissueVolumes } from './render.js';
 import { NOMINAL_VOXEL_MM, storageGrid } from './storage.js';
 import { drawScans, drawSubject, type SimScan } from './subject.js';

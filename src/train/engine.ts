@@ -32,7 +32,7 @@ import {
   type RunConfig,
 } from './run.js';
 import { initialPlateauState, stepPlateau } from './schedule.js';
-import { writeFileAtomic } from './atomic.js';
+import { writeFileAtomic } from '../io/atomic.js';
 
 export interface TrainRequest {
   method: Method;

@@ -23,7 +23,7 @@ import type { PlateauState } from './schedule.js';
 import type { HistoryRow } from './history.js';
 import type { Method } from './method.js';
 import { readWeights, writeWeights, type NamedTensor } from './weights.js';
-import { writeFileAtomic } from './atomic.js';
+import { writeFileAtomic } from '../io/atomic.js';
 
 export const RUN_FORMAT = 'lssl-run';
 const OWN_ENTRIES = ['config.json', 'history.csv', 'model.json', 'weights.bin', 'tau.json', 'checkpoints'];

@@ -9,7 +9,7 @@ import * as tf from '@tensorflow/tfjs';
 import { promises as fs } from 'node:fs';
 import { join } from 'node:path';
 import { inputError } from '../errors.js';
-import { writeFileAtomic } from './atomic.js';
+import { writeFileAtomic } from '../io/atomic.js';
 
 export const WEIGHTS_FORMAT = 'lssl-weights';
 

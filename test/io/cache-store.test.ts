@@ -2,7 +2,8 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { entryPaths, readEntry, sha256, stableJson, writeAtomicSync, writeEntry } from '../../src/io/cache-store.js';
+import { entryPaths, readEntry, sha256, stableJson, writeEntry } from '../../src/io/cache-store.js';
+import { writeFileAtomicSync } from '../../src/io/atomic.js';
 import type { Volume } from '../../src/io/volume.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'lssl-store-'));
@@ -27,8 +28,8 @@ describe('cache store', () => {
 
   it('writes atomically and leaves no temporary file', () => {
     const file = join(dir, 'x.txt');
-    writeAtomicSync(file, 'one');
-    writeAtomicSync(file, 'two');
+    writeFileAtomicSync(file, 'one');
+    writeFileAtomicSync(file, 'two');
     expect(readFileSync(file, 'utf8')).toBe('two');
     expect(readdirSync(dir).filter((f) => f.includes('.tmp-'))).toEqual([]);
   });

@@ -2,7 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { quantizeInt16, writeFileAtomic, writeNifti } from '../../src/io/nifti-write.js';
+import { quantizeInt16, writeNifti } from '../../src/io/nifti-write.js';
+import { writeFileAtomic } from '../../src/io/atomic.js';
 
 let dir: string;
 beforeAll(() => {
