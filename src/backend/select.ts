@@ -7,6 +7,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { inputError, runtimeError } from '../errors.js';
+import { registerFastKernels } from './kernels/index.js';
 
 export const BACKENDS = ['tfjs-node-gpu', 'tfjs-node', 'wasm', 'cpu'] as const;
 export type BackendName = (typeof BACKENDS)[number];
@@ -40,11 +41,14 @@ async function tryBackend(name: BackendName): Promise<string> {
       return 'tensorflow';
     case 'wasm': {
       await import('@tensorflow/tfjs-backend-wasm');
-      // Our conv kernels (src/backend/kernels) register themselves when present.
-      await import('./kernels/index.js').then((k) => k.registerFastKernels?.('wasm')).catch(() => undefined);
+      // Not optional here: stock tfjs-backend-wasm 4.22 computes Conv3D input gradients and
+      // MaxPool3D wrongly, so wasm runs only with lssl's kernels (src/backend/kernels).
+      if (!(await registerFastKernels('wasm'))) throw new Error("lssl's SIMD conv kernels are not built (run npm run build)");
       return 'wasm';
     }
     case 'cpu':
+      // Stock cpu kernels are right but single-threaded loops; ours are used when built.
+      await registerFastKernels('cpu');
       return 'cpu';
   }
 }

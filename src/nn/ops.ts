@@ -3,20 +3,25 @@
  *
  * Why: in tfjs-backend-wasm 4.22 the Conv3DBackpropInputV2 and MaxPool3DGrad kernels give
  * wrong results once the volume is larger than a few voxels (and MaxPool3D too) (checked against the cpu
- * backend and PyTorch autograd: test/nn/ops.test.ts), so `tf.conv3d` and `tf.maxPool3d`
- * train a corrupted network on wasm (NaN in the first layers within one step). Their
- * forward kernels and Conv3DBackpropFilterV2 are right, so:
+ * backend and PyTorch autograd: test/nn/ops.test.ts), so stock `tf.conv3d` and `tf.maxPool3d`
+ * train a corrupted network on wasm. Where lssl's own kernels are registered
+ * (src/backend/kernels: initBackend does it for wasm and cpu) those ops are right and far
+ * lighter on memory, so they are used directly; elsewhere (a backend without our kernels):
  *
  * - conv, stride 1, 'same', odd kernel: ∂L/∂x is the 'same' convolution of ∂L/∂y with the
  *   kernel flipped in space and with in/out channels swapped (the adjoint of a stride-1
  *   correlation); ∂L/∂k is Conv3DBackpropFilterV2.
- * - max pool 2, stride 2: the wasm MaxPool3D forward kernel is wrong too (volumes ≥ 8³),
- *   so pooling is three pairwise tf.maximum of strided views, whose kernels and
+ * - max pool 2, stride 2: three pairwise tf.maximum of strided views, whose kernels and
  *   gradients are right everywhere.
- *
- * On the cpu backend this is also faster than the stock Conv3DBackpropInputV2.
  */
 import * as tf from '@tensorflow/tfjs';
+import { fastKernelsActive } from '../backend/kernels/index.js';
+
+/** True when lssl's conv/pool kernels serve the active backend (so stock ops are right). */
+function ownKernels(): boolean {
+  const backend = tf.getBackend();
+  return (backend === 'wasm' || backend === 'cpu') && fastKernelsActive(backend);
+}
 
 /** The adjoint kernel: flipped along kd, kh, kw and with in/out channels swapped. */
 export function adjointKernel(kernel: tf.Tensor5D): tf.Tensor5D {
@@ -40,6 +45,7 @@ const conv3dSameWithGrad = tf.customGrad(((x: tf.Tensor5D, kernel: tf.Tensor5D, 
 export function conv3dSame(x: tf.Tensor5D, kernel: tf.Tensor5D): tf.Tensor5D {
   const [kd, kh, kw] = kernel.shape;
   if (kd % 2 === 0 || kh % 2 === 0 || kw % 2 === 0) throw new Error(`conv3dSame needs odd kernel sides, not ${kernel.shape.slice(0, 3).join('×')}`);
+  if (ownKernels()) return tf.conv3d(x, kernel, 1, 'same');
   return conv3dSameWithGrad(x, kernel) as tf.Tensor5D;
 }
 
@@ -65,5 +71,6 @@ export function maxPairsAlongAxis(x: tf.Tensor, axis: number): tf.Tensor {
  */
 export function maxPool3dBy2(x: tf.Tensor5D): tf.Tensor5D {
   if (x.rank !== 5 || x.shape.slice(1, 4).some((s) => s % 2 !== 0)) throw new Error(`maxPool3dBy2 needs [B,D,H,W,C] with even D, H, W, not [${x.shape}]`);
+  if (ownKernels()) return tf.maxPool3d(x, 2, 2, 'valid');
   return tf.tidy(() => maxPairsAlongAxis(maxPairsAlongAxis(maxPairsAlongAxis(x, 1), 2), 3) as tf.Tensor5D);
 }

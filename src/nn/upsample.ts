@@ -9,6 +9,7 @@
  * implemented for every rank and backend.
  */
 import * as tf from '@tensorflow/tfjs';
+import { UPSAMPLE_KERNEL, upsampleNearest3d } from '../backend/kernels/upsample3d.js';
 
 /** Doubles axis `axis` of `x` (each entry repeated twice, in place), any rank. */
 export function repeatAxisTwice(x: tf.Tensor, axis: number): tf.Tensor {
@@ -31,5 +32,7 @@ export function repeatAxisTwice(x: tf.Tensor, axis: number): tf.Tensor {
  */
 export function upsample3d(x: tf.Tensor5D): tf.Tensor5D {
   if (x.rank !== 5) throw new Error(`upsample3d needs a rank-5 [B,D,H,W,C] tensor, not rank ${x.rank}`);
+  // lssl's one-pass kernel (src/backend/kernels) where registered: no concat copies to keep.
+  if (tf.getKernel(UPSAMPLE_KERNEL, tf.getBackend()) && x.dtype === 'float32') return upsampleNearest3d(x);
   return tf.tidy(() => repeatAxisTwice(repeatAxisTwice(repeatAxisTwice(x, 1), 2), 3) as tf.Tensor5D);
 }
