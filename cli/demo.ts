@@ -49,7 +49,7 @@ export const demoCommand: CommandModule<GlobalArgs, Args> = {
   builder: (y) =>
     y
       .option('out', { type: 'string', default: 'lssl-demo', describe: 'output folder (cohort, cache, runs, labs, report)' })
-      .option('subjects', { type: 'number', default: 48, describe: 'phantom subjects' })
+      .option('subjects', { type: 'number', default: 24, describe: 'phantom subjects' })
       .option('visits', { type: 'number', default: 3, describe: 'visits per subject' })
       .option('shape', { type: 'number', default: 32, describe: 'voxels per side the networks see (multiple of 16)' })
       .option('epochs', { type: 'number', default: 15, describe: 'pretraining epochs per method' })

@@ -30,7 +30,7 @@ export const DEMO_METHODS: readonly MethodName[] = ['none', 'ae', 'vae', 'lssl',
 export interface DemoOptions {
   /** output folder: cohort/, cache/, runs/<method>/, labs/, report/ */
   out: string;
-  /** phantom subjects (default 48) and visits each (default 3) */
+  /** phantom subjects (default 24) and visits each (default 3) */
   subjects?: number;
   visits?: number;
   /** voxels per side the networks see (default 32) */
@@ -104,7 +104,7 @@ async function runLabs(dir: string, seed: number): Promise<void> {
 }
 
 export async function runDemo(options: DemoOptions): Promise<DemoResult> {
-  const subjects = options.subjects ?? 48;
+  const subjects = options.subjects ?? 24;
   const visits = options.visits ?? 3;
   const shape = options.shape ?? 32;
   const epochs = options.epochs ?? 15;
