@@ -1,7 +1,8 @@
+import type { CommandModule } from 'yargs';
+import { runCommand } from './run-command.js';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
-import yargs from 'yargs';
-import { afterAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { cohortCommand, parseColumns, parseRun } from '../../cli/cohort.js';
 import { LsslError } from '../../src/errors.js';
 import { SMALL_COHORT, bidsImagePath, tempFolder, writeBids } from '../io/cohort-fixtures.js';
@@ -10,28 +11,7 @@ const root = writeBids(tempFolder(), SMALL_COHORT);
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
 /** Runs `lssl cohort ...` in this process and returns what it printed on stdout. */
-async function runCohort(argv: string[]): Promise<string> {
-  let out = '';
-  const spy = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    out += String(chunk);
-    return true;
-  });
-  try {
-    await yargs(['cohort', ...argv])
-      .option('debug', { type: 'boolean', default: false })
-      .option('backend', { type: 'string', default: 'auto' })
-      .command(cohortCommand)
-      .strict()
-      .exitProcess(false)
-      .fail((message, error) => {
-        throw error ?? new LsslError(message, { exitCode: 2 });
-      })
-      .parseAsync();
-  } finally {
-    spy.mockRestore();
-  }
-  return out;
-}
+const runCohort = (argv: string[]): Promise<string> => runCommand(cohortCommand as CommandModule, ['cohort', ...argv], 'auto');
 
 describe('lssl cohort', () => {
   it('--json prints one object with the summary', async () => {

@@ -1,8 +1,9 @@
+import type { CommandModule } from 'yargs';
+import { runCommand } from './run-command.js';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import yargs from 'yargs';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { finetuneCommand } from '../../cli/finetune.js';
 import { initBackend } from '../../src/backend/select.js';
 import { LsslError } from '../../src/errors.js';
@@ -16,30 +17,7 @@ const runDir = join(root, 'none');
 const cache = join(root, 'cache');
 
 /** Runs `lssl finetune ...` in this process and returns what it printed on stdout. */
-async function runFinetune(argv: string[]): Promise<string> {
-  let out = '';
-  const stdout = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    out += String(chunk);
-    return true;
-  });
-  const stderr = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
-  try {
-    await yargs(['finetune', ...argv])
-      .option('debug', { type: 'boolean', default: false })
-      .option('backend', { type: 'string', default: 'wasm' })
-      .command(finetuneCommand)
-      .strict()
-      .exitProcess(false)
-      .fail((message, error) => {
-        throw error ?? new LsslError(message, { exitCode: 2 });
-      })
-      .parseAsync();
-  } finally {
-    stdout.mockRestore();
-    stderr.mockRestore();
-  }
-  return out;
-}
+const runFinetune = (argv: string[]): Promise<string> => runCommand(finetuneCommand as CommandModule, ['finetune', ...argv], 'wasm');
 
 beforeAll(async () => {
   await initBackend('wasm');

@@ -1,33 +1,10 @@
-import yargs from 'yargs';
-import { describe, expect, it, vi } from 'vitest';
+import type { CommandModule } from 'yargs';
+import { runCommand } from './run-command.js';
+import { describe, expect, it } from 'vitest';
 import { labCommand } from '../../cli/lab.js';
-import { LsslError } from '../../src/errors.js';
 
-/** Runs `lssl lab ...` in this process on the wasm backend and returns what it printed on stdout. */
-async function runLab(argv: string[]): Promise<string> {
-  let out = '';
-  const spy = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    out += String(chunk);
-    return true;
-  });
-  const err = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
-  try {
-    await yargs(['lab', ...argv])
-      .option('debug', { type: 'boolean', default: false })
-      .option('backend', { type: 'string', default: 'wasm' })
-      .command(labCommand)
-      .strict()
-      .exitProcess(false)
-      .fail((message, error) => {
-        throw error ?? new LsslError(message, { exitCode: 2 });
-      })
-      .parseAsync();
-  } finally {
-    spy.mockRestore();
-    err.mockRestore();
-  }
-  return out;
-}
+/** Runs `lssl lab ...` in this process and returns what it printed on stdout. */
+const runLab = (argv: string[]): Promise<string> => runCommand(labCommand as CommandModule, ['lab', ...argv], 'wasm');
 
 describe('lssl lab', () => {
   it('prints one JSON object with the documented keys for each lab', async () => {

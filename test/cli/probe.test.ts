@@ -1,8 +1,9 @@
+import type { CommandModule } from 'yargs';
+import { runCommand } from './run-command.js';
 import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import yargs from 'yargs';
-import { afterAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { formatProbe, probeCommand } from '../../cli/probe.js';
 import { LsslError } from '../../src/errors.js';
 import { syntheticCsv } from '../eval/synthetic-table.js';
@@ -13,28 +14,7 @@ writeFileSync(embeddings, syntheticCsv({ labelShift: 2, ageWeight: 2, seed: 12, 
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 /** Runs `lssl probe ...` in this process and returns what it printed on stdout. */
-async function runProbe(argv: string[]): Promise<string> {
-  let out = '';
-  const spy = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    out += String(chunk);
-    return true;
-  });
-  try {
-    await yargs(['probe', ...argv])
-      .option('debug', { type: 'boolean', default: false })
-      .option('backend', { type: 'string', default: 'auto' })
-      .command(probeCommand)
-      .strict()
-      .exitProcess(false)
-      .fail((message, error) => {
-        throw error ?? new LsslError(message, { exitCode: 2 });
-      })
-      .parseAsync();
-  } finally {
-    spy.mockRestore();
-  }
-  return out;
-}
+const runProbe = (argv: string[]): Promise<string> => runCommand(probeCommand as CommandModule, ['probe', ...argv], 'auto');
 
 describe('lssl probe', () => {
   it('--json prints the DESIGN.md object for a class target and --out writes per-fold rows', async () => {

@@ -1,10 +1,10 @@
+import type { CommandModule } from 'yargs';
+import { runCommand } from './run-command.js';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import yargs from 'yargs';
-import { afterAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { commaList, reportCommand } from '../../cli/report.js';
-import { LsslError } from '../../src/errors.js';
 import { makeFakeRun } from '../eval/report-fixtures.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'lssl-cli-report-'));
@@ -13,30 +13,7 @@ const lssl = makeFakeRun(join(dir, 'lssl'), { method: 'lssl', tau: true, embeddi
 const ae = makeFakeRun(join(dir, 'ae'), { method: 'ae', embeddings: { subjects: 15, visits: 2, dim: 3, seed: 2 } });
 
 /** Runs `lssl report ...` in this process and returns what it printed on stdout. */
-async function runReport(argv: string[]): Promise<string> {
-  let out = '';
-  const spy = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    out += String(chunk);
-    return true;
-  });
-  const errSpy = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
-  try {
-    await yargs(['report', ...argv])
-      .option('debug', { type: 'boolean', default: false })
-      .option('backend', { type: 'string', default: 'auto' })
-      .command(reportCommand)
-      .strict()
-      .exitProcess(false)
-      .fail((message, error) => {
-        throw error ?? new LsslError(message, { exitCode: 2 });
-      })
-      .parseAsync();
-  } finally {
-    spy.mockRestore();
-    errSpy.mockRestore();
-  }
-  return out;
-}
+const runReport = (argv: string[]): Promise<string> => runCommand(reportCommand as CommandModule, ['report', ...argv], 'auto');
 
 describe('lssl report', () => {
   it('writes the three files for several runs and says where they are', async () => {
