@@ -23,7 +23,8 @@ export interface SupConMethodOptions extends ViewMethodOptions {
 export class SupConMethod extends ViewMethod implements Method {
   readonly name = 'supcon';
   readonly partNames = ['supcon', 'zstd'] as const;
-  protected readonly headNorm = false;
+  /** batch norm in the projector, as SimCLR's (see simclr-method.ts: without it, collapse) */
+  protected readonly headNorm = true;
   readonly temperature: number;
   readonly baseTemperature: number;
 

@@ -33,6 +33,23 @@ describe('SimClrMethod', () => {
     method.dispose();
   });
 
+  it('spreads the projections of near-identical scans at init (collapse monitor above a floor)', () => {
+    // Scans that share one anatomy (a common field 10× the per-scan noise), like the
+    // phantom cohort: without batch norm in the projector every projection points the same
+    // way (pairwise cosine ~0.99, zstd ≪ 1/√P) and NT-Xent starts at log(2N−1) and collapses.
+    const method = new SimClrMethod({ network: tinyNetwork, ...tinyHeads });
+    const rng = createRng(7);
+    const size = 16 ** 3;
+    const common = Float32Array.from({ length: size }, () => rng.normal());
+    const scans = (n: number) => tf.tensor5d(Float32Array.from({ length: n * size }, (_, i) => common[i % size] + 0.1 * rng.normal()), [n, 16, 16, 16, 1]);
+    const [v1, v2] = [scans(8), scans(8)];
+    const ctx = { training: true, epoch: 0, step: 0, stepsPerEpoch: 1, globalStep: 0, totalSteps: 1, rng };
+    const zstd = tf.tidy(() => method.loss({ kind: 'views', view1: v1, view2: v2, items: [] }, ctx).parts.zstd.dataSync()[0]);
+    expect(zstd).toBeGreaterThan(0.5 / Math.sqrt(tinyHeads.projectionSize));
+    tf.dispose([v1, v2]);
+    method.dispose();
+  });
+
   it('trains on the engine with two augmented views and with two visits, finite, without leaks', async () => {
     for (const positives of ['views', 'visits'] as const) {
       const method = new SimClrMethod({ network: tinyNetwork, ...tinyHeads, positives });
