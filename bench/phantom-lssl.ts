@@ -30,6 +30,8 @@ export interface PhantomCheckOptions {
   batch?: number;
   learningRate?: number;
   seed?: number;
+  /** activation of the dense latent (default tanh, the network's default) */
+  latentActivation?: 'tanh' | 'linear';
   onProgress?: (event: ProgressEvent) => void;
 }
 
@@ -72,6 +74,7 @@ export async function phantomCheck(options: PhantomCheckOptions): Promise<Phanto
     batch: options.batch ?? 8,
     learningRate: options.learningRate ?? 1e-3,
     seed: options.seed ?? 0,
+    latentActivation: options.latentActivation ?? 'tanh',
   };
   const started = performance.now();
   const cacheDir = join(options.out, 'cache');
@@ -80,7 +83,7 @@ export async function phantomCheck(options: PhantomCheckOptions): Promise<Phanto
   const testCohort = await simulateAndCache(testDir, settings.testSubjects, settings.visits, settings.seed + 1000, settings.shape, cacheDir);
 
   const runDir = join(options.out, 'run');
-  const method = createMethod('lssl', { network: { inputShape: settings.shape, seed: settings.seed } });
+  const method = createMethod('lssl', { network: { inputShape: settings.shape, seed: settings.seed, latentActivation: settings.latentActivation } });
   let trainSeconds = 0;
   let epochs = 0;
   try {

@@ -16,6 +16,7 @@ interface Args extends GlobalArgs {
   batch: number;
   lr: number;
   seed: number;
+  'latent-activation': 'tanh' | 'linear';
   json: boolean;
 }
 
@@ -32,6 +33,7 @@ export const benchPhantomCommand: CommandModule<GlobalArgs, Args> = {
       .option('batch', { type: 'number', default: 8 })
       .option('lr', { type: 'number', default: 1e-3 })
       .option('seed', { type: 'number', default: 0 })
+      .option('latent-activation', { type: 'string', choices: ['tanh', 'linear'], default: 'tanh', describe: 'activation of the dense latent' })
       .option('json', { type: 'boolean', default: false, describe: 'print one JSON object' }) as never,
   handler: async (args) => {
     await startBackend(args, args.json);
@@ -46,6 +48,7 @@ export const benchPhantomCommand: CommandModule<GlobalArgs, Args> = {
         batch: args.batch,
         learningRate: args.lr,
         seed: args.seed,
+        latentActivation: args['latent-activation'],
         onProgress: args.json ? undefined : createProgressPrinter(process.stderr),
       });
       if (args.json) return printJson(result);
