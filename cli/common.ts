@@ -1,23 +1,8 @@
 /** Small helpers shared by the command modules. */
-import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import { dirname, join } from 'node:path';
 import { initBackend, type BackendInfo } from '../src/backend/select.js';
 
-export function packageVersion(): string {
-  // dist/cli/common.js and cli/common.ts both sit below the package root.
-  let dir = dirname(fileURLToPath(import.meta.url));
-  for (let i = 0; i < 4; i++) {
-    try {
-      const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'));
-      if (pkg.name === 'lssl') return pkg.version;
-    } catch {
-      // not here; look one folder up
-    }
-    dir = dirname(dir);
-  }
-  return 'unknown';
-}
+/** lssl's version from package.json (one reader: src/train/run.ts). */
+export { lsslVersion as packageVersion } from '../src/train/run.js';
 
 /** Global options every command receives. */
 export interface GlobalArgs {

@@ -3,9 +3,8 @@
  * the reconstruction term only (LSSL with λ_dir = 0 and no pairing).
  */
 import * as tf from '@tensorflow/tfjs';
-import { Autoencoder } from '../nn/autoencoder.js';
 import type { AutoencoderOptions } from '../nn/options.js';
-import type { NamedVariable } from '../nn/params.js';
+import { AutoencoderMethod } from './autoencoder-method.js';
 import type { Batch, LossResult, Method, StepContext } from '../train/method.js';
 import { meanSquaredError } from './losses.js';
 import { checkWeight } from './lssl.js';
@@ -16,31 +15,18 @@ export interface AeMethodOptions {
   lambdaRecon?: number;
 }
 
-export class AeMethod implements Method {
+export class AeMethod extends AutoencoderMethod implements Method {
   readonly name = 'ae';
   readonly batchKind = 'scans' as const;
   readonly partNames = ['recon'] as const;
   readonly trains = true;
-  readonly net: Autoencoder;
   readonly lambdaRecon: number;
 
   constructor(options: AeMethodOptions = {}) {
+    super(options.network);
     this.lambdaRecon = checkWeight('lambda-recon', options.lambdaRecon ?? 1);
-    this.net = new Autoencoder(options.network);
   }
 
-  get inputShape() {
-    return this.net.config.inputShape;
-  }
-  get embeddingSize() {
-    return this.net.latentSize;
-  }
-  variables(): NamedVariable[] {
-    return this.net.params.entries;
-  }
-  trainableVariables(): tf.Variable[] {
-    return this.net.trainableVariables();
-  }
 
   loss(batch: Batch, ctx: StepContext): LossResult {
     if (batch.kind !== 'scans') throw new Error(`ae trains on scans, not ${batch.kind}`);
@@ -49,16 +35,7 @@ export class AeMethod implements Method {
     return { total: tf.mul(this.lambdaRecon, recon) as tf.Scalar, parts: { recon } };
   }
 
-  afterStep(): void {
-    this.net.applyStatisticUpdates();
-  }
-  encode(x: tf.Tensor5D): tf.Tensor2D {
-    return this.net.encode(x);
-  }
   options(): Record<string, unknown> {
     return { network: this.net.config, lambdaRecon: this.lambdaRecon };
-  }
-  dispose(): void {
-    this.net.dispose();
   }
 }

@@ -10,10 +10,9 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { inputError } from '../errors.js';
-import { Autoencoder } from '../nn/autoencoder.js';
 import { standardNormal } from '../nn/init.js';
 import type { AutoencoderOptions } from '../nn/options.js';
-import type { NamedVariable } from '../nn/params.js';
+import { AutoencoderMethod } from './autoencoder-method.js';
 import type { Batch, LossResult, Method, StepContext } from '../train/method.js';
 import { cosineDirectionLoss, meanSquaredError } from './losses.js';
 
@@ -30,36 +29,21 @@ export function checkWeight(name: string, value: number): number {
   return value;
 }
 
-export class LsslMethod implements Method {
+export class LsslMethod extends AutoencoderMethod implements Method {
   readonly name = 'lssl';
   readonly batchKind = 'pairs' as const;
   readonly partNames = ['recon', 'cos'] as const;
   readonly trains = true;
-  readonly net: Autoencoder;
   readonly tau: tf.Variable;
   readonly lambdaDir: number;
   readonly lambdaRecon: number;
 
   constructor(options: LsslMethodOptions = {}) {
+    super(options.network);
     this.lambdaDir = checkWeight('lambda-dir', options.lambdaDir ?? 1);
     this.lambdaRecon = checkWeight('lambda-recon', options.lambdaRecon ?? 1);
-    this.net = new Autoencoder(options.network);
     const l = this.net.latentSize;
     this.tau = this.net.params.add('lssl/tau', [l], standardNormal([l], this.net.config.seed, 'lssl/tau'));
-  }
-
-  get inputShape() {
-    return this.net.config.inputShape;
-  }
-  get embeddingSize() {
-    return this.net.latentSize;
-  }
-
-  variables(): NamedVariable[] {
-    return this.net.params.entries;
-  }
-  trainableVariables(): tf.Variable[] {
-    return this.net.trainableVariables();
   }
 
   loss(batch: Batch, ctx: StepContext): LossResult {
@@ -77,14 +61,6 @@ export class LsslMethod implements Method {
     return { total, parts: { recon, cos } };
   }
 
-  afterStep(): void {
-    this.net.applyStatisticUpdates();
-  }
-
-  encode(x: tf.Tensor5D): tf.Tensor2D {
-    return this.net.encode(x);
-  }
-
   direction(): Float32Array {
     const t = this.tau.dataSync() as Float32Array;
     const norm = Math.hypot(...t);
@@ -93,9 +69,5 @@ export class LsslMethod implements Method {
 
   options(): Record<string, unknown> {
     return { network: this.net.config, lambdaDir: this.lambdaDir, lambdaRecon: this.lambdaRecon };
-  }
-
-  dispose(): void {
-    this.net.dispose();
   }
 }

@@ -9,10 +9,9 @@
  * The embedding is μ.
  */
 import * as tf from '@tensorflow/tfjs';
-import { Autoencoder } from '../nn/autoencoder.js';
 import { dense } from '../nn/layers.js';
 import type { AutoencoderOptions } from '../nn/options.js';
-import type { NamedVariable } from '../nn/params.js';
+import { AutoencoderMethod } from './autoencoder-method.js';
 import type { Batch, LossResult, Method, StepContext } from '../train/method.js';
 import { gaussianKl, meanSquaredError, reparameterize } from './losses.js';
 import { checkWeight } from './lssl.js';
@@ -25,37 +24,24 @@ export interface VaeMethodOptions {
   lambdaRecon?: number;
 }
 
-export class VaeMethod implements Method {
+export class VaeMethod extends AutoencoderMethod implements Method {
   readonly name = 'vae';
   readonly batchKind = 'scans' as const;
   readonly partNames = ['recon', 'kl'] as const;
   readonly trains = true;
-  readonly net: Autoencoder;
   readonly beta: number;
   readonly lambdaRecon: number;
 
   constructor(options: VaeMethodOptions = {}) {
+    super({ latentActivation: 'linear', ...options.network });
     this.beta = checkWeight('beta', options.beta ?? 0.01);
     this.lambdaRecon = checkWeight('lambda-recon', options.lambdaRecon ?? 1);
-    this.net = new Autoencoder({ latentActivation: 'linear', ...options.network });
     const f = this.net.featureSize;
     const l = this.net.latentSize;
     this.net.params.add('vae/logVar/kernel', [f, l], new Float32Array(f * l));
     this.net.params.add('vae/logVar/bias', [l], new Float32Array(l));
   }
 
-  get inputShape() {
-    return this.net.config.inputShape;
-  }
-  get embeddingSize() {
-    return this.net.latentSize;
-  }
-  variables(): NamedVariable[] {
-    return this.net.params.entries;
-  }
-  trainableVariables(): tf.Variable[] {
-    return this.net.trainableVariables();
-  }
 
   loss(batch: Batch, ctx: StepContext): LossResult {
     if (batch.kind !== 'scans') throw new Error(`vae trains on scans, not ${batch.kind}`);
@@ -71,16 +57,7 @@ export class VaeMethod implements Method {
     return { total, parts: { recon, kl } };
   }
 
-  afterStep(): void {
-    this.net.applyStatisticUpdates();
-  }
-  encode(x: tf.Tensor5D): tf.Tensor2D {
-    return this.net.encode(x);
-  }
   options(): Record<string, unknown> {
     return { network: this.net.config, beta: this.beta, lambdaRecon: this.lambdaRecon };
-  }
-  dispose(): void {
-    this.net.dispose();
   }
 }
