@@ -104,7 +104,7 @@ function timeEmbed(o: Options): number {
 
 function runTorch(o: Options): { pairs_per_s: number; cpu_s_per_step: number; torch: string; max_rss_mib?: number } | { error: string } {
   const script = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'bench', 'lssl_step_torch.py');
-  const r = spawnSync('/usr/bin/python3', [script, '--shape', String(o.shape), '--batch', String(o.batch), '--steps', String(o.steps), '--threads', String(o.torchThreads)], { encoding: 'utf8' });
+  const r = spawnSync('/usr/bin/python3', [script, '--shape', String(o.shape), '--batch', String(o.batch), '--steps', String(o.steps), '--threads', String(o.torchThreads), '--arch', 'bench'], { encoding: 'utf8' });
   if (r.status !== 0) return { error: (r.stderr || r.error?.message || 'python3 failed').trim().split('\n').pop()! };
   return JSON.parse(r.stdout.trim().split('\n').pop()!);
 }

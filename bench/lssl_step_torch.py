@@ -1,8 +1,12 @@
-"""The LSSL training step of bench/lssl-step.ts in PyTorch (CPU), for the side-by-side bench.
+"""The LSSL training step in PyTorch (CPU), for the side-by-side benches.
 
-Encoder 4 x [Conv3d(k3, pad 1) -> ReLU -> MaxPool3d(2)], channels 1->16->32->64->16; decoder
-3 x [Upsample(x2, nearest) -> Conv3d -> ReLU] 16->64->32->16, then Upsample -> Conv3d(16->1).
-Loss: MSE(xs, xs^) + MSE(xt, xt^) + (1 - cos(zt - zs, tau)); Adam lr 1e-4.
+Encoder 4 x [Conv3d(k3, pad 1) -> ReLU -> MaxPool3d(2)], channels 1->16->32->64->16. Decoder:
+  --arch lssl (default; `lssl bench train`, src/nn/autoencoder.ts with no latent and no norm):
+    4 x [Conv3d -> ReLU -> Upsample(x2, nearest)] 16->64->32->16->16, then Conv3d(16->1);
+    AdamW (weight decay 1e-5) lr 1e-4.
+  --arch bench (bench/lssl-step.ts, `node dist/bench/conv3d.js`):
+    3 x [Upsample -> Conv3d -> ReLU] 16->64->32->16, then Upsample -> Conv3d(16->1); Adam.
+Loss: MSE(xs, xs^) + MSE(xt, xt^) + (1 - cos(zt - zs, tau)).
 
 Prints one JSON line: {"pairs_per_s", "step_s", "cpu_s_per_step" (CPU time of all threads), "steps", "batch", "shape", "threads", "torch",
 "max_rss_mib"}.
@@ -18,10 +22,14 @@ import torch.nn.functional as F
 
 
 class Lssl(nn.Module):
-    def __init__(self, latent):
+    def __init__(self, latent, arch):
         super().__init__()
+        self.arch = arch
         enc = [(1, 16), (16, 32), (32, 64), (64, 16)]
-        dec = [(16, 64), (64, 32), (32, 16), (16, 1)]
+        if arch == "lssl":
+            dec = [(16, 64), (64, 32), (32, 16), (16, 16), (16, 1)]
+        else:
+            dec = [(16, 64), (64, 32), (32, 16), (16, 1)]
         self.enc = nn.ModuleList(nn.Conv3d(a, b, 3, padding=1) for a, b in enc)
         self.dec = nn.ModuleList(nn.Conv3d(a, b, 3, padding=1) for a, b in dec)
         self.tau = nn.Parameter(torch.randn(latent))
@@ -31,10 +39,15 @@ class Lssl(nn.Module):
         for conv in self.enc:
             h = F.max_pool3d(F.relu(conv(h)), 2)
         z = h.flatten(1)
+        up = lambda t: F.interpolate(t, scale_factor=2, mode="nearest")  # noqa: E731
+        last = len(self.dec) - 1
         for i, conv in enumerate(self.dec):
-            h = conv(F.interpolate(h, scale_factor=2, mode="nearest"))
-            if i < 3:
-                h = F.relu(h)
+            if self.arch == "lssl":
+                h = conv(h) if i == last else up(F.relu(conv(h)))
+            else:
+                h = conv(up(h))
+                if i < last:
+                    h = F.relu(h)
         return z, h
 
 
@@ -44,11 +57,15 @@ def main():
     p.add_argument("--batch", type=int, default=4)
     p.add_argument("--steps", type=int, default=3)
     p.add_argument("--threads", type=int, default=2)
+    p.add_argument("--arch", choices=["lssl", "bench"], default="lssl")
     a = p.parse_args()
     torch.set_num_threads(a.threads)
     torch.manual_seed(0)
-    model = Lssl(16 * (a.shape // 16) ** 3)
-    opt = torch.optim.Adam(model.parameters(), lr=1e-4)
+    model = Lssl(16 * (a.shape // 16) ** 3, a.arch)
+    if a.arch == "lssl":
+        opt = torch.optim.AdamW(model.parameters(), lr=1e-4, weight_decay=1e-5)
+    else:
+        opt = torch.optim.Adam(model.parameters(), lr=1e-4)
     s, b = a.shape, a.batch
     xs = torch.randn(b, 1, s, s, s)
     xt = torch.randn(b, 1, s, s, s)
@@ -71,7 +88,7 @@ def main():
     dt = (time.perf_counter() - t0) / a.steps
     cpu = (time.process_time() - c0) / a.steps
     print(json.dumps({"pairs_per_s": b / dt, "step_s": dt, "cpu_s_per_step": cpu, "steps": a.steps, "batch": b, "shape": s,
-                      "threads": a.threads, "torch": torch.__version__,
+                      "threads": a.threads, "torch": torch.__version__, "arch": a.arch,
                       "max_rss_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
 
 

@@ -66,7 +66,7 @@ function torchScript(): string {
 }
 
 function runTorch(o: TrainBenchOptions): TrainBenchResult['torch'] {
-  const r = spawnSync('/usr/bin/python3', [torchScript(), '--shape', String(o.shape), '--batch', String(o.batch), '--steps', String(o.steps), '--threads', String(o.torchThreads)], { encoding: 'utf8' });
+  const r = spawnSync('/usr/bin/python3', [torchScript(), '--shape', String(o.shape), '--batch', String(o.batch), '--steps', String(o.steps), '--threads', String(o.torchThreads), '--arch', 'lssl'], { encoding: 'utf8' });
   if (r.status !== 0) throw new Error(`PyTorch reference failed (is python3-torch installed?): ${(r.stderr || r.error?.message || '').trim().split('\n').pop()}`);
   return JSON.parse(r.stdout.trim().split('\n').pop()!);
 }

@@ -3,6 +3,7 @@
 // so `npm ci` can build them anywhere; no binary is downloaded or committed).
 //
 //   node src/backend/kernels/build-kernels.mjs      → dist/kernels/conv3d-simd.wasm
+//   (conv3d-simd.as and memory-bound-simd.as in one module)
 //
 // The source keeps a .as extension so tsc never type-checks it; asc is handed its text under
 // a .ts name through the compiler API's readFile hook.
@@ -13,18 +14,19 @@ import asc from 'assemblyscript/asc';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = resolve(here, '../../..');
-const source = join(here, 'conv3d-simd.as');
+/** Compiled together into one module: every export is a kernel of simd-runtime.ts. */
+const SOURCES = ['conv3d-simd.as', 'memory-bound-simd.as'];
 const outDir = join(root, 'dist', 'kernels');
 const outFile = join(outDir, 'conv3d-simd.wasm');
 
 /** Shared memory of up to 2 GiB: imported, so the main thread and the workers see one heap. */
 const MAX_PAGES = 32768;
 
-const sources = { 'conv3d-simd.ts': readFileSync(source, 'utf8') };
+const sources = Object.fromEntries(SOURCES.map((name) => [name.replace(/\.as$/, '.ts'), readFileSync(join(here, name), 'utf8')]));
 let binary;
 const { error, stderr } = await asc.main(
   [
-    'conv3d-simd.ts',
+    ...Object.keys(sources),
     '--outFile', 'conv3d-simd.wasm',
     '-O3', '--noAssert',
     '--runtime', 'stub',

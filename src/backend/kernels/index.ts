@@ -5,7 +5,10 @@
  * 'cpu' backends with the SIMD kernels of conv3d-simd.as (see conv3d-simd.ts), and adds a
  * ×2 nearest 3D upsampling kernel (upsample3d.ts; use `upsampleNearest3d`), and gives `Sum`
  * over leading axes (bias gradients) a path without the slow rank-5 transpose (leading-sum.ts),
- * and replaces MaxPool3D/MaxPool3DGrad for 2×2×2 windows (max-pool3d.ts). Configurations
+ * and replaces MaxPool3D/MaxPool3DGrad for 2×2×2 windows (max-pool3d.ts); the memory-bound
+ * ones run in WebAssembly SIMD on all threads too (memory-bound.ts). The ReLU gradient becomes
+ * one kernel (relu-grad.ts) and wasm's Identity, which the tape uses to save tensors, stops
+ * copying (identity.ts). Configurations
  * they do not cover (strides or dilations ≠ 1, channels-first, non-float32) go to the stock
  * kernel function saved from tf.getKernel before re-registering, so results never change
  * except for float rounding (≤ 1e-4 relative, tested).
@@ -19,6 +22,8 @@ import { withTensors, type FastKernelBackend } from './tensor-io.js';
 import { registerLeadingSum, unregisterLeadingSum } from './leading-sum.js';
 import { registerMaxPool3d, unregisterMaxPool3d } from './max-pool3d.js';
 import { registerUpsampleKernels, unregisterUpsampleKernels } from './upsample3d.js';
+import { registerReluGrad, unregisterReluGrad } from './relu-grad.js';
+import { registerSharedIdentity, unregisterSharedIdentity } from './identity.js';
 
 export type { FastKernelBackend } from './tensor-io.js';
 export { upsampleNearest3d } from './upsample3d.js';
@@ -102,6 +107,8 @@ export async function registerFastKernels(backend: FastKernelBackend): Promise<b
   registerUpsampleKernels(backend);
   registerLeadingSum(backend);
   registerMaxPool3d(backend);
+  registerReluGrad(backend);
+  if (backend === 'wasm') registerSharedIdentity();
   return true;
 }
 
@@ -117,6 +124,8 @@ export function unregisterFastKernels(backend: FastKernelBackend): void {
   unregisterUpsampleKernels(backend);
   unregisterLeadingSum(backend);
   unregisterMaxPool3d(backend);
+  unregisterReluGrad(backend);
+  if (backend === 'wasm') unregisterSharedIdentity();
 }
 
 /** Whether registerFastKernels is in effect for `backend`. */

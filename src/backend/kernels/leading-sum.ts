@@ -4,11 +4,17 @@
  *
  * The stock wasm Sum first transposes the reduced axes to the end, and its rank-5 transpose
  * is a slow generic loop (≈ 0.8 s for 8×32³×16 values, 20× the same sum on a 2D view).
- * Viewing x as [outer, inner] and adding rows needs no transpose. Other reductions (and
+ * Viewing x as [outer, inner] and adding rows needs no transpose (in WebAssembly SIMD on all
+ * threads for large x, memory-bound-simd.as; float64 accumulators). Other reductions (and
  * non-float32 input) go to the stock kernel function saved before re-registering.
  */
 import * as tf from '@tensorflow/tfjs';
+import { sumLeadingRowsSimd } from './memory-bound.js';
+import { simdRuntime } from './simd-runtime.js';
 import { withTensors, type FastKernelBackend } from './tensor-io.js';
+
+/** Below this many values the fork/join of the SIMD runtime costs more than the JS loop. */
+const SIMD_MIN_VALUES = 1 << 16;
 
 /** out[j] = Σ_i x[i·inner + j] for i < outer (float64 accumulation). */
 export function sumLeadingRows(x: Float32Array, outer: number, inner: number, out: Float32Array): void {
@@ -44,7 +50,10 @@ export function registerLeadingSum(backend: FastKernelBackend): void {
     const innerShape = x.shape.slice(k);
     const inner = innerShape.reduce((a, b) => a * b, 1);
     const outShape = keepDims ? [...x.shape.slice(0, k).map(() => 1), ...innerShape] : innerShape;
-    return withTensors(backend, args.backend, [x], outShape, ([xv], out) => sumLeadingRows(xv, outer, inner, out));
+    const rt = outer * inner >= SIMD_MIN_VALUES ? simdRuntime() : undefined;
+    return withTensors(backend, args.backend, [x], outShape, ([xv], out) =>
+      rt ? sumLeadingRowsSimd(rt, xv, outer, inner, out) : sumLeadingRows(xv, outer, inner, out),
+    );
   };
   tf.unregisterKernel('Sum', backend);
   tf.registerKernel({ ...original, kernelFunc });

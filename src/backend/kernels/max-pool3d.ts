@@ -4,14 +4,17 @@
  *
  * The stock wasm kernels took a quarter of an LSSL training step at 64³ (≈ 0.5 s forward and
  * 1.3 s gradient per step) with generic window loops; with the window fixed the loops run
- * over contiguous channel runs. Ties go to the last maximum in (d, h, w) scan order, as in
- * tfjs' cpu kernel. Any other configuration calls the stock kernel function.
+ * over contiguous channel runs: in WebAssembly SIMD on all threads (memory-bound-simd.as) once
+ * the SIMD runtime is loaded, else in the JS loops below. Ties go to the last maximum in
+ * (d, h, w) scan order, as in tfjs' cpu kernel. Any other configuration calls the stock kernel.
  *
  *   x [N, D, H, W, C] → y [N, ⌊D/2⌋, ⌊H/2⌋, ⌊W/2⌋, C]
  *   MaxPool3DGrad(dy [N, ⌊D/2⌋, ⌊H/2⌋, ⌊W/2⌋, C], x) → dx [N, D, H, W, C]: dy at each window's
  *   maximum, 0 elsewhere
  */
 import * as tf from '@tensorflow/tfjs';
+import { maxPool2ForwardSimd, maxPool2GradSimd } from './memory-bound.js';
+import { simdRuntime } from './simd-runtime.js';
 import { withTensors, type FastKernelBackend } from './tensor-io.js';
 
 /** Offsets of the 8 window voxels in (d, h, w) scan order, for an input of H × W × C. */
@@ -98,7 +101,10 @@ export function registerMaxPool3d(backend: FastKernelBackend): void {
       const x = args.inputs.x as tf.TensorInfo;
       if (!supported(args.attrs ?? {}, x)) return pool.kernelFunc(args);
       const [N, D, H, W, C] = x.shape;
-      return withTensors(backend, args.backend, [x], [N, D >> 1, H >> 1, W >> 1, C], ([xv], out) => maxPool2Forward(xv, x.shape, out));
+      const rt = simdRuntime();
+      return withTensors(backend, args.backend, [x], [N, D >> 1, H >> 1, W >> 1, C], ([xv], out) =>
+        rt ? maxPool2ForwardSimd(rt, xv, x.shape, out) : maxPool2Forward(xv, x.shape, out),
+      );
     },
   });
   tf.unregisterKernel('MaxPool3DGrad', backend);
@@ -107,7 +113,10 @@ export function registerMaxPool3d(backend: FastKernelBackend): void {
     kernelFunc: (args) => {
       const { dy, input } = args.inputs as { dy: tf.TensorInfo; input: tf.TensorInfo };
       if (!supported(args.attrs ?? {}, input) || dy.dtype !== 'float32') return grad.kernelFunc(args);
-      return withTensors(backend, args.backend, [dy, input], input.shape, ([dyv, xv], out) => maxPool2Grad(dyv, xv, input.shape, out));
+      const rt = simdRuntime();
+      return withTensors(backend, args.backend, [dy, input], input.shape, ([dyv, xv], out) =>
+        rt ? maxPool2GradSimd(rt, dyv, xv, input.shape, out) : maxPool2Grad(dyv, xv, input.shape, out),
+      );
     },
   });
 }

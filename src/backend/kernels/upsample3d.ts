@@ -4,12 +4,15 @@
  *
  * Written with stock tf ops (expandDims + concat/tile per axis) it costs ~1 µs per output
  * element on the wasm backend, mostly in the gradient's SplitV/Slice on rank-6 tensors, and
- * took 90% of a training step; these loops copy whole channel runs instead.
+ * took 90% of a training step; these loops copy whole channel runs instead (in WebAssembly
+ * SIMD on all threads, memory-bound-simd.as, once the SIMD runtime is loaded).
  *
  *   x  [N, D, H, W, C] → y [N, 2D, 2H, 2W, C],   y[n, z, y, x, c] = x[n, ⌊z/2⌋, ⌊y/2⌋, ⌊x/2⌋, c]
  *   dy [N, 2D, 2H, 2W, C] → dx [N, D, H, W, C], dx = Σ of the 8 children of each voxel
  */
 import * as tf from '@tensorflow/tfjs';
+import { upsample2ForwardSimd, upsample2GradSimd } from './memory-bound.js';
+import { simdRuntime } from './simd-runtime.js';
 import { withTensors, type FastKernelBackend } from './tensor-io.js';
 
 export const UPSAMPLE_KERNEL = 'LsslUpsampleNearest3D';
@@ -69,7 +72,10 @@ export function registerUpsampleKernels(backend: FastKernelBackend): void {
     kernelFunc: ({ inputs, backend: b }) => {
       const x = inputs.x as tf.TensorInfo;
       const [N, D, H, W, C] = x.shape;
-      return withTensors(backend, b, [x], [N, 2 * D, 2 * H, 2 * W, C], ([xv], out) => upsampleNearest3dForward(xv, x.shape, out));
+      const rt = simdRuntime();
+      return withTensors(backend, b, [x], [N, 2 * D, 2 * H, 2 * W, C], ([xv], out) =>
+        rt ? upsample2ForwardSimd(rt, xv, x.shape, out) : upsampleNearest3dForward(xv, x.shape, out),
+      );
     },
   });
   tf.registerKernel({
@@ -79,7 +85,8 @@ export function registerUpsampleKernels(backend: FastKernelBackend): void {
       const dy = inputs.dy as tf.TensorInfo;
       const [N, D2, H2, W2, C] = dy.shape;
       const shape = [N, D2 / 2, H2 / 2, W2 / 2, C];
-      return withTensors(backend, b, [dy], shape, ([dyv], out) => upsampleNearest3dGrad(dyv, shape, out));
+      const rt = simdRuntime();
+      return withTensors(backend, b, [dy], shape, ([dyv], out) => (rt ? upsample2GradSimd(rt, dyv, shape, out) : upsampleNearest3dGrad(dyv, shape, out)));
     },
   });
   if (!tf.getGradient(UPSAMPLE_KERNEL)) {
