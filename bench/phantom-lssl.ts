@@ -32,6 +32,8 @@ export interface PhantomCheckOptions {
   seed?: number;
   /** activation of the dense latent (default tanh, the network's default) */
   latentActivation?: 'tanh' | 'linear';
+  /** weight initialisation (default pytorch, the network's default) */
+  init?: 'pytorch' | 'he';
   onProgress?: (event: ProgressEvent) => void;
 }
 
@@ -45,6 +47,13 @@ export interface PhantomCheckResult {
   r_delta_age_by_group: Record<string, number>;
   /** r(Δtau_proj, Δage) over all held-out pairs (weaker: diagnosis changes the rate) */
   r_delta_age: number;
+  /** r(Δtau_proj, Δatrophy) within each diagnosis group */
+  r_delta_atrophy_by_group: Record<string, number>;
+  /**
+   * r(Δatrophy, Δage) within each group: the ceiling of r(Δtau_proj, Δage) there, below 1
+   * because every subject atrophies at its own rate (docs/phantom.md)
+   */
+  ceiling_delta_age_by_group: Record<string, number>;
   seconds_per_epoch: number;
   seconds_total: number;
 }
@@ -75,6 +84,7 @@ export async function phantomCheck(options: PhantomCheckOptions): Promise<Phanto
     learningRate: options.learningRate ?? 1e-3,
     seed: options.seed ?? 0,
     latentActivation: options.latentActivation ?? 'tanh',
+    init: options.init ?? 'pytorch',
   };
   const started = performance.now();
   const cacheDir = join(options.out, 'cache');
@@ -83,7 +93,7 @@ export async function phantomCheck(options: PhantomCheckOptions): Promise<Phanto
   const testCohort = await simulateAndCache(testDir, settings.testSubjects, settings.visits, settings.seed + 1000, settings.shape, cacheDir);
 
   const runDir = join(options.out, 'run');
-  const method = createMethod('lssl', { network: { inputShape: settings.shape, seed: settings.seed, latentActivation: settings.latentActivation } });
+  const method = createMethod('lssl', { network: { inputShape: settings.shape, seed: settings.seed, latentActivation: settings.latentActivation, init: settings.init } });
   let trainSeconds = 0;
   let epochs = 0;
   try {
@@ -119,14 +129,17 @@ export async function phantomCheck(options: PhantomCheckOptions): Promise<Phanto
     };
   });
   const groups = [...new Set(rows.map((r) => r.group))].sort();
-  const r = (xs: typeof rows, key: 'dAtrophy' | 'dAge') => pearsonR(xs.map((x) => x.dTau), xs.map((x) => x[key]));
+  const r = (xs: typeof rows, key: 'dAtrophy' | 'dAge', from: 'dTau' | 'dAtrophy' = 'dTau') => pearsonR(xs.map((x) => x[from]), xs.map((x) => x[key]));
+  const byGroup = (f: (xs: typeof rows) => number) => Object.fromEntries(groups.map((g) => [g, f(rows.filter((x) => x.group === g))]));
   return {
     backend: run.config.backend,
     settings,
     held_out_pairs: rows.length,
     r_delta_atrophy: r(rows, 'dAtrophy'),
-    r_delta_age_by_group: Object.fromEntries(groups.map((g) => [g, r(rows.filter((x) => x.group === g), 'dAge')])),
+    r_delta_age_by_group: byGroup((xs) => r(xs, 'dAge')),
     r_delta_age: r(rows, 'dAge'),
+    r_delta_atrophy_by_group: byGroup((xs) => r(xs, 'dAtrophy')),
+    ceiling_delta_age_by_group: byGroup((xs) => r(xs, 'dAge', 'dAtrophy')),
     seconds_per_epoch: epochs > 0 ? trainSeconds / epochs : 0,
     seconds_total: (performance.now() - started) / 1000,
   };

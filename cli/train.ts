@@ -32,6 +32,7 @@ interface Args extends CohortSourceArgs {
   latent: string;
   'latent-activation': string;
   norm: string;
+  init: string;
   'lambda-dir': number;
   'lambda-recon': number;
   beta: number;
@@ -68,6 +69,7 @@ export const trainCommand: CommandModule<GlobalArgs, Args> = {
       .option('latent', { type: 'string', default: '512', describe: 'dense latent size, or none for the flattened conv features' })
       .option('latent-activation', { type: 'string', default: 'tanh', choices: ['tanh', 'linear'], describe: 'activation of the dense latent (vae: linear)' })
       .option('norm', { type: 'string', default: 'none', choices: ['none', 'batch'], describe: 'normalisation after each conv' })
+      .option('init', { type: 'string', default: 'pytorch', choices: ['pytorch', 'he'], describe: "weight initialisation: torch.nn's default U(±1/√fan_in) or He normal" })
       .option('lambda-dir', { type: 'number', default: 1, describe: 'lssl: weight of the direction (cosine) term' })
       .option('lambda-recon', { type: 'number', default: 1, describe: 'weight of the reconstruction term' })
       .option('beta', { type: 'number', default: 0.01, describe: 'vae: weight of the KL term' })
@@ -88,6 +90,7 @@ export const trainCommand: CommandModule<GlobalArgs, Args> = {
             latentSize: parseLatent(args.latent),
             ...(args.method === 'vae' && args['latent-activation'] === 'tanh' ? {} : { latentActivation: args['latent-activation'] }),
             norm: args.norm,
+            init: args.init,
             seed: args.seed,
           },
           lambdaDir: args['lambda-dir'],

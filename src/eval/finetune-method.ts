@@ -17,6 +17,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { addDense, dense } from '../nn/layers.js';
+import { he } from '../nn/init.js';
 import { ParameterSet, type NamedVariable } from '../nn/params.js';
 import type { ScanRef } from '../train/data.js';
 import type { Batch, LossResult, Method } from '../train/method.js';
@@ -58,7 +59,7 @@ export class FinetuneMethod implements Method {
     this.classIndex = new Map(target.kind === 'class' ? target.classes.map((c, i) => [c, i]) : []);
     const outputs = target.kind === 'class' ? target.classes.length : 1;
     addDense(this.head, `${HEAD_PREFIX}/hidden`, base.embeddingSize, this.hidden, seed);
-    addDense(this.head, `${HEAD_PREFIX}/output`, this.hidden, outputs, seed, 1);
+    addDense(this.head, `${HEAD_PREFIX}/output`, this.hidden, outputs, seed, he(1));
   }
 
   get inputShape() {

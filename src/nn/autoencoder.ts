@@ -38,14 +38,21 @@ import {
 import { ParameterSet } from './params.js';
 import { upsample3d } from './upsample.js';
 import { maxPool3dBy2 } from './ops.js';
+import { he, PYTORCH_DEFAULT, type WeightInit } from './init.js';
 
 /**
- * Variance gain of the tanh latent's init, N(0, gain/fan_in). The pooled ReLU features of a
- * z-scored volume have an RMS of ~5 at He init (measured on the phantom at 32³), so LeCun's
- * gain 1 starts 60 % of the latent beyond |z| > 0.99, where tanh passes no gradient (the
+ * Variance gain of the tanh latent under He init. The pooled ReLU features of a z-scored
+ * volume have an RMS of ~5 at He init (measured on the phantom at 32³), so LeCun's gain 1
+ * starts 60 % of the latent beyond |z| > 0.99, where tanh passes no gradient (the
  * saturation pitfall of the authors' code); 1/16 starts the pre-activations near unit scale.
  */
 export const TANH_LATENT_GAIN = 1 / 16;
+
+/** The init of each kind of layer under the network's scheme. */
+function layerInits(config: AutoencoderConfig): { conv: WeightInit; encoderLatent: WeightInit; decoderLatent: WeightInit } {
+  if (config.init === 'pytorch') return { conv: PYTORCH_DEFAULT, encoderLatent: PYTORCH_DEFAULT, decoderLatent: PYTORCH_DEFAULT };
+  return { conv: he(), encoderLatent: he(config.latentActivation === 'tanh' ? TANH_LATENT_GAIN : 2), decoderLatent: he() };
+}
 
 export interface ForwardOptions {
   /** batch norm uses batch statistics and queues moving-average updates (default false) */
@@ -66,20 +73,21 @@ export class Autoencoder {
     this.latentSize = latentSizeOf(this.config);
     this.featureSize = featureSize(this.config);
     const { channels, seed, norm, latentSize } = this.config;
+    const init = layerInits(this.config);
     const encoderIn = [1, channels[0], channels[1], channels[2]];
     for (let i = 0; i < 4; i++) {
-      addConv3d(this.params, `encoder/conv${i + 1}`, encoderIn[i], channels[i], seed);
+      addConv3d(this.params, `encoder/conv${i + 1}`, encoderIn[i], channels[i], seed, init.conv);
       if (norm === 'batch') addBatchNorm(this.params, `encoder/norm${i + 1}`, channels[i]);
     }
     if (latentSize !== null) {
-      addDense(this.params, 'encoder/latent', this.featureSize, latentSize, seed, this.config.latentActivation === 'tanh' ? TANH_LATENT_GAIN : 2);
-      addDense(this.params, 'decoder/latent', latentSize, this.featureSize, seed);
+      addDense(this.params, 'encoder/latent', this.featureSize, latentSize, seed, init.encoderLatent);
+      addDense(this.params, 'decoder/latent', latentSize, this.featureSize, seed, init.decoderLatent);
     }
     for (const [i, [cin, cout]] of this.decoderWidths().entries()) {
-      addConv3d(this.params, `decoder/conv${i + 1}`, cin, cout, seed);
+      addConv3d(this.params, `decoder/conv${i + 1}`, cin, cout, seed, init.conv);
       if (norm === 'batch') addBatchNorm(this.params, `decoder/norm${i + 1}`, cout);
     }
-    addConv3d(this.params, 'decoder/output', channels[0], 1, seed);
+    addConv3d(this.params, 'decoder/output', channels[0], 1, seed, init.conv);
   }
 
   private decoderWidths(): [number, number][] {

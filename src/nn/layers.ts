@@ -4,7 +4,7 @@
  * concat, moments). Layouts are tfjs': activations NDHWC, kernels [kd, kh, kw, in, out].
  */
 import * as tf from '@tensorflow/tfjs';
-import { heNormal } from './init.js';
+import { he, initialWeights, type WeightInit } from './init.js';
 import { conv3dSame } from './ops.js';
 import type { ParameterSet } from './params.js';
 
@@ -17,11 +17,12 @@ export interface PendingAssign {
 export const BATCH_NORM_MOMENTUM = 0.9;
 export const BATCH_NORM_EPSILON = 1e-5;
 
-/** Adds `name/kernel` [3,3,3,cin,cout] (He normal) and `name/bias` [cout] (zeros). */
-export function addConv3d(params: ParameterSet, name: string, cin: number, cout: number, seed: number): void {
+/** Adds `name/kernel` [3,3,3,cin,cout] and `name/bias` [cout], drawn by `init` (default He normal, zero bias). */
+export function addConv3d(params: ParameterSet, name: string, cin: number, cout: number, seed: number, init: WeightInit = he()): void {
   const shape = [3, 3, 3, cin, cout];
-  params.add(`${name}/kernel`, shape, heNormal(shape, seed, `${name}/kernel`));
-  params.add(`${name}/bias`, [cout], new Float32Array(cout));
+  const { kernel, bias } = initialWeights(shape, init, seed, name);
+  params.add(`${name}/kernel`, shape, kernel);
+  params.add(`${name}/bias`, [cout], bias);
 }
 
 /** x: [B,D,H,W,cin] → [B,D,H,W,cout]; 3³ kernel, stride 1, 'same' zero padding, plus bias. */
@@ -30,15 +31,12 @@ export function conv3d(params: ParameterSet, name: string, x: tf.Tensor5D): tf.T
   return tf.add(conv3dSame(x, kernel), params.get(`${name}/bias`));
 }
 
-/**
- * Adds `name/kernel` [fin, fout] and `name/bias` [fout] (zeros). The kernel is He normal
- * (gain 2) before a ReLU or a linear output, LeCun normal (gain 1) before tanh, which
- * keeps more of the latent out of tanh's flat tails at the start.
- */
-export function addDense(params: ParameterSet, name: string, fin: number, fout: number, seed: number, gain = 2): void {
+/** Adds `name/kernel` [fin, fout] and `name/bias` [fout], drawn by `init` (default He normal, zero bias). */
+export function addDense(params: ParameterSet, name: string, fin: number, fout: number, seed: number, init: WeightInit = he()): void {
   const shape = [fin, fout];
-  params.add(`${name}/kernel`, shape, heNormal(shape, seed, `${name}/kernel`, gain));
-  params.add(`${name}/bias`, [fout], new Float32Array(fout));
+  const { kernel, bias } = initialWeights(shape, init, seed, name);
+  params.add(`${name}/kernel`, shape, kernel);
+  params.add(`${name}/bias`, [fout], bias);
 }
 
 /** x: [B, fin] → [B, fout] = x·W + b. */

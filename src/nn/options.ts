@@ -7,6 +7,8 @@ import { inputError } from '../errors.js';
 
 export type Norm = 'none' | 'batch';
 export type LatentActivation = 'tanh' | 'linear';
+/** 'pytorch': torch.nn's default U(±1/√fan_in) (the authors' framework); 'he': He normal, zero biases. */
+export type InitScheme = 'pytorch' | 'he';
 
 export interface AutoencoderOptions {
   /** edge of a cubic input, or [D, H, W]; every side a positive multiple of 16 (default 64) */
@@ -19,6 +21,8 @@ export interface AutoencoderOptions {
   latentActivation?: LatentActivation;
   /** normalisation after each conv (default 'none') */
   norm?: Norm;
+  /** weight initialisation (default 'pytorch', see src/nn/init.ts) */
+  init?: InitScheme;
   /** seed of the weight initialisation (default 0) */
   seed?: number;
 }
@@ -30,6 +34,7 @@ export interface AutoencoderConfig {
   latentSize: number | null;
   latentActivation: LatentActivation;
   norm: Norm;
+  init: InitScheme;
   seed: number;
 }
 
@@ -63,6 +68,8 @@ export function resolveAutoencoderOptions(options: AutoencoderOptions = {}): Aut
   }
   const norm = options.norm ?? 'none';
   if (norm !== 'none' && norm !== 'batch') throw inputError(`norm must be none or batch, not ${JSON.stringify(norm)}`);
+  const init = options.init ?? 'pytorch';
+  if (init !== 'pytorch' && init !== 'he') throw inputError(`init must be pytorch or he, not ${JSON.stringify(init)}`);
   const seed = options.seed ?? 0;
   if (!Number.isInteger(seed)) throw inputError(`seed must be an integer, not ${seed}`);
   return {
@@ -71,6 +78,7 @@ export function resolveAutoencoderOptions(options: AutoencoderOptions = {}): Aut
     latentSize,
     latentActivation,
     norm,
+    init,
     seed,
   };
 }

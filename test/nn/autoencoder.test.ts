@@ -60,12 +60,29 @@ describe('Autoencoder', () => {
     const k = (n: typeof a) => Array.from(n.params.get('encoder/conv2/kernel').dataSync());
     expect(k(a)).toEqual(k(b));
     expect(k(a)).not.toEqual(k(c));
-    // He init: variance 2/fan_in (fan_in = 27·16 for conv2), within sampling error.
+    // PyTorch's default (the network's): U(±1/√fan_in) for kernel and bias, fan_in = 27·16 for
+    // conv2, so |w| ≤ bound and the variance is bound²/3, within sampling error.
+    const bound = 1 / Math.sqrt(432);
     const w = k(a);
+    const variance = w.reduce((s, v) => s + v * v, 0) / w.length;
+    expect(Math.max(...w.map(Math.abs))).toBeLessThanOrEqual(bound);
+    expect(variance).toBeGreaterThan((bound ** 2 / 3) * 0.9);
+    expect(variance).toBeLessThan((bound ** 2 / 3) * 1.1);
+    const bias = Array.from(a.params.get('encoder/conv2/bias').dataSync());
+    expect(Math.max(...bias.map(Math.abs))).toBeLessThanOrEqual(bound);
+    expect(new Set(bias).size).toBe(bias.length); // drawn, not zeros
+    [a, b, c].forEach((n) => n.dispose());
+  });
+
+  it('starts from He normal with zero biases when asked (init: he)', () => {
+    const net = createAutoencoder({ inputShape: 16, latentSize: 4, seed: 3, init: 'he' });
+    const w = Array.from(net.params.get('encoder/conv2/kernel').dataSync());
     const variance = w.reduce((s, v) => s + v * v, 0) / w.length;
     expect(variance).toBeGreaterThan((2 / 432) * 0.9);
     expect(variance).toBeLessThan((2 / 432) * 1.1);
-    [a, b, c].forEach((n) => n.dispose());
+    expect(Array.from(net.params.get('encoder/conv2/bias').dataSync()).every((b) => b === 0)).toBe(true);
+    expect(() => createAutoencoder({ init: 'xavier' as never })).toThrow(/init must be pytorch or he, not "xavier"/);
+    net.dispose();
   });
 
   it('refuses shapes the network cannot take, echoing the value', () => {

@@ -30,7 +30,7 @@ describe('train (engine)', () => {
     for (const name of ['lssl', 'ae', 'vae']) {
       const method = createMethod(name, { network });
       // One pair / two scans → one fixed batch per epoch.
-      const { history } = await train({ method, data, options: { epochs: 8, batchSize: 4, learningRate: 3e-3 } });
+      const { history } = await train({ method, data, options: { epochs: 16, batchSize: 4, learningRate: 3e-3 } });
       const losses = history.map((r) => r.loss);
       expect(losses[losses.length - 1], `${name}: ${losses.map((l) => l.toFixed(3))}`).toBeLessThan(losses[0] * 0.5);
       method.dispose();
