@@ -4,21 +4,27 @@
  * embed a second cohort simulated with another seed (subjects never seen), and correlate,
  * over all ordered visit pairs of those held-out subjects, Δtau_proj with the true change
  * in atrophy (ground_truth.tsv), and within each diagnosis group with Δage.
+ *
+ * With `torch`, the same network is also trained in PyTorch (bench/phantom_lssl_torch.py)
+ * on the very volumes and training pairs lssl used, and scored by the same code, so the two
+ * implementations are compared on identical data in one run.
  */
-import { readFile } from 'node:fs/promises';
+import { readFile, mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import Papa from 'papaparse';
 import { loadCohort, type Cohort } from '../src/io/cohort.js';
-import { preprocessCohort } from '../src/io/cache.js';
+import { loadPreprocessed, preprocessCohort } from '../src/io/cache.js';
 import { makePairs } from '../src/io/pairs.js';
 import { simulateCohort } from '../src/sim/simulate.js';
 import { createMethod } from '../src/train/registry.js';
-import { cohortTrainingData } from '../src/train/cohort-data.js';
+import { cohortTrainingData, scanKey } from '../src/train/cohort-data.js';
+import type { TrainingData } from '../src/train/data.js';
 import { train } from '../src/train/engine.js';
 import type { ProgressEvent } from '../src/train/progress.js';
 import { openRun } from '../src/train/open-run.js';
 import { embedCohort } from '../src/eval/embed.js';
 import { pearsonR } from '../src/eval/metrics.js';
+import { runPythonScript } from './python.js';
 
 export interface PhantomCheckOptions {
   out: string;
@@ -34,13 +40,13 @@ export interface PhantomCheckOptions {
   latentActivation?: 'tanh' | 'linear';
   /** weight initialisation (default pytorch, the network's default) */
   init?: 'pytorch' | 'he';
+  /** also train the PyTorch reference on the same data (needs /usr/bin/python3 with torch) */
+  torch?: boolean;
   onProgress?: (event: ProgressEvent) => void;
 }
 
-export interface PhantomCheckResult {
-  backend: string;
-  settings: Required<Omit<PhantomCheckOptions, 'onProgress' | 'out'>>;
-  held_out_pairs: number;
+/** How well Δtau_proj of held-out pairs follows the ground truth. */
+export interface DirectionScores {
   /** r(Δtau_proj, Δatrophy) over all held-out pairs */
   r_delta_atrophy: number;
   /** r(Δtau_proj, Δage) within each diagnosis group */
@@ -49,13 +55,30 @@ export interface PhantomCheckResult {
   r_delta_age: number;
   /** r(Δtau_proj, Δatrophy) within each diagnosis group */
   r_delta_atrophy_by_group: Record<string, number>;
+  seconds_per_epoch: number;
+}
+
+export interface PhantomCheckResult extends DirectionScores {
+  backend: string;
+  settings: Required<Omit<PhantomCheckOptions, 'onProgress' | 'out'>>;
+  held_out_pairs: number;
   /**
    * r(Δatrophy, Δage) within each group: the ceiling of r(Δtau_proj, Δage) there, below 1
    * because every subject atrophies at its own rate (docs/phantom.md)
    */
   ceiling_delta_age_by_group: Record<string, number>;
-  seconds_per_epoch: number;
+  /** the PyTorch reference on the same volumes and pairs */
+  torch?: DirectionScores & { version: string; threads: number };
   seconds_total: number;
+}
+
+/** A pair of held-out visits with its true change. */
+export interface HeldOutPair {
+  group: string;
+  earlier: string;
+  later: string;
+  dAtrophy: number;
+  dAge: number;
 }
 
 /** (subject, session) → atrophy, from the phantom's ground_truth.tsv. */
@@ -66,11 +89,69 @@ async function atrophyOf(cohortDir: string): Promise<Map<string, number>> {
   return new Map(rows.map((r) => [`${strip(r.participant_id, 'sub-')}/${strip(r.session_id, 'ses-')}`, Number(r.atrophy)]));
 }
 
+async function heldOutPairs(cohort: Cohort, cohortDir: string): Promise<HeldOutPair[]> {
+  const atrophy = await atrophyOf(cohortDir);
+  return makePairs(cohort).map((p) => {
+    const [earlier, later] = [scanKey(p.earlier), scanKey(p.later)];
+    return { group: String(p.earlier.covariates.diagnosis ?? 'n/a'), earlier, later, dAtrophy: atrophy.get(later)! - atrophy.get(earlier)!, dAge: p.gapYears };
+  });
+}
+
+const groupsOf = (pairs: readonly HeldOutPair[]) => [...new Set(pairs.map((p) => p.group))].sort();
+
+function byGroup(pairs: readonly HeldOutPair[], score: (xs: HeldOutPair[]) => number): Record<string, number> {
+  return Object.fromEntries(groupsOf(pairs).map((g) => [g, score(pairs.filter((p) => p.group === g))]));
+}
+
+/** Scores the projections `tauProj` (scan key → z·τ/‖τ‖) on the held-out pairs. */
+export function scoreDirection(pairs: readonly HeldOutPair[], tauProj: ReadonlyMap<string, number>, secondsPerEpoch: number): DirectionScores {
+  const dTau = (xs: HeldOutPair[]) => xs.map((p) => tauProj.get(p.later)! - tauProj.get(p.earlier)!);
+  const r = (xs: HeldOutPair[], key: 'dAtrophy' | 'dAge') => pearsonR(dTau(xs), xs.map((p) => p[key]));
+  return {
+    r_delta_atrophy: r([...pairs], 'dAtrophy'),
+    r_delta_age_by_group: byGroup(pairs, (xs) => r(xs, 'dAge')),
+    r_delta_age: r([...pairs], 'dAge'),
+    r_delta_atrophy_by_group: byGroup(pairs, (xs) => r(xs, 'dAtrophy')),
+    seconds_per_epoch: secondsPerEpoch,
+  };
+}
+
 async function simulateAndCache(dir: string, subjects: number, visits: number, seed: number, shape: number, cacheDir: string): Promise<Cohort> {
   await simulateCohort({ out: dir, subjects, visits, seed });
   const cohort = await loadCohort(dir);
   await preprocessCohort(cohort, { cacheDir, shape: [shape, shape, shape] });
   return cohort;
+}
+
+/**
+ * Trains the PyTorch reference on lssl's training pairs and volumes (the same preprocessed
+ * voxels, x-fastest = [D, H, W]) and returns its tau_proj of every held-out scan.
+ */
+async function torchReference(
+  data: TrainingData,
+  test: Cohort,
+  settings: PhantomCheckResult['settings'],
+  cacheDir: string,
+  folder: string,
+): Promise<{ tauProj: Map<string, number>; seconds_per_epoch: number; torch: string; threads: number }> {
+  await mkdir(folder, { recursive: true });
+  const scans = data.train.scans;
+  const index = new Map(scans.map((s, i) => [s.key, i]));
+  const trainVolumes = await Promise.all(scans.map((s) => data.loadVolume(s)));
+  const testScans = test.subjects.flatMap((s) => s.scans);
+  const shape: [number, number, number] = [settings.shape, settings.shape, settings.shape];
+  const testVolumes = await Promise.all(testScans.map(async (s) => (await loadPreprocessed(s, { cacheDir, shape })).data));
+  const pack = (volumes: Float32Array[]) => Buffer.concat(volumes.map((v) => Buffer.from(v.buffer, v.byteOffset, v.byteLength)));
+  await writeFile(join(folder, 'train.f32'), pack(trainVolumes));
+  await writeFile(join(folder, 'test.f32'), pack(testVolumes));
+  const pairs = data.train.pairs.map((p) => [index.get(p.earlier.key)!, index.get(p.later.key)!]);
+  await writeFile(join(folder, 'data.json'), JSON.stringify({ shape: settings.shape, pairs }));
+  const out = runPythonScript('phantom_lssl_torch.py', [
+    '--data', folder, '--epochs', String(settings.epochs), '--batch', String(settings.batch), '--lr', String(settings.learningRate),
+    '--latent-activation', settings.latentActivation, '--seed', String(settings.seed), '--threads', '1',
+  ]);
+  const result = JSON.parse(out) as { tau_proj: number[]; seconds_per_epoch: number; torch: string; threads: number };
+  return { ...result, tauProj: new Map(testScans.map((s, i) => [scanKey(s), result.tau_proj[i]])) };
 }
 
 export async function phantomCheck(options: PhantomCheckOptions): Promise<PhantomCheckResult> {
@@ -85,12 +166,14 @@ export async function phantomCheck(options: PhantomCheckOptions): Promise<Phanto
     seed: options.seed ?? 0,
     latentActivation: options.latentActivation ?? 'tanh',
     init: options.init ?? 'pytorch',
+    torch: options.torch ?? false,
   };
   const started = performance.now();
   const cacheDir = join(options.out, 'cache');
   const trainCohort = await simulateAndCache(join(options.out, 'train'), settings.subjects, settings.visits, settings.seed, settings.shape, cacheDir);
   const testDir = join(options.out, 'test');
   const testCohort = await simulateAndCache(testDir, settings.testSubjects, settings.visits, settings.seed + 1000, settings.shape, cacheDir);
+  const data = cohortTrainingData(trainCohort, { shape: settings.shape, cacheDir, seed: settings.seed });
 
   const runDir = join(options.out, 'run');
   const method = createMethod('lssl', { network: { inputShape: settings.shape, seed: settings.seed, latentActivation: settings.latentActivation, init: settings.init } });
@@ -99,7 +182,7 @@ export async function phantomCheck(options: PhantomCheckOptions): Promise<Phanto
   try {
     await train({
       method,
-      data: cohortTrainingData(trainCohort, { shape: settings.shape, cacheDir, seed: settings.seed }),
+      data,
       options: { epochs: settings.epochs, batchSize: settings.batch, learningRate: settings.learningRate, seed: settings.seed },
       runDir,
       force: true,
@@ -118,29 +201,15 @@ export async function phantomCheck(options: PhantomCheckOptions): Promise<Phanto
   const run = await openRun(runDir);
   const records = await embedCohort(run, testCohort, { cacheDir }).finally(() => run.dispose());
   const tauProj = new Map(records.map((r) => [`${r.subject}/${r.session}`, r.tauProj ?? Number.NaN]));
-  const atrophy = await atrophyOf(testDir);
-  const rows = makePairs(testCohort).map((p) => {
-    const [a, b] = [`${p.earlier.subject}/${p.earlier.session}`, `${p.later.subject}/${p.later.session}`];
-    return {
-      group: String(p.earlier.covariates.diagnosis ?? 'n/a'),
-      dTau: tauProj.get(b)! - tauProj.get(a)!,
-      dAtrophy: atrophy.get(b)! - atrophy.get(a)!,
-      dAge: p.gapYears,
-    };
-  });
-  const groups = [...new Set(rows.map((r) => r.group))].sort();
-  const r = (xs: typeof rows, key: 'dAtrophy' | 'dAge', from: 'dTau' | 'dAtrophy' = 'dTau') => pearsonR(xs.map((x) => x[from]), xs.map((x) => x[key]));
-  const byGroup = (f: (xs: typeof rows) => number) => Object.fromEntries(groups.map((g) => [g, f(rows.filter((x) => x.group === g))]));
+  const pairs = await heldOutPairs(testCohort, testDir);
+  const reference = settings.torch ? await torchReference(data, testCohort, settings, cacheDir, join(options.out, 'torch')) : undefined;
   return {
     backend: run.config.backend,
     settings,
-    held_out_pairs: rows.length,
-    r_delta_atrophy: r(rows, 'dAtrophy'),
-    r_delta_age_by_group: byGroup((xs) => r(xs, 'dAge')),
-    r_delta_age: r(rows, 'dAge'),
-    r_delta_atrophy_by_group: byGroup((xs) => r(xs, 'dAtrophy')),
-    ceiling_delta_age_by_group: byGroup((xs) => r(xs, 'dAge', 'dAtrophy')),
-    seconds_per_epoch: epochs > 0 ? trainSeconds / epochs : 0,
+    held_out_pairs: pairs.length,
+    ...scoreDirection(pairs, tauProj, epochs > 0 ? trainSeconds / epochs : 0),
+    ceiling_delta_age_by_group: byGroup(pairs, (xs) => pearsonR(xs.map((p) => p.dAtrophy), xs.map((p) => p.dAge))),
+    ...(reference && { torch: { ...scoreDirection(pairs, reference.tauProj, reference.seconds_per_epoch), version: reference.torch, threads: reference.threads } }),
     seconds_total: (performance.now() - started) / 1000,
   };
 }

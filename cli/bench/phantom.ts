@@ -3,7 +3,7 @@ import type { CommandModule } from 'yargs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { phantomCheck } from '../../bench/phantom-lssl.js';
+import { phantomCheck, type DirectionScores, type PhantomCheckResult } from '../../bench/phantom-lssl.js';
 import { createProgressPrinter } from '../../src/train/progress.js';
 import { printJson, startBackend, type GlobalArgs } from '../common.js';
 
@@ -18,6 +18,7 @@ interface Args extends GlobalArgs {
   seed: number;
   'latent-activation': 'tanh' | 'linear';
   init: 'pytorch' | 'he';
+  torch: boolean;
   json: boolean;
 }
 
@@ -36,6 +37,7 @@ export const benchPhantomCommand: CommandModule<GlobalArgs, Args> = {
       .option('seed', { type: 'number', default: 0 })
       .option('latent-activation', { type: 'string', choices: ['tanh', 'linear'], default: 'tanh', describe: 'activation of the dense latent' })
       .option('init', { type: 'string', choices: ['pytorch', 'he'], default: 'pytorch', describe: "weight initialisation: torch.nn's default or He normal" })
+      .option('torch', { type: 'boolean', default: false, describe: 'also train the same network in PyTorch (/usr/bin/python3) on the same volumes and pairs' })
       .option('json', { type: 'boolean', default: false, describe: 'print one JSON object' }) as never,
   handler: async (args) => {
     await startBackend(args, args.json);
@@ -52,23 +54,35 @@ export const benchPhantomCommand: CommandModule<GlobalArgs, Args> = {
         seed: args.seed,
         latentActivation: args['latent-activation'],
         init: args.init,
+        torch: args.torch,
         onProgress: args.json ? undefined : createProgressPrinter(process.stderr),
       });
       if (args.json) return printJson(result);
-      const byGroup = (rs: Record<string, number>) => Object.entries(rs).map(([g, r]) => `${g} ${r.toFixed(3)}`).join(', ');
-      process.stdout.write(
-        [
-          `LSSL on the phantom (${result.settings.subjects} training subjects, ${result.held_out_pairs} pairs of ${result.settings.testSubjects} unseen subjects, ${result.settings.shape}³, ${result.settings.epochs} epochs, ${result.backend})`,
-          `r(Δtau_proj, Δatrophy)            ${result.r_delta_atrophy.toFixed(3)}   (target ≥ 0.9)`,
-          `r(Δtau_proj, Δage) within groups  ${byGroup(result.r_delta_age_by_group)}   (target ≥ 0.8)`,
-          `  its ceiling r(Δatrophy, Δage)   ${byGroup(result.ceiling_delta_age_by_group)}`,
-          `r(Δtau_proj, Δatrophy) in groups  ${byGroup(result.r_delta_atrophy_by_group)}`,
-          `r(Δtau_proj, Δage) all pairs      ${result.r_delta_age.toFixed(3)}`,
-          `${result.seconds_per_epoch.toFixed(1)} s per epoch, ${result.seconds_total.toFixed(0)} s in all`,
-        ].join('\n') + '\n',
-      );
+      process.stdout.write(formatPhantomResult(result));
     } finally {
       if (!args.out) await rm(out, { recursive: true, force: true });
     }
   },
 };
+
+const byGroup = (rs: Record<string, number>) => Object.entries(rs).map(([g, r]) => `${g} ${r.toFixed(3)}`).join(', ');
+
+/** The result as lines: lssl's figures, and PyTorch's on the same data when it ran. */
+function formatPhantomResult(result: PhantomCheckResult): string {
+  const { settings } = result;
+  const rows = (label: string, scores: DirectionScores) => [
+    `${label}`,
+    `  r(Δtau_proj, Δatrophy)            ${scores.r_delta_atrophy.toFixed(3)}   (target ≥ 0.9)`,
+    `  r(Δtau_proj, Δage) within groups  ${byGroup(scores.r_delta_age_by_group)}   (target ≥ 0.8)`,
+    `  r(Δtau_proj, Δatrophy) in groups  ${byGroup(scores.r_delta_atrophy_by_group)}`,
+    `  r(Δtau_proj, Δage) all pairs      ${scores.r_delta_age.toFixed(3)}`,
+    `  ${scores.seconds_per_epoch.toFixed(1)} s per epoch`,
+  ];
+  return [
+    `LSSL on the phantom: ${settings.subjects} training subjects, ${result.held_out_pairs} pairs of ${settings.testSubjects} unseen subjects, ${settings.shape}³, ${settings.epochs} epochs, batch ${settings.batch}, lr ${settings.learningRate}, seed ${settings.seed}`,
+    `ceiling of r(Δtau_proj, Δage) within groups = r(Δatrophy, Δage): ${byGroup(result.ceiling_delta_age_by_group)}`,
+    ...rows(`lssl (${result.backend})`, result),
+    ...(result.torch ? rows(`PyTorch ${result.torch.version} (${result.torch.threads} thread), same volumes and pairs`, result.torch) : []),
+    `${result.seconds_total.toFixed(0)} s in all`,
+  ].join('\n') + '\n';
+}
