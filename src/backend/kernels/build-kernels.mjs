@@ -2,8 +2,9 @@
 // Compiles the WebAssembly SIMD conv kernels from source (AssemblyScript, an npm devDependency,
 // so `npm ci` can build them anywhere; no binary is downloaded or committed).
 //
-//   node src/backend/kernels/build-kernels.mjs      → dist/kernels/conv3d-simd.wasm
-//   (conv3d-simd.as and memory-bound-simd.as in one module)
+//   node src/backend/kernels/build-kernels.mjs
+//     → dist/kernels/conv3d-simd.wasm (conv3d-simd.as + memory-bound-simd.as, shared memory)
+//     → dist/kernels/memory-bound-simd.wasm (memory-bound-simd.as, plain imported memory)
 //
 // The source keeps a .as extension so tsc never type-checks it; asc is handed its text under
 // a .ts name through the compiler API's readFile hook.
@@ -17,39 +18,70 @@ const root = resolve(here, '../../..');
 /** Compiled together into one module: every export is a kernel of simd-runtime.ts. */
 const SOURCES = ['conv3d-simd.as', 'memory-bound-simd.as'];
 const outDir = join(root, 'dist', 'kernels');
-const outFile = join(outDir, 'conv3d-simd.wasm');
 
 /** Shared memory of up to 2 GiB: imported, so the main thread and the workers see one heap. */
 const MAX_PAGES = 32768;
 
-const sources = Object.fromEntries(SOURCES.map((name) => [name.replace(/\.as$/, '.ts'), readFileSync(join(here, name), 'utf8')]));
-let binary;
-const { error, stderr } = await asc.main(
-  [
-    ...Object.keys(sources),
-    '--outFile', 'conv3d-simd.wasm',
-    '-O3', '--noAssert',
-    '--runtime', 'stub',
-    '--enable', 'simd',
-    '--enable', 'threads',
-    '--importMemory', '--sharedMemory',
-    '--initialMemory', '16',
-    '--maximumMemory', String(MAX_PAGES),
-  ],
+/**
+ * The modules built:
+ * - conv3d-simd.wasm: every kernel, on the runtime's shared memory (simd-runtime.ts);
+ * - memory-bound-simd.wasm: the memory-bound kernels alone, importing a plain (non-shared)
+ *   memory, so that they can run in place on the tfjs-wasm heap (memory-bound.ts). It must
+ *   have no data segments (they would be written into that heap): checked below.
+ */
+const TARGETS = [
   {
-    readFile: (name) => sources[name] ?? null,
-    writeFile: (name, contents) => {
-      if (name.endsWith('.wasm')) binary = contents;
-    },
-    listFiles: () => [],
+    out: 'conv3d-simd.wasm',
+    sources: SOURCES,
+    flags: ['--enable', 'threads', '--importMemory', '--sharedMemory', '--initialMemory', '16', '--maximumMemory', String(MAX_PAGES)],
   },
-);
-if (error || !binary) {
-  process.stderr.write(`build-kernels: asc failed: ${error?.message ?? 'no output'}\n${stderr.toString()}\n`);
-  process.exit(1);
+  { out: 'memory-bound-simd.wasm', sources: ['memory-bound-simd.as'], flags: ['--importMemory', '--initialMemory', '1'] },
+];
+
+/** Ids of the sections of a wasm binary (11 = data). */
+function sectionIds(bytes) {
+  const ids = [];
+  let i = 8;
+  while (i < bytes.length) {
+    ids.push(bytes[i++]);
+    let size = 0;
+    for (let shift = 0; ; shift += 7) {
+      const b = bytes[i++];
+      size |= (b & 0x7f) << shift;
+      if (!(b & 0x80)) break;
+    }
+    i += size;
+  }
+  return ids;
 }
-mkdirSync(outDir, { recursive: true });
-const tmp = `${outFile}.${process.pid}.tmp`;
-writeFileSync(tmp, binary);
-renameSync(tmp, outFile);
-process.stdout.write(`build-kernels: wrote ${outFile} (${binary.length} bytes)\n`);
+
+async function compile({ out, sources: names, flags }) {
+  const sources = Object.fromEntries(names.map((name) => [name.replace(/\.as$/, '.ts'), readFileSync(join(here, name), 'utf8')]));
+  let binary;
+  const { error, stderr } = await asc.main(
+    [...Object.keys(sources), '--outFile', out, '-O3', '--noAssert', '--runtime', 'stub', '--enable', 'simd', ...flags],
+    {
+      readFile: (name) => sources[name] ?? null,
+      writeFile: (name, contents) => {
+        if (name.endsWith('.wasm')) binary = contents;
+      },
+      listFiles: () => [],
+    },
+  );
+  if (error || !binary) {
+    process.stderr.write(`build-kernels: asc failed for ${out}: ${error?.message ?? 'no output'}\n${stderr.toString()}\n`);
+    process.exit(1);
+  }
+  if (sectionIds(binary).includes(11)) {
+    process.stderr.write(`build-kernels: ${out} has a data segment; the kernels must not use static data\n`);
+    process.exit(1);
+  }
+  mkdirSync(outDir, { recursive: true });
+  const outFile = join(outDir, out);
+  const tmp = `${outFile}.${process.pid}.tmp`;
+  writeFileSync(tmp, binary);
+  renameSync(tmp, outFile);
+  process.stdout.write(`build-kernels: wrote ${outFile} (${binary.length} bytes)\n`);
+}
+
+for (const target of TARGETS) await compile(target);

@@ -48,16 +48,16 @@ export function convForward(
               for (let j = 0; j < J; j++) {
                 const w0 = v128.load(wp);
                 const w1 = v128.load(wp, 16);
-                let a = f32x4.splat(load<f32>(ip));
+                let a = v128.load32_splat(ip);
                 c00 = f32x4.add(c00, f32x4.mul(a, w0));
                 c01 = f32x4.add(c01, f32x4.mul(a, w1));
-                a = f32x4.splat(load<f32>(ip + xStep));
+                a = v128.load32_splat(ip + xStep);
                 c10 = f32x4.add(c10, f32x4.mul(a, w0));
                 c11 = f32x4.add(c11, f32x4.mul(a, w1));
-                a = f32x4.splat(load<f32>(ip + 2 * xStep));
+                a = v128.load32_splat(ip + 2 * xStep);
                 c20 = f32x4.add(c20, f32x4.mul(a, w0));
                 c21 = f32x4.add(c21, f32x4.mul(a, w1));
-                a = f32x4.splat(load<f32>(ip + 3 * xStep));
+                a = v128.load32_splat(ip + 3 * xStep);
                 c30 = f32x4.add(c30, f32x4.mul(a, w0));
                 c31 = f32x4.add(c31, f32x4.mul(a, w1));
                 ip += 4;
@@ -82,10 +82,10 @@ export function convForward(
               let wp = wTap;
               for (let j = 0; j < J; j++) {
                 const w0 = v128.load(wp);
-                c0 = f32x4.add(c0, f32x4.mul(f32x4.splat(load<f32>(ip)), w0));
-                c1 = f32x4.add(c1, f32x4.mul(f32x4.splat(load<f32>(ip + xStep)), w0));
-                c2 = f32x4.add(c2, f32x4.mul(f32x4.splat(load<f32>(ip + 2 * xStep)), w0));
-                c3 = f32x4.add(c3, f32x4.mul(f32x4.splat(load<f32>(ip + 3 * xStep)), w0));
+                c0 = f32x4.add(c0, f32x4.mul(v128.load32_splat(ip), w0));
+                c1 = f32x4.add(c1, f32x4.mul(v128.load32_splat(ip + xStep), w0));
+                c2 = f32x4.add(c2, f32x4.mul(v128.load32_splat(ip + 2 * xStep), w0));
+                c3 = f32x4.add(c3, f32x4.mul(v128.load32_splat(ip + 3 * xStep), w0));
                 ip += 4;
                 wp += wRow;
               }
@@ -108,7 +108,7 @@ export function convForward(
               let ip = inX + <usize>(kd * Hp + kh) * inRowStride;
               let wp = wTap;
               for (let j = 0; j < J; j++) {
-                c0 = f32x4.add(c0, f32x4.mul(f32x4.splat(load<f32>(ip)), v128.load(wp)));
+                c0 = f32x4.add(c0, f32x4.mul(v128.load32_splat(ip), v128.load(wp)));
                 ip += 4;
                 wp += wRow;
               }
@@ -246,16 +246,16 @@ export function convFilterGrad(
               for (let x = 0; x < OW; x++) {
                 const g0 = v128.load(gp);
                 const g1 = v128.load(gp, 16);
-                let a = f32x4.splat(load<f32>(ip));
+                let a = v128.load32_splat(ip);
                 c00 = f32x4.add(c00, f32x4.mul(a, g0));
                 c01 = f32x4.add(c01, f32x4.mul(a, g1));
-                a = f32x4.splat(load<f32>(ip, 4));
+                a = v128.load32_splat(ip, 4);
                 c10 = f32x4.add(c10, f32x4.mul(a, g0));
                 c11 = f32x4.add(c11, f32x4.mul(a, g1));
-                a = f32x4.splat(load<f32>(ip, 8));
+                a = v128.load32_splat(ip, 8);
                 c20 = f32x4.add(c20, f32x4.mul(a, g0));
                 c21 = f32x4.add(c21, f32x4.mul(a, g1));
-                a = f32x4.splat(load<f32>(ip, 12));
+                a = v128.load32_splat(ip, 12);
                 c30 = f32x4.add(c30, f32x4.mul(a, g0));
                 c31 = f32x4.add(c31, f32x4.mul(a, g1));
                 gp += dyStep;
@@ -274,10 +274,10 @@ export function convFilterGrad(
               let ip = ip0;
               for (let x = 0; x < OW; x++) {
                 const g = v128.load(gp);
-                c0 = f32x4.add(c0, f32x4.mul(f32x4.splat(load<f32>(ip)), g));
-                c1 = f32x4.add(c1, f32x4.mul(f32x4.splat(load<f32>(ip, 4)), g));
-                c2 = f32x4.add(c2, f32x4.mul(f32x4.splat(load<f32>(ip, 8)), g));
-                c3 = f32x4.add(c3, f32x4.mul(f32x4.splat(load<f32>(ip, 12)), g));
+                c0 = f32x4.add(c0, f32x4.mul(v128.load32_splat(ip), g));
+                c1 = f32x4.add(c1, f32x4.mul(v128.load32_splat(ip, 4), g));
+                c2 = f32x4.add(c2, f32x4.mul(v128.load32_splat(ip, 8), g));
+                c3 = f32x4.add(c3, f32x4.mul(v128.load32_splat(ip, 12), g));
                 gp += dyStep;
                 ip += xStep;
               }
@@ -320,7 +320,7 @@ export function convFilterGradNarrow(
               let ip = inRow + (<usize>j << 2);
               let gp = dyRow + (<usize>co << 2);
               for (let x = 0; x < OW; x++) {
-                const g = f32x4.splat(load<f32>(gp));
+                const g = v128.load32_splat(gp);
                 c0 = f32x4.add(c0, f32x4.mul(v128.load(ip), g));
                 c1 = f32x4.add(c1, f32x4.mul(v128.load(ip, 16), g));
                 c2 = f32x4.add(c2, f32x4.mul(v128.load(ip, 32), g));
@@ -336,7 +336,7 @@ export function convFilterGradNarrow(
               let ip = inRow + (<usize>j << 2);
               let gp = dyRow + (<usize>co << 2);
               for (let x = 0; x < OW; x++) {
-                c0 = f32x4.add(c0, f32x4.mul(v128.load(ip), f32x4.splat(load<f32>(gp))));
+                c0 = f32x4.add(c0, f32x4.mul(v128.load(ip), v128.load32_splat(gp)));
                 ip += xStep;
                 gp += <usize>Cout << 2;
               }

@@ -9,7 +9,7 @@
  * Shapes (TensorFlow's): x [N, D, H, W, Cin], filter [KD, KH, KW, Cin, Cout],
  * y / dy [N, OD, OH, OW, Cout]. `front` = [padFront, padTop, padLeft] from computeConv3DInfo.
  */
-import { rowChunk, type KernelArgs, type SimdRuntime } from './simd-runtime.js';
+import type { KernelArgs, SimdRuntime } from './simd-runtime.js';
 
 export type Shape5 = [number, number, number, number, number];
 export type Pad3 = [number, number, number];
@@ -92,7 +92,8 @@ function validConv(
   const voxelsIn = D * H * W, voxelsOut = OD * OH * OW;
   for (let n = 0; n < N; n++) {
     copyPadded(x.subarray(n * voxelsIn * Cin, (n + 1) * voxelsIn * Cin), [D, H, W, Cin], rt.f32(inPtr, inLen), [Dp, Hp, Wp, Cin], front);
-    rt.run(narrow ? 'convForwardNarrow' : 'convForward', args, OD);
+    // one output plane per chunk: planes are independent, and fine chunks balance the threads
+    rt.run(narrow ? 'convForwardNarrow' : 'convForward', args, OD, 0, 1);
     copyUnpadded(rt.f32(outPtr, outLen), out.subarray(n * voxelsOut * cout, (n + 1) * voxelsOut * cout), voxelsOut, cout, coutP);
   }
 }
@@ -130,8 +131,8 @@ export function conv3dBackpropInput(
 
 /**
  * dfilter = ∂L/∂filter for y = conv3d(x, filter): Σ over batch and output voxels of the
- * shifted input times dy. Each chunk of output planes accumulates into its own copy, summed
- * in a fixed order at the end, so the result does not depend on thread scheduling. `out` [KD, KH, KW, Cin, Cout] is overwritten.
+ * shifted input times dy. Each output plane accumulates into its own copy, summed in plane
+ * order at the end, so the result does not depend on thread scheduling. `out` [KD, KH, KW, Cin, Cout] is overwritten.
  */
 export function conv3dBackpropFilter(
   rt: SimdRuntime, x: Float32Array, xShape: Shape5, dy: Float32Array, dyShape: Shape5,
@@ -150,8 +151,9 @@ export function conv3dBackpropFilter(
   const J = KW * Cin;
   const Jp = narrow ? J : roundUp4(J);
   const dwLen = KD * KH * Jp * coutP;
-  // one accumulator per row chunk, summed in chunk order: deterministic for any thread count
-  const chunks = Math.ceil(OD / rowChunk(OD));
+  // one accumulator per output plane (accumulated over the batch), summed in plane order:
+  // deterministic for any thread count, and one-plane chunks balance the threads
+  const chunks = OD;
   const inBytes = align(inLen * 4 + INPUT_SLACK_BYTES);
   const dwBytes = align(dwLen * 4);
   const base = rt.reserve(inBytes + align(dyLen * 4) + chunks * dwBytes);
@@ -162,7 +164,7 @@ export function conv3dBackpropFilter(
   for (let n = 0; n < N; n++) {
     copyPadded(x.subarray(n * voxelsIn * Cin, (n + 1) * voxelsIn * Cin), [D, H, W, Cin], rt.f32(inPtr, inLen), [Dp, Hp, Wp, Cin], front);
     copyPadded(dy.subarray(n * voxelsOut * cout, (n + 1) * voxelsOut * cout), [OD, OH, OW, cout], rt.f32(dyPtr, dyLen), [OD, OH, OW, coutP], [0, 0, 0]);
-    rt.run(narrow ? 'convFilterGradNarrow' : 'convFilterGrad', args, OD, dwBytes);
+    rt.run(narrow ? 'convFilterGradNarrow' : 'convFilterGrad', args, OD, dwBytes, 1);
   }
   const sum = new Float32Array(dwLen);
   for (let k = 0; k < chunks; k++) {

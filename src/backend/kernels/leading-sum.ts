@@ -9,7 +9,7 @@
  * non-float32 input) go to the stock kernel function saved before re-registering.
  */
 import * as tf from '@tensorflow/tfjs';
-import { sumLeadingRowsSimd } from './memory-bound.js';
+import { sumLeadingRowsSimd, useBackendHeap } from './memory-bound.js';
 import { simdRuntime } from './simd-runtime.js';
 import { withTensors, type FastKernelBackend } from './tensor-io.js';
 
@@ -50,6 +50,7 @@ export function registerLeadingSum(backend: FastKernelBackend): void {
     const innerShape = x.shape.slice(k);
     const inner = innerShape.reduce((a, b) => a * b, 1);
     const outShape = keepDims ? [...x.shape.slice(0, k).map(() => 1), ...innerShape] : innerShape;
+    useBackendHeap(backend, args.backend);
     const rt = outer * inner >= SIMD_MIN_VALUES ? simdRuntime() : undefined;
     return withTensors(backend, args.backend, [x], outShape, ([xv], out) =>
       rt ? sumLeadingRowsSimd(rt, xv, outer, inner, out) : sumLeadingRows(xv, outer, inner, out),

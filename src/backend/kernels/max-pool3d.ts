@@ -13,7 +13,7 @@
  *   maximum, 0 elsewhere
  */
 import * as tf from '@tensorflow/tfjs';
-import { maxPool2ForwardSimd, maxPool2GradSimd } from './memory-bound.js';
+import { maxPool2ForwardSimd, maxPool2GradSimd, useBackendHeap } from './memory-bound.js';
 import { simdRuntime } from './simd-runtime.js';
 import { withTensors, type FastKernelBackend } from './tensor-io.js';
 
@@ -101,6 +101,7 @@ export function registerMaxPool3d(backend: FastKernelBackend): void {
       const x = args.inputs.x as tf.TensorInfo;
       if (!supported(args.attrs ?? {}, x)) return pool.kernelFunc(args);
       const [N, D, H, W, C] = x.shape;
+      useBackendHeap(backend, args.backend);
       const rt = simdRuntime();
       return withTensors(backend, args.backend, [x], [N, D >> 1, H >> 1, W >> 1, C], ([xv], out) =>
         rt ? maxPool2ForwardSimd(rt, xv, x.shape, out) : maxPool2Forward(xv, x.shape, out),
@@ -113,6 +114,7 @@ export function registerMaxPool3d(backend: FastKernelBackend): void {
     kernelFunc: (args) => {
       const { dy, input } = args.inputs as { dy: tf.TensorInfo; input: tf.TensorInfo };
       if (!supported(args.attrs ?? {}, input) || dy.dtype !== 'float32') return grad.kernelFunc(args);
+      useBackendHeap(backend, args.backend);
       const rt = simdRuntime();
       return withTensors(backend, args.backend, [dy, input], input.shape, ([dyv, xv], out) =>
         rt ? maxPool2GradSimd(rt, dyv, xv, input.shape, out) : maxPool2Grad(dyv, xv, input.shape, out),

@@ -3,14 +3,22 @@
  * nearest upsampling and its gradient, the ReLU gradient, sums over leading axes) on plain
  * Float32Arrays, run on all threads of the SimdRuntime.
  *
- * The tensors live outside the kernels' shared heap (the tfjs-wasm heap or JS arrays), so the
- * main thread stages them through it in groups of at most STAGE_BYTES: copy a group in, let
- * every thread take chunks of its rows, copy the result out. The staging copies are plain
- * memcpy; the loops they replace were scalar JS on one thread (≈ 1 s of a 64³ batch-4 step).
- * Which thread computes a chunk never changes the result: each output value is written by one
- * chunk, and sums keep one accumulator per chunk, added in chunk order.
+ * Two ways to run them:
+ * - in place, on the wasm backend: memory-bound-simd.wasm is instantiated a second time on the
+ *   tfjs-wasm heap itself (attachWasmHeap), and the kernel runs on the main thread directly on
+ *   the tensors' memory. These kernels move far more bytes than they compute, so skipping the
+ *   copies beats a second thread: e.g. the ReLU gradient of a 64³ × 16 × 8 activation costs
+ *   ≈ 100 ms staged through the shared heap and 2 threads, of which 70 ms are copies.
+ * - staged, elsewhere (cpu backend: JS arrays): the tensors live outside the kernels' shared heap,
+ *   so the main thread copies them through it in groups of at most STAGE_BYTES, and every
+ *   thread takes chunks of rows. Which thread computes a chunk never changes the result: each
+ *   output value is written by one chunk, and sums keep one accumulator per chunk, added in
+ *   chunk order.
+ * Either replaces scalar JS loops that took ≈ 1 s of a 64³ batch-4 step.
  */
-import type { KernelArgs, SimdRuntime } from './simd-runtime.js';
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { findKernelBinary, type KernelArgs, type SimdRuntime } from './simd-runtime.js';
 
 /** Heap bytes staged at a time (keeps the shared heap, which never shrinks, small). */
 export const STAGE_BYTES = 48 << 20;
@@ -19,6 +27,9 @@ export const STAGE_BYTES = 48 << 20;
 const FLAT_BLOCK = 4096;
 
 const align = (bytes: number): number => (bytes + 63) & ~63;
+
+/** About 32 chunks per call: fine enough to balance threads slowed by other processes. */
+const fineChunk = (rows: number): number => Math.max(1, Math.ceil(rows / 32));
 
 /** An array cut into equal units (batch elements, or single values for flat kernels). */
 interface Stream {
@@ -53,14 +64,89 @@ function staged(
 
 const volume = (shape: number[]): number => shape.reduce((a, b) => a * b, 1);
 
+/** The slice of the WebAssembly JS API used here (lib ES2022 has no WebAssembly types). */
+interface WasmMemory {
+  readonly buffer: ArrayBufferLike;
+}
+interface WasmApi {
+  Module: new (bytes: Uint8Array) => object;
+  Instance: new (module: object, imports: object) => { exports: Record<string, unknown> };
+}
+const WebAssembly = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
+
+type Kernel = (...args: number[]) => void;
+type InPlaceName = 'maxPool2Forward' | 'maxPool2Grad' | 'upsample2Forward' | 'upsample2Grad' | 'reluGrad' | 'sumRows';
+
+/** The tfjs-wasm heap, the kernels instantiated on it, and its allocator (for sum scratch). */
+interface InPlace {
+  memory: WasmMemory;
+  fns: Record<InPlaceName, Kernel>;
+  malloc: (bytes: number) => number;
+  free: (ptr: number) => void;
+}
+let inPlace: InPlace | undefined;
+
+/**
+ * Instantiates memory-bound-simd.wasm on the tfjs-wasm heap `memory` (the backend's
+ * `wasm.asm.memory`), so that these kernels run in place on wasm tensors. Returns false when
+ * the binary is not built. The module has no data segments (build-kernels.mjs checks), so
+ * instantiating it writes nothing into the heap.
+ */
+export function attachWasmHeap(memory: WasmMemory, malloc: (bytes: number) => number, free: (ptr: number) => void): boolean {
+  if (inPlace?.memory === memory) return true;
+  const conv = findKernelBinary();
+  if (!conv) return false;
+  const module = new WebAssembly.Module(readFileSync(join(dirname(conv), 'memory-bound-simd.wasm')));
+  const { exports } = new WebAssembly.Instance(module, { env: { memory } });
+  const names: InPlaceName[] = ['maxPool2Forward', 'maxPool2Grad', 'upsample2Forward', 'upsample2Grad', 'reluGrad', 'sumRows'];
+  inPlace = { memory, fns: Object.fromEntries(names.map((n) => [n, exports[n] as Kernel])) as Record<InPlaceName, Kernel>, malloc, free };
+  return true;
+}
+
+/** The parts of tfjs-backend-wasm's backend object that attachWasmHeap needs. */
+interface WasmBackendLike {
+  wasm?: { asm?: { memory?: WasmMemory }; _malloc?: (bytes: number) => number; _free?: (ptr: number) => void };
+}
+
+/**
+ * Attaches the heap of `backend` when it is tfjs-backend-wasm's (cheap after the first call);
+ * kernel functions call it so that the in-place path needs no set-up order.
+ */
+export function useBackendHeap(backendName: string, backend: unknown): void {
+  if (backendName !== 'wasm') return;
+  const wasm = (backend as WasmBackendLike).wasm;
+  const memory = wasm?.asm?.memory;
+  if (!memory || inPlace?.memory === memory || !wasm._malloc || !wasm._free) return;
+  attachWasmHeap(memory, wasm._malloc, wasm._free);
+}
+
+/** Whether the in-place kernels are attached to a tfjs-wasm heap. */
+export function wasmHeapAttached(): boolean {
+  return inPlace !== undefined;
+}
+
+/** Forgets the tfjs-wasm heap (the staged path runs again). */
+export function detachWasmHeap(): void {
+  inPlace = undefined;
+}
+
+/** The in-place kernels when every array lies in the attached tfjs-wasm heap. */
+function inPlaceFor(...arrays: Float32Array[]): InPlace | undefined {
+  if (!inPlace) return undefined;
+  const buffer = inPlace.memory.buffer;
+  return arrays.every((a) => a.buffer === buffer) ? inPlace : undefined;
+}
+
 /** y [N, ⌊D/2⌋, ⌊H/2⌋, ⌊W/2⌋, C] = max over each 2×2×2 window of x [N, D, H, W, C]. */
 export function maxPool2ForwardSimd(rt: SimdRuntime, x: Float32Array, shape: number[], y: Float32Array, stage = STAGE_BYTES): void {
   const [N, D, H, W, C] = shape;
   const [OD, OH, OW] = [D >> 1, H >> 1, W >> 1];
   if (OD * OH * OW * C === 0) return;
+  const heap = inPlaceFor(x, y);
+  if (heap) return heap.fns.maxPool2Forward(x.byteOffset, 0, y.byteOffset, D, H, W, C, OD, OH, OW, 0, 0, 0, N * OD);
   staged(rt, N, [{ data: x, perUnit: D * H * W * C }], { data: y, perUnit: OD * OH * OW * C }, stage, ([xPtr], yPtr, count) => {
     const args: KernelArgs = [xPtr, 0, yPtr, D, H, W, C, OD, OH, OW, 0, 0];
-    rt.run('maxPool2Forward', args, count * OD);
+    rt.run('maxPool2Forward', args, count * OD, 0, fineChunk(count * OD));
   });
 }
 
@@ -74,10 +160,15 @@ export function maxPool2GradSimd(rt: SimdRuntime, dy: Float32Array, x: Float32Ar
   }
   // windows do not cover a trailing odd plane, row or column: those voxels get 0
   const odd = D % 2 !== 0 || H % 2 !== 0 || W % 2 !== 0;
+  const heap = inPlaceFor(dy, x, dx);
+  if (heap) {
+    if (odd) dx.fill(0);
+    return heap.fns.maxPool2Grad(x.byteOffset, dy.byteOffset, dx.byteOffset, D, H, W, C, OD, OH, OW, 0, 0, 0, N * OD);
+  }
   const perX = D * H * W * C;
   staged(rt, N, [{ data: x, perUnit: perX }, { data: dy, perUnit: OD * OH * OW * C }], { data: dx, perUnit: perX }, stage, ([xPtr, dyPtr], dxPtr, count) => {
     const args: KernelArgs = [xPtr, dyPtr, dxPtr, D, H, W, C, OD, OH, OW, 0, 0];
-    rt.run('maxPool2Grad', args, count * OD);
+    rt.run('maxPool2Grad', args, count * OD, 0, fineChunk(count * OD));
   }, odd);
 }
 
@@ -85,8 +176,10 @@ export function maxPool2GradSimd(rt: SimdRuntime, dy: Float32Array, x: Float32Ar
 export function upsample2ForwardSimd(rt: SimdRuntime, x: Float32Array, shape: number[], y: Float32Array, stage = STAGE_BYTES): void {
   const [N, D, H, W, C] = shape;
   if (volume(shape) === 0) return;
+  const heap = inPlaceFor(x, y);
+  if (heap) return heap.fns.upsample2Forward(x.byteOffset, 0, y.byteOffset, H, W, C, 0, 0, 0, 0, 0, 0, 0, N * D);
   staged(rt, N, [{ data: x, perUnit: D * H * W * C }], { data: y, perUnit: 8 * D * H * W * C }, stage, ([xPtr], yPtr, count) => {
-    rt.run('upsample2Forward', [xPtr, 0, yPtr, H, W, C, 0, 0, 0, 0, 0, 0], count * D);
+    rt.run('upsample2Forward', [xPtr, 0, yPtr, H, W, C, 0, 0, 0, 0, 0, 0], count * D, 0, fineChunk(count * D));
   });
 }
 
@@ -94,15 +187,20 @@ export function upsample2ForwardSimd(rt: SimdRuntime, x: Float32Array, shape: nu
 export function upsample2GradSimd(rt: SimdRuntime, dy: Float32Array, shape: number[], dx: Float32Array, stage = STAGE_BYTES): void {
   const [N, D, H, W, C] = shape;
   if (volume(shape) === 0) return;
+  const heap = inPlaceFor(dy, dx);
+  if (heap) return heap.fns.upsample2Grad(dy.byteOffset, 0, dx.byteOffset, H, W, C, 0, 0, 0, 0, 0, 0, 0, N * D);
   staged(rt, N, [{ data: dy, perUnit: 8 * D * H * W * C }], { data: dx, perUnit: D * H * W * C }, stage, ([dyPtr], dxPtr, count) => {
-    rt.run('upsample2Grad', [dyPtr, 0, dxPtr, H, W, C, 0, 0, 0, 0, 0, 0], count * D);
+    rt.run('upsample2Grad', [dyPtr, 0, dxPtr, H, W, C, 0, 0, 0, 0, 0, 0], count * D, 0, fineChunk(count * D));
   });
 }
 
 /** dx = dy · step(x), elementwise (the ReLU gradient). */
 export function reluGradSimd(rt: SimdRuntime, dy: Float32Array, x: Float32Array, dx: Float32Array, stage = STAGE_BYTES): void {
+  const heap = inPlaceFor(dy, x, dx);
+  if (heap) return heap.fns.reluGrad(dy.byteOffset, x.byteOffset, dx.byteOffset, dx.length, dx.length, 0, 0, 0, 0, 0, 0, 0, 0, 1);
   staged(rt, dx.length, [{ data: dy, perUnit: 1 }, { data: x, perUnit: 1 }], { data: dx, perUnit: 1 }, stage, ([dyPtr, xPtr], dxPtr, count) => {
-    rt.run('reluGrad', [dyPtr, xPtr, dxPtr, count, FLAT_BLOCK, 0, 0, 0, 0, 0, 0, 0], Math.ceil(count / FLAT_BLOCK));
+    const blocks = Math.ceil(count / FLAT_BLOCK);
+    rt.run('reluGrad', [dyPtr, xPtr, dxPtr, count, FLAT_BLOCK, 0, 0, 0, 0, 0, 0, 0], blocks, 0, fineChunk(blocks));
   });
 }
 
@@ -114,6 +212,8 @@ export function sumLeadingRowsSimd(rt: SimdRuntime, x: Float32Array, outer: numb
   if (inner === 0) return;
   const slots = 8;
   const slotBytes = align(inner * 8);
+  const wasmHeap = inPlaceFor(x, out);
+  if (wasmHeap) return sumInPlace(wasmHeap, x.byteOffset, outer, inner, out.byteOffset, slots, slotBytes);
   const group = Math.max(1, Math.min(outer, Math.floor(stage / (inner * 4))));
   const inBytes = align(group * inner * 4);
   const base = rt.reserve(inBytes + slots * slotBytes);
@@ -126,11 +226,37 @@ export function sumLeadingRowsSimd(rt: SimdRuntime, x: Float32Array, outer: numb
     rt.run('sumRows', [base, 0, accPtr, inner, 0, 0, 0, 0, 0, 0, 0, 0], rows, slotBytes);
   }
   const acc = new Float64Array(inner);
-  const heap = rt.f32(base, 1).buffer;
+  const shared = rt.f32(base, 1).buffer;
   for (let k = 0; k < slots; k++) {
-    const slot = new Float64Array(heap, accPtr + k * slotBytes, inner);
+    const slot = new Float64Array(shared, accPtr + k * slotBytes, inner);
     for (let j = 0; j < inner; j++) acc[j] += slot[j];
   }
   out.set(acc);
 }
 
+
+/**
+ * sumLeadingRowsSimd in place on the tfjs-wasm heap: the same ≤ 8 float64 accumulators, one per
+ * chunk of rows, in scratch memory from the heap's allocator, added in chunk order.
+ */
+function sumInPlace(heap: InPlace, xPtr: number, outer: number, inner: number, outPtr: number, slots: number, slotBytes: number): void {
+  // pointers were taken before malloc, which may grow the heap and detach the callers' views
+  const scratch = heap.malloc(slots * slotBytes + 64);
+  try {
+    const accPtr = (scratch + 63) & ~63;
+    const buffer = heap.memory.buffer;
+    new Float64Array(buffer, accPtr, (slots * slotBytes) / 8).fill(0);
+    const chunk = Math.max(1, Math.ceil(outer / slots));
+    for (let k = 0, r0 = 0; r0 < outer; k++, r0 += chunk) {
+      heap.fns.sumRows(xPtr, 0, accPtr + k * slotBytes, inner, 0, 0, 0, 0, 0, 0, 0, 0, r0, Math.min(outer, r0 + chunk));
+    }
+    const acc = new Float64Array(inner);
+    for (let k = 0; k < slots; k++) {
+      const slot = new Float64Array(buffer, accPtr + k * slotBytes, inner);
+      for (let j = 0; j < inner; j++) acc[j] += slot[j];
+    }
+    new Float32Array(heap.memory.buffer, outPtr, inner).set(acc);
+  } finally {
+    heap.free(scratch);
+  }
+}

@@ -9,7 +9,7 @@
  * and tfjs' own gradient function everywhere else (e.g. tfjs-node).
  */
 import * as tf from '@tensorflow/tfjs';
-import { reluGradSimd } from './memory-bound.js';
+import { reluGradSimd, useBackendHeap } from './memory-bound.js';
 import { simdRuntime } from './simd-runtime.js';
 import { withTensors, type FastKernelBackend } from './tensor-io.js';
 
@@ -52,6 +52,7 @@ export function registerReluGrad(backend: FastKernelBackend): void {
     backendName: backend,
     kernelFunc: ({ inputs, backend: b }) => {
       const { dy, x } = inputs as { dy: tf.TensorInfo; x: tf.TensorInfo };
+      useBackendHeap(backend, b);
       const rt = simdRuntime();
       return withTensors(backend, b, [dy, x], x.shape, ([dyv, xv], out) => (rt ? reluGradSimd(rt, dyv, xv, out) : reluGrad(dyv, xv, out)));
     },

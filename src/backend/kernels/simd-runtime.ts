@@ -85,12 +85,13 @@ export interface SimdRuntime {
   /** A fresh Float32Array view of the heap (views die when the memory grows). */
   f32(byteOffset: number, length: number): Float32Array;
   /**
-   * Runs `kernel` over output rows [0, rows) in chunks of `rowChunk(rows)` rows, taken by all
-   * threads from a shared counter. With `outStrideBytes` > 0 chunk k writes to
-   * args[2] + k·outStrideBytes (one accumulator per chunk, e.g. filter gradients): which thread
-   * runs a chunk then never changes the result, so results are deterministic.
+   * Runs `kernel` over output rows [0, rows) in chunks of `chunk` rows (default
+   * `rowChunk(rows)`), taken by all threads from a shared counter. With `outStrideBytes` > 0
+   * chunk k writes to args[2] + k·outStrideBytes (one accumulator per chunk, e.g. filter
+   * gradients): which thread runs a chunk then never changes the result, so results are
+   * deterministic. Small chunks balance better when another process preempts one thread.
    */
-  run(kernel: KernelName, args: KernelArgs, rows: number, outStrideBytes?: number): void;
+  run(kernel: KernelName, args: KernelArgs, rows: number, outStrideBytes?: number, chunk?: number): void;
 }
 
 let runtime: SimdRuntime | undefined;
@@ -173,10 +174,9 @@ async function createRuntime(): Promise<SimdRuntime | undefined> {
     return HEAP_BASE;
   };
 
-  const run: SimdRuntime['run'] = (kernel, args, rows, outStrideBytes = 0) => {
+  const run: SimdRuntime['run'] = (kernel, args, rows, outStrideBytes = 0, chunk = rowChunk(rows)) => {
     const fn = KERNELS.indexOf(kernel);
-    const used = Math.max(1, Math.min(threads, rows));
-    const chunk = rowChunk(rows);
+    const used = Math.max(1, Math.min(threads, Math.ceil(rows / chunk)));
     ctl[0] = 0;
     ctl[1] = rows;
     ctl[2] = chunk;

@@ -11,7 +11,7 @@
  *   dy [N, 2D, 2H, 2W, C] → dx [N, D, H, W, C], dx = Σ of the 8 children of each voxel
  */
 import * as tf from '@tensorflow/tfjs';
-import { upsample2ForwardSimd, upsample2GradSimd } from './memory-bound.js';
+import { upsample2ForwardSimd, upsample2GradSimd, useBackendHeap } from './memory-bound.js';
 import { simdRuntime } from './simd-runtime.js';
 import { withTensors, type FastKernelBackend } from './tensor-io.js';
 
@@ -72,6 +72,7 @@ export function registerUpsampleKernels(backend: FastKernelBackend): void {
     kernelFunc: ({ inputs, backend: b }) => {
       const x = inputs.x as tf.TensorInfo;
       const [N, D, H, W, C] = x.shape;
+      useBackendHeap(backend, b);
       const rt = simdRuntime();
       return withTensors(backend, b, [x], [N, 2 * D, 2 * H, 2 * W, C], ([xv], out) =>
         rt ? upsample2ForwardSimd(rt, xv, x.shape, out) : upsampleNearest3dForward(xv, x.shape, out),
@@ -85,6 +86,7 @@ export function registerUpsampleKernels(backend: FastKernelBackend): void {
       const dy = inputs.dy as tf.TensorInfo;
       const [N, D2, H2, W2, C] = dy.shape;
       const shape = [N, D2 / 2, H2 / 2, W2 / 2, C];
+      useBackendHeap(backend, b);
       const rt = simdRuntime();
       return withTensors(backend, b, [dy], shape, ([dyv], out) => (rt ? upsample2GradSimd(rt, dyv, shape, out) : upsampleNearest3dGrad(dyv, shape, out)));
     },

@@ -2,14 +2,17 @@
  * The SIMD memory-bound kernels (memory-bound-simd.as on all threads) against the stock tfjs
  * cpu kernels, which this file never replaces: 2×2×2 max pooling and its gradient (exactly,
  * ties included), the ReLU gradient (bit for bit, signed zeros included), sums over leading
- * axes (≤ 1e-6 relative); upsampling against its formula. Odd sides, batch 1, 1 channel and
+ * axes (≤ 1e-5 relative); upsampling against its formula. Odd sides, batch 1, 1 channel and
  * channel counts that are not multiples of 4, with the default staging and with a tiny one
- * that forces many staged groups.
+ * that forces many staged groups; then the same through the registered kernels on the wasm
+ * backend, where they run in place on the tfjs-wasm heap.
  */
 import * as tf from '@tensorflow/tfjs';
+import '@tensorflow/tfjs-backend-wasm';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { registerFastKernels, unregisterFastKernels, upsampleNearest3d } from '../../../src/backend/kernels/index.js';
 import {
-  maxPool2ForwardSimd, maxPool2GradSimd, reluGradSimd, sumLeadingRowsSimd, upsample2ForwardSimd, upsample2GradSimd,
+  maxPool2ForwardSimd, maxPool2GradSimd, reluGradSimd, sumLeadingRowsSimd, upsample2ForwardSimd, upsample2GradSimd, wasmHeapAttached,
 } from '../../../src/backend/kernels/memory-bound.js';
 import { loadSimdRuntime, type SimdRuntime } from '../../../src/backend/kernels/simd-runtime.js';
 import { createRng } from '../../../src/rng.js';
@@ -123,4 +126,58 @@ describe('sumLeadingRows SIMD', () => {
         expect(bits(again)).toEqual(bits(out));
       });
     }
+});
+
+describe('in place on the tfjs-wasm heap', () => {
+  it('is not attached before a kernel runs on the wasm backend', () => expect(wasmHeapAttached()).toBe(false));
+
+  /** Pool, its gradient, ReLU gradient, bias sum, upsampling and its gradient with tf ops on the active backend. */
+  function opsOn(shape: Shape5): Float32Array[] {
+    return tf.tidy(() => {
+      const x = tf.tensor5d(randomValues(size(shape), 51), shape);
+      const pooledShape = [shape[0], shape[1] >> 1, shape[2] >> 1, shape[3] >> 1, shape[4]];
+      const r = tf.tensor(randomValues(size(pooledShape), 52), pooledShape);
+      const s = tf.tensor(randomValues(size(shape), 53), shape);
+      const u = tf.tensor(randomValues(8 * size(shape), 54), [shape[0], 2 * shape[1], 2 * shape[2], 2 * shape[3], shape[4]]);
+      const pool = tf.maxPool3d(tf.relu(x), 2, 2, 'valid');
+      const poolGrad = tf.grad((a: tf.Tensor) => tf.maxPool3d(a as tf.Tensor5D, 2, 2, 'valid').mul(r).sum())(tf.relu(x));
+      const reluGrad = tf.grad((a: tf.Tensor) => tf.relu(a).mul(s).sum())(x);
+      const biasSum = tf.sum(s, [0, 1, 2, 3]);
+      const up = upsampleNearest3d(x);
+      const upGrad = tf.grad((a: tf.Tensor) => upsampleNearest3d(a as tf.Tensor5D).mul(u).sum())(x);
+      return [pool, poolGrad, reluGrad, biasSum, up, upGrad, u].map((t) => t.dataSync() as Float32Array);
+    });
+  }
+
+  for (const shape of [[1, 5, 7, 3, 1], [2, 6, 4, 8, 3], [3, 7, 6, 9, 16]] as Shape5[]) {
+    it(`matches the stock cpu kernels for [${shape}] (pool, ReLU and upsampling gradients, bias sum)`, async () => {
+      await tf.setBackend('cpu');
+      const want = opsOn(shape);
+      await tf.setBackend('wasm');
+      await tf.ready();
+      expect(await registerFastKernels('wasm')).toBe(true);
+      const before = tf.memory().numTensors;
+      const got = opsOn(shape);
+      expect(wasmHeapAttached()).toBe(true);
+      expect(tf.memory().numTensors).toBe(before);
+      unregisterFastKernels('wasm');
+      expect(Array.from(got[0])).toEqual(Array.from(want[0]));
+      expect(Array.from(got[1])).toEqual(Array.from(want[1]));
+      expect(bits(got[2])).toEqual(bits(want[2]));
+      const scale = Math.max(...Array.from(want[3], Math.abs), 1);
+      got[3].forEach((v, j) => expect(Math.abs(v - want[3][j]) / scale).toBeLessThanOrEqual(1e-5));
+      expect(bits(got[4])).toEqual(bits(want[4]));
+      // upsampling gradient: the block sum of u (tfjs' cpu ResizeNearestNeighborGrad is no reference)
+      const [N, D, H, W, C] = shape;
+      const u = got[6];
+      const blockSum = new Float32Array(size(shape));
+      let i = 0;
+      for (let n = 0; n < N; n++)
+        for (let z = 0; z < 2 * D; z++)
+          for (let yy = 0; yy < 2 * H; yy++)
+            for (let xx = 0; xx < 2 * W; xx++)
+              for (let c = 0; c < C; c++) blockSum[(((n * D + (z >> 1)) * H + (yy >> 1)) * W + (xx >> 1)) * C + c] += u[i++];
+      got[5].forEach((v, k) => expect(Math.abs(v - blockSum[k])).toBeLessThanOrEqual(1e-5 * (1 + Math.abs(blockSum[k]))));
+    });
+  }
 });
