@@ -14,7 +14,7 @@ import type { Batch, LossResult, Method, StepContext } from '../train/method.js'
 import { byolSymmetricLoss } from './byol.js';
 import { addMlpHead, mlpHead } from './heads.js';
 import { cosineMomentum, emaUpdate } from './momentum.js';
-import { positiveInteger, ViewMethod, viewsOf, type ViewMethodOptions } from './view-method.js';
+import { contrastiveNetwork, positiveInteger, ViewMethod, viewsOf, type ViewMethodOptions } from './view-method.js';
 import { inputError } from '../errors.js';
 
 export interface ByolMethodOptions extends ViewMethodOptions {
@@ -40,9 +40,8 @@ export class ByolMethod extends ViewMethod implements Method {
     this.momentumBase = options.momentumBase ?? 0.996;
     if (!(this.momentumBase >= 0 && this.momentumBase <= 1)) throw inputError(`momentumBase must be in [0, 1], not ${this.momentumBase}`);
     this.addProjector();
-    this.target = new Autoencoder(options.network);
-    const spec = { input: this.net.latentSize, hidden: this.projectionHidden, output: this.projectionSize, batchNorm: true };
-    addMlpHead(this.targetHeads, 'projector', spec, this.net.config.seed + 1);
+    this.target = new Autoencoder(contrastiveNetwork(options.network));
+    addMlpHead(this.targetHeads, 'projector', this.projectorSpec(), this.net.config.seed + 1);
     if (withPredictorMlp) {
       const hidden = positiveInteger('predictorHidden', options.predictorHidden, this.projectionHidden);
       addMlpHead(this.heads, 'predictor', { input: this.projectionSize, hidden, output: this.projectionSize, batchNorm: true }, this.net.config.seed + 2);

@@ -1,8 +1,11 @@
 /**
  * The small MLP heads of the contrastive methods: SimCLR's projector g(·) (Chen et al.
  * 2020, §2.1: linear → ReLU → linear), and SimSiam/BYOL's projector and predictor, which put
- * batch norm after the hidden linear layer (Chen & He 2021, §4; Grill et al. 2020, §3.3).
- * Parameters live in the method's ParameterSet under `name/hidden`, `name/norm`, `name/output`.
+ * batch norm after the hidden linear layer (Chen & He 2021, §4; Grill et al. 2020, §3.3);
+ * SimSiam's projector also normalises its output (batch norm without affine parameters, the
+ * authors' code: `BatchNorm1d(dim, affine=False)`).
+ * Parameters live in the method's ParameterSet under `name/hidden`, `name/norm`, `name/output`
+ * and `name/outputNorm` (moving statistics only).
  */
 import * as tf from '@tensorflow/tfjs';
 import { addDense, BATCH_NORM_EPSILON, BATCH_NORM_MOMENTUM, dense, type PendingAssign } from '../nn/layers.js';
@@ -15,6 +18,8 @@ export interface MlpHeadSpec {
   output: number;
   /** batch norm after the hidden layer (SimSiam, BYOL) */
   batchNorm: boolean;
+  /** batch norm without affine parameters on the output (SimSiam's projector) */
+  outputNorm?: boolean;
 }
 
 /** Adds the parameters of a two-layer head called `name`. */
@@ -27,6 +32,15 @@ export function addMlpHead(params: ParameterSet, name: string, spec: MlpHeadSpec
     params.add(`${name}/norm/movingVariance`, [spec.hidden], new Float32Array(spec.hidden).fill(1), false);
   }
   addDense(params, `${name}/output`, spec.hidden, spec.output, seed);
+  if (spec.outputNorm) {
+    params.add(`${name}/outputNorm/movingMean`, [spec.output], new Float32Array(spec.output), false);
+    params.add(`${name}/outputNorm/movingVariance`, [spec.output], new Float32Array(spec.output).fill(1), false);
+  }
+}
+
+/** Whether head `name` normalises its output (it was added with `outputNorm`). */
+export function hasOutputNorm(params: ParameterSet, name: string): boolean {
+  return params.entries.some((e) => e.name === `${name}/outputNorm/movingMean`);
 }
 
 /**
@@ -45,11 +59,12 @@ export function mlpHead(
   return tf.tidy(() => {
     let h = dense(params, `${name}/hidden`, x);
     if (batchNorm) h = batchNorm1d(params, `${name}/norm`, h, training && x.shape[0] > 1, pending);
-    return dense(params, `${name}/output`, tf.relu(h));
+    const out = dense(params, `${name}/output`, tf.relu(h));
+    return hasOutputNorm(params, name) ? batchNorm1d(params, `${name}/outputNorm`, out, training && x.shape[0] > 1, pending, false) : out;
   });
 }
 
-function batchNorm1d(params: ParameterSet, name: string, x: tf.Tensor2D, training: boolean, pending: PendingAssign[]): tf.Tensor2D {
+function batchNorm1d(params: ParameterSet, name: string, x: tf.Tensor2D, training: boolean, pending: PendingAssign[], affine = true): tf.Tensor2D {
   const movingMean = params.get(`${name}/movingMean`);
   const movingVariance = params.get(`${name}/movingVariance`);
   let mean: tf.Tensor = movingMean;
@@ -62,7 +77,9 @@ function batchNorm1d(params: ParameterSet, name: string, x: tf.Tensor2D, trainin
     pending.push({ variable: movingMean, value: tf.keep(tf.tidy(() => tf.add(tf.mul(movingMean, m), tf.mul(mean, 1 - m)))) });
     pending.push({ variable: movingVariance, value: tf.keep(tf.tidy(() => tf.add(tf.mul(movingVariance, m), tf.mul(variance, 1 - m)))) });
   }
-  const scale = tf.mul(tf.rsqrt(tf.add(variance, BATCH_NORM_EPSILON)), params.get(`${name}/gamma`));
+  const inverseStd = tf.rsqrt(tf.add(variance, BATCH_NORM_EPSILON));
+  if (!affine) return tf.mul(tf.sub(x, mean), inverseStd) as tf.Tensor2D;
+  const scale = tf.mul(inverseStd, params.get(`${name}/gamma`));
   return tf.add(tf.mul(tf.sub(x, mean), scale), params.get(`${name}/beta`)) as tf.Tensor2D;
 }
 

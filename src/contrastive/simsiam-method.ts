@@ -1,6 +1,6 @@
 /**
  * SimSiam (Chen & He, CVPR 2021) as an engine plug-in: encoder → projector (with batch
- * norm) → predictor h (bottleneck MLP, hidden = projectionSize/4 by default, as the paper's
+ * norm after the hidden and the output layer) → predictor h (bottleneck MLP, hidden = projectionSize/4 by default, as the paper's
  * 2048→512→2048), symmetric negative cosine with stop-gradient on the projections.
  * History parts: `cos` (the loss, in [−1, 1]) and `zstd` (collapse monitor on z).
  */
@@ -22,7 +22,8 @@ export class SimSiamMethod extends ViewMethod implements Method {
   readonly predictorHidden: number;
 
   constructor(options: SimSiamMethodOptions = {}) {
-    super(options);
+    // the authors' projector ends in BatchNorm1d(dim, affine=False) (Chen & He 2021, §4)
+    super(options, true);
     this.predictorHidden = positiveInteger('predictorHidden', options.predictorHidden, Math.max(1, Math.round(this.projectionSize / 4)));
     this.addProjector();
     const spec = { input: this.projectionSize, hidden: this.predictorHidden, output: this.projectionSize, batchNorm: true };

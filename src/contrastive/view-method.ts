@@ -14,7 +14,7 @@ import type { PendingAssign } from '../nn/layers.js';
 import type { AutoencoderOptions } from '../nn/options.js';
 import { ParameterSet, type NamedVariable } from '../nn/params.js';
 import type { Batch, BatchKind, LossResult, StepContext } from '../train/method.js';
-import { addMlpHead, applyPending, mlpHead, normalizedStd } from './heads.js';
+import { addMlpHead, applyPending, mlpHead, normalizedStd, type MlpHeadSpec } from './heads.js';
 
 export type Positives = 'views' | 'visits';
 
@@ -26,6 +26,8 @@ export interface ViewMethodOptions {
   projectionHidden?: number;
   /** output size of the projector (default 128) */
   projectionSize?: number;
+  /** batch norm (no affine) on the projector's output (default: SimSiam's yes, others no) */
+  projectorOutputNorm?: boolean;
 }
 
 export function positiveInteger(name: string, value: unknown, fallback: number): number {
@@ -38,6 +40,18 @@ export function checkPositives(value: unknown): Positives {
   const v = value ?? 'views';
   if (v !== 'views' && v !== 'visits') throw inputError(`positives must be 'views' or 'visits', not ${JSON.stringify(v)}`);
   return v;
+}
+
+/**
+ * The encoder options of the contrastive methods: the caller's, with a linear latent unless
+ * asked otherwise. The representation h of SimCLR/BYOL is the encoder's pooled output, not
+ * a bounded code (Chen et al. 2020, §2.1); with LSSL's tanh latent the heads' batch norm
+ * makes the loss blind to the latent's scale, the weights grow under Adam, and tanh
+ * saturates to ±1 for every scan — measured on the phantom at 32³: BYOL's embeddings were
+ * all ±1, identical for all 72 scans, after 11 of 15 epochs (zstd 0.07 → 6e-9).
+ */
+export function contrastiveNetwork(network: AutoencoderOptions | undefined): AutoencoderOptions {
+  return { ...network, latentActivation: network?.latentActivation ?? 'linear' };
 }
 
 /** The two views of a batch, [B, D, H, W, 1] each. */
@@ -57,22 +71,30 @@ export abstract class ViewMethod {
   readonly batchKind: BatchKind;
   readonly projectionHidden: number;
   readonly projectionSize: number;
+  readonly projectorOutputNorm: boolean;
   protected readonly pending: PendingAssign[] = [];
   /** batch norm in the heads (SimSiam, BYOL, DirectPred) */
   protected abstract readonly headNorm: boolean;
 
-  constructor(options: ViewMethodOptions) {
-    this.net = new Autoencoder(options.network);
+  constructor(options: ViewMethodOptions, defaultOutputNorm = false) {
+    this.net = new Autoencoder(contrastiveNetwork(options.network));
     this.positives = checkPositives(options.positives);
     this.batchKind = this.positives === 'views' ? 'views' : 'pairs';
     this.projectionHidden = positiveInteger('projectionHidden', options.projectionHidden, 256);
     this.projectionSize = positiveInteger('projectionSize', options.projectionSize, 128);
+    const outputNorm = options.projectorOutputNorm ?? defaultOutputNorm;
+    if (typeof outputNorm !== 'boolean') throw inputError(`projectorOutputNorm must be true or false, not ${JSON.stringify(outputNorm)}`);
+    this.projectorOutputNorm = outputNorm;
   }
 
   /** Adds the projector; subclasses call it from their constructor (after headNorm is set). */
   protected addProjector(): void {
-    const spec = { input: this.net.latentSize, hidden: this.projectionHidden, output: this.projectionSize, batchNorm: this.headNorm };
-    addMlpHead(this.heads, 'projector', spec, this.net.config.seed + 1);
+    addMlpHead(this.heads, 'projector', this.projectorSpec(), this.net.config.seed + 1);
+  }
+
+  /** The projector's layout (BYOL's target copies it). */
+  protected projectorSpec(): MlpHeadSpec {
+    return { input: this.net.latentSize, hidden: this.projectionHidden, output: this.projectionSize, batchNorm: this.headNorm, outputNorm: this.projectorOutputNorm };
   }
 
   get inputShape() {
@@ -123,6 +145,7 @@ export abstract class ViewMethod {
       positives: this.positives,
       projectionHidden: this.projectionHidden,
       projectionSize: this.projectionSize,
+      projectorOutputNorm: this.projectorOutputNorm,
     };
   }
   abstract options(): Record<string, unknown>;

@@ -34,4 +34,25 @@ describe('heads', () => {
     tf.dispose([x, y, inference]);
     params.dispose();
   });
+
+  it('with outputNorm, gives each output dimension batch mean 0 and variance 1 in training (SimSiam\'s affine-free BN)', () => {
+    const params = new ParameterSet();
+    addMlpHead(params, 'head', { input: 3, hidden: 6, output: 4, batchNorm: true, outputNorm: true }, 3);
+    expect(params.entries.filter((e) => e.name.startsWith('head/outputNorm')).map((e) => [e.name, e.trainable])).toEqual([
+      ['head/outputNorm/movingMean', false],
+      ['head/outputNorm/movingVariance', false],
+    ]);
+    const pending: PendingAssign[] = [];
+    const x = tf.tensor2d([[1, 2, 3], [0, -1, 2], [4, 0, 1], [2, 2, -1], [-3, 1, 0]]);
+    const y = mlpHead(params, 'head', x, true, true, pending);
+    const { mean, variance } = tf.moments(y, 0);
+    const raw = Array.from(variance.dataSync());
+    expectClose(mean.dataSync(), [0, 0, 0, 0], 1e-5);
+    // (x − μ)/√(σ² + 1e-5): variance σ²/(σ² + 1e-5), 1 up to the epsilon
+    for (const v of raw) expect(Math.abs(v - 1)).toBeLessThan(1e-3);
+    expect(pending).toHaveLength(4); // hidden and output moving mean + variance
+    applyPending(pending);
+    tf.dispose([x, y, mean, variance]);
+    params.dispose();
+  });
 });

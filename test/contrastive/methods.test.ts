@@ -1,12 +1,28 @@
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { CONTRASTIVE_METHOD_FACTORIES } from '../../src/contrastive/methods.js';
-import { checkPositives, viewsOf } from '../../src/contrastive/view-method.js';
-import { tinyHeads, tinyNetwork } from './method-helpers.js';
+import { contrastiveNetwork, checkPositives, viewsOf } from '../../src/contrastive/view-method.js';
+import { train } from '../../src/train/engine.js';
+import { inMemoryData, type PairRef, type ScanRef, type SplitData, type TrainingData } from '../../src/train/data.js';
+import { tinyCohort } from '../train/fixtures.js';
+import { testAugmenter, tinyHeads, tinyNetwork } from './method-helpers.js';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');
 });
+
+/** tinyCohort with a diagnosis-like label on every scan (SupCon needs one). */
+async function labelledCohort(): Promise<TrainingData> {
+  const base = tinyCohort({ subjects: 4, visits: 2 });
+  const label = (s: ScanRef): ScanRef => ({ ...s, label: Number(s.subject.split('-')[1]) % 2 === 0 ? 'CN' : 'AD' });
+  const split = (d: SplitData): SplitData => ({ scans: d.scans.map(label), pairs: d.pairs.map((p): PairRef => ({ earlier: label(p.earlier), later: label(p.later) })) });
+  const all = [...base.train.scans, ...(base.validation?.scans ?? [])];
+  const volumes = new Map(await Promise.all(all.map(async (s) => [s.key, await base.loadVolume(s)] as const)));
+  return inMemoryData({ volumes, volumeShape: base.volumeShape, train: split(base.train), validation: base.validation ? split(base.validation) : undefined });
+}
 
 describe('contrastive method factories', () => {
   it('build each method under its registry name, recreatable from its options', () => {
@@ -31,4 +47,46 @@ describe('contrastive method factories', () => {
     expect(checkPositives(undefined)).toBe('views');
     tf.dispose([a, b]);
   });
+
+  it('use a linear latent unless the network asks for tanh (the tanh latent saturates under the heads\' batch norm)', () => {
+    expect(contrastiveNetwork(undefined).latentActivation).toBe('linear');
+    expect(contrastiveNetwork({ inputShape: 16, latentActivation: undefined }).latentActivation).toBe('linear');
+    expect(contrastiveNetwork({ inputShape: 16, latentActivation: 'tanh' })).toEqual({ inputShape: 16, latentActivation: 'tanh' });
+    for (const [name, factory] of Object.entries(CONTRASTIVE_METHOD_FACTORIES)) {
+      const method = factory({ network: tinyNetwork, ...tinyHeads });
+      const options = method.options() as { network: { latentActivation: string } };
+      expect(options.network.latentActivation, name).toBe('linear');
+      method.dispose();
+    }
+  });
+
+  it('write every loss part and the collapse monitor to history.csv, from view and from visit batches', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'lssl-contrastive-history-'));
+    const expectedParts: Record<string, string[]> = {
+      simclr: ['nce', 'zstd'],
+      supcon: ['supcon', 'zstd'],
+      simsiam: ['cos', 'zstd'],
+      byol: ['byol', 'zstd'],
+      directpred: ['byol', 'zstd'],
+    };
+    const data = await labelledCohort();
+    try {
+      // one run per method, positives alternating so both batch kinds reach history.csv
+      for (const [i, [name, factory]] of Object.entries(CONTRASTIVE_METHOD_FACTORIES).entries()) {
+        for (const positives of [i % 2 === 0 ? 'views' : 'visits']) {
+          const method = factory({ network: tinyNetwork, ...tinyHeads, positives });
+          const runDir = join(dir, `${name}-${positives}`);
+          await train({ method, data, augment: testAugmenter, options: { epochs: 1, batchSize: 4 }, runDir });
+          method.dispose();
+          const lines = (await readFile(join(runDir, 'history.csv'), 'utf8')).trim().split('\n');
+          expect(lines[0], `${name} ${positives}`).toBe(['epoch', 'split', 'loss', ...expectedParts[name], 'lr', 'seconds'].join(','));
+          const rows = lines.slice(1).map((l) => l.split(','));
+          expect(rows.map((r) => r[1])).toEqual(['train', 'validation']);
+          for (const r of rows) for (const v of r.slice(2, 5)) expect(Number.isFinite(Number(v)), `${name} ${positives} ${r.join(',')}`).toBe(true);
+        }
+      }
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
 });
