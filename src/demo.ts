@@ -10,6 +10,7 @@ import { loadCohort, type Cohort } from './io/cohort.js';
 import { preprocessCohort } from './io/cache.js';
 import { simulateCohort } from './sim/simulate.js';
 import { createMethod, type MethodName } from './train/registry.js';
+import { CONTRASTIVE_METHOD_FACTORIES } from './contrastive/methods.js';
 import { cohortTrainingData } from './train/cohort-data.js';
 import { defaultAugmenter } from './train/augmenter.js';
 import { train } from './train/engine.js';
@@ -65,8 +66,25 @@ async function timed<T>(seconds: Record<string, number>, stage: string, work: ()
   }
 }
 
-async function pretrain(method: MethodName, cohort: Cohort, options: Required<Pick<DemoOptions, 'shape' | 'epochs' | 'seed'>> & { cacheDir: string; runDir: string; onProgress?: (e: ProgressEvent) => void }): Promise<void> {
-  const model = createMethod(method, { network: { inputShape: options.shape, seed: options.seed } });
+export interface PretrainOptions {
+  shape: number;
+  epochs: number;
+  seed: number;
+  cacheDir: string;
+  runDir: string;
+  /** the method's own options besides the network (e.g. `{ positives: 'visits' }`) */
+  methodOptions?: Record<string, unknown>;
+  onProgress?: (e: ProgressEvent) => void;
+}
+
+/**
+ * One demo run: pretrains `method` on the cohort, then writes RUN/embeddings.csv. The
+ * contrastive methods get the default augmentation of their batch kind (views:
+ * DEFAULT_VIEW_AUGMENTATION; visits: LSSL_PAIR_AUGMENTATION); LSSL and the autoencoders
+ * train on raw visits.
+ */
+export async function pretrain(method: MethodName, cohort: Cohort, options: PretrainOptions): Promise<void> {
+  const model = createMethod(method, { ...options.methodOptions, network: { inputShape: options.shape, seed: options.seed } });
   try {
     const data = cohortTrainingData(cohort, { shape: options.shape, cacheDir: options.cacheDir, seed: options.seed });
     await train({
@@ -75,8 +93,9 @@ async function pretrain(method: MethodName, cohort: Cohort, options: Required<Pi
       options: { epochs: method === 'none' ? 1 : options.epochs, seed: options.seed },
       runDir: options.runDir,
       force: true,
-      // Views need augmentation to differ; LSSL and the autoencoders learn from raw visits.
-      augment: model.batchKind === 'views' ? defaultAugmenter('views') : undefined,
+      // Views need augmentation to differ, and the contrastive methods augment two visits
+      // too (issue 7); LSSL and the autoencoders learn from raw visits.
+      augment: method in CONTRASTIVE_METHOD_FACTORIES ? defaultAugmenter(model.batchKind) : undefined,
       onProgress: options.onProgress,
     });
   } finally {

@@ -1,0 +1,266 @@
+/**
+ * Issue 7's comparison on the phantom, reproducibly: every contrastive method (and each with
+ * `positives: 'visits'` on request) next to LSSL, AE and `none`, each pretrained on one
+ * simulated cohort (24 subjects × 3 visits at 32³ by default), then probed with the report's
+ * linear probes (5 subject folds): diagnosis balanced accuracy from z and from Δz, age r
+ * from z (and the brain-age axis r(tau_proj, age) for LSSL). Beside them, lightly's collapse
+ * monitor — the mean per-dimension std of L2-normalised vectors — for the projections of
+ * the last epoch (history.csv `zstd`, training and validation) and for the embeddings the
+ * probes see (every scan, eval mode); about 1/√D when spread out, 0 when collapsed.
+ *
+ *   npm run build && node dist/bench/contrastive-phantom.js --out /tmp/cmp \
+ *     [--epochs 15] [--subjects 24] [--seed 0] [--reuse] [--methods none,ae,lssl,simclr,simclr:visits,...]
+ *
+ * A method written `name:visits` trains with positives from two visits of one subject.
+ * Writes OUT/runs/<label>/, OUT/report/ (summary.csv, report.html) and OUT/table.json, and
+ * prints the table. The cohort and its cache are reused when OUT already holds them, and
+ * with --reuse so are runs that already have embeddings.csv.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import Papa from 'papaparse';
+import { pretrain } from '../src/demo.js';
+import { loadCohort } from '../src/io/cohort.js';
+import { preprocessCohort } from '../src/io/cache.js';
+import { writeFileAtomic } from '../src/io/atomic.js';
+import { simulateCohort } from '../src/sim/simulate.js';
+import { readEmbeddingsCsv } from '../src/eval/embeddings-csv.js';
+import { writeReport } from '../src/eval/report.js';
+import type { SummaryRow } from '../src/eval/report-tables.js';
+import { METHOD_NAMES, type MethodName } from '../src/train/registry.js';
+import { initBackend } from '../src/backend/select.js';
+import { symmetricEigen } from '../src/contrastive/eigen.js';
+
+export const DEFAULT_VARIANTS = ['none', 'ae', 'lssl', 'simclr', 'supcon', 'simsiam', 'byol', 'directpred', 'simclr:visits', 'supcon:visits', 'simsiam:visits', 'byol:visits', 'directpred:visits'];
+
+export interface ContrastivePhantomOptions {
+  out: string;
+  subjects?: number;
+  visits?: number;
+  shape?: number;
+  epochs?: number;
+  seed?: number;
+  variants?: readonly string[];
+  /** keep runs that already have embeddings.csv instead of training them again */
+  reuse?: boolean;
+  log?: (message: string) => void;
+}
+
+export interface VariantRow {
+  label: string;
+  method: string;
+  positives: 'views' | 'visits' | '';
+  diagnosis_bacc_z: number | null;
+  diagnosis_bacc_z_sd: number | null;
+  diagnosis_bacc_delta: number | null;
+  diagnosis_bacc_delta_sd: number | null;
+  age_r_z: number | null;
+  age_r_z_sd: number | null;
+  /** r(tau_proj, age) of the brain-age axis (LSSL only) */
+  axis_r_tau_age: number | null;
+  /** history.csv zstd of the last epoch (projections; contrastive methods only) */
+  zstd_train_last: number | null;
+  zstd_validation_last: number | null;
+  /** collapse monitor on the embeddings of every scan (what the probes see) */
+  embedding_zstd: number;
+  /** 1/√D: the value of embeddings spread evenly over the sphere */
+  embedding_zstd_uniform: number;
+  /** effective rank exp(entropy of the singular values) of the centred embeddings (RankMe, Garrido et al. 2023); 1 = one direction */
+  embedding_effective_rank: number;
+  finite_history: boolean;
+  /** training + embedding wall time (null for a reused run) */
+  seconds: number | null;
+}
+
+/** lightly's monitor on plain rows: mean over dimensions of the std (n, not n − 1) of the unit rows. */
+export function normalizedStdOfRows(rows: readonly ArrayLike<number>[]): number {
+  const n = rows.length;
+  const d = rows[0]?.length ?? 0;
+  if (n === 0 || d === 0) return NaN;
+  const unit = rows.map((r) => {
+    const norm = Math.sqrt(Array.from(r).reduce((s, v) => s + v * v, 0));
+    return Array.from(r, (v) => (norm > 0 ? v / norm : 0));
+  });
+  let total = 0;
+  for (let k = 0; k < d; k++) {
+    const mean = unit.reduce((s, u) => s + u[k], 0) / n;
+    total += Math.sqrt(unit.reduce((s, u) => s + (u[k] - mean) ** 2, 0) / n);
+  }
+  return total / d;
+}
+
+/** exp(−Σ p log p), p = singular values / their sum, of the centred rows (via the N×N Gram matrix). */
+export function effectiveRank(rows: readonly ArrayLike<number>[]): number {
+  const n = rows.length;
+  const d = rows[0]?.length ?? 0;
+  const mean = new Float64Array(d);
+  for (const r of rows) for (let k = 0; k < d; k++) mean[k] += r[k] / n;
+  const gram = new Float64Array(n * n);
+  for (let a = 0; a < n; a++) {
+    for (let b = a; b < n; b++) {
+      let s = 0;
+      for (let k = 0; k < d; k++) s += (rows[a][k] - mean[k]) * (rows[b][k] - mean[k]);
+      gram[a * n + b] = s;
+      gram[b * n + a] = s;
+    }
+  }
+  const singular = Array.from(symmetricEigen(gram, n).values, (v) => Math.sqrt(Math.max(v, 0)));
+  const total = singular.reduce((s, v) => s + v, 0);
+  if (!(total > 0)) return 0;
+  return Math.exp(-singular.reduce((s, v) => (v > 0 ? s + (v / total) * Math.log(v / total) : s), 0));
+}
+
+/**
+ * `METHOD[:visits][+option=value...]`, e.g. `byol:visits+momentumBase=0.99`: the method, its
+ * positives, and method options (numbers, true/false, or text).
+ */
+export function parseVariant(text: string): { method: MethodName; positives?: 'visits'; options: Record<string, unknown> } {
+  const [head, ...settings] = text.split('+');
+  const [name, suffix] = head.split(':');
+  if (!(METHOD_NAMES as readonly string[]).includes(name)) throw new Error(`method must be one of ${METHOD_NAMES.join(', ')}, not ${JSON.stringify(name)}`);
+  if (suffix !== undefined && suffix !== 'visits') throw new Error(`a variant is METHOD[:visits][+option=value], not ${JSON.stringify(text)}`);
+  const options: Record<string, unknown> = {};
+  for (const setting of settings) {
+    const [key, value] = setting.split('=');
+    if (!key || value === undefined) throw new Error(`a method option is key=value, not ${JSON.stringify(setting)}`);
+    options[key] = value === 'true' ? true : value === 'false' ? false : Number.isFinite(Number(value)) ? Number(value) : value;
+  }
+  return { method: name as MethodName, positives: suffix === 'visits' ? 'visits' : undefined, options };
+}
+
+function historyZstd(runDir: string): { train: number | null; validation: number | null; finite: boolean } {
+  const rows = Papa.parse<Record<string, string>>(readFileSync(join(runDir, 'history.csv'), 'utf8'), { header: true, skipEmptyLines: true }).data;
+  const finite = rows.every((r) => Number.isFinite(Number(r.loss)));
+  const last = (split: string) => {
+    const found = rows.filter((r) => r.split === split && r.zstd !== undefined && r.zstd !== '');
+    return found.length > 0 ? Number(found[found.length - 1].zstd) : null;
+  };
+  return { train: last('train'), validation: last('validation'), finite };
+}
+
+function metric(summary: readonly SummaryRow[], label: string, target: string, features: string, name: string) {
+  const m = summary.find((r) => r.run === label && r.target === target && r.features === features)?.metrics[name];
+  return { mean: m?.mean ?? null, sd: m?.sd ?? null };
+}
+
+export async function contrastivePhantom(options: ContrastivePhantomOptions): Promise<VariantRow[]> {
+  const subjects = options.subjects ?? 24;
+  const visits = options.visits ?? 3;
+  const shape = options.shape ?? 32;
+  const epochs = options.epochs ?? 15;
+  const seed = options.seed ?? 0;
+  const variants = (options.variants ?? DEFAULT_VARIANTS).map((v) => ({ label: v.replace(':', '-').replace(/[+=]/g, '_'), ...parseVariant(v) }));
+  const log = options.log ?? (() => undefined);
+  const cohortDir = join(options.out, 'cohort');
+  const cacheDir = join(options.out, 'cache');
+  await mkdir(options.out, { recursive: true });
+  if (!existsSync(join(cohortDir, 'participants.tsv'))) {
+    log(`simulating ${subjects} subjects × ${visits} visits`);
+    await simulateCohort({ out: cohortDir, subjects, visits, seed });
+  }
+  const cohort = await loadCohort(cohortDir);
+  await preprocessCohort(cohort, { cacheDir, shape: [shape, shape, shape] });
+
+  const seconds: Record<string, number> = {};
+  const runs: string[] = [];
+  for (const v of variants) {
+    const runDir = join(options.out, 'runs', v.label);
+    runs.push(runDir);
+    if (options.reuse && existsSync(join(runDir, 'embeddings.csv'))) {
+      log(`reusing ${runDir}`);
+      continue;
+    }
+    log(`pretraining ${v.label}`);
+    const start = performance.now();
+    await pretrain(v.method, cohort, {
+      shape,
+      epochs,
+      seed,
+      cacheDir,
+      runDir,
+      methodOptions: { ...v.options, ...(v.positives ? { positives: v.positives } : {}) },
+      onProgress: (e) => {
+        if (e.type !== 'epoch') return;
+        for (const r of e.rows) log(`  ${v.label} epoch ${r.epoch} ${r.split} loss ${r.loss.toPrecision(4)} ${Object.entries(r.parts).map(([k, x]) => `${k} ${x.toPrecision(3)}`).join(' ')}`);
+      },
+    });
+    seconds[v.label] = Math.round((performance.now() - start) / 100) / 10;
+  }
+  log('probing');
+  const report = await writeReport(runs, { out: join(options.out, 'report'), targets: ['diagnosis', 'age'], seed, title: `issue 7: ${subjects} phantom subjects × ${visits} visits at ${shape}³, ${epochs} epochs` });
+  const rows = variants.map((v, i): VariantRow => {
+    const runDir = runs[i];
+    const label = report.summary.find((r) => runDir.endsWith(r.run))?.run ?? v.label;
+    const history = historyZstd(runDir);
+    const embeddings = readEmbeddingsCsv(join(runDir, 'embeddings.csv'));
+    const z = embeddings.rows.map((r) => r.z);
+    const dz = metric(report.summary, label, 'diagnosis', 'z', 'balanced_accuracy');
+    const dd = metric(report.summary, label, 'diagnosis', 'delta', 'balanced_accuracy');
+    const age = metric(report.summary, label, 'age', 'z', 'r');
+    const axis = report.summary.find((r) => r.run === label && r.axis)?.axis?.axis_r_tau_age ?? null;
+    return {
+      label: v.label,
+      method: v.method,
+      positives: v.method in { simclr: 1, supcon: 1, simsiam: 1, byol: 1, directpred: 1 } ? (v.positives ?? 'views') : '',
+      diagnosis_bacc_z: dz.mean,
+      diagnosis_bacc_z_sd: dz.sd,
+      diagnosis_bacc_delta: dd.mean,
+      diagnosis_bacc_delta_sd: dd.sd,
+      age_r_z: age.mean,
+      age_r_z_sd: age.sd,
+      axis_r_tau_age: axis,
+      zstd_train_last: history.train,
+      zstd_validation_last: history.validation,
+      embedding_zstd: normalizedStdOfRows(z),
+      embedding_zstd_uniform: 1 / Math.sqrt(z[0]?.length ?? 1),
+      embedding_effective_rank: effectiveRank(z),
+      finite_history: history.finite,
+      seconds: seconds[v.label] ?? null,
+    };
+  });
+  await writeFileAtomic(join(options.out, 'table.json'), `${JSON.stringify(rows, null, 2)}\n`);
+  return rows;
+}
+
+const f = (v: number | null, digits = 2) => (v === null || !Number.isFinite(v) ? 'n/a' : v.toFixed(digits));
+
+/** The table as Markdown (the closing note's form). */
+export function variantTable(rows: readonly VariantRow[]): string {
+  const header = '| run | diagnosis bal. acc (z) | diagnosis bal. acc (Δz) | age r (z) | zstd train / val (last epoch) | embedding zstd (1/√D) | eff. rank | s |';
+  const lines = rows.map(
+    (r) =>
+      `| ${r.label} | ${f(r.diagnosis_bacc_z)} ± ${f(r.diagnosis_bacc_z_sd)} | ${f(r.diagnosis_bacc_delta)} ± ${f(r.diagnosis_bacc_delta_sd)} | ${f(r.age_r_z)} ± ${f(r.age_r_z_sd)}${r.axis_r_tau_age === null ? '' : ` (axis ${f(r.axis_r_tau_age)})`} | ${f(r.zstd_train_last, 3)} / ${f(r.zstd_validation_last, 3)} | ${f(r.embedding_zstd, 3)} (${f(r.embedding_zstd_uniform, 3)}) | ${f(r.embedding_effective_rank, 1)} | ${r.seconds ?? 'reused'}${r.finite_history ? '' : ' NaN!'} |`,
+  );
+  return [header, `|${'---|'.repeat(8)}`, ...lines].join('\n');
+}
+
+function parseArgs(argv: string[]): ContrastivePhantomOptions {
+  const options: ContrastivePhantomOptions = { out: '' };
+  for (let i = 0; i < argv.length; i++) {
+    const value = argv[i + 1];
+    switch (argv[i]) {
+      case '--out': options.out = value; break;
+      case '--epochs': options.epochs = Number(value); break;
+      case '--subjects': options.subjects = Number(value); break;
+      case '--visits': options.visits = Number(value); break;
+      case '--shape': options.shape = Number(value); break;
+      case '--seed': options.seed = Number(value); break;
+      case '--reuse': options.reuse = true; i--; break;
+      case '--methods': options.variants = value.split(',').map((s) => s.trim()).filter(Boolean); break;
+      default: throw new Error(`unknown option ${argv[i]}`);
+    }
+    i++;
+  }
+  if (!options.out) throw new Error('--out DIR is required');
+  return options;
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  const options = parseArgs(process.argv.slice(2));
+  const backend = await initBackend();
+  process.stderr.write(`backend ${backend.name}\n`);
+  const rows = await contrastivePhantom({ ...options, log: (m) => process.stderr.write(`${m}\n`) });
+  process.stdout.write(`${variantTable(rows)}\n`);
+}
