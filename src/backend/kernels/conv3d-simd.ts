@@ -77,8 +77,13 @@ function validConv(
   const inLen = Dp * Hp * Wp * Cin;
   const wLen = taps * Cin * coutP;
   const outLen = OD * OH * OW * coutP;
-  const base = rt.reserve(align(inLen * 4) + align(wLen * 4) + align(outLen * 4));
-  const inPtr = base, wPtr = inPtr + align(inLen * 4), outPtr = wPtr + align(wLen * 4);
+  // two input and two output buffers: element n+1 is copied in and n−1 copied out while the
+  // workers compute element n
+  const inBytes = align(inLen * 4), outBytes = align(outLen * 4);
+  const base = rt.reserve(align(wLen * 4) + 2 * inBytes + 2 * outBytes);
+  const wPtr = base;
+  const inPtrs = [wPtr + align(wLen * 4), wPtr + align(wLen * 4) + inBytes];
+  const outPtrs = [inPtrs[1] + inBytes, inPtrs[1] + inBytes + outBytes];
 
   const w = rt.f32(wPtr, wLen);
   if (narrow) {
@@ -88,14 +93,22 @@ function validConv(
     w.fill(0);
     for (let r = 0; r < taps * Cin; r++) w.set(weights.subarray(r * cout, r * cout + cout), r * coutP);
   }
-  const args: KernelArgs = [inPtr, wPtr, outPtr, Hp, Wp, Cin, OH, OW, coutP, KD, KH, KW];
   const voxelsIn = D * H * W, voxelsOut = OD * OH * OW;
+  const copyIn = (n: number): void =>
+    copyPadded(x.subarray(n * voxelsIn * Cin, (n + 1) * voxelsIn * Cin), [D, H, W, Cin], rt.f32(inPtrs[n % 2], inLen), [Dp, Hp, Wp, Cin], front);
+  const copyOut = (n: number): void =>
+    copyUnpadded(rt.f32(outPtrs[n % 2], outLen), out.subarray(n * voxelsOut * cout, (n + 1) * voxelsOut * cout), voxelsOut, cout, coutP);
+  if (N === 0) return;
+  copyIn(0);
   for (let n = 0; n < N; n++) {
-    copyPadded(x.subarray(n * voxelsIn * Cin, (n + 1) * voxelsIn * Cin), [D, H, W, Cin], rt.f32(inPtr, inLen), [Dp, Hp, Wp, Cin], front);
+    const args: KernelArgs = [inPtrs[n % 2], wPtr, outPtrs[n % 2], Hp, Wp, Cin, OH, OW, coutP, KD, KH, KW];
     // one output plane per chunk: planes are independent, and fine chunks balance the threads
-    rt.run(narrow ? 'convForwardNarrow' : 'convForward', args, OD, 0, 1);
-    copyUnpadded(rt.f32(outPtr, outLen), out.subarray(n * voxelsOut * cout, (n + 1) * voxelsOut * cout), voxelsOut, cout, coutP);
+    const finish = rt.start(narrow ? 'convForwardNarrow' : 'convForward', args, OD, 0, 1);
+    if (n + 1 < N) copyIn(n + 1);
+    if (n > 0) copyOut(n - 1);
+    finish();
   }
+  copyOut(N - 1);
 }
 
 /** y = conv3d(x, filter), stride 1, dilation 1; `out` [N, OD, OH, OW, Cout] is overwritten. */
@@ -155,16 +168,25 @@ export function conv3dBackpropFilter(
   // deterministic for any thread count, and one-plane chunks balance the threads
   const chunks = OD;
   const inBytes = align(inLen * 4 + INPUT_SLACK_BYTES);
+  const dyBytes = align(dyLen * 4);
   const dwBytes = align(dwLen * 4);
-  const base = rt.reserve(inBytes + align(dyLen * 4) + chunks * dwBytes);
-  const inPtr = base, dyPtr = inPtr + inBytes, dwPtr = dyPtr + align(dyLen * 4);
+  // two buffers each for x and dy: element n+1 is copied in while the workers compute n
+  const base = rt.reserve(chunks * dwBytes + 2 * inBytes + 2 * dyBytes);
+  const dwPtr = base;
+  const inPtrs = [dwPtr + chunks * dwBytes, dwPtr + chunks * dwBytes + inBytes];
+  const dyPtrs = [inPtrs[1] + inBytes, inPtrs[1] + inBytes + dyBytes];
   rt.f32(dwPtr, (chunks * dwBytes) / 4).fill(0);
-  const args: KernelArgs = [inPtr, dyPtr, dwPtr, Hp, Wp, Cin, OH, OW, coutP, KD, KH, KW];
   const voxelsIn = D * H * W, voxelsOut = OD * OH * OW;
+  const copyIn = (n: number): void => {
+    copyPadded(x.subarray(n * voxelsIn * Cin, (n + 1) * voxelsIn * Cin), [D, H, W, Cin], rt.f32(inPtrs[n % 2], inLen), [Dp, Hp, Wp, Cin], front);
+    copyPadded(dy.subarray(n * voxelsOut * cout, (n + 1) * voxelsOut * cout), [OD, OH, OW, cout], rt.f32(dyPtrs[n % 2], dyLen), [OD, OH, OW, coutP], [0, 0, 0]);
+  };
+  if (N > 0) copyIn(0);
   for (let n = 0; n < N; n++) {
-    copyPadded(x.subarray(n * voxelsIn * Cin, (n + 1) * voxelsIn * Cin), [D, H, W, Cin], rt.f32(inPtr, inLen), [Dp, Hp, Wp, Cin], front);
-    copyPadded(dy.subarray(n * voxelsOut * cout, (n + 1) * voxelsOut * cout), [OD, OH, OW, cout], rt.f32(dyPtr, dyLen), [OD, OH, OW, coutP], [0, 0, 0]);
-    rt.run(narrow ? 'convFilterGradNarrow' : 'convFilterGrad', args, OD, dwBytes, 1);
+    const args: KernelArgs = [inPtrs[n % 2], dyPtrs[n % 2], dwPtr, Hp, Wp, Cin, OH, OW, coutP, KD, KH, KW];
+    const finish = rt.start(narrow ? 'convFilterGradNarrow' : 'convFilterGrad', args, OD, dwBytes, 1);
+    if (n + 1 < N) copyIn(n + 1);
+    finish();
   }
   const sum = new Float32Array(dwLen);
   for (let k = 0; k < chunks; k++) {

@@ -92,6 +92,13 @@ export interface SimdRuntime {
    * deterministic. Small chunks balance better when another process preempts one thread.
    */
   run(kernel: KernelName, args: KernelArgs, rows: number, outStrideBytes?: number, chunk?: number): void;
+  /**
+   * `run` in two halves: wakes the workers, which start taking chunks, and returns `finish`,
+   * which makes the main thread take chunks too and waits for the workers. In between the
+   * main thread may copy the next batch element into another buffer (simple pipelining).
+   * Nothing else may use the runtime before `finish` is called.
+   */
+  start(kernel: KernelName, args: KernelArgs, rows: number, outStrideBytes?: number, chunk?: number): () => void;
 }
 
 let runtime: SimdRuntime | undefined;
@@ -174,7 +181,7 @@ async function createRuntime(): Promise<SimdRuntime | undefined> {
     return HEAP_BASE;
   };
 
-  const run: SimdRuntime['run'] = (kernel, args, rows, outStrideBytes = 0, chunk = rowChunk(rows)) => {
+  const start: SimdRuntime['start'] = (kernel, args, rows, outStrideBytes = 0, chunk = rowChunk(rows)) => {
     const fn = KERNELS.indexOf(kernel);
     const used = Math.max(1, Math.min(threads, Math.ceil(rows / chunk)));
     ctl[0] = 0;
@@ -189,30 +196,33 @@ async function createRuntime(): Promise<SimdRuntime | undefined> {
       Atomics.store(ctl, base, seqs[t - 1]);
       Atomics.notify(ctl, base);
     }
-    const own = args.slice() as KernelArgs;
-    for (;;) {
-      const z0 = Atomics.add(ctl, 0, chunk);
-      if (z0 >= rows) break;
-      own[2] = args[2] + (z0 / chunk) * outStrideBytes;
-      fns[fn](...own, z0, Math.min(rows, z0 + chunk));
-    }
-    let failed = false;
-    for (let t = 1; t < used; t++) {
-      const base = t * SLOT;
+    return () => {
+      const own = args.slice() as KernelArgs;
       for (;;) {
-        const done = Atomics.load(ctl, base + 1);
-        if (done === seqs[t - 1]) break;
-        Atomics.wait(ctl, base + 1, done);
+        const z0 = Atomics.add(ctl, 0, chunk);
+        if (z0 >= rows) break;
+        own[2] = args[2] + (z0 / chunk) * outStrideBytes;
+        fns[fn](...own, z0, Math.min(rows, z0 + chunk));
       }
-      failed ||= ctl[base + 31] !== 0;
-    }
-    if (failed) throw new Error(`conv kernel ${kernel} failed in a worker thread`);
+      let failed = false;
+      for (let t = 1; t < used; t++) {
+        const base = t * SLOT;
+        for (;;) {
+          const done = Atomics.load(ctl, base + 1);
+          if (done === seqs[t - 1]) break;
+          Atomics.wait(ctl, base + 1, done);
+        }
+        failed ||= ctl[base + 31] !== 0;
+      }
+      if (failed) throw new Error(`conv kernel ${kernel} failed in a worker thread`);
+    };
   };
 
   return {
     threads,
     reserve,
     f32: (byteOffset, length) => new Float32Array(memory.buffer, byteOffset, length),
-    run,
+    start,
+    run: (kernel, args, rows, outStrideBytes, chunk) => start(kernel, args, rows, outStrideBytes, chunk)(),
   };
 }
