@@ -25,27 +25,40 @@ const align = (bytes: number): number => (bytes + 63) & ~63;
 
 /**
  * Copies volume `src` [D, H, W, C] into `dst` [Dp, Hp, Wp, Cp] at offset `front`, zeroing the
- * rest (padding voxels and the channels C..Cp). Voxels falling outside dst are dropped.
+ * rest (padding voxels and the channels C..Cp). Voxels falling outside dst are dropped. Only
+ * the padding is zeroed, not the whole buffer: this copy runs on the main thread for every
+ * batch element of every conv call.
  */
 export function copyPadded(src: Float32Array, dims: number[], dst: Float32Array, padded: number[], front: Pad3): void {
   const [D, H, W, C] = dims;
   const [Dp, Hp, Wp, Cp] = padded;
-  dst.fill(0);
   const x0 = Math.max(0, -front[2]);
   const x1 = Math.min(W, Wp - front[2]);
-  if (x1 <= x0) return;
-  for (let z = 0; z < D; z++) {
-    const zp = z + front[0];
-    if (zp < 0 || zp >= Dp) continue;
-    for (let y = 0; y < H; y++) {
-      const yp = y + front[1];
-      if (yp < 0 || yp >= Hp) continue;
+  const rowLen = Wp * Cp;
+  const planeLen = Hp * rowLen;
+  for (let zp = 0; zp < Dp; zp++) {
+    const z = zp - front[0];
+    if (z < 0 || z >= D || x1 <= x0) {
+      dst.fill(0, zp * planeLen, (zp + 1) * planeLen);
+      continue;
+    }
+    for (let yp = 0; yp < Hp; yp++) {
+      const y = yp - front[1];
+      const row = zp * planeLen + yp * rowLen;
+      if (y < 0 || y >= H) {
+        dst.fill(0, row, row + rowLen);
+        continue;
+      }
       const s = ((z * H + y) * W + x0) * C;
-      const d = ((zp * Hp + yp) * Wp + x0 + front[2]) * Cp;
+      const d = row + (x0 + front[2]) * Cp;
+      const dEnd = d + (x1 - x0) * Cp;
+      dst.fill(0, row, d);
+      dst.fill(0, dEnd, row + rowLen);
       if (C === Cp) {
         dst.set(src.subarray(s, s + (x1 - x0) * C), d);
       } else {
-        for (let x = 0; x < x1 - x0; x++) dst.set(src.subarray(s + x * C, s + x * C + C), d + x * Cp);
+        dst.fill(0, d, dEnd);
+        for (let x = 0; x < x1 - x0; x++) for (let c = 0; c < C; c++) dst[d + x * Cp + c] = src[s + x * C + c];
       }
     }
   }
