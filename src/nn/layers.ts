@@ -5,7 +5,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { he, initialWeights, type WeightInit } from './init.js';
-import { conv3dSame } from './ops.js';
+import { conv3dSameBias } from './ops.js';
 import type { ParameterSet } from './params.js';
 
 /** A running-statistics assignment computed in a training step, applied after it. */
@@ -28,7 +28,7 @@ export function addConv3d(params: ParameterSet, name: string, cin: number, cout:
 /** x: [B,D,H,W,cin] → [B,D,H,W,cout]; 3³ kernel, stride 1, 'same' zero padding, plus bias. */
 export function conv3d(params: ParameterSet, name: string, x: tf.Tensor5D): tf.Tensor5D {
   const kernel = params.get(`${name}/kernel`) as unknown as tf.Tensor5D;
-  return tf.add(conv3dSame(x, kernel), params.get(`${name}/bias`));
+  return conv3dSameBias(x, kernel, params.get(`${name}/bias`) as tf.Tensor1D);
 }
 
 /** Adds `name/kernel` [fin, fout] and `name/bias` [fout], drawn by `init` (default He normal, zero bias). */

@@ -15,7 +15,7 @@
  *   gradients are right everywhere.
  */
 import * as tf from '@tensorflow/tfjs';
-import { fastKernelsActive } from '../backend/kernels/index.js';
+import { conv3dWithBias, fastKernelsActive } from '../backend/kernels/index.js';
 
 /** True when lssl's conv/pool kernels serve the active backend (so stock ops are right). */
 function ownKernels(): boolean {
@@ -47,6 +47,19 @@ export function conv3dSame(x: tf.Tensor5D, kernel: tf.Tensor5D): tf.Tensor5D {
   if (kd % 2 === 0 || kh % 2 === 0 || kw % 2 === 0) throw new Error(`conv3dSame needs odd kernel sides, not ${kernel.shape.slice(0, 3).join('×')}`);
   if (ownKernels()) return tf.conv3d(x, kernel, 1, 'same');
   return conv3dSameWithGrad(x, kernel) as tf.Tensor5D;
+}
+
+/**
+ * conv3dSame(x, kernel) + bias [cout]. With lssl's kernels the bias is added inside the conv
+ * kernel (one pass, and no conv output kept on the tape for the add's gradient).
+ */
+export function conv3dSameBias(x: tf.Tensor5D, kernel: tf.Tensor5D, bias: tf.Tensor1D): tf.Tensor5D {
+  if (ownKernels()) {
+    const [kd, kh, kw] = kernel.shape;
+    if (kd % 2 === 0 || kh % 2 === 0 || kw % 2 === 0) throw new Error(`conv3dSame needs odd kernel sides, not ${kernel.shape.slice(0, 3).join('×')}`);
+    return conv3dWithBias(x, kernel, bias, 'same');
+  }
+  return tf.tidy(() => tf.add(conv3dSame(x, kernel), bias));
 }
 
 /** Halves axis `axis` of x by the elementwise max of its even and odd entries (any rank). */

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '../../src/backend/select.js';
-import { conv3dSame, maxPool3dBy2 } from '../../src/nn/ops.js';
+import { conv3dSame, conv3dSameBias, maxPool3dBy2 } from '../../src/nn/ops.js';
+import { registerFastKernels, unregisterFastKernels } from '../../src/backend/kernels/index.js';
 import { Autoencoder } from '../../src/nn/autoencoder.js';
 import { createRng } from '../../src/rng.js';
 import { runPython, expectClose } from '../io/python-reference.js';
@@ -75,6 +76,41 @@ describe('conv3dSame and maxPool3dBy2: gradients right on every backend', () => 
       expectClose(g, expected, 1e-6);
     });
   }
+
+  it('conv3dSameBias (bias added in the conv kernel) matches stock cpu conv3d + add, value and all three gradients', async () => {
+    /** y and the gradients of Σ y·w with respect to x, kernel and bias, on the active backend. */
+    const run = (x: number[], k: number[], bias: number[], w: number[], [b, s, ci, co]: number[]): Float32Array[] =>
+      tf.tidy(() => {
+        const wt = tf.tensor5d(w, [b, s, s, s, co]);
+        const f = (xt: tf.Tensor, kt: tf.Tensor, bt: tf.Tensor) => conv3dSameBias(xt as tf.Tensor5D, kt as tf.Tensor5D, bt as tf.Tensor1D);
+        const args = [tf.tensor5d(x, [b, s, s, s, ci]), tf.tensor5d(k, [3, 3, 3, ci, co]), tf.tensor1d(bias)];
+        const y = f(args[0], args[1], args[2]);
+        const g = tf.grads((xt: tf.Tensor, kt: tf.Tensor, bt: tf.Tensor) => tf.sum(tf.mul(f(xt, kt, bt), wt)))(args);
+        return [y, ...g].map((t) => t.dataSync() as Float32Array);
+      });
+    for (const dims of [[1, 5, 1, 16], [2, 7, 16, 1], [3, 4, 3, 6], [1, 6, 8, 12]]) {
+      const [b, s, ci, co] = dims;
+      const x = normals(b * s ** 3 * ci, 11);
+      const k = normals(27 * ci * co, 12, 0.3);
+      const bias = normals(co, 13);
+      const w = normals(b * s ** 3 * co, 14);
+      await initBackend('cpu');
+      unregisterFastKernels('cpu');
+      const want = run(x, k, bias, w, dims); // stock cpu kernels: conv3d, then add
+      await registerFastKernels('cpu');
+      for (const backend of ['cpu', 'wasm'] as const) {
+        await initBackend(backend);
+        const before = tf.memory().numTensors;
+        const got = run(x, k, bias, w, dims);
+        expect(tf.memory().numTensors).toBe(before);
+        for (let i = 0; i < 4; i++) {
+          const scale = Math.max(...Array.from(want[i], Math.abs));
+          const err = Math.max(...Array.from(got[i], (v, j) => Math.abs(v - want[i][j])));
+          expect(err / scale, `${backend} [${dims}] output ${i}`).toBeLessThanOrEqual(1e-4);
+        }
+      }
+    }
+  });
 
   it('the whole autoencoder has the same gradients on wasm as on cpu', async () => {
     const grads: Record<string, Map<string, Float32Array>> = {};

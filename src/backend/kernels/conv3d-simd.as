@@ -4,7 +4,9 @@
 // Layout (all float32, channels last like TensorFlow's NDHWC):
 //   input   [Dp, Hp, Wp, Cin]    one batch element, ALREADY zero-padded by the caller, so every
 //                                kernel below is a 'valid' convolution with no bounds checks
-//   weights [KD, KH, KW, Cin, CoutP]  CoutP = Cout rounded up to 4 (wide kernels)
+//   weights [KD, KH, KW, Cin, CoutP]  CoutP = Cout rounded up to 4 (wide kernels), followed
+//                                by the bias [CoutP] that the forward kernels start from
+//                                (zeros when there is none, e.g. for the input gradient)
 //   output  [OD, OH, OW, CoutP]  OD = Dp-KD+1, ...
 // Rows z0..z1 (exclusive) of the output are computed, so two threads can share one call by
 // splitting z. Pointers are byte offsets into the (shared) memory the host manages; the module
@@ -28,6 +30,7 @@ export function convForward(
   const wTapStride = <usize>(J * CoutP) << 2;
   const wRow = <usize>CoutP << 2;
   const xStep = <usize>Cin << 2;
+  const biasPtr = wPtr + <usize>(KD * KH) * wTapStride;
   for (let z = z0; z < z1; z++) {
     for (let y = 0; y < OH; y++) {
       const outRow = outPtr + ((<usize>((z * OH + y) * OW) * <usize>CoutP) << 2);
@@ -38,8 +41,9 @@ export function convForward(
         const outX = outRow + ((<usize>(x * CoutP)) << 2);
         let co = 0;
         for (; co + 8 <= CoutP; co += 8) {
-          let c00 = f32x4.splat(0), c01 = f32x4.splat(0), c10 = f32x4.splat(0), c11 = f32x4.splat(0);
-          let c20 = f32x4.splat(0), c21 = f32x4.splat(0), c30 = f32x4.splat(0), c31 = f32x4.splat(0);
+          const b0 = v128.load(biasPtr + (<usize>co << 2)), b1 = v128.load(biasPtr + (<usize>co << 2), 16);
+          let c00 = b0, c01 = b1, c10 = b0, c11 = b1;
+          let c20 = b0, c21 = b1, c30 = b0, c31 = b1;
           let wTap = wPtr + (<usize>co << 2);
           for (let kd = 0; kd < KD; kd++) {
             for (let kh = 0; kh < KH; kh++) {
@@ -74,7 +78,8 @@ export function convForward(
           v128.store(op + 3 * os, c30); v128.store(op + 3 * os, c31, 16);
         }
         for (; co < CoutP; co += 4) {
-          let c0 = f32x4.splat(0), c1 = f32x4.splat(0), c2 = f32x4.splat(0), c3 = f32x4.splat(0);
+          const b = v128.load(biasPtr + (<usize>co << 2));
+          let c0 = b, c1 = b, c2 = b, c3 = b;
           let wTap = wPtr + (<usize>co << 2);
           for (let kd = 0; kd < KD; kd++) {
             for (let kh = 0; kh < KH; kh++) {
@@ -101,7 +106,7 @@ export function convForward(
         const inX = inBase + ((<usize>(x * Cin)) << 2);
         const outX = outRow + ((<usize>(x * CoutP)) << 2);
         for (let co = 0; co < CoutP; co += 4) {
-          let c0 = f32x4.splat(0);
+          let c0 = v128.load(biasPtr + (<usize>co << 2));
           let wTap = wPtr + (<usize>co << 2);
           for (let kd = 0; kd < KD; kd++) {
             for (let kh = 0; kh < KH; kh++) {
@@ -124,8 +129,8 @@ export function convForward(
 
 // ---------------------------------------------------------------------------------------------
 // Forward for few output channels (Cout < 4, e.g. the decoder's last conv to 1 channel):
-// vectorised over j instead of co. Weights are transposed to [Cout, KD, KH, J]; output is
-// [OD, OH, OW, Cout] unpadded.
+// vectorised over j instead of co. Weights are transposed to [Cout, KD, KH, J], followed by
+// the bias [Cout] (added last); output is [OD, OH, OW, Cout] unpadded.
 
 export function convForwardNarrow(
   inPtr: usize, wPtr: usize, outPtr: usize,
@@ -137,12 +142,14 @@ export function convForwardNarrow(
   const inRowStride = <usize>(Wp * Cin) << 2;
   const wCoStride = <usize>(KD * KH * J) << 2;
   const xStep = <usize>Cin << 2;
+  const biasPtr = wPtr + <usize>Cout * wCoStride;
   for (let z = z0; z < z1; z++) {
     for (let y = 0; y < OH; y++) {
       const inBase = inPtr + ((<usize>((z * Hp + y) * Wp) * <usize>Cin) << 2);
       const outRow = outPtr + ((<usize>((z * OH + y) * OW) * <usize>Cout) << 2);
       for (let co = 0; co < Cout; co++) {
         const wCo = wPtr + <usize>co * wCoStride;
+        const bias = load<f32>(biasPtr + (<usize>co << 2));
         let x = 0;
         for (; x + 4 <= OW; x += 4) {
           const inX = inBase + ((<usize>(x * Cin)) << 2);
@@ -174,10 +181,10 @@ export function convForwardNarrow(
           }
           const os = <usize>Cout << 2;
           const op = outRow + ((<usize>(x * Cout + co)) << 2);
-          store<f32>(op, hsum(c0) + s0);
-          store<f32>(op + os, hsum(c1) + s1);
-          store<f32>(op + 2 * os, hsum(c2) + s2);
-          store<f32>(op + 3 * os, hsum(c3) + s3);
+          store<f32>(op, hsum(c0) + s0 + bias);
+          store<f32>(op + os, hsum(c1) + s1 + bias);
+          store<f32>(op + 2 * os, hsum(c2) + s2 + bias);
+          store<f32>(op + 3 * os, hsum(c3) + s3 + bias);
         }
         for (; x < OW; x++) {
           const inX = inBase + ((<usize>(x * Cin)) << 2);
@@ -195,7 +202,7 @@ export function convForwardNarrow(
               wp += <usize>J << 2;
             }
           }
-          store<f32>(outRow + ((<usize>(x * Cout + co)) << 2), hsum(c0) + s0);
+          store<f32>(outRow + ((<usize>(x * Cout + co)) << 2), hsum(c0) + s0 + bias);
         }
       }
     }

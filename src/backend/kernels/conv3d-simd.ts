@@ -73,12 +73,15 @@ function copyUnpadded(src: Float32Array, dst: Float32Array, voxels: number, C: n
   for (let v = 0; v < voxels; v++) for (let c = 0; c < C; c++) dst[v * C + c] = src[v * Cp + c];
 }
 
-/** Forward convolution core shared by conv3d and its input gradient. */
+/**
+ * Forward convolution core shared by conv3d and its input gradient. The kernels start every
+ * output from `bias` [cout] (zeros when omitted), stored right after the weights.
+ */
 function validConv(
   rt: SimdRuntime,
   x: Float32Array, xShape: Shape5, front: Pad3,
   weights: Float32Array, kernel: [number, number, number], cout: number,
-  outDims: [number, number, number], out: Float32Array,
+  outDims: [number, number, number], out: Float32Array, bias?: Float32Array,
 ): void {
   const [N, D, H, W, Cin] = xShape;
   const [KD, KH, KW] = kernel;
@@ -88,7 +91,7 @@ function validConv(
   const coutP = narrow ? cout : roundUp4(cout);
   const taps = KD * KH * KW;
   const inLen = Dp * Hp * Wp * Cin;
-  const wLen = taps * Cin * coutP;
+  const wLen = taps * Cin * coutP + coutP; // weights, then the bias
   const outLen = OD * OH * OW * coutP;
   // two input and two output buffers: element n+1 is copied in and n−1 copied out while the
   // workers compute element n
@@ -106,6 +109,9 @@ function validConv(
     w.fill(0);
     for (let r = 0; r < taps * Cin; r++) w.set(weights.subarray(r * cout, r * cout + cout), r * coutP);
   }
+  const biasAt = taps * Cin * coutP;
+  w.fill(0, biasAt);
+  if (bias) w.set(bias.subarray(0, cout), biasAt);
   const voxelsIn = D * H * W, voxelsOut = OD * OH * OW;
   const copyIn = (n: number): void =>
     copyPadded(x.subarray(n * voxelsIn * Cin, (n + 1) * voxelsIn * Cin), [D, H, W, Cin], rt.f32(inPtrs[n % 2], inLen), [Dp, Hp, Wp, Cin], front);
@@ -124,13 +130,16 @@ function validConv(
   copyOut(N - 1);
 }
 
-/** y = conv3d(x, filter), stride 1, dilation 1; `out` [N, OD, OH, OW, Cout] is overwritten. */
+/**
+ * y = conv3d(x, filter) (+ bias [Cout] when given), stride 1, dilation 1; `out`
+ * [N, OD, OH, OW, Cout] is overwritten.
+ */
 export function conv3dForward(
   rt: SimdRuntime, x: Float32Array, xShape: Shape5, filter: Float32Array, filterShape: Shape5,
-  front: Pad3, outDims: [number, number, number], out: Float32Array,
+  front: Pad3, outDims: [number, number, number], out: Float32Array, bias?: Float32Array,
 ): void {
   const [KD, KH, KW, , cout] = filterShape;
-  validConv(rt, x, xShape, front, filter, [KD, KH, KW], cout, outDims, out);
+  validConv(rt, x, xShape, front, filter, [KD, KH, KW], cout, outDims, out, bias);
 }
 
 /**

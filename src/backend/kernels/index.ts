@@ -8,7 +8,8 @@
  * and replaces MaxPool3D/MaxPool3DGrad for 2×2×2 windows (max-pool3d.ts); the memory-bound
  * ones run in WebAssembly SIMD on all threads too (memory-bound.ts). The ReLU gradient becomes
  * one kernel (relu-grad.ts) and wasm's Identity, which the tape uses to save tensors, stops
- * copying (identity.ts). Configurations
+ * copying (identity.ts). conv3dWithBias adds the bias inside the conv kernel (conv3d-bias.ts).
+ * Configurations
  * they do not cover (strides or dilations ≠ 1, channels-first, non-float32) go to the stock
  * kernel function saved from tf.getKernel before re-registering, so results never change
  * except for float rounding (≤ 1e-4 relative, tested).
@@ -24,9 +25,11 @@ import { registerMaxPool3d, unregisterMaxPool3d } from './max-pool3d.js';
 import { registerUpsampleKernels, unregisterUpsampleKernels } from './upsample3d.js';
 import { registerReluGrad, unregisterReluGrad } from './relu-grad.js';
 import { registerSharedIdentity, unregisterSharedIdentity } from './identity.js';
+import { registerConv3dBias, unregisterConv3dBias } from './conv3d-bias.js';
 
 export type { FastKernelBackend } from './tensor-io.js';
 export { upsampleNearest3d } from './upsample3d.js';
+export { conv3dWithBias } from './conv3d-bias.js';
 
 const KERNEL_NAMES = ['Conv3D', 'Conv3DBackpropInputV2', 'Conv3DBackpropFilterV2'] as const;
 type ConvKernelName = (typeof KERNEL_NAMES)[number];
@@ -108,6 +111,7 @@ export async function registerFastKernels(backend: FastKernelBackend): Promise<b
   registerLeadingSum(backend);
   registerMaxPool3d(backend);
   registerReluGrad(backend);
+  registerConv3dBias(backend, rt);
   if (backend === 'wasm') registerSharedIdentity();
   return true;
 }
@@ -125,6 +129,7 @@ export function unregisterFastKernels(backend: FastKernelBackend): void {
   unregisterLeadingSum(backend);
   unregisterMaxPool3d(backend);
   unregisterReluGrad(backend);
+  unregisterConv3dBias(backend);
   if (backend === 'wasm') unregisterSharedIdentity();
 }
 
