@@ -119,6 +119,7 @@ export { ByolMethod } from './contrastive/byol-method.js';
 export { DirectPredMethod } from './contrastive/directpred-method.js';
 export { CONTRASTIVE_METHOD_FACTORIES } from './contrastive/methods.js';
 export { contrastiveNetwork } from './contrastive/view-method.js';
+export { dropUnlabelled, hasLabel } from './contrastive/labels.js';
 export type { ViewMethodOptions, Positives } from './contrastive/view-method.js';
 export type { SimClrMethodOptions } from './contrastive/simclr-method.js';
 export type { SupConMethodOptions } from './contrastive/supcon-method.js';

@@ -2,7 +2,7 @@
  * Supervised contrastive pretraining (Khosla et al., NeurIPS 2020) as an engine plug-in:
  * encoder → projector → L2-normalised features [B, 2, P], L_out with the scans' labels
  * (ScanRef.label, e.g. the cohort's diagnosis column). Scans without a label are an error
- * here; dropping them (`--drop-unlabelled`) is the data loader's job.
+ * here; dropping them (`--drop-unlabelled`) is dropUnlabelled's job (./labels.ts).
  * History parts: `supcon` and `zstd`.
  */
 import * as tf from '@tensorflow/tfjs';
