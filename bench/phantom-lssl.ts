@@ -20,6 +20,7 @@ import { createMethod } from '../src/train/registry.js';
 import { cohortTrainingData, scanKey } from '../src/train/cohort-data.js';
 import type { TrainingData } from '../src/train/data.js';
 import { train } from '../src/train/engine.js';
+import { defaultAugmenter } from '../src/train/augmenter.js';
 import type { ProgressEvent } from '../src/train/progress.js';
 import { openRun } from '../src/train/open-run.js';
 import { embedCohort } from '../src/eval/embed.js';
@@ -40,6 +41,10 @@ export interface PhantomCheckOptions {
   latentActivation?: 'tanh' | 'linear';
   /** weight initialisation (default pytorch, the network's default) */
   init?: 'pytorch' | 'he';
+  /** scale of the phantom's per-visit nuisances (default 1; 0 = noise-free, registered) */
+  nuisance?: number;
+  /** augment training pairs (lssl's per-subject rotations/shifts/flips, per-scan intensity) */
+  augment?: boolean;
   /** also train the PyTorch reference on the same data (needs /usr/bin/python3 with torch) */
   torch?: boolean;
   onProgress?: (event: ProgressEvent) => void;
@@ -116,8 +121,8 @@ export function scoreDirection(pairs: readonly HeldOutPair[], tauProj: ReadonlyM
   };
 }
 
-async function simulateAndCache(dir: string, subjects: number, visits: number, seed: number, shape: number, cacheDir: string): Promise<Cohort> {
-  await simulateCohort({ out: dir, subjects, visits, seed });
+async function simulateAndCache(dir: string, subjects: number, visits: number, seed: number, nuisance: number, shape: number, cacheDir: string): Promise<Cohort> {
+  await simulateCohort({ out: dir, subjects, visits, seed, nuisance });
   const cohort = await loadCohort(dir);
   await preprocessCohort(cohort, { cacheDir, shape: [shape, shape, shape] });
   return cohort;
@@ -166,13 +171,15 @@ export async function phantomCheck(options: PhantomCheckOptions): Promise<Phanto
     seed: options.seed ?? 0,
     latentActivation: options.latentActivation ?? 'tanh',
     init: options.init ?? 'pytorch',
+    nuisance: options.nuisance ?? 1,
+    augment: options.augment ?? false,
     torch: options.torch ?? false,
   };
   const started = performance.now();
   const cacheDir = join(options.out, 'cache');
-  const trainCohort = await simulateAndCache(join(options.out, 'train'), settings.subjects, settings.visits, settings.seed, settings.shape, cacheDir);
+  const trainCohort = await simulateAndCache(join(options.out, 'train'), settings.subjects, settings.visits, settings.seed, settings.nuisance, settings.shape, cacheDir);
   const testDir = join(options.out, 'test');
-  const testCohort = await simulateAndCache(testDir, settings.testSubjects, settings.visits, settings.seed + 1000, settings.shape, cacheDir);
+  const testCohort = await simulateAndCache(testDir, settings.testSubjects, settings.visits, settings.seed + 1000, settings.nuisance, settings.shape, cacheDir);
   const data = cohortTrainingData(trainCohort, { shape: settings.shape, cacheDir, seed: settings.seed });
 
   const runDir = join(options.out, 'run');
@@ -184,6 +191,7 @@ export async function phantomCheck(options: PhantomCheckOptions): Promise<Phanto
       method,
       data,
       options: { epochs: settings.epochs, batchSize: settings.batch, learningRate: settings.learningRate, seed: settings.seed },
+      augment: settings.augment ? defaultAugmenter('pairs') : undefined,
       runDir,
       force: true,
       onProgress: (event) => {

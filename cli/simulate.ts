@@ -9,6 +9,7 @@ interface Args extends GlobalArgs {
   visits: number;
   seed: number;
   shape: number;
+  nuisance: number;
   json: boolean;
 }
 
@@ -22,6 +23,7 @@ export const simulateCommand: CommandModule<GlobalArgs, Args> = {
       .option('visits', { type: 'number', default: 3, describe: 'visits per subject, 0.5–3 years apart' })
       .option('seed', { type: 'number', default: 0, describe: 'random seed (the same seed writes the same cohort)' })
       .option('shape', { type: 'number', default: 64, describe: 'nominal grid: field of view = shape × 1.25 mm per axis' })
+      .option('nuisance', { type: 'number', default: 1, describe: 'scale of per-visit misregistration, gain, bias field and noise (0 = noise-free, registered)' })
       .option('json', { type: 'boolean', default: false, describe: 'print one JSON object' }),
   handler: async (args) => {
     const tty = !args.json && process.stderr.isTTY;
@@ -31,6 +33,7 @@ export const simulateCommand: CommandModule<GlobalArgs, Args> = {
       visits: args.visits,
       seed: args.seed,
       shape: args.shape,
+      nuisance: args.nuisance,
       onProgress: tty ? (done, total) => process.stderr.write(`\rlssl: simulate ${done}/${total} scans`) : undefined,
     });
     if (tty) process.stderr.write('\n');

@@ -19,6 +19,8 @@ interface Args extends GlobalArgs {
   'latent-activation': 'tanh' | 'linear';
   init: 'pytorch' | 'he';
   torch: boolean;
+  augment: boolean;
+  nuisance: number;
   json: boolean;
 }
 
@@ -37,6 +39,8 @@ export const benchPhantomCommand: CommandModule<GlobalArgs, Args> = {
       .option('seed', { type: 'number', default: 0 })
       .option('latent-activation', { type: 'string', choices: ['tanh', 'linear'], default: 'tanh', describe: 'activation of the dense latent' })
       .option('init', { type: 'string', choices: ['pytorch', 'he'], default: 'pytorch', describe: "weight initialisation: torch.nn's default or He normal" })
+      .option('nuisance', { type: 'number', default: 1, describe: "scale of the phantom's per-visit nuisances (0 = noise-free, registered)" })
+      .option('augment', { type: 'boolean', default: false, describe: 'augment training pairs as lssl train --augment does (lssl only)' })
       .option('torch', { type: 'boolean', default: false, describe: 'also train the same network in PyTorch (/usr/bin/python3) on the same volumes and pairs' })
       .option('json', { type: 'boolean', default: false, describe: 'print one JSON object' }) as never,
   handler: async (args) => {
@@ -55,6 +59,8 @@ export const benchPhantomCommand: CommandModule<GlobalArgs, Args> = {
         latentActivation: args['latent-activation'],
         init: args.init,
         torch: args.torch,
+        augment: args.augment,
+        nuisance: args.nuisance,
         onProgress: args.json ? undefined : createProgressPrinter(process.stderr),
       });
       if (args.json) return printJson(result);
@@ -79,7 +85,7 @@ function formatPhantomResult(result: PhantomCheckResult): string {
     `  ${scores.seconds_per_epoch.toFixed(1)} s per epoch`,
   ];
   return [
-    `LSSL on the phantom: ${settings.subjects} training subjects, ${result.held_out_pairs} pairs of ${settings.testSubjects} unseen subjects, ${settings.shape}³, ${settings.epochs} epochs, batch ${settings.batch}, lr ${settings.learningRate}, seed ${settings.seed}`,
+    `LSSL on the phantom: ${settings.subjects} training subjects, ${result.held_out_pairs} pairs of ${settings.testSubjects} unseen subjects, ${settings.shape}³, ${settings.epochs} epochs, batch ${settings.batch}, lr ${settings.learningRate}, seed ${settings.seed}, nuisance ×${settings.nuisance}${settings.augment ? ', augmented' : ''}`,
     `ceiling of r(Δtau_proj, Δage) within groups = r(Δatrophy, Δage): ${byGroup(result.ceiling_delta_age_by_group)}`,
     ...rows(`lssl (${result.backend})`, result),
     ...(result.torch ? rows(`PyTorch ${result.torch.version} (${result.torch.threads} thread), same volumes and pairs`, result.torch) : []),

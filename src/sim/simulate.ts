@@ -31,6 +31,8 @@ export interface SimulateOptions {
   seed?: number;
   /** nominal grid: the field of view is shape × 1.25 mm on every axis (default 64) */
   shape?: number;
+  /** scale of the per-visit nuisances: 1 (default) registered clinical scans, 0 noise-free and perfectly registered */
+  nuisance?: number;
   /** called after each written scan */
   onProgress?: (done: number, total: number) => void;
 }
@@ -157,6 +159,8 @@ export async function simulateCohort(options: SimulateOptions): Promise<Simulati
   checkCount('visits', visits, 1, 99);
   checkCount('shape', shape, 8, 512);
   if (!Number.isInteger(seed)) throw inputError(`seed must be an integer, not ${seed}`);
+  const nuisance = options.nuisance ?? 1;
+  if (!Number.isFinite(nuisance) || nuisance < 0 || nuisance > 10) throw inputError(`nuisance must be a number in [0, 10], not ${nuisance}`);
   if (typeof options.out !== 'string' || options.out === '') throw inputError('out must name an output folder');
   const out = resolve(options.out);
   await prepareOutput(out);
@@ -173,7 +177,7 @@ export async function simulateCohort(options: SimulateOptions): Promise<Simulati
     const subjectId = `sub-${subject.label}`;
     participants.push({ participant_id: subjectId, sex: subject.sex, diagnosis: subject.diagnosis });
     const grid = storageGrid(subject.storage, fovMm);
-    const scans = drawScans(seed, subject, visits, unitMm);
+    const scans = drawScans(seed, subject, visits, unitMm, nuisance);
     const sessions: Record<string, string | number>[] = [];
     for (const scan of scans) {
       const sessionId = `ses-${scan.sessionLabel}`;
@@ -200,7 +204,7 @@ export async function simulateCohort(options: SimulateOptions): Promise<Simulati
     Name: 'lssl phantom cohort',
     BIDSVersion: '1.9.0',
     DatasetType: 'raw',
-    GeneratedBy: [{ Name: GENERATOR_NAME, Description: `procedural T1w head phantoms (docs/phantom.md); seed ${seed}, ${subjects} subjects, ${visits} visits, shape ${shape}` }],
+    GeneratedBy: [{ Name: GENERATOR_NAME, Description: `procedural T1w head phantoms (docs/phantom.md); seed ${seed}, ${subjects} subjects, ${visits} visits, shape ${shape}${nuisance === 1 ? '' : `, nuisance ×${nuisance}`}` }],
   };
   await writeText(join(out, 'dataset_description.json'), `${JSON.stringify(description, null, 2)}\n`);
   return { out, subjects, visits, seed, shape, scans: files.length, files, groundTruth, seconds: (performance.now() - started) / 1000 };

@@ -123,8 +123,13 @@ export function visitAges(seed: number, subject: SimSubject, visits: number): nu
   return ages;
 }
 
-/** The scan states of a subject's visits at a field of view of 2·unitMm. */
-export function drawScans(seed: number, subject: SimSubject, visits: number, unitMm: number): SimScan[] {
+/**
+ * The scan states of a subject's visits at a field of view of 2·unitMm. `nuisance` scales
+ * what differs between visits besides anatomy (misregistration, gain jitter, the per-visit
+ * bias field, noise): 1 is the default phantom, 0 a noise-free, perfectly registered one. The
+ * same draws are made at every scale, so nothing else changes.
+ */
+export function drawScans(seed: number, subject: SimSubject, visits: number, unitMm: number, nuisance = 1): SimScan[] {
   const subjectRng = createRng(seed).fork(`subject-${subject.index}`);
   return visitAges(seed, subject, visits).map((age, visit) => {
     const rng = subjectRng.fork(`scan-${visit}`);
@@ -134,10 +139,10 @@ export function drawScans(seed: number, subject: SimSubject, visits: number, uni
       sessionLabel: bidsLabel(visit),
       age,
       atrophy: subject.baselineAtrophy + subject.atrophyRate * (age - subject.baselineAge),
-      pose: scanPose(subject, rng, unitMm),
-      gain: subject.gain * Math.exp(clippedNormal(rng, 0, 0.03)),
-      bias: drawBias(rng, VISIT_BIAS_JITTER).map((b, k) => subject.bias[k] + b),
-      noiseSd: rng.uniform(0.02, 0.05),
+      pose: scanPose(subject, rng, unitMm, nuisance),
+      gain: subject.gain * Math.exp(nuisance * clippedNormal(rng, 0, 0.03)),
+      bias: drawBias(rng, VISIT_BIAS_JITTER).map((b, k) => subject.bias[k] + nuisance * b),
+      noiseSd: nuisance * rng.uniform(0.02, 0.05),
     };
   });
 }
@@ -151,11 +156,11 @@ const VISIT_ROTATION_DEG = 0.3;
 const VISIT_TRANSLATION_U = 0.002;
 const VISIT_BIAS_JITTER = 0.25;
 
-/** The subject's pose with per-visit residual misregistration. */
-function scanPose(subject: SimSubject, rng: Rng, unitMm: number): Pose {
+/** The subject's pose with per-visit residual misregistration (× nuisance). */
+function scanPose(subject: SimSubject, rng: Rng, unitMm: number, nuisance: number): Pose {
   return {
-    rotationDeg: subject.rotationDeg.map((d) => d + clippedNormal(rng, 0, VISIT_ROTATION_DEG)) as Vec3,
-    translationMm: subject.translationU.map((t) => (t + clippedNormal(rng, 0, VISIT_TRANSLATION_U)) * unitMm) as Vec3,
+    rotationDeg: subject.rotationDeg.map((d) => d + nuisance * clippedNormal(rng, 0, VISIT_ROTATION_DEG)) as Vec3,
+    translationMm: subject.translationU.map((t) => (t + nuisance * clippedNormal(rng, 0, VISIT_TRANSLATION_U)) * unitMm) as Vec3,
   };
 }
 

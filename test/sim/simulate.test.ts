@@ -148,6 +148,7 @@ out = res
   it('refuses bad counts and a folder that holds other files', async () => {
     await expect(simulateCohort({ out: join(root, 'bad'), subjects: 0 })).rejects.toThrow(/subjects must be an integer from 1 to 9999, not 0/);
     await expect(simulateCohort({ out: join(root, 'bad'), shape: 30.5 })).rejects.toBeInstanceOf(LsslError);
+    await expect(simulateCohort({ out: join(root, 'bad'), nuisance: -1 })).rejects.toThrow(/nuisance must be a number in \[0, 10\], not -1/);
     const foreign = join(root, 'foreign');
     mkdirSync(foreign);
     writeFileSync(join(foreign, 'notes.txt'), 'mine');

@@ -52,6 +52,26 @@ describe('visits', () => {
     expect(scans2[1].bias).toEqual(scans5[1].bias);
   });
 
+  it('scales only the per-visit nuisances with `nuisance`: 0 leaves every visit at the subject pose, gain and bias, without noise', () => {
+    const s = drawSubject(1, 3);
+    const usual = drawScans(1, s, 3, 20);
+    expect(drawScans(1, s, 3, 20, 1)).toEqual(usual);
+    const clean = drawScans(1, s, 3, 20, 0);
+    for (const [v, scan] of clean.entries()) {
+      expect(scan.pose.rotationDeg).toEqual(s.rotationDeg);
+      expect(scan.pose.translationMm).toEqual(s.translationU.map((t) => t * 20));
+      expect(scan.gain).toBe(s.gain);
+      expect(scan.bias).toEqual(s.bias);
+      expect(scan.noiseSd).toBe(0);
+      expect(scan.atrophy).toBe(usual[v].atrophy); // anatomy untouched
+      expect(scan.age).toBe(usual[v].age);
+    }
+    // half the nuisance: half the misregistration about the subject pose
+    const half = drawScans(1, s, 3, 20, 0.5);
+    expect(half[1].pose.rotationDeg[0] - s.rotationDeg[0]).toBeCloseTo((usual[1].pose.rotationDeg[0] - s.rotationDeg[0]) / 2, 12);
+    expect(half[1].noiseSd).toBeCloseTo(usual[1].noiseSd / 2, 15);
+  });
+
   it('accumulates atrophy linearly in age at the subject rate, from the baseline atrophy', () => {
     const s = drawSubject(2, 4);
     const scans = drawScans(2, s, 4, 20);
