@@ -22,6 +22,8 @@ export interface TrainBenchOptions {
   latent: number | null;
   /** threads PyTorch may use; 0 skips the PyTorch run */
   torchThreads: number;
+  /** also time the encoder forward alone (what `lssl embed` runs), in scans/s */
+  embed?: boolean;
 }
 
 export interface TrainBenchResult {
@@ -36,6 +38,20 @@ export interface TrainBenchResult {
   torch?: { pairs_per_s: number; step_s: number; cpu_s_per_step: number; threads: number; torch: string; max_rss_mib: number };
   /** lssl pairs/s ÷ PyTorch pairs/s, measured in the same run */
   ratio_to_torch?: number;
+  /** encoder forward only (lssl embed), scans per second at 2 × batch scans per pass */
+  embed_scans_per_s?: number;
+}
+
+/** Scans/s of the encoder forward on x [B, S, S, S, 1] (one warm-up pass, then 3 timed). */
+function timeEmbedding(method: LsslMethod, x: tf.Tensor5D): number {
+  const pass = (): void => {
+    tf.tidy(() => method.encode(x).dataSync());
+  };
+  pass();
+  const reps = 3;
+  const t0 = performance.now();
+  for (let i = 0; i < reps; i++) pass();
+  return (x.shape[0] * reps) / ((performance.now() - t0) / 1000);
 }
 
 function randomVolumes(count: number, shape: number, seed: number): tf.Tensor5D {
@@ -96,6 +112,11 @@ export async function benchTrainStep(o: TrainBenchOptions): Promise<TrainBenchRe
       cpu_s_per_step: (cpu.user + cpu.system) / 1e6 / o.steps,
       max_rss_mib: process.resourceUsage().maxRSS / 1024,
     };
+    if (o.embed) {
+      const scans = tf.concat([earlier, later], 0) as tf.Tensor5D;
+      result.embed_scans_per_s = timeEmbedding(method, scans);
+      scans.dispose();
+    }
     if (o.torchThreads > 0) {
       result.torch = runTorch(o);
       result.ratio_to_torch = result.pairs_per_s / result.torch!.pairs_per_s;

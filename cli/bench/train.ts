@@ -11,6 +11,7 @@ interface Args extends GlobalArgs {
   latent: string;
   torch: boolean;
   'torch-threads': number;
+  embed: boolean;
   json: boolean;
 }
 
@@ -25,6 +26,7 @@ export const benchTrainCommand: CommandModule<GlobalArgs, Args> = {
       .option('latent', { type: 'string', default: 'none', describe: 'dense latent size, or none (flattened features, as the PyTorch reference)' })
       .option('torch', { type: 'boolean', default: true, describe: 'also time the same step in PyTorch (/usr/bin/python3, python3-torch)' })
       .option('torch-threads', { type: 'number', default: 2, describe: 'threads PyTorch may use' })
+      .option('embed', { type: 'boolean', default: false, describe: 'also time the encoder forward alone (lssl embed), scans/s' })
       .option('json', { type: 'boolean', default: false, describe: 'print one JSON object' }) as never,
   handler: async (args) => {
     for (const [name, value] of [['shape', args.shape], ['batch', args.batch], ['steps', args.steps]] as const) {
@@ -34,12 +36,13 @@ export const benchTrainCommand: CommandModule<GlobalArgs, Args> = {
     const latent = args.latent === 'none' ? null : Number(args.latent);
     if (latent !== null && !(Number.isInteger(latent) && latent > 0)) throw inputError(`--latent must be a positive integer or none, not ${args.latent}`);
     await startBackend(args, args.json);
-    const r = await benchTrainStep({ shape: args.shape, batch: args.batch, steps: args.steps, latent, torchThreads: args.torch ? args['torch-threads'] : 0 });
+    const r = await benchTrainStep({ shape: args.shape, batch: args.batch, steps: args.steps, latent, torchThreads: args.torch ? args['torch-threads'] : 0, embed: args.embed });
     if (args.json) return printJson(r);
     const lines = [
       `LSSL step at ${r.shape}³, batch ${r.batch} pairs, ${r.steps} steps after a warm-up`,
       `lssl (${r.backend})     ${r.pairs_per_s.toFixed(3)} pairs/s   ${r.step_s.toFixed(2)} s/step   ${r.cpu_s_per_step.toFixed(2)} CPU-s/step   peak RSS ${r.max_rss_mib.toFixed(0)} MiB`,
     ];
+    if (r.embed_scans_per_s !== undefined) lines.push(`encoder forward (lssl embed): ${r.embed_scans_per_s.toFixed(2)} scans/s at ${2 * r.batch} scans per pass`);
     if (r.torch) {
       lines.push(`PyTorch ${r.torch.torch} (${r.torch.threads} threads)  ${r.torch.pairs_per_s.toFixed(3)} pairs/s   ${r.torch.step_s.toFixed(2)} s/step   ${r.torch.cpu_s_per_step.toFixed(2)} CPU-s/step   peak RSS ${r.torch.max_rss_mib.toFixed(0)} MiB`);
       lines.push(`ratio lssl / PyTorch: ${r.ratio_to_torch!.toFixed(2)}× (same run)`);
