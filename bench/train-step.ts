@@ -24,6 +24,19 @@ export interface TrainBenchOptions {
   torchThreads: number;
   /** also time the encoder forward alone (what `lssl embed` runs), in scans/s */
   embed?: boolean;
+  /**
+   * rounds of (lssl steps, then PyTorch steps), default 1: on a machine shared with other
+   * work, alternating the two and taking the median per-round ratio compares them under
+   * the same load
+   */
+  rounds?: number;
+}
+
+/** One round's figures (pairs/s of each side and their ratio). */
+export interface BenchRound {
+  pairs_per_s: number;
+  torch_pairs_per_s?: number;
+  ratio?: number;
 }
 
 export interface TrainBenchResult {
@@ -36,11 +49,18 @@ export interface TrainBenchResult {
   cpu_s_per_step: number;
   max_rss_mib: number;
   torch?: { pairs_per_s: number; step_s: number; cpu_s_per_step: number; threads: number; torch: string; max_rss_mib: number };
-  /** lssl pairs/s ÷ PyTorch pairs/s, measured in the same run */
+  /** lssl pairs/s ÷ PyTorch pairs/s, measured in the same run (median over rounds) */
   ratio_to_torch?: number;
   /** encoder forward only (lssl embed), scans per second at 2 × batch scans per pass */
   embed_scans_per_s?: number;
+  /** every round; the figures above are the medians (ratio: median of the per-round ratios) */
+  rounds: BenchRound[];
 }
+
+const median = (values: number[]): number => {
+  const v = [...values].sort((a, b) => a - b);
+  return v.length % 2 ? v[(v.length - 1) / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
+};
 
 /** Scans/s of the encoder forward on x [B, S, S, S, 1] (one warm-up pass, then 3 timed). */
 function timeEmbedding(method: LsslMethod, x: tf.Tensor5D): number {
@@ -95,12 +115,29 @@ export async function benchTrainStep(o: TrainBenchOptions): Promise<TrainBenchRe
   try {
     step(method, optimizer, earlier, later, 0); // warm-up: kernels, workers, allocation
     const before = tf.memory().numTensors;
-    const cpu0 = cpuUsage();
-    const t0 = performance.now();
-    for (let k = 1; k <= o.steps; k++) step(method, optimizer, earlier, later, k);
-    const stepSeconds = (performance.now() - t0) / 1000 / o.steps;
-    const cpu = cpuUsage(cpu0);
+    const rounds: BenchRound[] = [];
+    const lssl: { step_s: number; cpu_s: number }[] = [];
+    const torch: NonNullable<TrainBenchResult['torch']>[] = [];
+    let k = 1;
+    for (let r = 0; r < Math.max(1, o.rounds ?? 1); r++) {
+      const cpu0 = cpuUsage();
+      const t0 = performance.now();
+      for (let i = 0; i < o.steps; i++, k++) step(method, optimizer, earlier, later, k);
+      const stepSeconds = (performance.now() - t0) / 1000 / o.steps;
+      const cpu = cpuUsage(cpu0);
+      // worker threads' CPU time is included: they run inside this process
+      lssl.push({ step_s: stepSeconds, cpu_s: (cpu.user + cpu.system) / 1e6 / o.steps });
+      const round: BenchRound = { pairs_per_s: o.batch / stepSeconds };
+      if (o.torchThreads > 0) {
+        const t = runTorch(o)!;
+        torch.push(t);
+        round.torch_pairs_per_s = t.pairs_per_s;
+        round.ratio = round.pairs_per_s / t.pairs_per_s;
+      }
+      rounds.push(round);
+    }
     if (tf.memory().numTensors !== before) throw new Error(`the step leaks tensors (${before} → ${tf.memory().numTensors})`);
+    const stepSeconds = median(lssl.map((l) => l.step_s));
     const result: TrainBenchResult = {
       backend: tf.getBackend(),
       shape: o.shape,
@@ -108,18 +145,25 @@ export async function benchTrainStep(o: TrainBenchOptions): Promise<TrainBenchRe
       steps: o.steps,
       pairs_per_s: o.batch / stepSeconds,
       step_s: stepSeconds,
-      // worker threads' CPU time is included: they run inside this process
-      cpu_s_per_step: (cpu.user + cpu.system) / 1e6 / o.steps,
+      cpu_s_per_step: median(lssl.map((l) => l.cpu_s)),
       max_rss_mib: process.resourceUsage().maxRSS / 1024,
+      rounds,
     };
     if (o.embed) {
       const scans = tf.concat([earlier, later], 0) as tf.Tensor5D;
       result.embed_scans_per_s = timeEmbedding(method, scans);
       scans.dispose();
     }
-    if (o.torchThreads > 0) {
-      result.torch = runTorch(o);
-      result.ratio_to_torch = result.pairs_per_s / result.torch!.pairs_per_s;
+    if (torch.length > 0) {
+      const torchStep = median(torch.map((t) => t.step_s));
+      result.torch = {
+        ...torch[0],
+        pairs_per_s: o.batch / torchStep,
+        step_s: torchStep,
+        cpu_s_per_step: median(torch.map((t) => t.cpu_s_per_step)),
+        max_rss_mib: Math.max(...torch.map((t) => t.max_rss_mib)),
+      };
+      result.ratio_to_torch = median(rounds.map((r) => r.ratio!));
     }
     return result;
   } finally {
