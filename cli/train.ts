@@ -72,7 +72,7 @@ export const trainCommand: CommandModule<GlobalArgs, Args> = {
       .option('init', { type: 'string', default: 'pytorch', choices: ['pytorch', 'he'], describe: "weight initialisation: torch.nn's default U(±1/√fan_in) or He normal" })
       .option('lambda-dir', { type: 'number', default: 1, describe: 'lssl: weight of the direction (cosine) term' })
       .option('lambda-recon', { type: 'number', default: 1, describe: 'weight of the reconstruction term' })
-      .option('beta', { type: 'number', default: 0.01, describe: 'vae: weight of the KL term' })
+      .option('beta', { type: 'number', default: 0.01, describe: 'vae: weight of the KL term (per latent dimension, as the MSE is per voxel)' })
       .option('augment', { type: 'boolean', default: false, describe: 'small rotations/shifts/flips per subject, intensity noise/gamma per scan' })
       .option('validation', { type: 'number', default: 0.2, describe: 'share of subjects held out for validation' })
       .option('patience', { type: 'number', default: 5, describe: 'epochs without improvement before LR ×0.1' })

@@ -54,7 +54,7 @@ describe('LSSL, AE, VAE, none as engine methods', () => {
     method.dispose();
   });
 
-  it('vae: recon + β·KL with noise from the step generator (same seed, same loss)', () => {
+  it('vae: recon + β·KL/L (KL per latent dimension) with noise from the step generator (same seed, same loss)', () => {
     const method = new VaeMethod({ network, beta: 0.5 });
     expect(method.net.config.latentActivation).toBe('linear');
     const x = volumes(2, 6);
@@ -67,7 +67,8 @@ describe('LSSL, AE, VAE, none as engine methods', () => {
     const mu = method.net.encode(x);
     expect(scalar(a.parts.kl)).toBeCloseTo(scalar(gaussianKl(mu, tf.zerosLike(mu))), 5);
     expect(scalar(a.parts.kl)).toBeCloseTo(scalar(tf.mean(tf.mul(0.5, tf.sum(tf.square(mu), 1)))), 5);
-    expect(scalar(a.total)).toBeCloseTo(scalar(a.parts.recon) + 0.5 * scalar(a.parts.kl), 5);
+    const latentSize = method.net.latentSize;
+    expect(scalar(a.total)).toBeCloseTo(scalar(a.parts.recon) + (0.5 / latentSize) * scalar(a.parts.kl), 5);
     method.dispose();
   });
 
