@@ -3,13 +3,10 @@
  * LsslMethod loss, the engine's AdamW update) on the active backend, optionally side by side
  * with the same network and step in PyTorch CPU (bench/lssl_step_torch.py), in one run.
  */
-import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { cpuUsage } from 'node:process';
 import * as tf from '@tensorflow/tfjs';
 import { LsslMethod } from '../src/lssl/lssl.js';
+import { runPythonScript } from './python.js';
 import { AdamW } from '../src/train/adamw.js';
 import { createRng } from '../src/rng.js';
 import type { StepContext } from '../src/train/method.js';
@@ -90,21 +87,9 @@ function step(method: LsslMethod, optimizer: AdamW, earlier: tf.Tensor5D, later:
   return loss;
 }
 
-function torchScript(): string {
-  // dist/bench/train-step.js → bench/lssl_step_torch.py at the package root
-  let dir = dirname(fileURLToPath(import.meta.url));
-  for (let i = 0; i < 4; i++) {
-    const candidate = join(dir, 'bench', 'lssl_step_torch.py');
-    if (existsSync(candidate)) return candidate;
-    dir = dirname(dir);
-  }
-  throw new Error('bench/lssl_step_torch.py not found');
-}
-
 function runTorch(o: TrainBenchOptions): TrainBenchResult['torch'] {
-  const r = spawnSync('/usr/bin/python3', [torchScript(), '--shape', String(o.shape), '--batch', String(o.batch), '--steps', String(o.steps), '--threads', String(o.torchThreads), '--arch', 'lssl'], { encoding: 'utf8' });
-  if (r.status !== 0) throw new Error(`PyTorch reference failed (is python3-torch installed?): ${(r.stderr || r.error?.message || '').trim().split('\n').pop()}`);
-  return JSON.parse(r.stdout.trim().split('\n').pop()!);
+  const out = runPythonScript('lssl_step_torch.py', ['--shape', String(o.shape), '--batch', String(o.batch), '--steps', String(o.steps), '--threads', String(o.torchThreads), '--arch', 'lssl']);
+  return JSON.parse(out.trim().split('\n').pop()!);
 }
 
 export async function benchTrainStep(o: TrainBenchOptions): Promise<TrainBenchResult> {
