@@ -14,7 +14,7 @@ import type { Batch, LossResult, Method, StepContext } from '../train/method.js'
 import { byolSymmetricLoss } from './byol.js';
 import { addMlpHead, mlpHead } from './heads.js';
 import { cosineMomentum, emaUpdate } from './momentum.js';
-import { contrastiveNetwork, positiveInteger, ViewMethod, viewsOf, type ViewMethodOptions } from './view-method.js';
+import { positiveInteger, ViewMethod, viewsOf, type ViewMethodOptions } from './view-method.js';
 import { inputError } from '../errors.js';
 
 export interface ByolMethodOptions extends ViewMethodOptions {
@@ -36,11 +36,12 @@ export class ByolMethod extends ViewMethod implements Method {
   lastMomentum: number | undefined;
 
   constructor(options: ByolMethodOptions = {}, withPredictorMlp = true) {
-    super(options);
+    // encoder batch norm as in BYOL's ResNet (contrastiveNetwork says why it matters here)
+    super(options, { encoderNorm: 'batch' });
     this.momentumBase = options.momentumBase ?? 0.996;
     if (!(this.momentumBase >= 0 && this.momentumBase <= 1)) throw inputError(`momentumBase must be in [0, 1], not ${this.momentumBase}`);
     this.addProjector();
-    this.target = new Autoencoder(contrastiveNetwork(options.network));
+    this.target = new Autoencoder(this.net.config); // same layout and seed: an exact copy
     addMlpHead(this.targetHeads, 'projector', this.projectorSpec(), this.net.config.seed + 1);
     if (withPredictorMlp) {
       const hidden = positiveInteger('predictorHidden', options.predictorHidden, this.projectionHidden);

@@ -22,8 +22,9 @@ export class SimSiamMethod extends ViewMethod implements Method {
   readonly predictorHidden: number;
 
   constructor(options: SimSiamMethodOptions = {}) {
-    // the authors' projector ends in BatchNorm1d(dim, affine=False) (Chen & He 2021, §4)
-    super(options, true);
+    // the authors' projector ends in BatchNorm1d(dim, affine=False) (Chen & He 2021, §4);
+    // encoder batch norm as in their ResNet (contrastiveNetwork says why it matters here)
+    super(options, { projectorOutputNorm: true, encoderNorm: 'batch' });
     this.predictorHidden = positiveInteger('predictorHidden', options.predictorHidden, Math.max(1, Math.round(this.projectionSize / 4)));
     this.addProjector();
     const spec = { input: this.projectionSize, hidden: this.predictorHidden, output: this.projectionSize, batchNorm: true };

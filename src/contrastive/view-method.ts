@@ -11,7 +11,7 @@ import * as tf from '@tensorflow/tfjs';
 import { inputError } from '../errors.js';
 import { Autoencoder } from '../nn/autoencoder.js';
 import type { PendingAssign } from '../nn/layers.js';
-import type { AutoencoderOptions } from '../nn/options.js';
+import type { AutoencoderOptions, Norm } from '../nn/options.js';
 import { ParameterSet, type NamedVariable } from '../nn/params.js';
 import type { Batch, BatchKind, LossResult, StepContext } from '../train/method.js';
 import { addMlpHead, applyPending, mlpHead, normalizedStd, type MlpHeadSpec } from './heads.js';
@@ -43,15 +43,23 @@ export function checkPositives(value: unknown): Positives {
 }
 
 /**
- * The encoder options of the contrastive methods: the caller's, with a linear latent unless
- * asked otherwise. The representation h of SimCLR/BYOL is the encoder's pooled output, not
- * a bounded code (Chen et al. 2020, §2.1); with LSSL's tanh latent the heads' batch norm
- * makes the loss blind to the latent's scale, the weights grow under Adam, and tanh
- * saturates to ±1 for every scan — measured on the phantom at 32³: BYOL's embeddings were
- * all ±1, identical for all 72 scans, after 11 of 15 epochs (zstd 0.07 → 6e-9).
+ * The encoder options of the contrastive methods: the caller's, with a linear latent and the
+ * method's encoder normalisation unless asked otherwise.
+ *
+ * Linear latent: the representation h of SimCLR/BYOL is the encoder's pooled output, not a
+ * bounded code (Chen et al. 2020, §2.1); with LSSL's tanh latent the heads' batch norm makes
+ * the loss blind to the latent's scale, the weights grow under Adam, and tanh saturates to
+ * ±1 for every scan — measured on the phantom at 32³: BYOL's embeddings were all ±1,
+ * identical for all 72 scans, after 11 of 15 epochs (zstd 0.07 → 6e-9).
+ *
+ * Encoder batch norm for SimSiam, BYOL and DirectPred (their papers' ResNets have it):
+ * without it the non-contrastive losses turn the conv filters into coherent sums (mean
+ * filter weight / filter norm +2 to +3 in conv2–4, against −0.1 to +0.3 at init), so one
+ * global-intensity direction carries 99.9 % of the embeddings' variance (effective rank
+ * 1.6, embedding norm ~9000); with it BYOL keeps an effective rank of 11.6 (SimCLR 8.9).
  */
-export function contrastiveNetwork(network: AutoencoderOptions | undefined): AutoencoderOptions {
-  return { ...network, latentActivation: network?.latentActivation ?? 'linear' };
+export function contrastiveNetwork(network: AutoencoderOptions | undefined, encoderNorm: Norm = 'none'): AutoencoderOptions {
+  return { ...network, latentActivation: network?.latentActivation ?? 'linear', norm: network?.norm ?? encoderNorm };
 }
 
 /** The two views of a batch, [B, D, H, W, 1] each. */
@@ -76,13 +84,17 @@ export abstract class ViewMethod {
   /** batch norm in the heads (SimSiam, BYOL, DirectPred) */
   protected abstract readonly headNorm: boolean;
 
-  constructor(options: ViewMethodOptions, defaultOutputNorm = false) {
-    this.net = new Autoencoder(contrastiveNetwork(options.network));
+  /**
+   * `defaults`: what the method uses when the options do not say — batch norm on the
+   * projector's output (SimSiam) and the encoder's normalisation (the non-contrastive methods).
+   */
+  constructor(options: ViewMethodOptions, defaults: { projectorOutputNorm?: boolean; encoderNorm?: Norm } = {}) {
+    this.net = new Autoencoder(contrastiveNetwork(options.network, defaults.encoderNorm));
     this.positives = checkPositives(options.positives);
     this.batchKind = this.positives === 'views' ? 'views' : 'pairs';
     this.projectionHidden = positiveInteger('projectionHidden', options.projectionHidden, 256);
     this.projectionSize = positiveInteger('projectionSize', options.projectionSize, 128);
-    const outputNorm = options.projectorOutputNorm ?? defaultOutputNorm;
+    const outputNorm = options.projectorOutputNorm ?? defaults.projectorOutputNorm ?? false;
     if (typeof outputNorm !== 'boolean') throw inputError(`projectorOutputNorm must be true or false, not ${JSON.stringify(outputNorm)}`);
     this.projectorOutputNorm = outputNorm;
   }

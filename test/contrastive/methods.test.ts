@@ -48,14 +48,17 @@ describe('contrastive method factories', () => {
     tf.dispose([a, b]);
   });
 
-  it('use a linear latent unless the network asks for tanh (the tanh latent saturates under the heads\' batch norm)', () => {
-    expect(contrastiveNetwork(undefined).latentActivation).toBe('linear');
-    expect(contrastiveNetwork({ inputShape: 16, latentActivation: undefined }).latentActivation).toBe('linear');
-    expect(contrastiveNetwork({ inputShape: 16, latentActivation: 'tanh' })).toEqual({ inputShape: 16, latentActivation: 'tanh' });
+  it('use a linear latent, and encoder batch norm for the non-contrastive methods, unless the network says otherwise', () => {
+    expect(contrastiveNetwork(undefined)).toEqual({ latentActivation: 'linear', norm: 'none' });
+    expect(contrastiveNetwork({ inputShape: 16, latentActivation: undefined }, 'batch')).toEqual({ inputShape: 16, latentActivation: 'linear', norm: 'batch' });
+    expect(contrastiveNetwork({ inputShape: 16, latentActivation: 'tanh', norm: 'none' }, 'batch')).toEqual({ inputShape: 16, latentActivation: 'tanh', norm: 'none' });
+    const encoderNorm: Record<string, string> = { simclr: 'none', supcon: 'none', simsiam: 'batch', byol: 'batch', directpred: 'batch' };
     for (const [name, factory] of Object.entries(CONTRASTIVE_METHOD_FACTORIES)) {
       const method = factory({ network: tinyNetwork, ...tinyHeads });
-      const options = method.options() as { network: { latentActivation: string } };
+      const options = method.options() as { network: { latentActivation: string; norm: string } };
       expect(options.network.latentActivation, name).toBe('linear');
+      expect(options.network.norm, name).toBe(encoderNorm[name]);
+      expect(method.variables().some((v) => v.name === 'encoder/norm1/movingMean'), name).toBe(encoderNorm[name] === 'batch');
       method.dispose();
     }
   });
