@@ -31,6 +31,14 @@ import { writeReport } from '../src/eval/report.js';
 import type { SummaryRow } from '../src/eval/report-tables.js';
 import { METHOD_NAMES, type MethodName } from '../src/train/registry.js';
 import { initBackend } from '../src/backend/select.js';
+import * as tf from '@tensorflow/tfjs';
+import type { Cohort } from '../src/io/cohort.js';
+import { loadPreprocessed } from '../src/io/cache.js';
+import { Autoencoder, volumesToTensor } from '../src/nn/autoencoder.js';
+import { augmentViews, DEFAULT_VIEW_AUGMENTATION, type AugmentOptions } from '../src/train/augment.js';
+import { LSSL_PAIR_AUGMENTATION } from '../src/train/augmenter.js';
+import { contrastiveNetwork } from '../src/contrastive/view-method.js';
+import { createRng } from '../src/rng.js';
 import { symmetricEigen } from '../src/contrastive/eigen.js';
 
 export const DEFAULT_VARIANTS = ['none', 'ae', 'lssl', 'simclr', 'supcon', 'simsiam', 'byol', 'directpred', 'simclr:visits', 'supcon:visits', 'simsiam:visits', 'byol:visits', 'directpred:visits'];
@@ -43,6 +51,8 @@ export interface ContrastivePhantomOptions {
   epochs?: number;
   seed?: number;
   variants?: readonly string[];
+  /** log the feature-space spread of views against subjects for three augmentations first */
+  spread?: boolean;
   /** keep runs that already have embeddings.csv instead of training them again */
   reuse?: boolean;
   log?: (message: string) => void;
@@ -113,21 +123,85 @@ export function effectiveRank(rows: readonly ArrayLike<number>[]): number {
 }
 
 /**
- * `METHOD[:visits][+option=value...]`, e.g. `byol:visits+momentumBase=0.99`: the method, its
- * positives, and method options (numbers, true/false, or text).
+ * `METHOD[:visits][+option=value...]`, e.g. `byol:visits+momentumBase=0.99+train.weightDecay=0.04`:
+ * the method, its positives, method options (`network.` prefix: encoder options such as
+ * `network.norm=batch`), (`train.` prefix) engine options, and
+ * `augment=torchio|default|lssl_pair` for the view augmentation; values are numbers,
+ * true/false, or text.
  */
-export function parseVariant(text: string): { method: MethodName; positives?: 'visits'; options: Record<string, unknown> } {
+export function parseVariant(text: string): { method: MethodName; positives?: 'visits'; options: Record<string, unknown>; train: Record<string, unknown>; augmentation?: string } {
   const [head, ...settings] = text.split('+');
   const [name, suffix] = head.split(':');
   if (!(METHOD_NAMES as readonly string[]).includes(name)) throw new Error(`method must be one of ${METHOD_NAMES.join(', ')}, not ${JSON.stringify(name)}`);
   if (suffix !== undefined && suffix !== 'visits') throw new Error(`a variant is METHOD[:visits][+option=value], not ${JSON.stringify(text)}`);
   const options: Record<string, unknown> = {};
+  const train: Record<string, unknown> = {};
+  let augmentation: string | undefined;
   for (const setting of settings) {
     const [key, value] = setting.split('=');
     if (!key || value === undefined) throw new Error(`a method option is key=value, not ${JSON.stringify(setting)}`);
-    options[key] = value === 'true' ? true : value === 'false' ? false : Number.isFinite(Number(value)) ? Number(value) : value;
+    const parsed = value === 'true' ? true : value === 'false' ? false : Number.isFinite(Number(value)) ? Number(value) : value;
+    if (key.startsWith('train.')) train[key.slice('train.'.length)] = parsed;
+    else if (key.startsWith('network.')) options.network = { ...(options.network as Record<string, unknown> | undefined), [key.slice('network.'.length)]: parsed };
+    else if (key === 'augment') augmentation = value;
+    else options[key] = parsed;
   }
-  return { method: name as MethodName, positives: suffix === 'visits' ? 'visits' : undefined, options };
+  return { method: name as MethodName, positives: suffix === 'visits' ? 'visits' : undefined, options, train, ...(augmentation === undefined ? {} : { augmentation }) };
+}
+
+/** TorchIO's transform defaults: the view augmentation before issue 7's measurements. */
+export const TORCHIO_STRENGTH_AUGMENTATION: AugmentOptions = {
+  spatial: { flip: { axes: [0], probability: 0.5 }, affine: { degrees: 10, scales: 0.1, translation: 4 }, crop: { fraction: [0.7, 1] } },
+  intensity: {
+    biasField: { coefficients: 0.5, order: 3, probability: 0.5 },
+    gamma: { logGamma: 0.3, probability: 0.5 },
+    blur: { std: [0, 1], probability: 0.5 },
+    noise: { std: [0, 0.1], probability: 0.5 },
+  },
+};
+
+export interface ViewSpread {
+  /** mean ‖h(view 1) − h(view 2)‖ over the first visit of every subject */
+  views: number;
+  /** mean ‖h(x_i) − h(x_j)‖ over pairs of different subjects (first visits, unaugmented) */
+  subjects: number;
+  ratio: number;
+}
+
+/**
+ * How far two augmented views of one scan lie apart in the feature space of the encoder at
+ * initialisation (contrastive encoder, seed `seed`), against how far two subjects lie apart:
+ * views much further apart than subjects leave a contrastive loss nothing subject-specific.
+ */
+export async function viewSpread(cohort: Cohort, cacheDir: string, shape: number, augment: AugmentOptions, seed = 0): Promise<ViewSpread> {
+  const net = new Autoencoder(contrastiveNetwork({ inputShape: shape, seed }));
+  const grid = [shape, shape, shape] as const;
+  try {
+    const scans = cohort.subjects.map((s) => s.scans[0]);
+    const volumes = await Promise.all(scans.map(async (scan) => (await loadPreprocessed(scan, { cacheDir, shape: [...grid] })).data));
+    const rng = createRng(seed + 17);
+    const views = volumes.map((v) => augmentViews(rng, v, grid, 2, augment).images);
+    const embed = (list: Float32Array[]) => tf.tidy(() => net.encode(volumesToTensor(list, grid)).arraySync());
+    const plain = embed(volumes);
+    const first = embed(views.map((v) => v[0]));
+    const second = embed(views.map((v) => v[1]));
+    const distance = (a: number[], b: number[]) => Math.sqrt(a.reduce((s, x, k) => s + (x - b[k]) ** 2, 0));
+    const viewDistance = first.reduce((s, h, i) => s + distance(h, second[i]), 0) / first.length;
+    let total = 0;
+    let count = 0;
+    for (let i = 0; i < plain.length; i++) for (let j = i + 1; j < plain.length; j++) { total += distance(plain[i], plain[j]); count++; }
+    const subjectDistance = total / count;
+    return { views: viewDistance, subjects: subjectDistance, ratio: viewDistance / subjectDistance };
+  } finally {
+    net.dispose();
+  }
+}
+
+/** `+augment=torchio|default|lssl_pair` of a variant. */
+export function namedAugmentation(name: string): AugmentOptions {
+  const named: Record<string, AugmentOptions> = { torchio: TORCHIO_STRENGTH_AUGMENTATION, default: DEFAULT_VIEW_AUGMENTATION, lssl_pair: LSSL_PAIR_AUGMENTATION };
+  if (!(name in named)) throw new Error(`augment must be one of ${Object.keys(named).join(', ')}, not ${JSON.stringify(name)}`);
+  return named[name];
 }
 
 function historyZstd(runDir: string): { train: number | null; validation: number | null; finite: boolean } {
@@ -163,6 +237,12 @@ export async function contrastivePhantom(options: ContrastivePhantomOptions): Pr
   const cohort = await loadCohort(cohortDir);
   await preprocessCohort(cohort, { cacheDir, shape: [shape, shape, shape] });
 
+  if (options.spread) {
+    for (const [name, augment] of Object.entries({ torchio: TORCHIO_STRENGTH_AUGMENTATION, default: DEFAULT_VIEW_AUGMENTATION, lssl_pair: LSSL_PAIR_AUGMENTATION })) {
+      const spread = await viewSpread(cohort, cacheDir, shape, augment, seed);
+      log(`view spread ${name}: views ${spread.views.toPrecision(3)}, subjects ${spread.subjects.toPrecision(3)}, ratio ${spread.ratio.toPrecision(3)}`);
+    }
+  }
   const seconds: Record<string, number> = {};
   const runs: string[] = [];
   for (const v of variants) {
@@ -181,6 +261,8 @@ export async function contrastivePhantom(options: ContrastivePhantomOptions): Pr
       cacheDir,
       runDir,
       methodOptions: { ...v.options, ...(v.positives ? { positives: v.positives } : {}) },
+      trainOptions: v.train,
+      augmentation: v.augmentation === undefined ? undefined : namedAugmentation(v.augmentation),
       onProgress: (e) => {
         if (e.type !== 'epoch') return;
         for (const r of e.rows) log(`  ${v.label} epoch ${r.epoch} ${r.split} loss ${r.loss.toPrecision(4)} ${Object.entries(r.parts).map(([k, x]) => `${k} ${x.toPrecision(3)}`).join(' ')}`);
@@ -248,6 +330,7 @@ function parseArgs(argv: string[]): ContrastivePhantomOptions {
       case '--shape': options.shape = Number(value); break;
       case '--seed': options.seed = Number(value); break;
       case '--reuse': options.reuse = true; i--; break;
+      case '--spread': options.spread = true; i--; break;
       case '--methods': options.variants = value.split(',').map((s) => s.trim()).filter(Boolean); break;
       default: throw new Error(`unknown option ${argv[i]}`);
     }

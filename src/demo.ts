@@ -12,9 +12,11 @@ import { simulateCohort } from './sim/simulate.js';
 import { createMethod, type MethodName } from './train/registry.js';
 import { CONTRASTIVE_METHOD_FACTORIES } from './contrastive/methods.js';
 import { cohortTrainingData } from './train/cohort-data.js';
-import { defaultAugmenter } from './train/augmenter.js';
+import { defaultAugmenter, volumeAugmenter } from './train/augmenter.js';
+import type { AugmentOptions } from './train/augment.js';
 import { train } from './train/engine.js';
 import type { ProgressEvent } from './train/progress.js';
+import type { TrainOptions } from './train/options.js';
 import { openRun } from './train/open-run.js';
 import { writeFileAtomic } from './io/atomic.js';
 import { embedCohort, embeddingsToCsv } from './eval/embed.js';
@@ -74,6 +76,10 @@ export interface PretrainOptions {
   runDir: string;
   /** the method's own options besides the network (e.g. `{ positives: 'visits' }`) */
   methodOptions?: Record<string, unknown>;
+  /** the augmentation instead of the batch kind's default (contrastive methods only) */
+  augmentation?: AugmentOptions;
+  /** engine options besides epochs and seed (e.g. `{ weightDecay: 0.04 }`) */
+  trainOptions?: Omit<TrainOptions, 'epochs' | 'seed'>;
   onProgress?: (e: ProgressEvent) => void;
 }
 
@@ -84,18 +90,19 @@ export interface PretrainOptions {
  * train on raw visits.
  */
 export async function pretrain(method: MethodName, cohort: Cohort, options: PretrainOptions): Promise<void> {
-  const model = createMethod(method, { ...options.methodOptions, network: { inputShape: options.shape, seed: options.seed } });
+  const network = { ...(options.methodOptions?.network as Record<string, unknown> | undefined), inputShape: options.shape, seed: options.seed };
+  const model = createMethod(method, { ...options.methodOptions, network });
   try {
     const data = cohortTrainingData(cohort, { shape: options.shape, cacheDir: options.cacheDir, seed: options.seed });
     await train({
       method: model,
       data,
-      options: { epochs: method === 'none' ? 1 : options.epochs, seed: options.seed },
+      options: { ...options.trainOptions, epochs: method === 'none' ? 1 : options.epochs, seed: options.seed },
       runDir: options.runDir,
       force: true,
       // Views need augmentation to differ, and the contrastive methods augment two visits
       // too (issue 7); LSSL and the autoencoders learn from raw visits.
-      augment: method in CONTRASTIVE_METHOD_FACTORIES ? defaultAugmenter(model.batchKind) : undefined,
+      augment: method in CONTRASTIVE_METHOD_FACTORIES ? (options.augmentation ? volumeAugmenter(options.augmentation) : defaultAugmenter(model.batchKind)) : undefined,
       onProgress: options.onProgress,
     });
   } finally {

@@ -40,12 +40,13 @@ export interface AugmentOptions {
  * Why not TorchIO's / SimCLR's strengths: in a registered cohort every brain has the same
  * position, size and contrast, and subjects differ by a few per cent of their voxels
  * (ventricles, cortical thickness, atrophy). TorchIO's defaults (±10°, ±10 % scale, crops
- * down to 70 %, bias coefficients 0.5, noise σ up to 0.25) move two views of one scan about
- * 8× further apart in feature space than two different subjects are (measured on the
- * phantom at 32³ at initialisation: spread 51.7 against 6.2), so NT-Xent has no
- * subject-specific signal to find and does not fall (2.64 → 2.70 in 6 epochs); with the
- * mild LSSL pair augmentation it falls (2.28 → 1.90). The views therefore stay within the
- * residual misalignment and scanner variation of preprocessed data:
+ * down to 70 %, bias coefficients 0.5, noise σ up to 0.1) move two views of one scan 5×
+ * further apart in the encoder's feature space at initialisation than two different
+ * subjects are (phantom, 32³; `node dist/bench/contrastive-phantom.js --spread`), so
+ * NT-Xent has no subject-specific signal to find and does not fall (2.64 → 2.70 in 6
+ * epochs). These defaults give 1.5× (LSSL's pair augmentation 0.7×), and SimCLR's loss
+ * falls (2.57 → 1.77 in 15 epochs). The views stay within the residual misalignment and
+ * scanner variation of preprocessed data:
  *
  * - flips: left–right only, p = ½ (the brain is nearly symmetric; LSSL's authors flip too);
  * - affine: rotations U(−3°, 3°), scales U(0.97, 1.03), shifts U(−2, 2) voxels — a little

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { effectiveRank, normalizedStdOfRows, parseVariant } from '../../bench/contrastive-phantom.js';
+import { effectiveRank, namedAugmentation, normalizedStdOfRows, parseVariant, TORCHIO_STRENGTH_AUGMENTATION } from '../../bench/contrastive-phantom.js';
 
 describe('contrastive phantom bench helpers', () => {
   it('normalizedStdOfRows: lightly\'s monitor by hand', () => {
@@ -21,12 +21,17 @@ describe('contrastive phantom bench helpers', () => {
   });
 
   it('parses METHOD[:visits][+option=value]', () => {
-    expect(parseVariant('simclr')).toEqual({ method: 'simclr', positives: undefined, options: {} });
-    expect(parseVariant('byol:visits+momentumBase=0.99+projectorOutputNorm=true')).toEqual({
+    expect(parseVariant('simclr')).toEqual({ method: 'simclr', positives: undefined, options: {}, train: {} });
+    expect(parseVariant('byol:visits+momentumBase=0.99+projectorOutputNorm=true+train.weightDecay=0.04')).toEqual({
       method: 'byol',
       positives: 'visits',
       options: { momentumBase: 0.99, projectorOutputNorm: true },
+      train: { weightDecay: 0.04 },
     });
+    expect(parseVariant('byol+network.norm=batch+network.latentSize=64').options).toEqual({ network: { norm: 'batch', latentSize: 64 } });
+    expect(parseVariant('simsiam+augment=torchio')).toMatchObject({ method: 'simsiam', augmentation: 'torchio', options: {} });
+    expect(namedAugmentation('torchio')).toBe(TORCHIO_STRENGTH_AUGMENTATION);
+    expect(() => namedAugmentation('strong')).toThrow(/not "strong"/);
     expect(() => parseVariant('mae')).toThrow(/not "mae"/);
     expect(() => parseVariant('byol:scans')).toThrow(/METHOD\[:visits\]/);
   });
