@@ -13,6 +13,8 @@ import { interruptOnSigint } from '../src/train/interrupt.js';
 import { methodForRun } from '../src/train/open-run.js';
 import { createProgressPrinter } from '../src/train/progress.js';
 import { createMethod, METHOD_NAMES } from '../src/train/registry.js';
+import { CONTRASTIVE_METHOD_FACTORIES } from '../src/contrastive/methods.js';
+import { dropUnlabelled } from '../src/contrastive/labels.js';
 import { readRunConfig } from '../src/train/run.js';
 import type { TrainOptions } from '../src/train/options.js';
 import { loadCohortFromArgs, withCohortSource, type CohortSourceArgs } from './cohort.js';
@@ -30,19 +32,27 @@ interface Args extends CohortSourceArgs {
   resume: boolean;
   force: boolean;
   latent: string;
-  'latent-activation': string;
-  norm: string;
+  'latent-activation'?: string;
+  norm?: string;
+  positives?: string;
+  label: string;
+  'drop-unlabelled': boolean;
+  temperature?: number;
+  'momentum-base'?: number;
   init: string;
   'lambda-dir': number;
   'lambda-recon': number;
   beta: number;
-  augment: boolean;
+  augment?: boolean;
   validation: number;
   patience: number;
   'early-stop': number;
   cache?: string;
   json: boolean;
 }
+
+/** The contrastive methods learn from augmented views, so they augment unless told not to. */
+const isContrastive = (method: string) => Object.hasOwn(CONTRASTIVE_METHOD_FACTORIES, method);
 
 function parseLatent(text: string): number | null {
   if (text === 'none') return null;
@@ -67,13 +77,18 @@ export const trainCommand: CommandModule<GlobalArgs, Args> = {
       .option('resume', { type: 'boolean', default: false, describe: 'continue the run in --out from its last finished epoch' })
       .option('force', { type: 'boolean', default: false, describe: 'replace an existing run in --out' })
       .option('latent', { type: 'string', default: '512', describe: 'dense latent size, or none for the flattened conv features' })
-      .option('latent-activation', { type: 'string', default: 'tanh', choices: ['tanh', 'linear'], describe: 'activation of the dense latent (vae: linear)' })
-      .option('norm', { type: 'string', default: 'none', choices: ['none', 'batch'], describe: 'normalisation after each conv' })
+      .option('latent-activation', { type: 'string', choices: ['tanh', 'linear'], describe: 'activation of the dense latent (default tanh; vae and the contrastive methods: linear)' })
+      .option('norm', { type: 'string', choices: ['none', 'batch'], describe: 'normalisation after each conv (default none; simsiam, byol, directpred: batch)' })
       .option('init', { type: 'string', default: 'pytorch', choices: ['pytorch', 'he'], describe: "weight initialisation: torch.nn's default U(±1/√fan_in) or He normal" })
       .option('lambda-dir', { type: 'number', default: 1, describe: 'lssl: weight of the direction (cosine) term' })
       .option('lambda-recon', { type: 'number', default: 1, describe: 'weight of the reconstruction term' })
       .option('beta', { type: 'number', default: 0.01, describe: 'vae: weight of the KL term (per latent dimension, as the MSE is per voxel)' })
-      .option('augment', { type: 'boolean', default: false, describe: 'small rotations/shifts/flips per subject, intensity noise/gamma per scan' })
+      .option('augment', { type: 'boolean', describe: 'augment: views for the contrastive methods (on by default for them); for lssl/ae/vae (off by default) small rotations/shifts/flips per subject, intensity noise/gamma per scan' })
+      .option('positives', { type: 'string', choices: ['views', 'visits'], describe: 'contrastive methods: positive pairs are two augmented views of a scan (default) or two visits of a subject' })
+      .option('label', { type: 'string', default: 'diagnosis', describe: "supcon's class column (also the column the validation split is stratified by)" })
+      .option('drop-unlabelled', { type: 'boolean', default: false, describe: 'supcon: train on the labelled scans only, instead of refusing unlabelled ones' })
+      .option('temperature', { type: 'number', describe: 'simclr / supcon: softmax temperature (default 0.5 / 0.07)' })
+      .option('momentum-base', { type: 'number', describe: 'byol / directpred: base EMA momentum of the target network (default 0.996)' })
       .option('validation', { type: 'number', default: 0.2, describe: 'share of subjects held out for validation' })
       .option('patience', { type: 'number', default: 5, describe: 'epochs without improvement before LR ×0.1' })
       .option('early-stop', { type: 'number', default: 10, describe: 'epochs without improvement before stopping' })
@@ -88,11 +103,15 @@ export const trainCommand: CommandModule<GlobalArgs, Args> = {
           network: {
             inputShape: args.shape,
             latentSize: parseLatent(args.latent),
-            ...(args.method === 'vae' && args['latent-activation'] === 'tanh' ? {} : { latentActivation: args['latent-activation'] }),
-            norm: args.norm,
+            // only what was asked for: each method has its own defaults (src/lssl, src/contrastive)
+            ...(args['latent-activation'] !== undefined && { latentActivation: args['latent-activation'] }),
+            ...(args.norm !== undefined && { norm: args.norm }),
             init: args.init,
             seed: args.seed,
           },
+          ...(args.positives !== undefined && { positives: args.positives }),
+          ...(args.temperature !== undefined && { temperature: args.temperature }),
+          ...(args['momentum-base'] !== undefined && { momentumBase: args['momentum-base'] }),
           lambdaDir: args['lambda-dir'],
           lambdaRecon: args['lambda-recon'],
           beta: args.beta,
@@ -109,10 +128,15 @@ export const trainCommand: CommandModule<GlobalArgs, Args> = {
           seed: args.seed,
           plateau: { patience: args.patience, earlyStopPatience: args['early-stop'] },
         };
-    const augment = saved ? training.augment === true : args.augment;
+    const augment = saved ? training.augment === true : (args.augment ?? isContrastive(args.method));
     const cohort = await loadCohortFromArgs(args);
     const [shape] = method.inputShape;
-    const data = cohortTrainingData(cohort, { shape, cacheDir: args.cache, validationFraction: args.validation, seed: options.seed ?? 0 });
+    let data = cohortTrainingData(cohort, { shape, cacheDir: args.cache, validationFraction: args.validation, seed: options.seed ?? 0, stratifyBy: args.label });
+    if (args['drop-unlabelled']) {
+      const kept = dropUnlabelled(data, args.label);
+      if (kept.dropped.length > 0) process.stderr.write(`lssl: left out ${kept.dropped.length} scans without a '${args.label}' label\n`);
+      data = kept.data;
+    }
     const interrupt = interruptOnSigint(() => process.stderr.write('\nlssl: stopping after this step (Ctrl-C again to quit now)\n'));
     try {
       const result = await train({

@@ -1,0 +1,59 @@
+import type { CommandModule } from 'yargs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCommand } from './run-command.js';
+import { trainCommand } from '../../cli/train.js';
+import { initBackend } from '../../src/backend/select.js';
+import { LsslError } from '../../src/errors.js';
+import { simulateCohort } from '../../src/sim/simulate.js';
+
+const root = mkdtempSync(join(tmpdir(), 'lssl-cli-train-'));
+const source = join(root, 'phantom');
+const cache = join(root, 'cache');
+let runs = 0;
+
+/** Runs `lssl train SOURCE --method M ...` for one tiny epoch; returns the run's config.json. */
+async function trainRun(method: string, ...extra: string[]): Promise<{ methodOptions: Record<string, any>; training: Record<string, any> }> {
+  const out = join(root, `run-${runs++}`);
+  const argv = ['train', source, '--method', method, '--out', out, '--shape', '16', '--epochs', '1', '--batch', '4', '--cache', cache, '--json', ...extra];
+  await runCommand(trainCommand as CommandModule, argv, 'wasm');
+  return JSON.parse(readFileSync(join(out, 'config.json'), 'utf8'));
+}
+
+beforeAll(async () => {
+  await initBackend('wasm');
+  await simulateCohort({ out: source, subjects: 6, visits: 2, seed: 5, shape: 16 });
+});
+afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+describe('lssl train', () => {
+  it('lssl keeps its own defaults: tanh latent, no norm, PyTorch init, no augmentation', async () => {
+    const config = await trainRun('lssl');
+    expect(config.methodOptions.network).toMatchObject({ latentActivation: 'tanh', norm: 'none', init: 'pytorch' });
+    expect(config.training.augment).toBe(false);
+  });
+
+  it('contrastive methods augment by default and keep their encoder defaults (linear latent; batch norm for byol)', async () => {
+    const simclr = await trainRun('simclr');
+    expect(simclr.training.augment).toBe(true);
+    expect(simclr.methodOptions.network).toMatchObject({ latentActivation: 'linear', norm: 'none' });
+    const byol = await trainRun('byol', '--momentum-base', '0.99');
+    expect(byol.methodOptions.network).toMatchObject({ latentActivation: 'linear', norm: 'batch' });
+    expect(byol.methodOptions.momentumBase).toBe(0.99);
+  });
+
+  it('passes --positives visits, --temperature and explicit network options through', async () => {
+    const config = await trainRun('simclr', '--positives', 'visits', '--temperature', '0.2', '--latent-activation', 'tanh');
+    expect(config.methodOptions).toMatchObject({ positives: 'visits', temperature: 0.2 });
+    expect(config.methodOptions.network.latentActivation).toBe('tanh');
+  });
+
+  it('supcon --drop-unlabelled with a column nobody has is a usage error naming the column', async () => {
+    const error = await trainRun('supcon', '--label', 'handedness', '--drop-unlabelled').catch((e) => e);
+    expect(error).toBeInstanceOf(LsslError);
+    expect((error as LsslError).exitCode).toBe(2);
+    expect((error as Error).message).toMatch(/'handedness' label/);
+  });
+});
