@@ -14,12 +14,10 @@
  * CPU-s/step (all threads) is printed next to wall-clock time: on a machine shared with other
  * work the wall-clock ratio to PyTorch drifts with the load, the CPU-time ratio much less.
  */
-import { spawnSync } from 'node:child_process';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { registerFastKernels, unregisterFastKernels, type FastKernelBackend } from '../src/backend/kernels/index.js';
+import { runPythonScript } from './python.js';
 import { simdRuntime } from '../src/backend/kernels/simd-runtime.js';
 import { createModel, encode, randomPairs, trainStep } from './lssl-step.js';
 
@@ -103,10 +101,12 @@ function timeEmbed(o: Options): number {
 }
 
 function runTorch(o: Options): { pairs_per_s: number; cpu_s_per_step: number; torch: string; max_rss_mib?: number } | { error: string } {
-  const script = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'bench', 'lssl_step_torch.py');
-  const r = spawnSync('/usr/bin/python3', [script, '--shape', String(o.shape), '--batch', String(o.batch), '--steps', String(o.steps), '--threads', String(o.torchThreads), '--arch', 'bench'], { encoding: 'utf8' });
-  if (r.status !== 0) return { error: (r.stderr || r.error?.message || 'python3 failed').trim().split('\n').pop()! };
-  return JSON.parse(r.stdout.trim().split('\n').pop()!);
+  try {
+    const out = runPythonScript('lssl_step_torch.py', ['--shape', String(o.shape), '--batch', String(o.batch), '--steps', String(o.steps), '--threads', String(o.torchThreads), '--arch', 'bench']);
+    return JSON.parse(out.trim().split('\n').pop()!);
+  } catch (error) {
+    return { error: (error as Error).message };
+  }
 }
 
 async function main(): Promise<void> {
