@@ -13,7 +13,7 @@ import { interruptOnSigint } from '../src/train/interrupt.js';
 import { methodForRun } from '../src/train/open-run.js';
 import { createProgressPrinter } from '../src/train/progress.js';
 import { createMethod, METHOD_NAMES } from '../src/train/registry.js';
-import { CONTRASTIVE_METHOD_FACTORIES } from '../src/contrastive/methods.js';
+import { isContrastiveMethod } from '../src/contrastive/methods.js';
 import { dropUnlabelled } from '../src/contrastive/labels.js';
 import { readRunConfig } from '../src/train/run.js';
 import type { TrainOptions } from '../src/train/options.js';
@@ -50,9 +50,6 @@ interface Args extends CohortSourceArgs {
   cache?: string;
   json: boolean;
 }
-
-/** The contrastive methods learn from augmented views, so they augment unless told not to. */
-const isContrastive = (method: string) => Object.hasOwn(CONTRASTIVE_METHOD_FACTORIES, method);
 
 function parseLatent(text: string): number | null {
   if (text === 'none') return null;
@@ -128,7 +125,7 @@ export const trainCommand: CommandModule<GlobalArgs, Args> = {
           seed: args.seed,
           plateau: { patience: args.patience, earlyStopPatience: args['early-stop'] },
         };
-    const augment = saved ? training.augment === true : (args.augment ?? isContrastive(args.method));
+    const augment = saved ? training.augment === true : (args.augment ?? isContrastiveMethod(args.method));
     const cohort = await loadCohortFromArgs(args);
     const [shape] = method.inputShape;
     let data = cohortTrainingData(cohort, { shape, cacheDir: args.cache, validationFraction: args.validation, seed: options.seed ?? 0, stratifyBy: args.label });

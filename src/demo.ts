@@ -10,7 +10,7 @@ import { loadCohort, type Cohort } from './io/cohort.js';
 import { preprocessCohort } from './io/cache.js';
 import { simulateCohort } from './sim/simulate.js';
 import { createMethod, type MethodName } from './train/registry.js';
-import { CONTRASTIVE_METHOD_FACTORIES } from './contrastive/methods.js';
+import { isContrastiveMethod } from './contrastive/methods.js';
 import { cohortTrainingData } from './train/cohort-data.js';
 import { defaultAugmenter, volumeAugmenter } from './train/augmenter.js';
 import type { AugmentOptions } from './train/augment.js';
@@ -102,7 +102,7 @@ export async function pretrain(method: MethodName, cohort: Cohort, options: Pret
       force: true,
       // Views need augmentation to differ, and the contrastive methods augment two visits
       // too (issue 7); LSSL and the autoencoders learn from raw visits.
-      augment: method in CONTRASTIVE_METHOD_FACTORIES ? (options.augmentation ? volumeAugmenter(options.augmentation) : defaultAugmenter(model.batchKind)) : undefined,
+      augment: isContrastiveMethod(method) ? (options.augmentation ? volumeAugmenter(options.augmentation) : defaultAugmenter(model.batchKind)) : undefined,
       onProgress: options.onProgress,
     });
   } finally {

@@ -16,3 +16,9 @@ export const CONTRASTIVE_METHOD_FACTORIES: Record<'simclr' | 'supcon' | 'simsiam
   byol: (o) => new ByolMethod(o),
   directpred: (o) => new DirectPredMethod(o),
 };
+
+/**
+ * The contrastive methods learn from augmented views (or augmented visits), so the CLI and
+ * the demo augment their training data unless told not to; LSSL and the autoencoders do not.
+ */
+export const isContrastiveMethod = (name: string): boolean => Object.hasOwn(CONTRASTIVE_METHOD_FACTORIES, name);
