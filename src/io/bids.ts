@@ -15,7 +15,7 @@
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { inputError } from '../errors.js';
-import type { CohortRecords, CohortWarning, CovariateValue, LoadCohortOptions, RunChoice, ScanRecord } from './cohort.js';
+import type { CohortRecords, CohortWarning, CovariateValue, LoadCohortOptions, RunChoice, ScanRecord } from './records.js';
 import { bidsLabel, compareIds } from './ids.js';
 import { parseAge } from './manifest.js';
 import { covariateParser, findColumn, readTable, requireColumn, type Table } from './table.js';

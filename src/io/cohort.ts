@@ -14,69 +14,30 @@ import { inputError } from '../errors.js';
 import { loadBidsRecords } from './bids.js';
 import { compareIds } from './ids.js';
 import { loadManifestRecords } from './manifest.js';
+import type {
+  Cohort,
+  CohortRecords,
+  CohortWarning,
+  CovariateValue,
+  LoadCohortOptions,
+  RunChoice,
+  Scan,
+  ScanRecord,
+  Subject,
+} from './records.js';
 
 export { bidsLabel, compareIds } from './ids.js';
-
-export type CovariateValue = string | number | null;
-
-export interface Scan {
-  subject: string;
-  session: string;
-  /** age at the scan, years */
-  age: number;
-  /** absolute path of the image */
-  path: string;
-  covariates: Record<string, CovariateValue>;
-}
-
-export interface Subject {
-  id: string;
-  covariates: Record<string, CovariateValue>;
-  /** sorted by age, strictly increasing */
-  scans: Scan[];
-}
-
-export interface CohortWarning {
-  message: string;
-  file?: string;
-  row?: number;
-}
-
-export interface Cohort {
-  /** the folder or manifest it was read from, absolute */
-  source: string;
-  kind: 'bids' | 'manifest';
-  /** sorted by id */
-  subjects: Subject[];
-  warnings: CohortWarning[];
-}
-
-/**
- * Which T1w to keep when a BIDS session holds several: `'first'` (the default) or `'last'`
- * by (`run-` index, file name), or the file whose `run-` index is the given number.
- */
-export type RunChoice = 'first' | 'last' | number;
-
-export interface LoadCohortOptions {
-  /** column holding the age in years: in sessions.tsv (BIDS) or in the manifest; default `age` */
-  ageColumn?: string;
-  /** manifest column names, defaults `subject`, `session`, `age`, `path` */
-  columns?: { subject?: string; session?: string; age?: string; path?: string };
-  run?: RunChoice;
-  /** check that every image exists (default true); false loads the table alone */
-  requireImages?: boolean;
-}
-
-/** A scan as read, with the place to blame if it is wrong. */
-export interface ScanRecord extends Scan {
-  file: string;
-  row?: number;
-}
-
-export interface CohortRecords {
-  records: ScanRecord[];
-  warnings: CohortWarning[];
-}
+export type {
+  Cohort,
+  CohortRecords,
+  CohortWarning,
+  CovariateValue,
+  LoadCohortOptions,
+  RunChoice,
+  Scan,
+  ScanRecord,
+  Subject,
+} from './records.js';
 
 /** Reads and validates a cohort from a BIDS folder or a CSV/TSV manifest. */
 export async function loadCohort(source: string, options: LoadCohortOptions = {}): Promise<Cohort> {

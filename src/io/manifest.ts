@@ -6,7 +6,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { inputError } from '../errors.js';
-import type { CohortRecords, LoadCohortOptions, ScanRecord } from './cohort.js';
+import type { CohortRecords, LoadCohortOptions, ScanRecord } from './records.js';
 import { bidsLabel } from './ids.js';
 import { covariateParser, isMissingCell, parseNumberCell, readTable, requireColumn } from './table.js';
 
