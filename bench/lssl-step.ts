@@ -1,6 +1,6 @@
 /**
  * The LSSL training step written with plain tf ops, for benchmarking the Conv3D kernels
- * independently of src/nn (REFERENCES.md, LSSL: Zhao et al., MedIA 2021).
+ * independently of src/nn (docs/references.md, LSSL: Zhao et al., MedIA 2021).
  *
  * Encoder: 4 × [Conv3d(k3, 'same') → ReLU → MaxPool3d(2)], channels 1→16→32→64→16, so a 64³
  * scan gives z = 16·4³ = 1024 features. Decoder: 3 × [×2 nearest upsampling → Conv3d → ReLU],

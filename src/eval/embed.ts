@@ -1,7 +1,7 @@
 /**
  * Embeddings of every scan of a cohort by a trained run (`lssl embed`): the encoder's z
  * for each scan and, for LSSL runs, tau_proj = z·τ/‖τ‖, written as embeddings.csv
- * (DESIGN.md; read back by eval/embeddings-csv.ts). Works on any cohort, including one
+ * (docs/design.md; read back by eval/embeddings-csv.ts). Works on any cohort, including one
  * the model never saw; volumes come from the preprocessed cache at the run's shape.
  */
 import Papa from 'papaparse';

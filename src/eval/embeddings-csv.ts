@@ -1,5 +1,5 @@
 /**
- * Reads `embeddings.csv` (DESIGN.md): one row per scan with `subject, session, age`, any
+ * Reads `embeddings.csv` (docs/design.md): one row per scan with `subject, session, age`, any
  * covariates (`diagnosis`, `sex`, ...), the latent `z0..z{d-1}`, and `tau_proj` (projection
  * on the unit τ) for LSSL runs. Every problem is an input error naming the file and the
  * line (the header is line 1).

@@ -1,7 +1,7 @@
 /**
  * Subject-level folds for the probes, on top of io/pairs' `subjectFolds`: every subject is
  * in exactly one test fold, so no subject's scans are ever in both train and test (the
- * leak of the public LSSL code that REFERENCES.md warns about).
+ * leak of the public LSSL code that docs/references.md warns about).
  */
 import type { CovariateValue, Subject } from '../io/cohort.js';
 import { subjectFolds } from '../io/pairs.js';

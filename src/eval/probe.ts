@@ -3,7 +3,7 @@
  * MedIA 2021 §4): a class target gets an L2-regularised softmax regression, a numeric target
  * a ridge regression; k folds by subject (stratified for classes), regularisation chosen by
  * inner cross-validation on the training subjects, features standardised on the training
- * fold. The result is the `probe --json` object of DESIGN.md: means over folds, per-fold
+ * fold. The result is the `probe --json` object of docs/design.md: means over folds, per-fold
  * arrays, and the convergence curve (test-fold metric per optimiser iteration, mean over folds).
  */
 import { inputError } from '../errors.js';

@@ -1,5 +1,5 @@
 /**
- * 3D augmentations for contrastive views and longitudinal pairs (REFERENCES.md, "Data
+ * 3D augmentations for contrastive views and longitudinal pairs (docs/references.md, "Data
  * conventions"): spatial transforms drawn once per subject so every visit of the subject
  * moves together, intensity transforms drawn per image, and the coordinate masking of
  * Wen & Li (2021). Each piece lives in ./augment/; this module gathers them and adds the

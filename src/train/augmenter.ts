@@ -17,7 +17,7 @@ import type { VolumeAugmenter } from './batches.js';
 import type { BatchKind } from './method.js';
 
 /**
- * LSSL's augmentation (the authors' code, REFERENCES.md): rotations U(−2°, 2°), shifts
+ * LSSL's augmentation (the authors' code, docs/references.md): rotations U(−2°, 2°), shifts
  * U(−2, 2) voxels, left–right flips, the same for every visit of a subject; plus mild
  * per-scan intensity noise and gamma.
  */

@@ -1,5 +1,5 @@
 /**
- * The one training loop every method uses (DESIGN.md): seeded shuffled batches, AdamW,
+ * The one training loop every method uses (docs/design.md): seeded shuffled batches, AdamW,
  * LR ×0.1 on a validation plateau, early stopping, the best checkpoint kept, validation
  * each epoch, a checkpoint each finished epoch, resume, and clean interruption.
  *

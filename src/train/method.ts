@@ -1,5 +1,5 @@
 /**
- * What a training method is to the engine (DESIGN.md: "a method is a plug-in to the engine,
+ * What a training method is to the engine (docs/design.md: "a method is a plug-in to the engine,
  * not a copy of it"). A method declares the kind of batch it consumes, owns its variables
  * (network, τ, heads, EMA targets), and turns a batch into a loss with named parts; the
  * engine owns everything else: batching, optimizer, schedule, validation, checkpoints.

@@ -1,6 +1,6 @@
 /**
  * Method names → factories. Every method the CLI accepts is listed in METHOD_NAMES (the
- * DESIGN.md contract); a name without a factory is refused as "not implemented". The
+ * docs/design.md contract); a name without a factory is refused as "not implemented". The
  * contrastive methods come from src/contrastive/methods.ts.
  */
 import { CONTRASTIVE_METHOD_FACTORIES } from '../contrastive/methods.js';

@@ -17,7 +17,7 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const runProbe = (argv: string[]): Promise<string> => runCommand(probeCommand as CommandModule, ['probe', ...argv], 'auto');
 
 describe('lssl probe', () => {
-  it('--json prints the DESIGN.md object for a class target and --out writes per-fold rows', async () => {
+  it('--json prints the docs/design.md object for a class target and --out writes per-fold rows', async () => {
     const out = join(dir, 'probe.csv');
     const result = JSON.parse(await runProbe([embeddings, '--target', 'diagnosis', '--json', '--out', out]));
     expect(result).toMatchObject({ target: 'diagnosis', folds: 5, kind: 'class', classes: ['AD', 'CN'] });

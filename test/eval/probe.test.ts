@@ -7,7 +7,7 @@ import { pythonJson } from './python-reference.js';
 import { syntheticTable } from './synthetic-table.js';
 
 describe('probe on a class target', () => {
-  it('finds a planted z signal (balanced accuracy near 1) and reports the DESIGN.md fields', () => {
+  it('finds a planted z signal (balanced accuracy near 1) and reports the docs/design.md fields', () => {
     const result = probe(syntheticTable({ labelShift: 2, seed: 1 }), { target: 'diagnosis' }) as ClassProbeResult;
     expect(result.kind).toBe('class');
     expect(result.classes).toEqual(['AD', 'CN']);

@@ -7,7 +7,7 @@
  * options are parsed once into canonical per-axis ranges (`parseSpatialOptions`); a random
  * draw (`drawSpatial`) turns them into concrete, recorded parameters (`SpatialParams`,
  * plain JSON, replayable); `applySpatial` is deterministic. Spatial parameters are drawn
- * once per subject, so two visits of a pair move together (REFERENCES.md, "Data
+ * once per subject, so two visits of a pair move together (docs/references.md, "Data
  * conventions"); intensity augmentation is drawn per image (./intensity.ts).
  *
  * The transform moves image content (forward map, in voxel coordinates, c = volume centre):
