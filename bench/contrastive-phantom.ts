@@ -29,7 +29,7 @@ import { simulateCohort } from '../src/sim/simulate.js';
 import { readEmbeddingsCsv } from '../src/eval/embeddings-csv.js';
 import { writeReport } from '../src/eval/report.js';
 import type { SummaryRow } from '../src/eval/report-tables.js';
-import { METHOD_NAMES, type MethodName } from '../src/train/registry.js';
+import { METHOD_NAMES, type MethodName } from '../src/methods.js';
 import { initBackend } from '../src/backend/select.js';
 import * as tf from '@tensorflow/tfjs';
 import type { Cohort } from '../src/io/cohort.js';
@@ -39,7 +39,7 @@ import { augmentViews, DEFAULT_VIEW_AUGMENTATION, type AugmentOptions } from '..
 import { LSSL_PAIR_AUGMENTATION } from '../src/train/augmenter.js';
 import { contrastiveNetwork } from '../src/contrastive/view-method.js';
 import { createRng } from '../src/rng.js';
-import { symmetricEigen } from '../src/contrastive/eigen.js';
+import { symmetricEigen } from '../src/math/eigen.js';
 
 export const DEFAULT_VARIANTS = ['none', 'ae', 'lssl', 'simclr', 'supcon', 'simsiam', 'byol', 'directpred', 'simclr:visits', 'supcon:visits', 'simsiam:visits', 'byol:visits', 'directpred:visits'];
 

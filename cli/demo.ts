@@ -2,7 +2,7 @@
 import type { Argv, CommandModule } from 'yargs';
 import { DEMO_METHODS, runDemo } from '../src/demo.js';
 import { inputError } from '../src/errors.js';
-import { METHOD_NAMES, type MethodName } from '../src/train/registry.js';
+import { METHOD_NAMES, type MethodName } from '../src/methods.js';
 import { createProgressPrinter } from '../src/train/progress.js';
 import { printJson, startBackend, type GlobalArgs } from './common.js';
 

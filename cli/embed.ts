@@ -1,7 +1,7 @@
 /** `lssl embed RUN SOURCE --out embeddings.csv`: one row per scan with z and, for LSSL, tau_proj. */
 import type { Argv, CommandModule } from 'yargs';
 import { embedCohort, embeddingsToCsv } from '../src/eval/embed.js';
-import { openRun } from '../src/train/open-run.js';
+import { openRun } from '../src/runs.js';
 import { writeFileAtomic } from '../src/io/atomic.js';
 import { loadCohortFromArgs, withCohortSource, type CohortSourceArgs } from './cohort.js';
 import { printJson, startBackend, type GlobalArgs } from './common.js';

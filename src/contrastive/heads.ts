@@ -10,7 +10,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { addDense, BATCH_NORM_EPSILON, BATCH_NORM_MOMENTUM, dense, type PendingAssign } from '../nn/layers.js';
 import type { ParameterSet } from '../nn/params.js';
-import { l2NormalizeRows } from './cosine.js';
+import { l2NormalizeRows } from '../math/cosine.js';
 
 export interface MlpHeadSpec {
   input: number;

@@ -1,24 +1,46 @@
 /**
- * SimSiam's symmetric negative cosine loss (Chen & He, CVPR 2021, eq. 4 with the
- * stop-gradient of eq. 3 and Algorithm 1):
- *   L = −½ [ cos(p1, sg(z2)) + cos(p2, sg(z1)) ],  each cosine averaged over the batch.
- * Range [−1, 1]; −1 when every prediction points along its target.
+ * SimSiam (Chen & He, CVPR 2021) as an engine plug-in: encoder → projector (with batch
+ * norm after the hidden and the output layer) → predictor h (bottleneck MLP, hidden = projectionSize/4 by default, as the paper's
+ * 2048→512→2048), symmetric negative cosine with stop-gradient on the projections.
+ * History parts: `cos` (the loss, in [−1, 1]) and `zstd` (collapse monitor on z).
  */
 import * as tf from '@tensorflow/tfjs';
-import { checkSameShape2D, rowCosineSimilarity } from './cosine.js';
-import { stopGradient } from './stop-gradient.js';
+import type { Batch, LossResult, Method, StepContext } from '../train/method.js';
+import { addMlpHead, mlpHead } from './heads.js';
+import { simSiamLoss } from './losses/simsiam.js';
+import { positiveInteger, ViewMethod, viewsOf, type ViewMethodOptions } from './view-method.js';
 
-/**
- * p1, p2: [N, D] predictor outputs of views 1 and 2; z1, z2: [N, D] projector outputs.
- * No gradient flows into z1 or z2. Returns a scalar.
- */
-export function simSiamLoss(p1: tf.Tensor2D, z2: tf.Tensor2D, p2: tf.Tensor2D, z1: tf.Tensor2D): tf.Scalar {
-  checkSameShape2D('p1', p1, 'z2', z2);
-  checkSameShape2D('p2', p2, 'z1', z1);
-  checkSameShape2D('p1', p1, 'p2', p2);
-  return tf.tidy(() => {
-    const first = tf.mean(rowCosineSimilarity(p1, stopGradient(z2)));
-    const second = tf.mean(rowCosineSimilarity(p2, stopGradient(z1)));
-    return tf.mul(tf.add(first, second), -0.5) as tf.Scalar;
-  });
+export interface SimSiamMethodOptions extends ViewMethodOptions {
+  /** hidden width of the predictor (default projectionSize / 4) */
+  predictorHidden?: number;
+}
+
+export class SimSiamMethod extends ViewMethod implements Method {
+  readonly name = 'simsiam';
+  readonly partNames = ['cos', 'zstd'] as const;
+  protected readonly headNorm = true;
+  readonly predictorHidden: number;
+
+  constructor(options: SimSiamMethodOptions = {}) {
+    // the authors' projector ends in BatchNorm1d(dim, affine=False) (Chen & He 2021, §4);
+    // encoder batch norm as in their ResNet (contrastiveNetwork says why it matters here)
+    super(options, { projectorOutputNorm: true, encoderNorm: 'batch' });
+    this.predictorHidden = positiveInteger('predictorHidden', options.predictorHidden, Math.max(1, Math.round(this.projectionSize / 4)));
+    this.addProjector();
+    const spec = { input: this.projectionSize, hidden: this.predictorHidden, output: this.projectionSize, batchNorm: true };
+    addMlpHead(this.heads, 'predictor', spec, this.net.config.seed + 2);
+  }
+
+  loss(batch: Batch, ctx: StepContext): LossResult {
+    const [v1, v2] = viewsOf(batch, this.name);
+    const z1 = this.project(v1, ctx.training);
+    const z2 = this.project(v2, ctx.training);
+    const p1 = mlpHead(this.heads, 'predictor', z1, true, ctx.training, this.pending);
+    const p2 = mlpHead(this.heads, 'predictor', z2, true, ctx.training, this.pending);
+    return this.result(simSiamLoss(p1, z2, p2, z1), 'cos', tf.concat([z1, z2]));
+  }
+
+  options(): Record<string, unknown> {
+    return { ...this.baseOptions(), predictorHidden: this.predictorHidden };
+  }
 }

@@ -15,11 +15,11 @@
 import { inputError } from '../errors.js';
 import { compareIds } from '../io/cohort.js';
 import { columnText, type EmbeddingsTable } from './embeddings-csv.js';
-import { foldsBySubject } from './folds.js';
-import { fitRidge, matrixFromRows, predictLinear } from './linear.js';
+import { foldsBySubject } from '../io/splits.js';
+import { fitRidge, matrixFromRows, predictLinear } from '../math/linear.js';
 import { brainAgeGap, mae, pearsonR } from './metrics.js';
 import { consecutivePairs, scansBySubject } from './probe-design.js';
-import { welchTTest } from './stats.js';
+import { welchTTest } from '../math/stats.js';
 
 export interface AgeAxisOptions {
   /** class column for the per-label summary (default `diagnosis` when present; null for none) */

@@ -7,7 +7,7 @@
 import Papa from 'papaparse';
 import { loadPreprocessed, type CacheOptions } from '../io/cache.js';
 import type { Cohort, CovariateValue, Scan } from '../io/cohort.js';
-import type { TrainedRun } from '../train/open-run.js';
+import type { TrainedRun } from '../runs.js';
 
 export interface EmbeddingRecord {
   subject: string;

@@ -22,7 +22,7 @@ import type { Cohort, Scan } from '../io/cohort.js';
 import { volumesToTensor } from '../nn/autoencoder.js';
 import { train } from '../train/engine.js';
 import type { ProgressEvent } from '../train/progress.js';
-import { createMethod } from '../train/registry.js';
+import { createMethod } from '../methods.js';
 import { assignVariables, readRunConfig } from '../train/run.js';
 import { readWeights } from '../train/weights.js';
 import { finetuneFolds, foldSplit, resolveTarget, scanKey, type LabelledScan, type ResolvedTarget } from './finetune-data.js';

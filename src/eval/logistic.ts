@@ -8,8 +8,8 @@
  * 'multinomial') with C = 1/(n·λ). Minimised full batch with L-BFGS, so training is
  * deterministic; `onIteration` sees the model after every step (the convergence curve).
  */
-import { minimizeLbfgs } from './lbfgs.js';
-import type { Matrix } from './linear.js';
+import { minimizeLbfgs } from '../math/lbfgs.js';
+import type { Matrix } from '../math/linear.js';
 
 export interface LogisticModel {
   numClasses: number;

@@ -4,10 +4,10 @@
  * standardise on the training rows only, fit, and record the test-fold metric after every
  * optimiser iteration (the probe's convergence curve; it is recorded, never used to select).
  */
-import { applyStandardizer, fitRidge, fitRidgePath, fitStandardizer, predictLinear, rowSpaceProjector, ridgeConjugateGradient, selectRows, type Matrix } from './linear.js';
+import { applyStandardizer, fitRidge, fitRidgePath, fitStandardizer, predictLinear, rowSpaceProjector, ridgeConjugateGradient, selectRows, type Matrix } from '../math/linear.js';
 import { argmaxRows, fitLogistic, predictProba, type LogisticModel } from './logistic.js';
 import { balancedAccuracy, mae } from './metrics.js';
-import { foldsBySubject } from './folds.js';
+import { foldsBySubject } from '../io/splits.js';
 import { inputError } from '../errors.js';
 
 export interface FoldData {

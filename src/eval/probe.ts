@@ -9,8 +9,8 @@
 import { inputError } from '../errors.js';
 import { compareIds } from '../io/cohort.js';
 import type { EmbeddingsTable } from './embeddings-csv.js';
-import { foldsBySubject } from './folds.js';
-import { matrixFromRows } from './linear.js';
+import { foldsBySubject } from '../io/splits.js';
+import { matrixFromRows } from '../math/linear.js';
 import { balancedAccuracy, confusionMatrix, mae, pearsonR, r2, rocAuc, sensitivity, specificity } from './metrics.js';
 import { probeDesign, type DesignRow, type ProbeFeatures } from './probe-design.js';
 import { DEFAULT_ALPHAS, DEFAULT_LAMBDAS, fitClassFold, fitNumericFold, type FoldData } from './probe-fold.js';

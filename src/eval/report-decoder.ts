@@ -11,7 +11,7 @@ import { inputError } from '../errors.js';
 import { loadCohort, type Cohort } from '../io/cohort.js';
 import { loadPreprocessed } from '../io/cache.js';
 import { Autoencoder, volumesToTensor } from '../nn/autoencoder.js';
-import { openRun, type TrainedRun } from '../train/open-run.js';
+import { openRun, type TrainedRun } from '../runs.js';
 import { displayScale, divergingPng, greyPng, middleSlice, PLANES, pngDataUri, quantile } from './png.js';
 import type { SliceFigure } from './report-html.js';
 import type { ReportRun } from './report-run.js';

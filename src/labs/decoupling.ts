@@ -21,7 +21,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { createRng, type Rng } from '../rng.js';
 import { inputError } from '../errors.js';
-import { ntXentLoss } from '../contrastive/ntxent.js';
+import { ntXentLoss } from '../contrastive/losses/ntxent.js';
 import { randomOrthogonal } from './generator.js';
 import { createDenseLayers, disposeLayers, layerVariables, mlpForward, trainWithAdam, type DenseLayer } from './mlp.js';
 import { checkPositive, checkPositiveInteger, checkProbability, elapsedSeconds } from './options.js';

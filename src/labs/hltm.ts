@@ -17,7 +17,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { createRng, type Rng } from '../rng.js';
 import { inputError } from '../errors.js';
-import { ntXentLoss } from '../contrastive/ntxent.js';
+import { ntXentLoss } from '../contrastive/losses/ntxent.js';
 import { trainWithAdam } from './mlp.js';
 import { bestAbsCorrelations } from './metrics.js';
 import { checkPositive, checkPositiveInteger, elapsedSeconds } from './options.js';

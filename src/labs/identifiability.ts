@@ -10,8 +10,8 @@
 import * as tf from '@tensorflow/tfjs';
 import { createRng, type Rng } from '../rng.js';
 import { infoNceLoss } from './infonce.js';
-import { l2NormalizeRows } from '../contrastive/cosine.js';
-import type { Matrix } from '../eval/linear.js';
+import { l2NormalizeRows } from '../math/cosine.js';
+import type { Matrix } from '../math/linear.js';
 import { createInvertibleGenerator, generate, layerConditionNumbers, type InvertibleGenerator } from './generator.js';
 import { sampleUniformSphere, sampleVonMisesFisher } from './vmf.js';
 import { createDenseLayers, disposeLayers, layerVariables, mlpForward, rowsToMatrix, rowsToTensor, tensorToMatrix, trainWithAdam, type DenseLayer } from './mlp.js';

@@ -8,7 +8,7 @@
  * keeps a lab step cheap. Identical rows give exactly log N.
  */
 import * as tf from '@tensorflow/tfjs';
-import { checkSameShape2D, checkTemperature, l2NormalizeRows } from '../contrastive/cosine.js';
+import { checkSameShape2D, checkTemperature, l2NormalizeRows } from '../math/cosine.js';
 
 /** anchors, positives: [N, D] (row i of each is a positive pair); returns a scalar. */
 export function infoNceLoss(anchors: tf.Tensor2D, positives: tf.Tensor2D, temperature: number): tf.Scalar {

@@ -5,7 +5,7 @@
  * latents (MCC; Hyvärinen & Morioka 2016), and the best |correlation| of each latent with any
  * unit (Tian et al. 2020). Matrices are row-major Float64Array [samples, columns].
  */
-import { fitRidge, predictLinear, type Matrix } from '../eval/linear.js';
+import { fitRidge, predictLinear, type Matrix } from '../math/linear.js';
 import { r2 } from '../eval/metrics.js';
 import { maxWeightAssignment } from './hungarian.js';
 

@@ -5,7 +5,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { Rng } from '../rng.js';
-import type { Matrix } from '../eval/linear.js';
+import type { Matrix } from '../math/linear.js';
 
 export interface DenseLayer {
   /** [fanIn, fanOut] */

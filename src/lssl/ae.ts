@@ -6,7 +6,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { AutoencoderOptions } from '../nn/options.js';
 import { AutoencoderMethod } from './autoencoder-method.js';
 import type { Batch, LossResult, Method, StepContext } from '../train/method.js';
-import { meanSquaredError } from './losses.js';
+import { meanSquaredError } from './losses/reconstruction.js';
 import { checkWeight } from './lssl.js';
 
 export interface AeMethodOptions {

@@ -14,7 +14,8 @@ import { standardNormal } from '../nn/init.js';
 import type { AutoencoderOptions } from '../nn/options.js';
 import { AutoencoderMethod } from './autoencoder-method.js';
 import type { Batch, LossResult, Method, StepContext } from '../train/method.js';
-import { cosineDirectionLoss, meanSquaredError } from './losses.js';
+import { cosineDirectionLoss } from './losses/direction.js';
+import { meanSquaredError } from './losses/reconstruction.js';
 
 export interface LsslMethodOptions {
   network?: AutoencoderOptions;

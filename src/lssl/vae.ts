@@ -20,7 +20,8 @@ import { dense } from '../nn/layers.js';
 import type { AutoencoderOptions } from '../nn/options.js';
 import { AutoencoderMethod } from './autoencoder-method.js';
 import type { Batch, LossResult, Method, StepContext } from '../train/method.js';
-import { gaussianKl, meanSquaredError, reparameterize } from './losses.js';
+import { gaussianKl, reparameterize } from './losses/kl.js';
+import { meanSquaredError } from './losses/reconstruction.js';
 import { checkWeight } from './lssl.js';
 
 export interface VaeMethodOptions {

@@ -1,51 +1,49 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { byolLoss, byolSymmetricLoss } from '../../src/contrastive/byol.js';
+import { initBackend } from '../../src/backend/select.js';
+import { ByolMethod } from '../../src/contrastive/byol.js';
+import { cosineMomentum } from '../../src/train/momentum.js';
 import { createRng } from '../../src/rng.js';
-import { expectClose, normalizeRow, randomMatrix } from './helpers.js';
+import { tinyCohort } from '../train/fixtures.js';
+import { tinyHeads, tinyNetwork, trainBriefly } from './method-helpers.js';
+import { expectClose } from './helpers.js';
 
 beforeAll(async () => {
-  await tf.setBackend('cpu');
+  await initBackend('wasm');
 });
 
-/** ‖p̄ − z̄‖² averaged over rows: BYOL eq. 2 as written, not via the cosine. */
-function squaredDistanceOfUnitVectors(p: number[][], z: number[][]): number {
-  return p.reduce((s, row, i) => {
-    const a = normalizeRow(row);
-    const b = normalizeRow(z[i]);
-    return s + a.reduce((t, x, k) => t + (x - b[k]) ** 2, 0);
-  }, 0) / p.length;
-}
+const byName = (method: ByolMethod) => new Map(method.variables().map((v) => [v.name, v.variable.dataSync().slice() as Float32Array]));
 
-const value = (f: () => tf.Scalar) => tf.tidy(() => f().dataSync()[0]);
-
-describe('byolLoss', () => {
-  it('matches values worked out by hand', () => {
-    // orthogonal → 2, opposite → 4; the batch mean is 3
-    expectClose(value(() => byolLoss(tf.tensor2d([[1, 0], [1, 0]]), tf.tensor2d([[0, 1], [-3, 0]]))), 3);
-    expectClose(value(() => byolLoss(tf.tensor2d([[2, 2]]), tf.tensor2d([[5, 5]]))), 0, 1e-6);
+describe('ByolMethod', () => {
+  it('starts with the target equal to the online network and moves it by EMA after a step', () => {
+    const method = new ByolMethod({ network: tinyNetwork, ...tinyHeads, momentumBase: 0.9 });
+    const before = byName(method);
+    expect(before.get('target/encoder/conv1/kernel')).toEqual(before.get('encoder/conv1/kernel'));
+    expect(before.get('target/projector/output/kernel')).toEqual(before.get('projector/output/kernel'));
+    expect(method.trainableVariables().length).toBeLessThan(method.variables().length);
+    // one optimizer-free "step": change the online weights, then afterStep
+    const online = method.variables().find((v) => v.name === 'encoder/conv1/kernel')!.variable;
+    online.assign(tf.add(online, 1));
+    const ctx = { training: true, epoch: 0, step: 0, stepsPerEpoch: 10, globalStep: 4, totalSteps: 10, rng: createRng(1) };
+    method.afterStep(ctx);
+    const m = cosineMomentum(5, 10, 0.9);
+    expect(method.lastMomentum).toBe(m);
+    const after = byName(method);
+    const expected = before.get('encoder/conv1/kernel')!.map((x) => m * x + (1 - m) * (x + 1));
+    expectClose(after.get('target/encoder/conv1/kernel')!, expected, 1e-5);
+    method.dispose();
   });
 
-  it('equals the mean squared distance of the normalised vectors, and symmetrises as a sum', () => {
-    const rng = createRng(12);
-    const [p1, z2, p2, z1] = [0, 1, 2, 3].map(() => randomMatrix(rng, 6, 4));
-    expectClose(value(() => byolLoss(tf.tensor2d(p1), tf.tensor2d(z2))), squaredDistanceOfUnitVectors(p1, z2));
-    expectClose(
-      value(() => byolSymmetricLoss(tf.tensor2d(p1), tf.tensor2d(z2), tf.tensor2d(p2), tf.tensor2d(z1))),
-      squaredDistanceOfUnitVectors(p1, z2) + squaredDistanceOfUnitVectors(p2, z1),
-    );
-  });
-
-  it('sends gradient to the prediction only, finite, without leaks', () => {
-    const rng = createRng(2);
-    const before = tf.memory().numTensors;
-    const p = tf.tensor2d(randomMatrix(rng, 5, 3));
-    const z = tf.tensor2d(randomMatrix(rng, 5, 3));
-    const [gp, gz] = tf.grads((a: tf.Tensor, b: tf.Tensor) => byolLoss(a as tf.Tensor2D, b as tf.Tensor2D))([p, z]);
-    expect(Array.from(gp.dataSync()).every(Number.isFinite)).toBe(true);
-    expect(Array.from(gp.dataSync()).some((x) => x !== 0)).toBe(true);
-    expect(Array.from(gz.dataSync()).every((x) => x === 0)).toBe(true);
-    tf.dispose([p, z, gp, gz]);
-    expect(tf.memory().numTensors).toBe(before);
+  it('trains on the engine, loss in [0, 8], finite, without leaks', async () => {
+    const method = new ByolMethod({ network: tinyNetwork, ...tinyHeads, momentumBase: 0.99 });
+    const { history, counts } = await trainBriefly(method, tinyCohort({ subjects: 4, visits: 2, validationSubjects: 0 }));
+    for (const row of history) {
+      expect(row.parts.byol).toBeGreaterThanOrEqual(0);
+      expect(row.parts.byol).toBeLessThanOrEqual(8);
+      expect(row.parts.zstd).toBeGreaterThan(0);
+    }
+    expect(new Set(counts).size).toBe(1);
+    expect(method.lastMomentum).toBe(1); // the last step of the run reaches m = 1
+    method.dispose();
   });
 });

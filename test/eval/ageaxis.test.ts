@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { brainAgeAxis } from '../../src/eval/ageaxis.js';
 import { parseEmbeddingsCsv } from '../../src/eval/embeddings-csv.js';
-import { welchTTest } from '../../src/eval/stats.js';
+import { welchTTest } from '../../src/math/stats.js';
 import { syntheticTable } from './synthetic-table.js';
 
 describe('brainAgeAxis', () => {

@@ -7,8 +7,8 @@ import { loadCohort } from '../../src/io/cohort.js';
 import { simulateCohort } from '../../src/sim/simulate.js';
 import { cohortTrainingData } from '../../src/train/cohort-data.js';
 import { train } from '../../src/train/engine.js';
-import { createMethod } from '../../src/train/registry.js';
-import { openRun } from '../../src/train/open-run.js';
+import { createMethod } from '../../src/methods.js';
+import { openRun } from '../../src/runs.js';
 import { embedCohort, embeddingsToCsv } from '../../src/eval/embed.js';
 import { parseEmbeddingsCsv } from '../../src/eval/embeddings-csv.js';
 

@@ -5,7 +5,7 @@
  */
 import { inMemoryData } from '../../src/train/data.js';
 import { train } from '../../src/train/engine.js';
-import { createMethod } from '../../src/train/registry.js';
+import { createMethod } from '../../src/methods.js';
 import type { Cohort, Scan, Subject } from '../../src/io/cohort.js';
 import { ballVolume } from '../train/fixtures.js';
 

@@ -2,7 +2,7 @@ import { describe, expect, it, beforeAll } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '../../src/backend/select.js';
 import { FinetuneMethod } from '../../src/eval/finetune-method.js';
-import { createMethod } from '../../src/train/registry.js';
+import { createMethod } from '../../src/methods.js';
 import { inMemoryData, type ScanRef } from '../../src/train/data.js';
 import { train } from '../../src/train/engine.js';
 import { volumesToTensor } from '../../src/nn/autoencoder.js';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { argmaxRows, fitLogistic, logisticObjective, predictProba } from '../../src/eval/logistic.js';
-import { matrixFromRows, rowSpaceProjector } from '../../src/eval/linear.js';
+import { matrixFromRows, rowSpaceProjector } from '../../src/math/linear.js';
 import { createRng } from '../../src/rng.js';
 import { pythonJson } from './python-reference.js';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { matrixFromRows } from '../../src/eval/linear.js';
+import { matrixFromRows } from '../../src/math/linear.js';
 import { fitClassFold, fitNumericFold, selectAlpha, selectLambda, type FoldData } from '../../src/eval/probe-fold.js';
 import { createRng } from '../../src/rng.js';
 

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { parseEmbeddingsCsv } from '../../src/eval/embeddings-csv.js';
 import { choosePositive, probe, type ClassProbeResult, type NumericProbeResult } from '../../src/eval/probe.js';
 import { LsslError } from '../../src/errors.js';
-import { foldsBySubject } from '../../src/eval/folds.js';
+import { foldsBySubject } from '../../src/io/splits.js';
 import { pythonJson } from './python-reference.js';
 import { syntheticTable } from './synthetic-table.js';
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createRng } from '../../src/rng.js';
 import { absCorrelationMatrix, bestAbsCorrelations, linearReadoutR2, meanCorrelationCoefficient } from '../../src/labs/metrics.js';
-import type { Matrix } from '../../src/eval/linear.js';
+import type { Matrix } from '../../src/math/linear.js';
 
 function matrix(rows: number[][]): Matrix {
   return { rows: rows.length, cols: rows[0].length, data: Float64Array.from(rows.flat()) };

@@ -1,7 +1,9 @@
 import { describe, expect, it, beforeAll } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '../../src/backend/select.js';
-import { cosineDirectionLoss, gaussianKl, meanSquaredError, projectOnDirection, reparameterize } from '../../src/lssl/losses.js';
+import { cosineDirectionLoss, projectOnDirection } from '../../src/lssl/losses/direction.js';
+import { gaussianKl, reparameterize } from '../../src/lssl/losses/kl.js';
+import { meanSquaredError } from '../../src/lssl/losses/reconstruction.js';
 
 const value = (t: tf.Tensor) => {
   const v = t.dataSync()[0];

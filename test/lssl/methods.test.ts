@@ -5,7 +5,9 @@ import { LsslMethod } from '../../src/lssl/lssl.js';
 import { AeMethod } from '../../src/lssl/ae.js';
 import { VaeMethod } from '../../src/lssl/vae.js';
 import { NoneMethod } from '../../src/lssl/none.js';
-import { cosineDirectionLoss, gaussianKl, meanSquaredError } from '../../src/lssl/losses.js';
+import { cosineDirectionLoss } from '../../src/lssl/losses/direction.js';
+import { gaussianKl } from '../../src/lssl/losses/kl.js';
+import { meanSquaredError } from '../../src/lssl/losses/reconstruction.js';
 import { createRng } from '../../src/rng.js';
 import type { StepContext } from '../../src/train/method.js';
 

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { initBackend } from '../../src/backend/select.js';
 import { LsslMethod } from '../../src/lssl/lssl.js';
 import { train } from '../../src/train/engine.js';
-import { createMethod } from '../../src/train/registry.js';
+import { createMethod } from '../../src/methods.js';
 import type { Method } from '../../src/train/method.js';
 import { tinyCohort } from './fixtures.js';
 

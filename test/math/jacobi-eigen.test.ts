@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { symmetricEigen } from '../../src/contrastive/eigen.js';
-import { jacobiEigen } from '../../src/contrastive/jacobi-eigen.js';
+import { symmetricEigen } from '../../src/math/eigen.js';
+import { jacobiEigen } from '../../src/math/jacobi-eigen.js';
 import { createRng } from '../../src/rng.js';
-import { compose, expectClose, randomOrthogonal } from './helpers.js';
+import { compose, expectClose, randomOrthogonal } from '../contrastive/helpers.js';
 
 describe('jacobiEigen', () => {
   it('agrees with Householder + QL on eigenvalues and (up to sign) eigenvectors', () => {

@@ -11,9 +11,9 @@ import {
   predictLinear,
   ridgeConjugateGradient,
   selectRows,
-} from '../../src/eval/linear.js';
+} from '../../src/math/linear.js';
 import { createRng } from '../../src/rng.js';
-import { pythonJson } from './python-reference.js';
+import { pythonJson } from '../eval/python-reference.js';
 
 function randomMatrix(rows: number, cols: number, seed: number) {
   const rng = createRng(seed);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { logGamma, regularizedIncompleteBeta, studentTCdf, studentTTwoSidedP, welchTTest } from '../../src/eval/stats.js';
+import { logGamma, regularizedIncompleteBeta, studentTCdf, studentTTwoSidedP, welchTTest } from '../../src/math/stats.js';
 import { createRng } from '../../src/rng.js';
-import { pythonJson } from './python-reference.js';
+import { pythonJson } from '../eval/python-reference.js';
 
 describe('logGamma', () => {
   it('matches factorials and Γ(½) = √π', () => {

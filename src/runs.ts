@@ -5,12 +5,12 @@
 import * as tf from '@tensorflow/tfjs';
 import { promises as fs } from 'node:fs';
 import { join } from 'node:path';
-import { inputError } from '../errors.js';
-import { volumesToTensor } from '../nn/autoencoder.js';
-import type { Method } from './method.js';
-import { createMethod } from './registry.js';
-import { assignVariables, readRunConfig, type RunConfig } from './run.js';
-import { readWeights } from './weights.js';
+import { inputError } from './errors.js';
+import { volumesToTensor } from './nn/autoencoder.js';
+import type { Method } from './train/method.js';
+import { createMethod } from './methods.js';
+import { assignVariables, readRunConfig, type RunConfig } from './train/run.js';
+import { readWeights } from './train/weights.js';
 
 export interface TrainedRun {
   dir: string;

@@ -6,8 +6,8 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { Batch, LossResult, Method, StepContext } from '../train/method.js';
-import { checkTemperature } from './cosine.js';
-import { ntXentLoss } from './ntxent.js';
+import { checkTemperature } from '../math/cosine.js';
+import { ntXentLoss } from './losses/ntxent.js';
 import { ViewMethod, viewsOf, type ViewMethodOptions } from './view-method.js';
 
 export interface SimClrMethodOptions extends ViewMethodOptions {

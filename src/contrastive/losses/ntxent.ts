@@ -10,7 +10,7 @@
  * Identical embeddings in every row give exactly −log(1/(2N−1)) = log(2N − 1).
  */
 import * as tf from '@tensorflow/tfjs';
-import { checkSameShape2D, checkTemperature, l2NormalizeRows } from './cosine.js';
+import { checkSameShape2D, checkTemperature, l2NormalizeRows } from '../../math/cosine.js';
 
 /** Added to the self-similarity logits so they drop out of the softmax (finite: no inf·0). */
 const EXCLUDED_LOGIT = -1e30;

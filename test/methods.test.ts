@@ -3,12 +3,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { CONTRASTIVE_METHOD_FACTORIES } from '../../src/contrastive/methods.js';
-import { contrastiveNetwork, checkPositives, viewsOf } from '../../src/contrastive/view-method.js';
-import { train } from '../../src/train/engine.js';
-import { inMemoryData, type PairRef, type ScanRef, type SplitData, type TrainingData } from '../../src/train/data.js';
-import { tinyCohort } from '../train/fixtures.js';
-import { testAugmenter, tinyHeads, tinyNetwork } from './method-helpers.js';
+import { CONTRASTIVE_METHOD_FACTORIES } from '../src/methods.js';
+import { contrastiveNetwork, checkPositives, viewsOf } from '../src/contrastive/view-method.js';
+import { train } from '../src/train/engine.js';
+import { inMemoryData, type PairRef, type ScanRef, type SplitData, type TrainingData } from '../src/train/data.js';
+import { tinyCohort } from './train/fixtures.js';
+import { testAugmenter, tinyHeads, tinyNetwork } from './contrastive/method-helpers.js';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');

@@ -3,11 +3,11 @@ import * as tf from '@tensorflow/tfjs';
 import { mkdtempSync, rmSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { initBackend } from '../../src/backend/select.js';
-import { LsslMethod } from '../../src/lssl/lssl.js';
-import { train } from '../../src/train/engine.js';
-import { openRun, methodForRun } from '../../src/train/open-run.js';
-import { ballVolume, tinyCohort } from './fixtures.js';
+import { initBackend } from '../src/backend/select.js';
+import { LsslMethod } from '../src/lssl/lssl.js';
+import { train } from '../src/train/engine.js';
+import { openRun, methodForRun } from '../src/runs.js';
+import { ballVolume, tinyCohort } from './train/fixtures.js';
 
 let root: string;
 

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { cosineMomentum, emaUpdate } from '../../src/contrastive/momentum.js';
-import { expectClose } from './helpers.js';
+import { cosineMomentum, emaUpdate } from '../../src/train/momentum.js';
+import { expectClose } from '../contrastive/helpers.js';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');

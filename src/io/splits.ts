@@ -3,8 +3,8 @@
  * in exactly one test fold, so no subject's scans are ever in both train and test (the
  * leak of the public LSSL code that docs/references.md warns about).
  */
-import type { CovariateValue, Subject } from '../io/cohort.js';
-import { subjectFolds } from '../io/pairs.js';
+import type { CovariateValue, Subject } from './cohort.js';
+import { subjectFolds } from './pairs.js';
 
 export interface TrainTestFold {
   /** subject ids */

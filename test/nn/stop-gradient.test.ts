@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { stopGradient } from '../../src/contrastive/stop-gradient.js';
+import { stopGradient } from '../../src/nn/stop-gradient.js';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { foldsBySubject } from '../../src/eval/folds.js';
+import { foldsBySubject } from '../../src/io/splits.js';
 
 describe('foldsBySubject', () => {
   const ids = Array.from({ length: 23 }, (_, i) => `sub-${i}`);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { minimizeLbfgs } from '../../src/eval/lbfgs.js';
+import { minimizeLbfgs } from '../../src/math/lbfgs.js';
 
 describe('minimizeLbfgs', () => {
   it('finds the minimum of a convex quadratic: A x = b', () => {

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { symmetricEigen } from '../../src/contrastive/eigen.js';
-import { jacobiEigen } from '../../src/contrastive/jacobi-eigen.js';
+import { symmetricEigen } from '../../src/math/eigen.js';
+import { jacobiEigen } from '../../src/math/jacobi-eigen.js';
 import { execFileSync } from 'node:child_process';
 import { createRng } from '../../src/rng.js';
-import { compose, expectClose, randomOrthogonal } from './helpers.js';
+import { compose, expectClose, randomOrthogonal } from '../contrastive/helpers.js';
 
 function expectOrthonormalColumns(v: Float64Array, n: number, tol = 1e-10): void {
   const gram = new Float64Array(n * n);

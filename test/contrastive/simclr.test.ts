@@ -1,8 +1,8 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../../src/backend/select.js';
-import { SimClrMethod } from '../../src/contrastive/simclr-method.js';
-import { ntXentLoss } from '../../src/contrastive/ntxent.js';
+import { SimClrMethod } from '../../src/contrastive/simclr.js';
+import { ntXentLoss } from '../../src/contrastive/losses/ntxent.js';
 import { createRng } from '../../src/rng.js';
 import { tinyCohort } from '../train/fixtures.js';
 import { tinyHeads, tinyNetwork, trainBriefly } from './method-helpers.js';

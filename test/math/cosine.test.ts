@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { checkTemperature, l2NormalizeRows, rowCosineSimilarity } from '../../src/contrastive/cosine.js';
-import { expectClose } from './helpers.js';
+import { checkTemperature, l2NormalizeRows, rowCosineSimilarity } from '../../src/math/cosine.js';
+import { expectClose } from '../contrastive/helpers.js';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');

@@ -1,8 +1,8 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { ntXentLoss } from '../../src/contrastive/ntxent.js';
-import { createRng } from '../../src/rng.js';
-import { dot, expectClose, normalizeRow, randomMatrix } from './helpers.js';
+import { ntXentLoss } from '../../../src/contrastive/losses/ntxent.js';
+import { createRng } from '../../../src/rng.js';
+import { dot, expectClose, normalizeRow, randomMatrix } from '../helpers.js';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');
