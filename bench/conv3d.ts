@@ -17,9 +17,9 @@
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { registerFastKernels, unregisterFastKernels, type FastKernelBackend } from '../src/backend/kernels/index.js';
-import { runPythonScript } from './python.js';
+import { runPythonScript } from '../src/python.js';
 import { simdRuntime } from '../src/backend/kernels/simd-runtime.js';
-import { createModel, encode, randomPairs, trainStep } from './lssl-step.js';
+import { createModel, encode, randomPairs, trainStep } from '../src/bench/lssl-step.js';
 
 interface Options {
   shape: number;

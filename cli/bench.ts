@@ -1,20 +1,20 @@
 /**
- * `lssl bench <what>`: benchmarks, one subcommand module each under cli/bench/ (the timing
- * logic lives in bench/). Never part of `npm test`; `npm run bench` runs them.
+ * `lssl bench <what>`: timing benchmarks, one subcommand module each under cli/bench/ (the
+ * timing logic lives in src/bench/; what a method learns is checked by `lssl validate`). Never
+ * part of `npm test`; `npm run bench` runs them.
  */
 import type { CommandModule } from 'yargs';
 import type { GlobalArgs } from './common.js';
 import { benchPreprocessCommand } from './bench/preprocess.js';
 import { benchCacheCommand } from './bench/cache.js';
-import { benchPhantomCommand } from './bench/phantom.js';
 import { benchTrainCommand } from './bench/train.js';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-export const benchSubcommands: CommandModule<GlobalArgs, any>[] = [benchTrainCommand, benchPreprocessCommand, benchCacheCommand, benchPhantomCommand];
+export const benchSubcommands: CommandModule<GlobalArgs, any>[] = [benchTrainCommand, benchPreprocessCommand, benchCacheCommand];
 
 export const benchCommand: CommandModule<GlobalArgs, GlobalArgs> = {
   command: 'bench',
-  describe: 'benchmarks: train, preprocess, cache, phantom',
+  describe: 'benchmarks: train, preprocess, cache',
   builder: (y) => {
     let parser = y;
     for (const sub of benchSubcommands) parser = parser.command(sub);

@@ -4,6 +4,7 @@ import { backendCommand } from './backend.js';
 import { demoCommand } from './demo.js';
 import { simulateCommand } from './simulate.js';
 import { benchCommand } from './bench.js';
+import { validateCommand } from './validate.js';
 import { cohortCommand } from './cohort.js';
 import { preprocessCommand } from './preprocess.js';
 import { infoCommand } from './info.js';
@@ -15,4 +16,4 @@ import { reportCommand } from './report.js';
 import { finetuneCommand } from './finetune.js';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-export const commands: CommandModule<any, any>[] = [backendCommand, demoCommand, simulateCommand, benchCommand, cohortCommand, preprocessCommand, infoCommand, probeCommand, trainCommand, embedCommand, reportCommand, labCommand, finetuneCommand];
+export const commands: CommandModule<any, any>[] = [backendCommand, demoCommand, simulateCommand, benchCommand, validateCommand, cohortCommand, preprocessCommand, infoCommand, probeCommand, trainCommand, embedCommand, reportCommand, labCommand, finetuneCommand];

@@ -5,8 +5,8 @@
  */
 import { join } from 'node:path';
 import type { Argv, CommandModule } from 'yargs';
-import { finetune, type FinetuneEpoch, type FinetuneResult } from '../src/eval/finetune.js';
-import { finetuneCsvName, finetuneHistoryCsv } from '../src/eval/finetune-csv.js';
+import { finetune, type FinetuneEpoch, type FinetuneResult } from '../src/eval/finetune/finetune.js';
+import { finetuneCsvName, finetuneHistoryCsv } from '../src/eval/finetune/csv.js';
 import { writeFileAtomic } from '../src/io/atomic.js';
 import { interruptOnSigint } from '../src/train/interrupt.js';
 import { createProgressPrinter } from '../src/train/progress.js';

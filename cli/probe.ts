@@ -3,9 +3,9 @@ import { promises as fs } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import type { CommandModule } from 'yargs';
 import { readEmbeddingsCsv } from '../src/eval/embeddings-csv.js';
-import { probe, type ProbeResult } from '../src/eval/probe.js';
-import { PROBE_FEATURES, type ProbeFeatures } from '../src/eval/probe-design.js';
-import { probeResultCsv } from '../src/eval/probe-csv.js';
+import { probe, type ProbeResult } from '../src/eval/probe/probe.js';
+import { PROBE_FEATURES, type ProbeFeatures } from '../src/eval/probe/design.js';
+import { probeResultCsv } from '../src/eval/probe/csv.js';
 import { runtimeError } from '../src/errors.js';
 import { printJson, type GlobalArgs } from './common.js';
 

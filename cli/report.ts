@@ -5,9 +5,9 @@
  */
 import type { Argv, CommandModule } from 'yargs';
 import { inputError } from '../src/errors.js';
-import { PROBE_FEATURES, type ProbeFeatures } from '../src/eval/probe-design.js';
-import { cohortSlices } from '../src/eval/report-decoder.js';
-import { writeReport } from '../src/eval/report.js';
+import { PROBE_FEATURES, type ProbeFeatures } from '../src/eval/probe/design.js';
+import { cohortSlices } from '../src/eval/report/decoder.js';
+import { writeReport } from '../src/eval/report/report.js';
 import { printJson, startBackend, type GlobalArgs } from './common.js';
 
 interface Args extends GlobalArgs {

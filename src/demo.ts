@@ -9,18 +9,12 @@ import { join } from 'node:path';
 import { loadCohort, type Cohort } from './io/cohort.js';
 import { preprocessCohort } from './io/cache.js';
 import { simulateCohort } from './sim/simulate.js';
-import { createMethod, isContrastiveMethod, type MethodName } from './methods.js';
-import { cohortTrainingData } from './train/cohort-data.js';
-import { defaultAugmenter, volumeAugmenter } from './train/augmenter.js';
-import type { AugmentOptions } from './train/augment.js';
-import { train } from './train/engine.js';
+import type { MethodName } from './methods.js';
+import { pretrain } from './eval/pretrain.js';
 import type { ProgressEvent } from './train/progress.js';
-import type { TrainOptions } from './train/options.js';
-import { openRun } from './runs.js';
 import { writeFileAtomic } from './io/atomic.js';
-import { embedCohort, embeddingsToCsv } from './eval/embed.js';
-import { writeReport, type ReportResult } from './eval/report.js';
-import { cohortSlices } from './eval/report-decoder.js';
+import { writeReport, type ReportResult } from './eval/report/report.js';
+import { cohortSlices } from './eval/report/decoder.js';
 import { runIdentifiabilityLab } from './labs/identifiability.js';
 import { runDecouplingLab } from './labs/decoupling.js';
 import { runHltmLab } from './labs/hltm.js';
@@ -64,55 +58,6 @@ async function timed<T>(seconds: Record<string, number>, stage: string, work: ()
     return await work();
   } finally {
     seconds[stage] = Math.round((performance.now() - start) / 100) / 10;
-  }
-}
-
-export interface PretrainOptions {
-  shape: number;
-  epochs: number;
-  seed: number;
-  cacheDir: string;
-  runDir: string;
-  /** the method's own options besides the network (e.g. `{ positives: 'visits' }`) */
-  methodOptions?: Record<string, unknown>;
-  /** the augmentation instead of the batch kind's default (contrastive methods only) */
-  augmentation?: AugmentOptions;
-  /** engine options besides epochs and seed (e.g. `{ weightDecay: 0.04 }`) */
-  trainOptions?: Omit<TrainOptions, 'epochs' | 'seed'>;
-  onProgress?: (e: ProgressEvent) => void;
-}
-
-/**
- * One demo run: pretrains `method` on the cohort, then writes RUN/embeddings.csv. The
- * contrastive methods get the default augmentation of their batch kind (views:
- * DEFAULT_VIEW_AUGMENTATION; visits: LSSL_PAIR_AUGMENTATION); LSSL and the autoencoders
- * train on raw visits.
- */
-export async function pretrain(method: MethodName, cohort: Cohort, options: PretrainOptions): Promise<void> {
-  const network = { ...(options.methodOptions?.network as Record<string, unknown> | undefined), inputShape: options.shape, seed: options.seed };
-  const model = createMethod(method, { ...options.methodOptions, network });
-  try {
-    const data = cohortTrainingData(cohort, { shape: options.shape, cacheDir: options.cacheDir, seed: options.seed });
-    await train({
-      method: model,
-      data,
-      options: { ...options.trainOptions, epochs: method === 'none' ? 1 : options.epochs, seed: options.seed },
-      runDir: options.runDir,
-      force: true,
-      // Views need augmentation to differ, and the contrastive methods augment two visits
-      // too (issue 7); LSSL and the autoencoders learn from raw visits.
-      augment: isContrastiveMethod(method) ? (options.augmentation ? volumeAugmenter(options.augmentation) : defaultAugmenter(model.batchKind)) : undefined,
-      onProgress: options.onProgress,
-    });
-  } finally {
-    model.dispose();
-  }
-  const run = await openRun(options.runDir);
-  try {
-    const records = await embedCohort(run, cohort, { cacheDir: options.cacheDir });
-    await writeFileAtomic(join(options.runDir, 'embeddings.csv'), embeddingsToCsv(records));
-  } finally {
-    run.dispose();
   }
 }
 

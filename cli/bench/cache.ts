@@ -1,7 +1,7 @@
 /** `lssl bench cache`: how fast a cached preprocessed volume is read (target: 64³ under 5 ms). */
 import type { CommandModule } from 'yargs';
 import { inputError } from '../../src/errors.js';
-import { benchCache, type Timing } from '../../bench/cache.js';
+import { benchCache, type Timing } from '../../src/bench/cache.js';
 import { printJson, type GlobalArgs } from '../common.js';
 
 interface Args extends GlobalArgs {

@@ -1,7 +1,7 @@
 /** `lssl bench preprocess`: lssl's preprocessing against nibabel + scipy on one 256×256×176 scan. */
 import type { CommandModule } from 'yargs';
 import { inputError } from '../../src/errors.js';
-import { benchPreprocess, type PreprocessBenchResult, type StageTimes } from '../../bench/preprocess.js';
+import { benchPreprocess, type PreprocessBenchResult, type StageTimes } from '../../src/bench/preprocess.js';
 import { printJson, type GlobalArgs } from '../common.js';
 
 interface Args extends GlobalArgs {

@@ -1,7 +1,7 @@
-/** `lssl bench train`: pairs/s of the LSSL training step, beside PyTorch CPU (bench/train-step.ts). */
+/** `lssl bench train`: pairs/s of the LSSL training step, beside PyTorch CPU (src/bench/train-step.ts). */
 import type { CommandModule } from 'yargs';
 import { inputError } from '../../src/errors.js';
-import { benchTrainStep } from '../../bench/train-step.js';
+import { benchTrainStep } from '../../src/bench/train-step.js';
 import { printJson, startBackend, type GlobalArgs } from '../common.js';
 
 interface Args extends GlobalArgs {

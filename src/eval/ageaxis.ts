@@ -18,7 +18,7 @@ import { columnText, type EmbeddingsTable } from './embeddings-csv.js';
 import { foldsBySubject } from '../io/splits.js';
 import { fitRidge, matrixFromRows, predictLinear } from '../math/linear.js';
 import { brainAgeGap, mae, pearsonR } from './metrics.js';
-import { consecutivePairs, scansBySubject } from './probe-design.js';
+import { consecutivePairs, scansBySubject } from './probe/design.js';
 import { welchTTest } from '../math/stats.js';
 
 export interface AgeAxisOptions {

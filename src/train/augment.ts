@@ -42,7 +42,7 @@ export interface AugmentOptions {
  * (ventricles, cortical thickness, atrophy). TorchIO's defaults (±10°, ±10 % scale, crops
  * down to 70 %, bias coefficients 0.5, noise σ up to 0.1) move two views of one scan 5×
  * further apart in the encoder's feature space at initialisation than two different
- * subjects are (phantom, 32³; `node dist/bench/contrastive-phantom.js --spread`), so
+ * subjects are (phantom, 32³; `lssl validate contrastive-phantom --spread`), so
  * NT-Xent has no subject-specific signal to find and does not fall (2.64 → 2.70 in 6
  * epochs). These defaults give 1.5× (LSSL's pair augmentation 0.7×), and SimCLR's loss
  * falls (2.57 → 1.77 in 15 epochs). The views stay within the residual misalignment and

@@ -7,9 +7,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { finetuneCommand } from '../../cli/finetune.js';
 import { initBackend } from '../../src/backend/select.js';
 import { LsslError } from '../../src/errors.js';
-import { readFinetuneCsv } from '../../src/eval/report-run.js';
+import { readFinetuneCsv } from '../../src/eval/report/run.js';
 import { simulateCohort } from '../../src/sim/simulate.js';
-import { writeNoneRun } from '../eval/finetune-fixtures.js';
+import { writeNoneRun } from '../eval/finetune/fixtures.js';
 
 const root = mkdtempSync(join(tmpdir(), 'lssl-cli-finetune-'));
 const source = join(root, 'phantom');

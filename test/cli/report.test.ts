@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { commaList, reportCommand } from '../../cli/report.js';
-import { makeFakeRun } from '../eval/report-fixtures.js';
+import { makeFakeRun } from '../eval/report/fixtures.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'lssl-cli-report-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
