@@ -1,18 +1,18 @@
 /**
  * `lssl train SOURCE --method M --out RUN`: pretrains an encoder on a cohort with one of the
- * methods (src/train/registry.ts) on the shared engine, writing the run folder
+ * methods (src/methods.ts) on the shared engine, writing the run folder
  * (src/train/run.ts). Ctrl-C finishes the current step and keeps the last finished epoch;
  * `--resume` continues from it with the run's own settings.
  */
 import type { Argv, CommandModule } from 'yargs';
 import { inputError } from '../src/errors.js';
 import { cohortTrainingData } from '../src/train/cohort-data.js';
-import { defaultAugmenter } from '../src/train/augmenter.js';
+import { volumeAugmenter } from '../src/train/augmenter.js';
 import { train } from '../src/train/engine.js';
 import { interruptOnSigint } from '../src/train/interrupt.js';
 import { methodForRun } from '../src/runs.js';
 import { createProgressPrinter } from '../src/train/progress.js';
-import { createMethod, isContrastiveMethod, METHOD_NAMES } from '../src/methods.js';
+import { createMethod, METHOD_NAMES } from '../src/methods.js';
 import { dropUnlabelled } from '../src/contrastive/labels.js';
 import { readRunConfig } from '../src/train/run.js';
 import type { TrainOptions } from '../src/train/options.js';
@@ -39,9 +39,9 @@ interface Args extends CohortSourceArgs {
   temperature?: number;
   'momentum-base'?: number;
   init: string;
-  'lambda-dir': number;
-  'lambda-recon': number;
-  beta: number;
+  'lambda-dir'?: number;
+  'lambda-recon'?: number;
+  beta?: number;
   augment?: boolean;
   validation: number;
   patience: number;
@@ -76,9 +76,9 @@ export const trainCommand: CommandModule<GlobalArgs, Args> = {
       .option('latent-activation', { type: 'string', choices: ['tanh', 'linear'], describe: 'activation of the dense latent (default tanh; vae and the contrastive methods: linear)' })
       .option('norm', { type: 'string', choices: ['none', 'batch'], describe: 'normalisation after each conv (default none; simsiam, byol, directpred: batch)' })
       .option('init', { type: 'string', default: 'pytorch', choices: ['pytorch', 'he'], describe: "weight initialisation: torch.nn's default U(±1/√fan_in) or He normal" })
-      .option('lambda-dir', { type: 'number', default: 1, describe: 'lssl: weight of the direction (cosine) term' })
-      .option('lambda-recon', { type: 'number', default: 1, describe: 'weight of the reconstruction term' })
-      .option('beta', { type: 'number', default: 0.01, describe: 'vae: weight of the KL term (per latent dimension, as the MSE is per voxel)' })
+      .option('lambda-dir', { type: 'number', describe: 'lssl: weight of the direction (cosine) term (default 1)' })
+      .option('lambda-recon', { type: 'number', describe: 'lssl / ae / vae: weight of the reconstruction term (default 1)' })
+      .option('beta', { type: 'number', describe: 'vae: weight of the KL term (per latent dimension, as the MSE is per voxel; default 0.01)' })
       .option('augment', { type: 'boolean', describe: 'augment: views for the contrastive methods (on by default for them); for lssl/ae/vae (off by default) small rotations/shifts/flips per subject, intensity noise/gamma per scan' })
       .option('positives', { type: 'string', choices: ['views', 'visits'], describe: 'contrastive methods: positive pairs are two augmented views of a scan (default) or two visits of a subject' })
       .option('label', { type: 'string', default: 'diagnosis', describe: "supcon's class column (also the column the validation split is stratified by)" })
@@ -108,6 +108,7 @@ export const trainCommand: CommandModule<GlobalArgs, Args> = {
           ...(args.positives !== undefined && { positives: args.positives }),
           ...(args.temperature !== undefined && { temperature: args.temperature }),
           ...(args['momentum-base'] !== undefined && { momentumBase: args['momentum-base'] }),
+          // Only what was given: createMethod refuses an option the method does not take.
           lambdaDir: args['lambda-dir'],
           lambdaRecon: args['lambda-recon'],
           beta: args.beta,
@@ -124,7 +125,7 @@ export const trainCommand: CommandModule<GlobalArgs, Args> = {
           seed: args.seed,
           plateau: { patience: args.patience, earlyStopPatience: args['early-stop'] },
         };
-    const augment = saved ? training.augment === true : (args.augment ?? isContrastiveMethod(args.method));
+    const augment = saved ? training.augment === true : (args.augment ?? method.augmentation.byDefault);
     const cohort = await loadCohortFromArgs(args);
     const [shape] = method.inputShape;
     let data = cohortTrainingData(cohort, { shape, cacheDir: args.cache, validationFraction: args.validation, seed: options.seed ?? 0, stratifyBy: args.label });
@@ -142,7 +143,7 @@ export const trainCommand: CommandModule<GlobalArgs, Args> = {
         runDir: args.out,
         resume: args.resume,
         force: args.force,
-        augment: augment ? defaultAugmenter(method.batchKind) : undefined,
+        augment: augment ? volumeAugmenter(method.augmentation.options) : undefined,
         signal: interrupt.signal,
         onProgress: createProgressPrinter(process.stderr),
         backend: backend.name,

@@ -162,6 +162,6 @@ export type { Assignment } from './labs/hungarian.js';
 export { conv3dSame, maxPool3dBy2 } from './nn/ops.js';
 export { cohortTrainingData } from './train/cohort-data.js';
 export type { CohortDataOptions } from './train/cohort-data.js';
-export { volumeAugmenter, defaultAugmenter, LSSL_PAIR_AUGMENTATION } from './train/augmenter.js';
+export { volumeAugmenter, LSSL_PAIR_AUGMENTATION } from './train/augmenter.js';
 export { embedCohort, embeddingsToCsv } from './eval/embed.js';
 export type { EmbeddingRecord, EmbedOptions } from './eval/embed.js';

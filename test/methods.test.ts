@@ -3,7 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { CONTRASTIVE_METHOD_FACTORIES } from '../src/methods.js';
+import { CONTRASTIVE_METHOD_FACTORIES, createMethod, METHOD_NAMES, METHOD_OPTION_KEYS } from '../src/methods.js';
+import { DEFAULT_VIEW_AUGMENTATION } from '../src/train/augment.js';
+import { LSSL_PAIR_AUGMENTATION } from '../src/train/augmenter.js';
+import { LsslError } from '../src/errors.js';
 import { contrastiveNetwork, checkPositives, viewsOf } from '../src/contrastive/view-method.js';
 import { train } from '../src/train/engine.js';
 import { inMemoryData, type PairRef, type ScanRef, type SplitData, type TrainingData } from '../src/train/data.js';
@@ -92,4 +95,46 @@ describe('contrastive method factories', () => {
       await rm(dir, { recursive: true, force: true });
     }
   }, 60_000);
+});
+
+describe('createMethod', () => {
+  it('refuses an option the method does not take, naming the ones it takes', () => {
+    const error = (() => {
+      try {
+        createMethod('simclr', { network: tinyNetwork, lambdaDir: 2 });
+      } catch (e) {
+        return e;
+      }
+    })();
+    expect(error).toBeInstanceOf(LsslError);
+    expect((error as Error).message).toBe(`simclr does not take lambdaDir; it takes ${METHOD_OPTION_KEYS.simclr.join(', ')}`);
+    expect(METHOD_OPTION_KEYS.simclr).toEqual(['network', 'positives', 'projectionHidden', 'projectionSize', 'projectorOutputNorm', 'temperature']);
+    expect(() => createMethod('lssl', { network: tinyNetwork, beta: 0.1, positives: 'views' })).toThrow('lssl does not take beta, positives; it takes network, lambdaDir, lambdaRecon');
+  });
+
+  it('accepts every option a method writes to its run config, and undefined for an option not given', () => {
+    for (const name of METHOD_NAMES) {
+      const method = createMethod(name, { network: tinyNetwork, ...(name in CONTRASTIVE_METHOD_FACTORIES ? tinyHeads : {}), lambdaDir: name === 'lssl' ? 1 : undefined });
+      try {
+        const again = createMethod(name, method.options());
+        again.dispose();
+        for (const key of Object.keys(method.options())) expect(METHOD_OPTION_KEYS[name]).toContain(key);
+      } finally {
+        method.dispose();
+      }
+    }
+  });
+
+  it('each method declares its default augmentation: views for the contrastive methods, none for the autoencoders', () => {
+    for (const name of METHOD_NAMES) {
+      const contrastive = name in CONTRASTIVE_METHOD_FACTORIES;
+      const views = createMethod(name, { network: tinyNetwork, ...(contrastive ? tinyHeads : {}) });
+      expect(views.augmentation).toEqual({ options: contrastive ? DEFAULT_VIEW_AUGMENTATION : LSSL_PAIR_AUGMENTATION, byDefault: contrastive });
+      views.dispose();
+      if (!contrastive) continue;
+      const visits = createMethod(name, { network: tinyNetwork, ...tinyHeads, positives: 'visits' });
+      expect(visits.augmentation).toEqual({ options: LSSL_PAIR_AUGMENTATION, byDefault: true });
+      visits.dispose();
+    }
+  });
 });

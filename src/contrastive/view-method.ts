@@ -13,7 +13,9 @@ import { Autoencoder } from '../nn/autoencoder.js';
 import type { PendingAssign } from '../nn/layers.js';
 import type { AutoencoderOptions, Norm } from '../nn/options.js';
 import { ParameterSet, type NamedVariable } from '../nn/params.js';
-import type { Batch, BatchKind, LossResult, StepContext } from '../train/method.js';
+import { DEFAULT_VIEW_AUGMENTATION } from '../train/augment.js';
+import { LSSL_PAIR_AUGMENTATION } from '../train/augmenter.js';
+import type { Batch, BatchKind, LossResult, MethodAugmentation, StepContext } from '../train/method.js';
 import { addMlpHead, applyPending, mlpHead, normalizedStd, type MlpHeadSpec } from './heads.js';
 
 export type Positives = 'views' | 'visits';
@@ -77,6 +79,7 @@ export abstract class ViewMethod {
   readonly heads = new ParameterSet();
   readonly positives: Positives;
   readonly batchKind: BatchKind;
+  readonly augmentation: MethodAugmentation;
   readonly projectionHidden: number;
   readonly projectionSize: number;
   readonly projectorOutputNorm: boolean;
@@ -92,6 +95,8 @@ export abstract class ViewMethod {
     this.net = new Autoencoder(contrastiveNetwork(options.network, defaults.encoderNorm));
     this.positives = checkPositives(options.positives);
     this.batchKind = this.positives === 'views' ? 'views' : 'pairs';
+    // Views must differ to teach anything, and two visits are augmented too (issue 7).
+    this.augmentation = { options: this.positives === 'views' ? DEFAULT_VIEW_AUGMENTATION : LSSL_PAIR_AUGMENTATION, byDefault: true };
     this.projectionHidden = positiveInteger('projectionHidden', options.projectionHidden, 256);
     this.projectionSize = positiveInteger('projectionSize', options.projectionSize, 128);
     const outputNorm = options.projectorOutputNorm ?? defaults.projectorOutputNorm ?? false;

@@ -6,10 +6,10 @@
 import { join } from 'node:path';
 import type { Cohort } from '../io/cohort.js';
 import { writeFileAtomic } from '../io/atomic.js';
-import { createMethod, isContrastiveMethod, type MethodName } from '../methods.js';
+import { createMethod, type MethodName } from '../methods.js';
 import { openRun } from '../runs.js';
 import type { AugmentOptions } from '../train/augment.js';
-import { defaultAugmenter, volumeAugmenter } from '../train/augmenter.js';
+import { volumeAugmenter } from '../train/augmenter.js';
 import { cohortTrainingData } from '../train/cohort-data.js';
 import { train } from '../train/engine.js';
 import type { TrainOptions } from '../train/options.js';
@@ -24,7 +24,7 @@ export interface PretrainOptions {
   runDir: string;
   /** the method's own options besides the network (e.g. `{ positives: 'visits' }`) */
   methodOptions?: Record<string, unknown>;
-  /** the augmentation instead of the batch kind's default (contrastive methods only) */
+  /** the augmentation instead of the method's default (methods that augment by default only) */
   augmentation?: AugmentOptions;
   /** engine options besides epochs and seed (e.g. `{ weightDecay: 0.04 }`) */
   trainOptions?: Omit<TrainOptions, 'epochs' | 'seed'>;
@@ -32,10 +32,9 @@ export interface PretrainOptions {
 }
 
 /**
- * One demo run: pretrains `method` on the cohort, then writes RUN/embeddings.csv. The
- * contrastive methods get the default augmentation of their batch kind (views:
- * DEFAULT_VIEW_AUGMENTATION; visits: LSSL_PAIR_AUGMENTATION); LSSL and the autoencoders
- * train on raw visits.
+ * One demo run: pretrains `method` on the cohort, then writes RUN/embeddings.csv. A method
+ * that augments by default (the contrastive ones) gets its declared augmentation, or
+ * `options.augmentation`; LSSL and the autoencoders train on raw visits.
  */
 export async function pretrain(method: MethodName, cohort: Cohort, options: PretrainOptions): Promise<void> {
   const network = { ...(options.methodOptions?.network as Record<string, unknown> | undefined), inputShape: options.shape, seed: options.seed };
@@ -48,9 +47,9 @@ export async function pretrain(method: MethodName, cohort: Cohort, options: Pret
       options: { ...options.trainOptions, epochs: method === 'none' ? 1 : options.epochs, seed: options.seed },
       runDir: options.runDir,
       force: true,
-      // Views need augmentation to differ, and the contrastive methods augment two visits
-      // too (issue 7); LSSL and the autoencoders learn from raw visits.
-      augment: isContrastiveMethod(method) ? (options.augmentation ? volumeAugmenter(options.augmentation) : defaultAugmenter(model.batchKind)) : undefined,
+      // Each method declares whether it augments by default (the contrastive ones: views must
+      // differ, and two visits are augmented too, issue 7); LSSL and the autoencoders do not.
+      augment: model.augmentation.byDefault ? volumeAugmenter(options.augmentation ?? model.augmentation.options) : undefined,
       onProgress: options.onProgress,
     });
   } finally {

@@ -7,9 +7,13 @@ import type * as tf from '@tensorflow/tfjs';
 import { Autoencoder } from '../nn/autoencoder.js';
 import type { AutoencoderOptions } from '../nn/options.js';
 import type { NamedVariable } from '../nn/params.js';
+import { LSSL_PAIR_AUGMENTATION } from '../train/augmenter.js';
+import type { MethodAugmentation } from '../train/method.js';
 
 export abstract class AutoencoderMethod {
   readonly net: Autoencoder;
+  /** Raw visits unless asked (`--augment`): then the authors' small per-subject rotations, shifts, flips. */
+  readonly augmentation: MethodAugmentation = { options: LSSL_PAIR_AUGMENTATION, byDefault: false };
 
   constructor(network: AutoencoderOptions | undefined) {
     this.net = new Autoencoder(network);

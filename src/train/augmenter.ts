@@ -6,7 +6,6 @@
 import {
   applyIntensity,
   applySpatial,
-  DEFAULT_VIEW_AUGMENTATION,
   drawIntensity,
   drawSpatial,
   parseIntensityOptions,
@@ -40,9 +39,4 @@ export function volumeAugmenter(options: AugmentOptions): VolumeAugmenter {
     const intensity = drawIntensity(draws.intensity, intensityConfig);
     return applyIntensity(applySpatial(volume, shape, spatial), shape, intensity);
   };
-}
-
-/** The default augmentation for a batch kind: LSSL's for pairs and scans, SimCLR-style views. */
-export function defaultAugmenter(kind: BatchKind): VolumeAugmenter {
-  return volumeAugmenter(kind === 'views' ? DEFAULT_VIEW_AUGMENTATION : LSSL_PAIR_AUGMENTATION);
 }

@@ -7,6 +7,7 @@
 import type * as tf from '@tensorflow/tfjs';
 import type { NamedVariable } from '../nn/params.js';
 import type { Rng } from '../rng.js';
+import type { AugmentOptions } from './augment.js';
 import type { PairRef, ScanRef } from './data.js';
 
 /**
@@ -42,6 +43,14 @@ export interface LossResult {
   parts: Record<string, tf.Scalar>;
 }
 
+/** How a method's training data is augmented: with what, and whether without being asked. */
+export interface MethodAugmentation {
+  /** the augmentation the method's batches get when augmented (`lssl train --augment`) */
+  options: AugmentOptions;
+  /** true when it augments unless told not to (the contrastive methods: two views must differ) */
+  byDefault: boolean;
+}
+
 export interface StepContext {
   /** true inside an optimizer step, false for validation */
   training: boolean;
@@ -68,6 +77,8 @@ export interface Method {
   readonly inputShape: readonly [number, number, number];
   /** size of the embedding `encode` returns */
   readonly embeddingSize: number;
+  /** its default augmentation (train/augmenter.ts builds the augmenter from it) */
+  readonly augmentation: MethodAugmentation;
   /** every variable a checkpoint holds, by logical name (trainable or not) */
   variables(): NamedVariable[];
   /** the variables the optimizer updates */

@@ -20,7 +20,7 @@ import { createMethod } from '../methods.js';
 import { cohortTrainingData, scanKey } from '../train/cohort-data.js';
 import type { TrainingData } from '../train/data.js';
 import { train } from '../train/engine.js';
-import { defaultAugmenter } from '../train/augmenter.js';
+import { volumeAugmenter } from '../train/augmenter.js';
 import type { ProgressEvent } from '../train/progress.js';
 import { openRun } from '../runs.js';
 import { embedCohort } from '../eval/embed.js';
@@ -191,7 +191,7 @@ export async function phantomCheck(options: PhantomCheckOptions): Promise<Phanto
       method,
       data,
       options: { epochs: settings.epochs, batchSize: settings.batch, learningRate: settings.learningRate, seed: settings.seed },
-      augment: settings.augment ? defaultAugmenter('pairs') : undefined,
+      augment: settings.augment ? volumeAugmenter(method.augmentation.options) : undefined,
       runDir,
       force: true,
       onProgress: (event) => {

@@ -56,4 +56,13 @@ describe('lssl train', () => {
     expect((error as LsslError).exitCode).toBe(2);
     expect((error as Error).message).toMatch(/'handedness' label/);
   });
+
+  it('an option the method does not take is a usage error naming what it takes; the defaults do not trip it', async () => {
+    const error = await trainRun('simclr', '--lambda-dir', '2').catch((e) => e);
+    expect(error).toBeInstanceOf(LsslError);
+    expect((error as LsslError).exitCode).toBe(2);
+    expect((error as Error).message).toMatch(/^simclr does not take lambdaDir; it takes network, positives, .*temperature$/);
+    const vae = await trainRun('vae');
+    expect(vae.methodOptions).toMatchObject({ beta: 0.01, lambdaRecon: 1 });
+  });
 });

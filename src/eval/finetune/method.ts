@@ -20,7 +20,8 @@ import { addDense, dense } from '../../nn/layers.js';
 import { he } from '../../nn/init.js';
 import { ParameterSet, type NamedVariable } from '../../nn/params.js';
 import type { ScanRef } from '../../train/data.js';
-import type { Batch, LossResult, Method } from '../../train/method.js';
+import { LSSL_PAIR_AUGMENTATION } from '../../train/augmenter.js';
+import type { Batch, LossResult, Method, MethodAugmentation } from '../../train/method.js';
 
 /** What the head predicts: class indices into `classes`, or a number z-scored by mean/sd. */
 export type FinetuneTarget = { kind: 'class'; classes: readonly string[] } | { kind: 'numeric'; mean: number; sd: number };
@@ -37,6 +38,8 @@ export const HEAD_PREFIX = 'finetune';
 export class FinetuneMethod implements Method {
   readonly name = 'finetune';
   readonly batchKind = 'scans' as const;
+  /** fine-tuning reads the scans as they are */
+  readonly augmentation: MethodAugmentation = { options: LSSL_PAIR_AUGMENTATION, byDefault: false };
   readonly trains = true;
   readonly partNames: readonly string[];
   readonly head = new ParameterSet();
