@@ -7,15 +7,13 @@
  * History parts: `byol` (the loss, in [0, 8]) and `zstd` (collapse monitor on z).
  */
 import * as tf from '@tensorflow/tfjs';
-import { Autoencoder } from '../nn/autoencoder.js';
-import type { PendingAssign } from '../nn/layers.js';
-import { ParameterSet, type NamedVariable } from '../nn/params.js';
+import { positiveInteger } from '../checks.js';
+import type { NamedVariable } from '../nn/params.js';
 import type { Batch, LossResult, Method, StepContext } from '../train/method.js';
+import { checkMomentumBase, MomentumTarget } from '../train/momentum-method.js';
+import { MLP_HEAD_PRESETS, type MlpHead } from './heads.js';
 import { byolSymmetricLoss } from './losses/byol.js';
-import { addMlpHead, mlpHead } from './heads.js';
-import { cosineMomentum, emaUpdate } from '../train/momentum.js';
-import { positiveInteger, ViewMethod, viewsOf, type ViewMethodOptions } from './view-method.js';
-import { inputError } from '../errors.js';
+import { ViewMethod, viewsOf, type ViewMethodOptions } from './view-method.js';
 
 export interface ByolMethodOptions extends ViewMethodOptions {
   /** m_base of the cosine momentum schedule (default 0.996; 0.99 suits short runs) */
@@ -27,36 +25,33 @@ export interface ByolMethodOptions extends ViewMethodOptions {
 export class ByolMethod extends ViewMethod implements Method {
   readonly name: string = 'byol';
   readonly partNames = ['byol', 'zstd'] as const;
-  protected readonly headNorm = true;
+  protected readonly projectorPreset = MLP_HEAD_PRESETS.byolProjector;
   readonly momentumBase: number;
-  readonly target: Autoencoder;
-  readonly targetHeads = new ParameterSet();
-  private readonly targetPending: PendingAssign[] = [];
-  /** the momentum used by the last update (for tests and logs) */
-  lastMomentum: number | undefined;
+  /** the EMA target: encoder and projector (src/train/momentum-method.ts) */
+  readonly target: MomentumTarget;
+  private readonly predictor: MlpHead | undefined;
 
   constructor(options: ByolMethodOptions = {}, withPredictorMlp = true) {
     // encoder batch norm as in BYOL's ResNet (contrastiveNetwork says why it matters here)
     super(options, { encoderNorm: 'batch' });
-    this.momentumBase = options.momentumBase ?? 0.996;
-    if (!(this.momentumBase >= 0 && this.momentumBase <= 1)) throw inputError(`momentumBase must be in [0, 1], not ${this.momentumBase}`);
+    this.momentumBase = checkMomentumBase(options.momentumBase ?? 0.996);
     this.addProjector();
-    this.target = new Autoencoder(this.net.config); // same layout and seed: an exact copy
-    addMlpHead(this.targetHeads, 'projector', this.projectorSpec(), this.net.config.seed + 1);
+    this.target = new MomentumTarget(this.net.config, [{ name: 'projector', spec: this.projectorSpec(), seed: this.net.config.seed + 1 }], this.momentumBase);
     if (withPredictorMlp) {
-      const hidden = positiveInteger('predictorHidden', options.predictorHidden, this.projectionHidden);
-      addMlpHead(this.heads, 'predictor', { input: this.projectionSize, hidden, output: this.projectionSize, batchNorm: true }, this.net.config.seed + 2);
+      const hidden = positiveInteger('predictorHidden', options.predictorHidden ?? this.projectionHidden);
+      const sizes = { input: this.projectionSize, hidden, output: this.projectionSize };
+      this.predictor = this.addHead('predictor', { ...sizes, ...MLP_HEAD_PRESETS.byolPredictor }, this.net.config.seed + 2);
     }
   }
 
-  private targetEntries(): NamedVariable[] {
-    return [...this.target.params.entries.filter((e) => e.name.startsWith('encoder/')), ...this.targetHeads.entries];
+  /** the momentum used by the last target update (for tests and logs) */
+  get lastMomentum(): number | undefined {
+    return this.target.lastMomentum;
   }
 
   /** Online variables plus the target's as `target/…` (the target is not trained). */
   override variables(): NamedVariable[] {
-    const target = this.targetEntries().map((e) => ({ name: `target/${e.name}`, variable: e.variable, trainable: false }));
-    return [...super.variables(), ...target];
+    return [...super.variables(), ...this.target.checkpointEntries()];
   }
   override trainableVariables(): tf.Variable[] {
     return super.variables().filter((e) => e.trainable).map((e) => e.variable);
@@ -64,15 +59,13 @@ export class ByolMethod extends ViewMethod implements Method {
 
   /** Online prediction from a projection z: [B, P] → [B, P]. */
   protected predict(z: tf.Tensor2D, ctx: StepContext): tf.Tensor2D {
-    return mlpHead(this.heads, 'predictor', z, true, ctx.training, this.pending);
+    if (!this.predictor) throw new Error(`${this.name} has no predictor MLP`);
+    return this.predictor.apply(z, ctx.training);
   }
 
   /** Target projection (no gradient reaches the target: its variables are not trained). */
   private targetProject(x: tf.Tensor5D, training: boolean): tf.Tensor2D {
-    return tf.tidy(() => {
-      const h = this.target.encode(x, { training });
-      return mlpHead(this.targetHeads, 'projector', h, true, training, this.targetPending);
-    });
+    return tf.tidy(() => this.target.head('projector', this.target.encode(x, training), training));
   }
 
   loss(batch: Batch, ctx: StepContext): LossResult {
@@ -91,18 +84,7 @@ export class ByolMethod extends ViewMethod implements Method {
 
   override afterStep(ctx: StepContext): void {
     super.afterStep(ctx);
-    // the target's batch statistics are not kept: its state comes from the EMA below
-    this.target.discardStatisticUpdates();
-    for (const { value } of this.targetPending.splice(0)) value.dispose();
-    const total = Math.max(0, Math.trunc(ctx.totalSteps));
-    this.lastMomentum = cosineMomentum(ctx.globalStep + 1, total, this.momentumBase);
-    const online = new Map(super.variables().map((e) => [e.name, e.variable]));
-    const targets = this.targetEntries();
-    emaUpdate(
-      targets.map((e) => e.variable),
-      targets.map((e) => online.get(e.name) as tf.Variable),
-      this.lastMomentum,
-    );
+    this.target.update(ctx, super.variables());
   }
 
   options(): Record<string, unknown> {
@@ -112,7 +94,5 @@ export class ByolMethod extends ViewMethod implements Method {
   override dispose(): void {
     super.dispose();
     this.target.dispose();
-    for (const { value } of this.targetPending.splice(0)) value.dispose();
-    this.targetHeads.dispose();
   }
 }

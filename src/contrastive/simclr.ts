@@ -7,6 +7,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { Batch, LossResult, Method, StepContext } from '../train/method.js';
 import { checkTemperature } from '../math/cosine.js';
+import { MLP_HEAD_PRESETS } from './heads.js';
 import { ntXentLoss } from './losses/ntxent.js';
 import { ViewMethod, viewsOf, type ViewMethodOptions } from './view-method.js';
 
@@ -23,7 +24,7 @@ export class SimClrMethod extends ViewMethod implements Method {
    * phantom's projections start with pairwise cosines of 0.99 (common-mode mean 10× the
    * spread) and NT-Xent drifts into collapse (zstd 0.019 → 0.003 in 6 epochs at 32³).
    */
-  protected readonly headNorm = true;
+  protected readonly projectorPreset = MLP_HEAD_PRESETS.simclrProjector;
   readonly temperature: number;
 
   constructor(options: SimClrMethodOptions = {}) {

@@ -10,6 +10,7 @@ import { inputError } from '../errors.js';
 import type { ScanRef } from '../train/data.js';
 import type { Batch, LossResult, Method, StepContext } from '../train/method.js';
 import { checkTemperature, l2NormalizeRows } from '../math/cosine.js';
+import { MLP_HEAD_PRESETS } from './heads.js';
 import { supConLoss } from './losses/supcon.js';
 import { ViewMethod, viewsOf, type ViewMethodOptions } from './view-method.js';
 
@@ -24,7 +25,7 @@ export class SupConMethod extends ViewMethod implements Method {
   readonly name = 'supcon';
   readonly partNames = ['supcon', 'zstd'] as const;
   /** batch norm in the projector, as SimCLR's (see simclr-method.ts: without it, collapse) */
-  protected readonly headNorm = true;
+  protected readonly projectorPreset = MLP_HEAD_PRESETS.simclrProjector;
   readonly temperature: number;
   readonly baseTemperature: number;
 

@@ -8,15 +8,15 @@
  * the bridge between the contrastive papers and LSSL.
  */
 import * as tf from '@tensorflow/tfjs';
+import { oneOf, positiveInteger } from '../checks.js';
 import { inputError } from '../errors.js';
 import { Autoencoder } from '../nn/autoencoder.js';
-import type { PendingAssign } from '../nn/layers.js';
 import type { AutoencoderOptions, Norm } from '../nn/options.js';
 import { ParameterSet, type NamedVariable } from '../nn/params.js';
 import { DEFAULT_VIEW_AUGMENTATION } from '../train/augment.js';
 import { LSSL_PAIR_AUGMENTATION } from '../train/augmenter.js';
 import type { Batch, BatchKind, LossResult, MethodAugmentation, StepContext } from '../train/method.js';
-import { addMlpHead, applyPending, mlpHead, normalizedStd, type MlpHeadSpec } from './heads.js';
+import { MlpHead, normalizedStd, type MlpHeadPreset, type MlpHeadSpec } from './heads.js';
 
 export type Positives = 'views' | 'visits';
 
@@ -32,16 +32,8 @@ export interface ViewMethodOptions {
   projectorOutputNorm?: boolean;
 }
 
-export function positiveInteger(name: string, value: unknown, fallback: number): number {
-  const v = value ?? fallback;
-  if (typeof v !== 'number' || !Number.isInteger(v) || v <= 0) throw inputError(`${name} must be a positive integer, not ${String(v)}`);
-  return v;
-}
-
 export function checkPositives(value: unknown): Positives {
-  const v = value ?? 'views';
-  if (v !== 'views' && v !== 'visits') throw inputError(`positives must be 'views' or 'visits', not ${JSON.stringify(v)}`);
-  return v;
+  return oneOf('positives', value ?? 'views', ['views', 'visits'] as const);
 }
 
 /**
@@ -83,9 +75,11 @@ export abstract class ViewMethod {
   readonly projectionHidden: number;
   readonly projectionSize: number;
   readonly projectorOutputNorm: boolean;
-  protected readonly pending: PendingAssign[] = [];
-  /** batch norm in the heads (SimSiam, BYOL, DirectPred) */
-  protected abstract readonly headNorm: boolean;
+  /** every head the method owns (their batch-norm statistics are applied after each step) */
+  protected readonly mlpHeads: MlpHead[] = [];
+  /** the projector's layout (MLP_HEAD_PRESETS) */
+  protected abstract readonly projectorPreset: MlpHeadPreset;
+  protected projector!: MlpHead;
 
   /**
    * `defaults`: what the method uses when the options do not say — batch norm on the
@@ -97,21 +91,28 @@ export abstract class ViewMethod {
     this.batchKind = this.positives === 'views' ? 'views' : 'pairs';
     // Views must differ to teach anything, and two visits are augmented too (issue 7).
     this.augmentation = { options: this.positives === 'views' ? DEFAULT_VIEW_AUGMENTATION : LSSL_PAIR_AUGMENTATION, byDefault: true };
-    this.projectionHidden = positiveInteger('projectionHidden', options.projectionHidden, 256);
-    this.projectionSize = positiveInteger('projectionSize', options.projectionSize, 128);
+    this.projectionHidden = positiveInteger('projectionHidden', options.projectionHidden ?? 256);
+    this.projectionSize = positiveInteger('projectionSize', options.projectionSize ?? 128);
     const outputNorm = options.projectorOutputNorm ?? defaults.projectorOutputNorm ?? false;
     if (typeof outputNorm !== 'boolean') throw inputError(`projectorOutputNorm must be true or false, not ${JSON.stringify(outputNorm)}`);
     this.projectorOutputNorm = outputNorm;
   }
 
-  /** Adds the projector; subclasses call it from their constructor (after headNorm is set). */
+  /** Adds the projector; subclasses call it from their constructor (after projectorPreset is set). */
   protected addProjector(): void {
-    addMlpHead(this.heads, 'projector', this.projectorSpec(), this.net.config.seed + 1);
+    this.projector = this.addHead('projector', this.projectorSpec(), this.net.config.seed + 1);
+  }
+
+  /** Adds head `name` to the method's parameters (checkpointed as `name/…`). */
+  protected addHead(name: string, spec: MlpHeadSpec, seed: number): MlpHead {
+    const head = new MlpHead(this.heads, name, spec, seed);
+    this.mlpHeads.push(head);
+    return head;
   }
 
   /** The projector's layout (BYOL's target copies it). */
   protected projectorSpec(): MlpHeadSpec {
-    return { input: this.net.latentSize, hidden: this.projectionHidden, output: this.projectionSize, batchNorm: this.headNorm, outputNorm: this.projectorOutputNorm };
+    return { input: this.net.latentSize, hidden: this.projectionHidden, output: this.projectionSize, ...this.projectorPreset, outputNorm: this.projectorOutputNorm };
   }
 
   get inputShape() {
@@ -136,7 +137,7 @@ export abstract class ViewMethod {
   protected project(x: tf.Tensor5D, training: boolean): tf.Tensor2D {
     return tf.tidy(() => {
       const h = this.net.encode(x, { training });
-      return mlpHead(this.heads, 'projector', h, this.headNorm, training, this.pending);
+      return this.projector.apply(h, training);
     });
   }
 
@@ -149,7 +150,7 @@ export abstract class ViewMethod {
 
   afterStep(_ctx: StepContext): void {
     this.net.applyStatisticUpdates();
-    applyPending(this.pending);
+    for (const head of this.mlpHeads) head.applyStatisticUpdates();
   }
 
   encode(x: tf.Tensor5D): tf.Tensor2D {
@@ -169,7 +170,7 @@ export abstract class ViewMethod {
 
   dispose(): void {
     this.net.dispose();
-    for (const { value } of this.pending.splice(0)) value.dispose();
+    for (const head of this.mlpHeads) head.discardStatisticUpdates();
     this.heads.dispose();
   }
 }

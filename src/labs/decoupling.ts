@@ -24,7 +24,8 @@ import { inputError } from '../errors.js';
 import { ntXentLoss } from '../contrastive/losses/ntxent.js';
 import { randomOrthogonal } from './generator.js';
 import { createDenseLayers, disposeLayers, layerVariables, mlpForward, trainWithAdam, type DenseLayer } from './mlp.js';
-import { checkPositive, checkPositiveInteger, checkProbability, elapsedSeconds } from './options.js';
+import { elapsedSeconds } from './options.js';
+import { positiveInteger, positiveNumber, unitInterval } from '../checks.js';
 
 export interface DecouplingOptions {
   seed?: number;
@@ -91,18 +92,18 @@ interface DecouplingSetup {
 export function runDecouplingLab(options: DecouplingOptions = {}): DecouplingResult {
   const started = Date.now();
   const seed = options.seed ?? 0;
-  const steps = checkPositiveInteger('steps', options.steps ?? 500);
-  const batchSize = checkPositiveInteger('batchSize', options.batchSize ?? 128);
-  const features = checkPositiveInteger('features', options.features ?? 16);
-  const dictionaryCoords = checkPositiveInteger('dictionaryCoords', options.dictionaryCoords ?? 32);
-  const noiseCoords = checkPositiveInteger('noiseCoords', options.noiseCoords ?? 32);
+  const steps = positiveInteger('steps', options.steps ?? 500);
+  const batchSize = positiveInteger('batchSize', options.batchSize ?? 128);
+  const features = positiveInteger('features', options.features ?? 16);
+  const dictionaryCoords = positiveInteger('dictionaryCoords', options.dictionaryCoords ?? 32);
+  const noiseCoords = positiveInteger('noiseCoords', options.noiseCoords ?? 32);
   if (features > dictionaryCoords) throw inputError(`features (${features}) must not exceed dictionaryCoords (${dictionaryCoords}) for orthonormal columns`);
-  const sparsity = checkProbability('sparsity', options.sparsity ?? 0.1);
-  const noiseStd = checkPositive('noiseStd', options.noiseStd ?? 0.5);
-  const viewNoiseStd = checkPositive('viewNoiseStd', options.viewNoiseStd ?? 0.1);
-  const neurons = checkPositiveInteger('neurons', options.neurons ?? 64);
-  const temperature = checkPositive('temperature', options.temperature ?? 0.5);
-  const learningRate = checkPositive('learningRate', options.learningRate ?? 3e-3);
+  const sparsity = unitInterval('sparsity', options.sparsity ?? 0.1);
+  const noiseStd = positiveNumber('noiseStd', options.noiseStd ?? 0.5);
+  const viewNoiseStd = positiveNumber('viewNoiseStd', options.viewNoiseStd ?? 0.1);
+  const neurons = positiveInteger('neurons', options.neurons ?? 64);
+  const temperature = positiveNumber('temperature', options.temperature ?? 0.5);
+  const learningRate = positiveNumber('learningRate', options.learningRate ?? 3e-3);
 
   const rng = createRng(seed);
   const setup: DecouplingSetup = {

@@ -20,7 +20,8 @@ import { inputError } from '../errors.js';
 import { ntXentLoss } from '../contrastive/losses/ntxent.js';
 import { trainWithAdam } from './mlp.js';
 import { bestAbsCorrelations } from './metrics.js';
-import { checkPositive, checkPositiveInteger, elapsedSeconds } from './options.js';
+import { elapsedSeconds } from './options.js';
+import { positiveInteger, positiveNumber } from '../checks.js';
 
 export interface HltmOptions {
   seed?: number;
@@ -146,15 +147,15 @@ function treeForward(layers: readonly TreeLayer[], leaves: tf.Tensor2D): tf.Tens
 export function runHltmLab(options: HltmOptions = {}): HltmResult {
   const started = Date.now();
   const seed = options.seed ?? 0;
-  const depth = checkPositiveInteger('depth', options.depth ?? 5);
-  const k = checkPositiveInteger('unitsPerNode', options.unitsPerNode ?? 16);
-  const steps = checkPositiveInteger('steps', options.steps ?? 500);
-  const batchSize = checkPositiveInteger('batchSize', options.batchSize ?? 128);
-  const temperature = checkPositive('temperature', options.temperature ?? 0.5);
-  const learningRate = checkPositive('learningRate', options.learningRate ?? 3e-3);
+  const depth = positiveInteger('depth', options.depth ?? 5);
+  const k = positiveInteger('unitsPerNode', options.unitsPerNode ?? 16);
+  const steps = positiveInteger('steps', options.steps ?? 500);
+  const batchSize = positiveInteger('batchSize', options.batchSize ?? 128);
+  const temperature = positiveNumber('temperature', options.temperature ?? 0.5);
+  const learningRate = positiveNumber('learningRate', options.learningRate ?? 3e-3);
   const deltaMin = options.deltaMin ?? 0.7;
   if (!(deltaMin >= 0 && deltaMin <= 1)) throw inputError(`deltaMin must be in [0, 1], not ${deltaMin}`);
-  const evalSamples = checkPositiveInteger('evalSamples', options.evalSamples ?? 2000);
+  const evalSamples = positiveInteger('evalSamples', options.evalSamples ?? 2000);
 
   const rng = createRng(seed);
   const tree = createLatentTree(depth, deltaMin, rng.fork('tree'));

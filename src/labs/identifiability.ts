@@ -16,7 +16,8 @@ import { createInvertibleGenerator, generate, layerConditionNumbers, type Invert
 import { sampleUniformSphere, sampleVonMisesFisher } from './vmf.js';
 import { createDenseLayers, disposeLayers, layerVariables, mlpForward, rowsToMatrix, rowsToTensor, tensorToMatrix, trainWithAdam, type DenseLayer } from './mlp.js';
 import { linearReadoutR2, meanCorrelationCoefficient } from './metrics.js';
-import { checkPositiveInteger, checkPositive, elapsedSeconds } from './options.js';
+import { elapsedSeconds } from './options.js';
+import { positiveInteger, positiveNumber } from '../checks.js';
 
 export interface IdentifiabilityOptions {
   seed?: number;
@@ -64,14 +65,14 @@ export interface IdentifiabilityResult {
 export function runIdentifiabilityLab(options: IdentifiabilityOptions = {}): IdentifiabilityResult {
   const started = Date.now();
   const seed = options.seed ?? 0;
-  const steps = checkPositiveInteger('steps', options.steps ?? 1000);
-  const batchSize = checkPositiveInteger('batchSize', options.batchSize ?? 256);
-  const n = checkPositiveInteger('latentDim', options.latentDim ?? 10);
-  const kappa = checkPositive('kappa', options.kappa ?? 10);
-  const temperature = checkPositive('temperature', options.temperature ?? 1 / kappa);
+  const steps = positiveInteger('steps', options.steps ?? 1000);
+  const batchSize = positiveInteger('batchSize', options.batchSize ?? 256);
+  const n = positiveInteger('latentDim', options.latentDim ?? 10);
+  const kappa = positiveNumber('kappa', options.kappa ?? 10);
+  const temperature = positiveNumber('temperature', options.temperature ?? 1 / kappa);
   const hidden = options.hidden ?? [64, 64, 64];
-  const learningRate = checkPositive('learningRate', options.learningRate ?? 3e-3);
-  const evalSamples = checkPositiveInteger('evalSamples', options.evalSamples ?? 4000);
+  const learningRate = positiveNumber('learningRate', options.learningRate ?? 3e-3);
+  const evalSamples = positiveInteger('evalSamples', options.evalSamples ?? 4000);
 
   const rng = createRng(seed);
   const generator = createInvertibleGenerator(n, rng.fork('generator'));

@@ -7,7 +7,7 @@ import type { AutoencoderOptions } from '../nn/options.js';
 import { AutoencoderMethod } from './autoencoder-method.js';
 import type { Batch, LossResult, Method, StepContext } from '../train/method.js';
 import { meanSquaredError } from './losses/reconstruction.js';
-import { checkWeight } from './lssl.js';
+import { nonNegativeWeight } from '../checks.js';
 
 export interface AeMethodOptions {
   network?: AutoencoderOptions;
@@ -24,7 +24,7 @@ export class AeMethod extends AutoencoderMethod implements Method {
 
   constructor(options: AeMethodOptions = {}) {
     super(options.network);
-    this.lambdaRecon = checkWeight('lambda-recon', options.lambdaRecon ?? 1);
+    this.lambdaRecon = nonNegativeWeight('lambda-recon', options.lambdaRecon ?? 1);
   }
 
 

@@ -9,7 +9,7 @@
  * Variables: the autoencoder's (nn/autoencoder.ts) and `lssl/tau` [L], N(0, 1) at init.
  */
 import * as tf from '@tensorflow/tfjs';
-import { inputError } from '../errors.js';
+import { nonNegativeWeight } from '../checks.js';
 import { standardNormal } from '../nn/init.js';
 import type { AutoencoderOptions } from '../nn/options.js';
 import { AutoencoderMethod } from './autoencoder-method.js';
@@ -25,11 +25,6 @@ export interface LsslMethodOptions {
   lambdaRecon?: number;
 }
 
-export function checkWeight(name: string, value: number): number {
-  if (!Number.isFinite(value) || value < 0) throw inputError(`${name} must be a finite number ≥ 0, not ${value}`);
-  return value;
-}
-
 export class LsslMethod extends AutoencoderMethod implements Method {
   readonly name = 'lssl';
   readonly batchKind = 'pairs' as const;
@@ -41,8 +36,8 @@ export class LsslMethod extends AutoencoderMethod implements Method {
 
   constructor(options: LsslMethodOptions = {}) {
     super(options.network);
-    this.lambdaDir = checkWeight('lambda-dir', options.lambdaDir ?? 1);
-    this.lambdaRecon = checkWeight('lambda-recon', options.lambdaRecon ?? 1);
+    this.lambdaDir = nonNegativeWeight('lambda-dir', options.lambdaDir ?? 1);
+    this.lambdaRecon = nonNegativeWeight('lambda-recon', options.lambdaRecon ?? 1);
     const l = this.net.latentSize;
     this.tau = this.net.params.add('lssl/tau', [l], standardNormal([l], this.net.config.seed, 'lssl/tau'));
   }

@@ -22,7 +22,7 @@ import { AutoencoderMethod } from './autoencoder-method.js';
 import type { Batch, LossResult, Method, StepContext } from '../train/method.js';
 import { gaussianKl, reparameterize } from './losses/kl.js';
 import { meanSquaredError } from './losses/reconstruction.js';
-import { checkWeight } from './lssl.js';
+import { nonNegativeWeight } from '../checks.js';
 
 export interface VaeMethodOptions {
   network?: AutoencoderOptions;
@@ -42,8 +42,8 @@ export class VaeMethod extends AutoencoderMethod implements Method {
 
   constructor(options: VaeMethodOptions = {}) {
     super({ latentActivation: 'linear', ...options.network });
-    this.beta = checkWeight('beta', options.beta ?? 0.01);
-    this.lambdaRecon = checkWeight('lambda-recon', options.lambdaRecon ?? 1);
+    this.beta = nonNegativeWeight('beta', options.beta ?? 0.01);
+    this.lambdaRecon = nonNegativeWeight('lambda-recon', options.lambdaRecon ?? 1);
     const f = this.net.featureSize;
     const l = this.net.latentSize;
     this.net.params.add('vae/logVar/kernel', [f, l], new Float32Array(f * l));

@@ -3,6 +3,7 @@
  * construction, compute later). Defaults follow the LSSL paper (Zhao et al., MedIA 2021,
  * §3 and the authors' code): channels 1→16→32→64→16, 64³ input, Linear(1024→512)+tanh.
  */
+import { positiveInteger } from '../checks.js';
 import { inputError } from '../errors.js';
 
 export type Norm = 'none' | 'batch';
@@ -48,20 +49,15 @@ function checkSide(side: number): number {
   return side;
 }
 
-function checkPositiveInteger(name: string, value: number): number {
-  if (!Number.isInteger(value) || value <= 0) throw inputError(`${name} must be a positive integer, not ${value}`);
-  return value;
-}
-
 export function resolveAutoencoderOptions(options: AutoencoderOptions = {}): AutoencoderConfig {
   const shape = options.inputShape ?? 64;
   const sides = typeof shape === 'number' ? [shape, shape, shape] : [...shape];
   if (sides.length !== 3) throw inputError(`input shape must have 3 sides, not ${sides.length}`);
   const channels = [...(options.channels ?? [16, 32, 64, 16])];
   if (channels.length !== 4) throw inputError(`channels must list 4 block widths, not ${channels.length}`);
-  channels.forEach((c, i) => checkPositiveInteger(`channels[${i}]`, c));
+  channels.forEach((c, i) => positiveInteger(`channels[${i}]`, c));
   const latentSize = options.latentSize === undefined ? 512 : options.latentSize;
-  if (latentSize !== null) checkPositiveInteger('latent size', latentSize);
+  if (latentSize !== null) positiveInteger('latent size', latentSize);
   const latentActivation = options.latentActivation ?? 'tanh';
   if (latentActivation !== 'tanh' && latentActivation !== 'linear') {
     throw inputError(`latent activation must be tanh or linear, not ${JSON.stringify(latentActivation)}`);

@@ -7,7 +7,8 @@
 import { createHash } from 'node:crypto';
 import { loadPreprocessed, type CacheOptions } from '../io/cache.js';
 import type { Cohort, Scan, Subject } from '../io/cohort.js';
-import { makePairs, trainValidationSplit, type PairOptions } from '../io/pairs.js';
+import { makePairs, type PairOptions } from '../io/pairs.js';
+import { trainValidationSplit } from '../io/splits.js';
 import type { PairRef, ScanRef, SplitData, TrainingData } from './data.js';
 
 export interface CohortDataOptions {

@@ -1,4 +1,5 @@
 /** Training options, checked once into a canonical object stored in config.json. */
+import { positiveInteger, positiveNumber } from '../checks.js';
 import { inputError } from '../errors.js';
 import { DEFAULT_PLATEAU, type PlateauOptions } from './schedule.js';
 
@@ -28,16 +29,6 @@ export interface ResolvedTrainOptions {
   weightDecay: number;
   seed: number;
   plateau: PlateauOptions;
-}
-
-function positiveInteger(name: string, value: number): number {
-  if (!Number.isInteger(value) || value <= 0) throw inputError(`${name} must be a positive integer, not ${value}`);
-  return value;
-}
-
-function positiveNumber(name: string, value: number): number {
-  if (!Number.isFinite(value) || value <= 0) throw inputError(`${name} must be a positive number, not ${value}`);
-  return value;
 }
 
 export function resolveTrainOptions(options: TrainOptions = {}): ResolvedTrainOptions {

@@ -8,7 +8,7 @@
 import { inputError } from '../../errors.js';
 import type { Cohort, CovariateValue, Scan, Subject } from '../../io/cohort.js';
 import { compareIds } from '../../io/cohort.js';
-import { subjectFolds, type Fold } from '../../io/pairs.js';
+import { subjectFolds, type Fold } from '../../io/splits.js';
 import type { ScanRef, SplitData, TrainingData } from '../../train/data.js';
 import type { TargetKind } from '../probe/probe.js';
 

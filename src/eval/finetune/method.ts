@@ -16,8 +16,7 @@
  * and every convolution train — the usual choice when fine-tuning with small batches.
  */
 import * as tf from '@tensorflow/tfjs';
-import { addDense, dense } from '../../nn/layers.js';
-import { he } from '../../nn/init.js';
+import { MLP_HEAD_PRESETS, MlpHead } from '../../nn/mlp-head.js';
 import { ParameterSet, type NamedVariable } from '../../nn/params.js';
 import type { ScanRef } from '../../train/data.js';
 import { LSSL_PAIR_AUGMENTATION } from '../../train/augmenter.js';
@@ -43,6 +42,8 @@ export class FinetuneMethod implements Method {
   readonly trains = true;
   readonly partNames: readonly string[];
   readonly head = new ParameterSet();
+  /** Linear(L, hidden) → ReLU → Linear(hidden, K): MLP_HEAD_PRESETS.finetune */
+  private readonly mlp: MlpHead;
   readonly hidden: number;
   private readonly encoderVariables: NamedVariable[];
   private readonly classIndex: Map<string, number>;
@@ -61,8 +62,8 @@ export class FinetuneMethod implements Method {
     this.partNames = target.kind === 'class' ? ['ce'] : ['mse'];
     this.classIndex = new Map(target.kind === 'class' ? target.classes.map((c, i) => [c, i]) : []);
     const outputs = target.kind === 'class' ? target.classes.length : 1;
-    addDense(this.head, `${HEAD_PREFIX}/hidden`, base.embeddingSize, this.hidden, seed);
-    addDense(this.head, `${HEAD_PREFIX}/output`, this.hidden, outputs, seed, he(1));
+    const sizes = { input: base.embeddingSize, hidden: this.hidden, output: outputs };
+    this.mlp = new MlpHead(this.head, HEAD_PREFIX, { ...sizes, ...MLP_HEAD_PRESETS.finetune }, seed);
   }
 
   get inputShape() {
@@ -84,8 +85,7 @@ export class FinetuneMethod implements Method {
   forward(x: tf.Tensor5D): tf.Tensor2D {
     return tf.tidy(() => {
       const z = this.base.encode(x);
-      const h = tf.relu(dense(this.head, `${HEAD_PREFIX}/hidden`, z));
-      return dense(this.head, `${HEAD_PREFIX}/output`, h);
+      return this.mlp.apply(z, false);
     });
   }
 
