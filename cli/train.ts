@@ -10,11 +10,10 @@ import { cohortTrainingData } from '../src/train/cohort-data.js';
 import { volumeAugmenter } from '../src/train/augmenter.js';
 import { train } from '../src/train/engine.js';
 import { interruptOnSigint } from '../src/train/interrupt.js';
-import { methodForRun } from '../src/runs.js';
+import { resumePlan } from '../src/runs.js';
 import { createProgressPrinter } from '../src/train/progress.js';
 import { createMethod, METHOD_NAMES } from '../src/methods.js';
 import { dropUnlabelled } from '../src/contrastive/labels.js';
-import { readRunConfig } from '../src/train/run.js';
 import type { TrainOptions } from '../src/train/options.js';
 import { loadCohortFromArgs, withCohortSource, type CohortSourceArgs } from './cohort.js';
 import { printJson, startBackend, type GlobalArgs } from './common.js';
@@ -92,40 +91,36 @@ export const trainCommand: CommandModule<GlobalArgs, Args> = {
       .option('json', { type: 'boolean', default: false, describe: 'print the result as one JSON object' }) as unknown as Argv<Args>,
   handler: async (args) => {
     const backend = await startBackend(args);
-    const saved = args.resume ? await readRunConfig(args.out) : undefined;
-    const method = saved
-      ? await methodForRun(args.out)
-      : createMethod(args.method, {
-          network: {
-            inputShape: args.shape,
-            latentSize: parseLatent(args.latent),
-            // only what was asked for: each method has its own defaults (src/lssl, src/contrastive)
-            ...(args['latent-activation'] !== undefined && { latentActivation: args['latent-activation'] }),
-            ...(args.norm !== undefined && { norm: args.norm }),
-            init: args.init,
-            seed: args.seed,
-          },
-          ...(args.positives !== undefined && { positives: args.positives }),
-          ...(args.temperature !== undefined && { temperature: args.temperature }),
-          ...(args['momentum-base'] !== undefined && { momentumBase: args['momentum-base'] }),
-          // Only what was given: createMethod refuses an option the method does not take.
-          lambdaDir: args['lambda-dir'],
-          lambdaRecon: args['lambda-recon'],
-          beta: args.beta,
-        });
-    if (saved && saved.method !== args.method) throw inputError(`--method ${args.method} differs from the run's method ${saved.method}`);
-    const training = (saved?.training ?? {}) as TrainOptions & { augment?: boolean; validationFraction?: number };
-    const options: TrainOptions = saved
-      ? { ...training, epochs: args.epochs ?? training.epochs }
-      : {
-          epochs: args.epochs,
-          batchSize: args.batch,
-          learningRate: args.lr,
-          weightDecay: args['weight-decay'],
+    const resumed = args.resume ? await resumePlan(args.out, { method: args.method, epochs: args.epochs }) : undefined;
+    const method =
+      resumed?.method ??
+      createMethod(args.method, {
+        network: {
+          inputShape: args.shape,
+          latentSize: parseLatent(args.latent),
+          // only what was asked for: each method has its own defaults (src/lssl, src/contrastive)
+          ...(args['latent-activation'] !== undefined && { latentActivation: args['latent-activation'] }),
+          ...(args.norm !== undefined && { norm: args.norm }),
+          init: args.init,
           seed: args.seed,
-          plateau: { patience: args.patience, earlyStopPatience: args['early-stop'] },
-        };
-    const augment = saved ? training.augment === true : (args.augment ?? method.augmentation.byDefault);
+        },
+        // Only what was given: createMethod refuses an option the method does not take.
+        positives: args.positives,
+        temperature: args.temperature,
+        momentumBase: args['momentum-base'],
+        lambdaDir: args['lambda-dir'],
+        lambdaRecon: args['lambda-recon'],
+        beta: args.beta,
+      });
+    const options: TrainOptions = resumed?.options ?? {
+      epochs: args.epochs,
+      batchSize: args.batch,
+      learningRate: args.lr,
+      weightDecay: args['weight-decay'],
+      seed: args.seed,
+      plateau: { patience: args.patience, earlyStopPatience: args['early-stop'] },
+    };
+    const augment = resumed ? resumed.augment : (args.augment ?? method.augmentation.byDefault);
     const cohort = await loadCohortFromArgs(args);
     const [shape] = method.inputShape;
     let data = cohortTrainingData(cohort, { shape, cacheDir: args.cache, validationFraction: args.validation, seed: options.seed ?? 0, stratifyBy: args.label });

@@ -1,6 +1,8 @@
 /**
- * Reading a finished (or interrupted) run back: the method rebuilt from config.json with
- * the best checkpoint's weights, ready to embed scans.
+ * Reading a run folder back: a finished run's method rebuilt from config.json with the best
+ * checkpoint's weights, ready to embed scans; and what resuming an interrupted run needs (the
+ * method, the engine options and whether it augmented, all from config.json). These sit above
+ * the method registry (they need createMethod), not in src/train.
  */
 import * as tf from '@tensorflow/tfjs';
 import { promises as fs } from 'node:fs';
@@ -8,6 +10,7 @@ import { join } from 'node:path';
 import { inputError } from './errors.js';
 import { volumesToTensor } from './nn/autoencoder.js';
 import type { Method } from './train/method.js';
+import type { TrainOptions } from './train/options.js';
 import { createMethod } from './methods.js';
 import { assignVariables, readRunConfig, type RunConfig } from './train/run.js';
 import { readWeights } from './train/weights.js';
@@ -31,6 +34,33 @@ export interface TrainedRun {
 export async function methodForRun(dir: string): Promise<Method> {
   const config = await readRunConfig(dir);
   return createMethod(config.method, config.methodOptions);
+}
+
+/** What `train` needs to continue a run: its own method, options and augmentation switch. */
+export interface ResumePlan {
+  config: RunConfig;
+  /** the run's method with fresh weights; train() loads the checkpoint into it */
+  method: Method;
+  /** the run's engine options, with `epochs` replaced when given */
+  options: TrainOptions;
+  /** whether the run augmented its batches (with the method's declared augmentation) */
+  augment: boolean;
+}
+
+/**
+ * Plans the resumption of the run in `dir`: refuses a `method` other than the run's, and
+ * keeps every saved setting except the number of epochs, which may grow.
+ */
+export async function resumePlan(dir: string, request: { method?: string; epochs?: number } = {}): Promise<ResumePlan> {
+  const config = await readRunConfig(dir);
+  const method = createMethod(config.method, config.methodOptions);
+  if (request.method !== undefined && config.method !== request.method) {
+    method.dispose();
+    throw inputError(`--method ${request.method} differs from the run's method ${config.method}`);
+  }
+  const training = config.training as TrainOptions & { augment?: boolean };
+  const { augment, ...saved } = training;
+  return { config, method, options: { ...saved, epochs: request.epochs ?? training.epochs }, augment: augment === true };
 }
 
 /** Opens RUN: config + best weights (RUN/model.json + weights.bin). */

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { initBackend } from '../src/backend/select.js';
 import { LsslMethod } from '../src/lssl/lssl.js';
 import { train } from '../src/train/engine.js';
-import { openRun, methodForRun } from '../src/runs.js';
+import { openRun, methodForRun, resumePlan } from '../src/runs.js';
 import { ballVolume, tinyCohort } from './train/fixtures.js';
 
 let root: string;
@@ -45,5 +45,23 @@ describe('openRun', () => {
 
   it('refuses a folder that is not a run, and a run with no model yet', async () => {
     await expect(openRun(join(root, 'nope'))).rejects.toThrow(/cannot read the run's config/);
+  });
+
+  it('plans a resumption from config.json: the method, its engine options with new epochs, its augmentation switch', async () => {
+    const dir = join(root, 'to-resume');
+    const method = new LsslMethod({ network: { inputShape: 16, latentSize: 6, seed: 4 }, lambdaDir: 2 });
+    await train({ method, data: tinyCohort(), runDir: dir, options: { epochs: 1, batchSize: 2, learningRate: 0.002 } });
+    const plan = await resumePlan(dir, { method: 'lssl', epochs: 3 });
+    expect(plan.method.name).toBe('lssl');
+    expect(plan.method.options()).toEqual(method.options());
+    expect(plan.options).toMatchObject({ epochs: 3, batchSize: 2, learningRate: 0.002 });
+    expect(plan.options).not.toHaveProperty('augment');
+    expect(plan.augment).toBe(false);
+    plan.method.dispose();
+    const same = await resumePlan(dir);
+    expect(same.options.epochs).toBe(1);
+    same.method.dispose();
+    await expect(resumePlan(dir, { method: 'ae' })).rejects.toThrow('--method ae differs from the run\'s method lssl');
+    method.dispose();
   });
 });

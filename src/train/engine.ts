@@ -1,7 +1,8 @@
 /**
  * The one training loop every method uses (docs/design.md): seeded shuffled batches, AdamW,
  * LR ×0.1 on a validation plateau, early stopping, the best checkpoint kept, validation
- * each epoch, a checkpoint each finished epoch, resume, and clean interruption.
+ * each epoch, a checkpoint each finished epoch, resume, and clean interruption. What it
+ * reads and writes in the run folder goes through run-writer.ts; the loop does no file I/O.
  *
  * Determinism: every random draw comes from a generator derived from the seed and its
  * place in the run — `shuffle:<epoch>` orders the epoch, `step:<epoch>:<step>` feeds the
@@ -9,30 +10,18 @@
  * pass — so a run resumed after epoch e draws exactly what an uninterrupted run draws.
  */
 import * as tf from '@tensorflow/tfjs';
-import { join } from 'node:path';
 import { inputError, runtimeError } from '../errors.js';
 import { createRng } from '../rng.js';
 import { AdamW } from './adamw.js';
 import { assembleBatch, batchTensors, itemsOf, planBatches, type VolumeAugmenter } from './batches.js';
 import { overlappingSubjects, type SplitData, type TrainingData } from './data.js';
-import { historyToCsv, type HistoryRow } from './history.js';
+import type { HistoryRow } from './history.js';
 import type { Method, StepContext } from './method.js';
 import { resolveTrainOptions, type ResolvedTrainOptions, type TrainOptions } from './options.js';
 import type { ProgressEvent } from './progress.js';
-import {
-  lsslVersion,
-  prepareRunDirectory,
-  readLatestCheckpoint,
-  readRunConfig,
-  writeBestModel,
-  writeCheckpoint,
-  writeRunConfig,
-  assignVariables,
-  type CheckpointState,
-  type RunConfig,
-} from './run.js';
+import type { CheckpointState } from './run.js';
+import { RunWriter, runConfig } from './run-writer.js';
 import { initialPlateauState, stepPlateau } from './schedule.js';
-import { writeFileAtomic } from '../io/atomic.js';
 
 export interface TrainRequest {
   method: Method;
@@ -68,8 +57,6 @@ interface SplitMeans {
   parts: Record<string, number>;
 }
 
-const subjectCount = (split: SplitData) => new Set(split.scans.map((s) => s.subject).concat(split.pairs.map((p) => p.earlier.subject))).size;
-
 function checkData(method: Method, data: TrainingData, augment: VolumeAugmenter | undefined): void {
   const [nx, ny, nz] = data.volumeShape;
   const [d, h, w] = method.inputShape;
@@ -84,38 +71,6 @@ function checkData(method: Method, data: TrainingData, augment: VolumeAugmenter 
   }
   if (method.batchKind !== 'pairs' && data.train.scans.length === 0) throw inputError('the training split has no scans');
   if (method.batchKind === 'views' && !augment) throw inputError(`method ${method.name} trains on augmented views and needs an augmentation (--augment)`);
-}
-
-function runConfig(request: TrainRequest, options: ResolvedTrainOptions): RunConfig {
-  const { method, data } = request;
-  const describe = (split: SplitData) => ({ subjects: subjectCount(split), scans: split.scans.length, pairs: split.pairs.length });
-  return {
-    format: 'lssl-run',
-    formatVersion: 1,
-    method: method.name,
-    methodOptions: method.options(),
-    training: { ...options, augment: request.augment !== undefined },
-    cohort: { fingerprint: data.fingerprint, volumeShape: data.volumeShape, train: describe(data.train), validation: describe(data.validation) },
-    versions: { lssl: lsslVersion(), tfjs: tf.version.tfjs, node: process.version },
-    backend: request.backend ?? tf.getBackend(),
-    created: new Date().toISOString(),
-  };
-}
-
-/** Refuses to resume a run with a different method, options or cohort (epochs may grow). */
-function checkResumable(saved: RunConfig, fresh: RunConfig, dir: string): void {
-  const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
-  const { epochs: _a, ...savedTraining } = saved.training;
-  const { epochs: _b, ...freshTraining } = fresh.training;
-  const checks: [string, unknown, unknown][] = [
-    ['method', saved.method, fresh.method],
-    ['method options', saved.methodOptions, fresh.methodOptions],
-    ['training options', savedTraining, freshTraining],
-    ['cohort', saved.cohort.fingerprint, fresh.cohort.fingerprint],
-  ];
-  for (const [what, a, b] of checks) {
-    if (!same(a, b)) throw inputError(`cannot resume: the ${what} differ from the run's (${JSON.stringify(a)} vs ${JSON.stringify(b)})`, join(dir, 'config.json'));
-  }
 }
 
 /**
@@ -151,7 +106,8 @@ export async function train(request: TrainRequest): Promise<TrainResult> {
   const emit = request.onProgress ?? (() => undefined);
   const options = resolveTrainOptions(request.options);
   checkData(method, data, augment);
-  const config = runConfig(request, options);
+  const config = runConfig(method, data, options, augment !== undefined, request.backend ?? tf.getBackend());
+  const writer = runDir ? new RunWriter(runDir) : undefined;
 
   let history: HistoryRow[] = [];
   let plateau = initialPlateauState(options.learningRate);
@@ -170,30 +126,15 @@ export async function train(request: TrainRequest): Promise<TrainResult> {
   });
 
   try {
-    if (runDir) {
-      const mode = await prepareRunDirectory(runDir, { resume: request.resume, force: request.force });
-      if (mode === 'resume') {
-        const saved = await readRunConfig(runDir);
-        checkResumable(saved, config, runDir);
-        await writeRunConfig(runDir, { ...saved, training: { ...saved.training, epochs: options.epochs } });
-        const checkpoint = await readLatestCheckpoint(runDir);
-        if (checkpoint) {
-          try {
-            assignVariables(method, checkpoint.tensors, join(runDir, 'checkpoints'));
-            optimizer.loadState(checkpoint.tensors, checkpoint.state.optimizerStep);
-          } finally {
-            tf.dispose([...checkpoint.tensors.values()]);
-          }
-          ({ history, plateau, stoppedEarly } = checkpoint.state);
-          startEpoch = checkpoint.state.epoch;
-          emit({ type: 'resume', fromEpoch: startEpoch });
-        }
-      } else {
-        await writeRunConfig(runDir, config);
+    if (writer) {
+      const resumed = await writer.start(config, method, optimizer, { resume: request.resume, force: request.force });
+      if (resumed) {
+        ({ history, plateau, stoppedEarly } = resumed);
+        startEpoch = resumed.epoch;
+        emit({ type: 'resume', fromEpoch: startEpoch });
       }
       if (!method.trains) {
-        await writeBestModel(runDir, method, { epoch: 0 });
-        await writeFileAtomic(join(runDir, 'history.csv'), historyToCsv([], method.partNames));
+        await writer.saveUntrained(method);
         return result(false, 0);
       }
     }
@@ -273,12 +214,9 @@ export async function train(request: TrainRequest): Promise<TrainResult> {
       plateau = decision.state;
       stoppedEarly = decision.stop;
       history = [...history, ...rows];
-      if (runDir) {
-        if (decision.improved) await writeBestModel(runDir, method, { epoch, loss: monitored });
+      if (writer) {
         const state: CheckpointState = { epoch, plateau, optimizerStep: optimizer.step, history, stoppedEarly };
-        const tensors = [...method.variables().map((v) => ({ name: v.name, tensor: v.variable as tf.Tensor })), ...optimizer.stateTensors()];
-        await writeCheckpoint(runDir, tensors, state);
-        await writeFileAtomic(join(runDir, 'history.csv'), historyToCsv(history, method.partNames));
+        await writer.saveEpoch(method, optimizer, state, decision.improved ? { loss: monitored } : undefined);
       }
       emit({ type: 'epoch', epoch, epochs: options.epochs, rows, improved: decision.improved, stop: decision.stop });
       if (decision.stop) return result(false, epoch);
