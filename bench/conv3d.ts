@@ -35,7 +35,18 @@ interface Options {
 }
 
 function parseOptions(argv: string[]): Options {
-  const o: Options = { shape: 64, batch: 4, steps: 3, stockSteps: 1, torch: true, torchThreads: 2, backend: 'wasm', profile: false, embed: false, json: false };
+  const o: Options = {
+    shape: 64,
+    batch: 4,
+    steps: 3,
+    stockSteps: 1,
+    torch: true,
+    torchThreads: 2,
+    backend: 'wasm',
+    profile: false,
+    embed: false,
+    json: false,
+  };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const next = (): string => argv[++i] ?? '';
@@ -100,9 +111,22 @@ function timeEmbed(o: Options): number {
   return o.batch / seconds;
 }
 
-function runTorch(o: Options): { pairs_per_s: number; cpu_s_per_step: number; torch: string; max_rss_mib?: number } | { error: string } {
+function runTorch(
+  o: Options,
+): { pairs_per_s: number; cpu_s_per_step: number; torch: string; max_rss_mib?: number } | { error: string } {
   try {
-    const out = runPythonScript('lssl_step_torch.py', ['--shape', String(o.shape), '--batch', String(o.batch), '--steps', String(o.steps), '--threads', String(o.torchThreads), '--arch', 'bench']);
+    const out = runPythonScript('lssl_step_torch.py', [
+      '--shape',
+      String(o.shape),
+      '--batch',
+      String(o.batch),
+      '--steps',
+      String(o.steps),
+      '--threads',
+      String(o.torchThreads),
+      '--arch',
+      'bench',
+    ]);
     return JSON.parse(out.trim().split('\n').pop()!);
   } catch (error) {
     return { error: (error as Error).message };
@@ -124,14 +148,19 @@ async function main(): Promise<void> {
     unregisterFastKernels(o.backend);
     const { wall: s, cpu } = timeSteps(o, o.stockSteps, 0);
     result.stock = { step_s: s, cpu_s_per_step: cpu, pairs_per_s: o.batch / s };
-    log(`  stock tfjs kernels : ${(o.batch / s).toFixed(3)} pairs/s (${s.toFixed(1)} s/step, ${cpu.toFixed(1)} CPU-s/step)`);
+    log(
+      `  stock tfjs kernels : ${(o.batch / s).toFixed(3)} pairs/s (${s.toFixed(1)} s/step, ${cpu.toFixed(1)} CPU-s/step)`,
+    );
   }
 
-  if (!(await registerFastKernels(o.backend))) throw new Error('fast kernels unavailable: run node src/backend/kernels/build-kernels.mjs');
+  if (!(await registerFastKernels(o.backend)))
+    throw new Error('fast kernels unavailable: run node src/backend/kernels/build-kernels.mjs');
   const threads = simdRuntime()?.threads ?? 1;
   const { wall: fast, cpu: fastCpu } = timeSteps(o, o.steps, 1);
   result.fast = { step_s: fast, cpu_s_per_step: fastCpu, pairs_per_s: o.batch / fast, threads };
-  log(`  fast SIMD kernels  : ${(o.batch / fast).toFixed(3)} pairs/s (${fast.toFixed(2)} s/step, ${fastCpu.toFixed(1)} CPU-s/step, ${threads} threads)`);
+  log(
+    `  fast SIMD kernels  : ${(o.batch / fast).toFixed(3)} pairs/s (${fast.toFixed(2)} s/step, ${fastCpu.toFixed(1)} CPU-s/step, ${threads} threads)`,
+  );
   if (o.embed) {
     const scans = timeEmbed(o);
     result.embed_scans_per_s = scans;
@@ -142,7 +171,8 @@ async function main(): Promise<void> {
     const total = kernels.reduce((a, [, ms]) => a + ms, 0);
     result.profile_ms = Object.fromEntries(kernels);
     log(`  profile of one fast step (kernel ms, ${total.toFixed(0)} ms total):`);
-    for (const [name, ms] of kernels.slice(0, 14)) log(`    ${name.padEnd(26)} ${ms.toFixed(0).padStart(7)}  ${((100 * ms) / total).toFixed(1)}%`);
+    for (const [name, ms] of kernels.slice(0, 14))
+      log(`    ${name.padEnd(26)} ${ms.toFixed(0).padStart(7)}  ${((100 * ms) / total).toFixed(1)}%`);
   }
 
   if (o.torch) {
@@ -150,11 +180,16 @@ async function main(): Promise<void> {
     result.torch = t;
     if ('error' in t) log(`  PyTorch CPU        : unavailable (${t.error})`);
     else {
-      log(`  PyTorch ${t.torch} CPU : ${t.pairs_per_s.toFixed(3)} pairs/s (${(o.batch / t.pairs_per_s).toFixed(2)} s/step, ${t.cpu_s_per_step.toFixed(1)} CPU-s/step, ${o.torchThreads} threads, peak RSS ${t.max_rss_mib?.toFixed(0) ?? '?'} MiB)`);
-      log(`  ratio fast / PyTorch: ${((o.batch / fast) / t.pairs_per_s).toFixed(2)} (pairs/s), ${(t.cpu_s_per_step / fastCpu).toFixed(2)} (CPU time per step)`);
+      log(
+        `  PyTorch ${t.torch} CPU : ${t.pairs_per_s.toFixed(3)} pairs/s (${(o.batch / t.pairs_per_s).toFixed(2)} s/step, ${t.cpu_s_per_step.toFixed(1)} CPU-s/step, ${o.torchThreads} threads, peak RSS ${t.max_rss_mib?.toFixed(0) ?? '?'} MiB)`,
+      );
+      log(
+        `  ratio fast / PyTorch: ${(o.batch / fast / t.pairs_per_s).toFixed(2)} (pairs/s), ${(t.cpu_s_per_step / fastCpu).toFixed(2)} (CPU time per step)`,
+      );
     }
   }
-  if (result.stock) log(`  ratio fast / stock  : ${((result.stock as { step_s: number }).step_s / fast).toFixed(1)}× (pairs/s)`);
+  if (result.stock)
+    log(`  ratio fast / stock  : ${((result.stock as { step_s: number }).step_s / fast).toFixed(1)}× (pairs/s)`);
   result.max_rss_mib = process.resourceUsage().maxRSS / 1024;
   log(`  peak RSS of this process: ${(result.max_rss_mib as number).toFixed(0)} MiB`);
   if (o.json) process.stdout.write(`${JSON.stringify(result)}\n`);

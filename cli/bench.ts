@@ -10,7 +10,11 @@ import { benchCacheCommand } from './bench/cache.js';
 import { benchTrainCommand } from './bench/train.js';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-export const benchSubcommands: CommandModule<GlobalArgs, any>[] = [benchTrainCommand, benchPreprocessCommand, benchCacheCommand];
+export const benchSubcommands: CommandModule<GlobalArgs, any>[] = [
+  benchTrainCommand,
+  benchPreprocessCommand,
+  benchCacheCommand,
+];
 
 export const benchCommand: CommandModule<GlobalArgs, GlobalArgs> = {
   command: 'bench',

@@ -15,10 +15,25 @@ export interface CohortSourceArgs extends GlobalArgs {
 
 export function withCohortSource<T>(y: Argv<T>) {
   return y
-    .positional('source', { type: 'string', demandOption: true, describe: 'BIDS folder, or CSV/TSV manifest with subject, session, age, path columns' })
-    .option('age-column', { type: 'string', default: 'age', describe: 'column holding the age in years (sessions.tsv or manifest)' })
-    .option('columns', { type: 'string', describe: 'manifest column names, e.g. subject=RID,session=VISCODE,path=file' })
-    .option('run', { type: 'string', default: 'first', describe: "T1w to keep when a BIDS session has several: first, last (by run- index) or a run number" });
+    .positional('source', {
+      type: 'string',
+      demandOption: true,
+      describe: 'BIDS folder, or CSV/TSV manifest with subject, session, age, path columns',
+    })
+    .option('age-column', {
+      type: 'string',
+      default: 'age',
+      describe: 'column holding the age in years (sessions.tsv or manifest)',
+    })
+    .option('columns', {
+      type: 'string',
+      describe: 'manifest column names, e.g. subject=RID,session=VISCODE,path=file',
+    })
+    .option('run', {
+      type: 'string',
+      default: 'first',
+      describe: 'T1w to keep when a BIDS session has several: first, last (by run- index) or a run number',
+    });
 }
 
 export function parseRun(text: string): RunChoice {
@@ -55,7 +70,12 @@ interface Args extends CohortSourceArgs {
 export const cohortCommand: CommandModule<GlobalArgs, Args> = {
   command: 'cohort <source>',
   describe: 'validate a cohort and summarise it: subjects, visits, follow-up, pairs, covariates, warnings',
-  builder: (y) => withCohortSource(y).option('json', { type: 'boolean', default: false, describe: 'print one JSON object' }) as unknown as Argv<Args>,
+  builder: (y) =>
+    withCohortSource(y).option('json', {
+      type: 'boolean',
+      default: false,
+      describe: 'print one JSON object',
+    }) as unknown as Argv<Args>,
   handler: async (args) => {
     const summary = summarizeCohort(await loadCohortFromArgs(args));
     if (args.json) return printJson(summary);

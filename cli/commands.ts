@@ -16,4 +16,19 @@ import { reportCommand } from './report.js';
 import { finetuneCommand } from './finetune.js';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-export const commands: CommandModule<any, any>[] = [backendCommand, demoCommand, simulateCommand, benchCommand, validateCommand, cohortCommand, preprocessCommand, infoCommand, probeCommand, trainCommand, embedCommand, reportCommand, labCommand, finetuneCommand];
+export const commands: CommandModule<any, any>[] = [
+  backendCommand,
+  demoCommand,
+  simulateCommand,
+  benchCommand,
+  validateCommand,
+  cohortCommand,
+  preprocessCommand,
+  infoCommand,
+  probeCommand,
+  trainCommand,
+  embedCommand,
+  reportCommand,
+  labCommand,
+  finetuneCommand,
+];

@@ -19,9 +19,13 @@ interface Args extends GlobalArgs {
 }
 
 function parseMethods(text: string): MethodName[] {
-  const names = text.split(',').map((m) => m.trim()).filter(Boolean);
+  const names = text
+    .split(',')
+    .map((m) => m.trim())
+    .filter(Boolean);
   for (const name of names) {
-    if (!(METHOD_NAMES as readonly string[]).includes(name)) throw inputError(`--methods must name methods among ${METHOD_NAMES.join(', ')}, not ${JSON.stringify(name)}`);
+    if (!(METHOD_NAMES as readonly string[]).includes(name))
+      throw inputError(`--methods must name methods among ${METHOD_NAMES.join(', ')}, not ${JSON.stringify(name)}`);
   }
   return names as MethodName[];
 }
@@ -37,7 +41,12 @@ function comparisonTable(summary: Summary): string {
   };
   const methods = [...new Set(summary.map((r) => r.method))];
   const header = ['method', 'diagnosis bal.acc (z)', 'diagnosis bal.acc (Δz)', 'age r (z)'];
-  const rows = methods.map((m) => [m, cell(m, 'diagnosis', 'z', 'balanced_accuracy'), cell(m, 'diagnosis', 'delta', 'balanced_accuracy'), cell(m, 'age', 'z', 'r')]);
+  const rows = methods.map((m) => [
+    m,
+    cell(m, 'diagnosis', 'z', 'balanced_accuracy'),
+    cell(m, 'diagnosis', 'delta', 'balanced_accuracy'),
+    cell(m, 'age', 'z', 'r'),
+  ]);
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
   const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i])).join('  ');
   return [line(header), ...rows.map(line)].join('\n');
@@ -48,15 +57,27 @@ export const demoCommand: CommandModule<GlobalArgs, Args> = {
   describe: 'simulate a phantom cohort → pretrain every method → embed → probe → report.html',
   builder: (y) =>
     y
-      .option('out', { type: 'string', default: 'lssl-demo', describe: 'output folder (cohort, cache, runs, labs, report)' })
+      .option('out', {
+        type: 'string',
+        default: 'lssl-demo',
+        describe: 'output folder (cohort, cache, runs, labs, report)',
+      })
       .option('subjects', { type: 'number', default: 24, describe: 'phantom subjects' })
       .option('visits', { type: 'number', default: 3, describe: 'visits per subject' })
       .option('shape', { type: 'number', default: 32, describe: 'voxels per side the networks see (multiple of 16)' })
       .option('epochs', { type: 'number', default: 15, describe: 'pretraining epochs per method' })
-      .option('methods', { type: 'string', default: DEMO_METHODS.join(','), describe: 'comma-separated methods to compare' })
+      .option('methods', {
+        type: 'string',
+        default: DEMO_METHODS.join(','),
+        describe: 'comma-separated methods to compare',
+      })
       .option('labs', { type: 'boolean', default: true, describe: 'run the theory labs (short form) for the report' })
       .option('seed', { type: 'number', default: 0, describe: 'seed of the phantom and of every training run' })
-      .option('json', { type: 'boolean', default: false, describe: 'print the result as one JSON object' }) as unknown as Argv<Args>,
+      .option('json', {
+        type: 'boolean',
+        default: false,
+        describe: 'print the result as one JSON object',
+      }) as unknown as Argv<Args>,
   handler: async (args) => {
     const methods = parseMethods(args.methods);
     const backend = await startBackend(args);
@@ -81,6 +102,10 @@ export const demoCommand: CommandModule<GlobalArgs, Args> = {
     const total = Object.values(result.seconds).reduce((a, b) => a + b, 0);
     process.stdout.write(`${comparisonTable(result.summary)}\n`);
     process.stdout.write(`report: ${result.report}\n`);
-    process.stdout.write(`finished in ${Math.round(total)} s on ${backend.name} (${Object.entries(result.seconds).map(([k, v]) => `${k} ${v}s`).join(', ')})\n`);
+    process.stdout.write(
+      `finished in ${Math.round(total)} s on ${backend.name} (${Object.entries(result.seconds)
+        .map(([k, v]) => `${k} ${v}s`)
+        .join(', ')})\n`,
+    );
   },
 };

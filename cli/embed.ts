@@ -17,11 +17,17 @@ export const embedCommand: CommandModule<GlobalArgs, Args> = {
   command: 'embed <run-dir> <source>',
   describe: "embed every scan of a cohort with a trained run's encoder (embeddings.csv)",
   builder: (y) =>
-    withCohortSource(y.positional('run-dir', { type: 'string', demandOption: true, describe: 'run folder written by lssl train' }))
+    withCohortSource(
+      y.positional('run-dir', { type: 'string', demandOption: true, describe: 'run folder written by lssl train' }),
+    )
       .option('out', { type: 'string', demandOption: true, describe: 'embeddings CSV to write' })
       .option('batch', { type: 'number', default: 8, describe: 'scans per forward pass' })
       .option('cache', { type: 'string', describe: 'preprocessed cache folder (default $LSSL_CACHE or ./.lssl-cache)' })
-      .option('json', { type: 'boolean', default: false, describe: 'print a summary as one JSON object' }) as unknown as Argv<Args>,
+      .option('json', {
+        type: 'boolean',
+        default: false,
+        describe: 'print a summary as one JSON object',
+      }) as unknown as Argv<Args>,
   handler: async (args) => {
     await startBackend(args, args.json);
     const runDir = (args as unknown as Record<string, string>)['run-dir'];
@@ -30,9 +36,18 @@ export const embedCommand: CommandModule<GlobalArgs, Args> = {
       const cohort = await loadCohortFromArgs(args);
       const records = await embedCohort(run, cohort, { cacheDir: args.cache, batchSize: args.batch });
       await writeFileAtomic(args.out, embeddingsToCsv(records));
-      const summary = { run: runDir, out: args.out, scans: records.length, dim: run.method.embeddingSize, tauProj: run.direction !== undefined };
+      const summary = {
+        run: runDir,
+        out: args.out,
+        scans: records.length,
+        dim: run.method.embeddingSize,
+        tauProj: run.direction !== undefined,
+      };
       if (args.json) printJson(summary);
-      else process.stdout.write(`embedded ${records.length} scans (z${summary.tauProj ? ' + tau_proj' : ''}, ${summary.dim} dims) → ${args.out}\n`);
+      else
+        process.stdout.write(
+          `embedded ${records.length} scans (z${summary.tauProj ? ' + tau_proj' : ''}, ${summary.dim} dims) → ${args.out}\n`,
+        );
     } finally {
       run.dispose();
     }

@@ -34,7 +34,9 @@ const fixed = (v: number | null | undefined, digits = 3) => (v === null || v ===
 /** One stderr line per fold × epoch. */
 export function formatEpoch(row: FinetuneEpoch, folds: number, epochs: number): string {
   const metrics = (m: FinetuneEpoch['test']) =>
-    m.balanced_accuracy !== undefined ? `loss ${fixed(m.loss, 4)} bacc ${fixed(m.balanced_accuracy)} auc ${fixed(m.auc)}` : `loss ${fixed(m.loss, 4)} mae ${fixed(m.mae)} r ${fixed(m.r)}`;
+    m.balanced_accuracy !== undefined
+      ? `loss ${fixed(m.loss, 4)} bacc ${fixed(m.balanced_accuracy)} auc ${fixed(m.auc)}`
+      : `loss ${fixed(m.loss, 4)} mae ${fixed(m.mae)} r ${fixed(m.r)}`;
   return `fold ${row.fold}/${folds} epoch ${row.epoch}/${epochs} train loss ${fixed(row.train_loss, 4)} | validation ${metrics(row.validation)} | test ${metrics(row.test)} ${row.seconds.toFixed(1)}s\n`;
 }
 
@@ -45,7 +47,9 @@ export function formatFinetune(result: FinetuneResult, out: string): string {
   const lines = [
     `fine-tuned the ${result.method} encoder on '${result.target}' (${result.kind === 'class' ? `classes ${result.classes.join(', ')}` : 'numeric'}): ${result.n_scans} scans, ${result.n_subjects} subjects, ${result.folds} folds by subject, ${result.epochs} epochs`,
     `test metrics at the epoch of lowest validation loss (mean over folds):`,
-    ...names.map((n) => `  ${n.padEnd(18)} ${fixed(result[n])}   folds: ${result.per_fold[n].map((v) => fixed(v)).join(' ')}`),
+    ...names.map(
+      (n) => `  ${n.padEnd(18)} ${fixed(result[n])}   folds: ${result.per_fold[n].map((v) => fixed(v)).join(' ')}`,
+    ),
     `  best epoch per fold: ${result.per_fold.best_epoch.join(' ')}`,
     `convergence of test ${c.metric}: ${c.test.curve.map((v) => fixed(v)).join(' ')}`,
     `  epochs to ${c.metric} ${c.metric === 'mae' ? '≤' : '≥'} ${c.threshold ?? 'n/a'}: ${c.test.epochs_to_threshold ?? 'not reached'}; area under the curve (per epoch): ${fixed(c.test.area_under_curve)}`,
@@ -58,27 +62,57 @@ export const finetuneCommand: CommandModule<GlobalArgs, Args> = {
   command: 'finetune <run-dir> <source>',
   describe: "fine-tune a run's encoder + head end to end per subject fold; per-epoch history (convergence)",
   builder: (y) =>
-    withCohortSource(y.positional('run-dir', { type: 'string', demandOption: true, describe: 'run folder written by lssl train (a none run gives the random-init floor)' }))
+    withCohortSource(
+      y.positional('run-dir', {
+        type: 'string',
+        demandOption: true,
+        describe: 'run folder written by lssl train (a none run gives the random-init floor)',
+      }),
+    )
       .option('target', { type: 'string', demandOption: true, describe: 'column to predict (e.g. diagnosis, age)' })
       .option('folds', { type: 'number', default: 5, describe: 'folds by subject' })
       .option('epochs', { type: 'number', default: 15, describe: 'epochs per fold' })
       .option('lr', { type: 'number', default: 1e-3, describe: 'Adam learning rate' })
       .option('batch', { type: 'number', default: 8, describe: 'scans per step' })
-      .option('seed', { type: 'number', default: 0, describe: 'seed of the folds, head initialisation and batch order' })
-      .option('kind', { choices: ['auto', 'class', 'numeric'] as const, default: 'auto' as const, describe: 'target type; auto: numeric when every value is a number and there are more than 2 distinct values' })
-      .option('validation', { type: 'number', default: 0.2, describe: "share of each fold's training subjects held out for model selection" })
-      .option('patience', { type: 'number', describe: 'stop a fold after this many epochs without a lower validation loss (default: run every epoch)' })
-      .option('threshold', { type: 'number', describe: 'balanced accuracy (default 0.7) or MAE to reach, for the epochs-to-threshold figure' })
+      .option('seed', {
+        type: 'number',
+        default: 0,
+        describe: 'seed of the folds, head initialisation and batch order',
+      })
+      .option('kind', {
+        choices: ['auto', 'class', 'numeric'] as const,
+        default: 'auto' as const,
+        describe: 'target type; auto: numeric when every value is a number and there are more than 2 distinct values',
+      })
+      .option('validation', {
+        type: 'number',
+        default: 0.2,
+        describe: "share of each fold's training subjects held out for model selection",
+      })
+      .option('patience', {
+        type: 'number',
+        describe: 'stop a fold after this many epochs without a lower validation loss (default: run every epoch)',
+      })
+      .option('threshold', {
+        type: 'number',
+        describe: 'balanced accuracy (default 0.7) or MAE to reach, for the epochs-to-threshold figure',
+      })
       .option('cache', { type: 'string', describe: 'preprocessed cache folder (default $LSSL_CACHE or ./.lssl-cache)' })
       .option('out', { type: 'string', describe: 'history CSV to write (default RUN/finetune-<target>.csv)' })
-      .option('json', { type: 'boolean', default: false, describe: 'print the result as one JSON object' }) as unknown as Argv<Args>,
+      .option('json', {
+        type: 'boolean',
+        default: false,
+        describe: 'print the result as one JSON object',
+      }) as unknown as Argv<Args>,
   handler: async (args) => {
     await startBackend(args, args.json);
     const runDir = (args as unknown as Record<string, string>)['run-dir'];
     const out = args.out ?? join(runDir, finetuneCsvName(args.target));
     const cohort = await loadCohortFromArgs(args);
     const bar = createProgressPrinter(process.stderr);
-    const interrupt = interruptOnSigint(() => process.stderr.write('\nlssl: stopping after this step (Ctrl-C again to quit now)\n'));
+    const interrupt = interruptOnSigint(() =>
+      process.stderr.write('\nlssl: stopping after this step (Ctrl-C again to quit now)\n'),
+    );
     try {
       const result = await finetune(runDir, cohort, {
         target: args.target,

@@ -69,7 +69,9 @@ export const infoCommand: CommandModule<GlobalArgs, Args> = {
     const versions = { lssl: packageVersion(), tfjs: backend.tfjsVersion, backend: backend.name };
     if (args.json) return printJson({ ...info, versions });
     const { space = '', time = '' } = info.units;
-    const spacing = image.spacing.map((s, i) => `${formatNumber(s)}${i < 3 ? (space ? ` ${space}` : '') : time ? ` ${time}` : ''}`);
+    const spacing = image.spacing.map(
+      (s, i) => `${formatNumber(s)}${i < 3 ? (space ? ` ${space}` : '') : time ? ` ${time}` : ''}`,
+    );
     const lines = [
       `file:        ${args.file}`,
       `shape:       ${image.shape.join(' × ')}`,

@@ -39,7 +39,10 @@ export function formatHltm(r: HltmResult): string {
   return [
     `hltm (Tian et al. 2020): binary latent tree of depth ${r.settings.depth}, ${r.settings.units_per_node} units per node`,
     '  level  best |corr| trained  at init  ceiling',
-    ...r.levels.map((l) => `  ${String(l.level).padStart(5)}  ${f3(l.corr_trained).padStart(19)}  ${f3(l.corr_init).padStart(7)}  ${f3(l.corr_ceiling).padStart(7)}`),
+    ...r.levels.map(
+      (l) =>
+        `  ${String(l.level).padStart(5)}  ${f3(l.corr_trained).padStart(19)}  ${f3(l.corr_init).padStart(7)}  ${f3(l.corr_ceiling).padStart(7)}`,
+    ),
     `  ${r.settings.steps} steps of ${r.settings.batch_size} pairs, final loss ${f3(r.final_loss)}, ${r.seconds} s`,
   ].join('\n');
 }

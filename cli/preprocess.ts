@@ -5,7 +5,13 @@
  */
 import type { Argv, CommandModule } from 'yargs';
 import { LsslError } from '../src/errors.js';
-import { defaultCacheDir, parseShard, preprocessCohort, type CacheProgress, type CacheReport } from '../src/io/cache.js';
+import {
+  defaultCacheDir,
+  parseShard,
+  preprocessCohort,
+  type CacheProgress,
+  type CacheReport,
+} from '../src/io/cache.js';
 import { loadCohortFromArgs, withCohortSource, type CohortSourceArgs } from './cohort.js';
 import { printJson, type GlobalArgs } from './common.js';
 
@@ -26,9 +32,21 @@ export const preprocessCommand: CommandModule<GlobalArgs, Args> = {
       .option('cache', { type: 'string', describe: 'cache folder (default $LSSL_CACHE or ./.lssl-cache)' })
       .option('shape', { type: 'number', default: 64, describe: 'voxels per axis of the preprocessed volume' })
       .option('jobs', { type: 'number', default: 1, describe: 'worker threads' })
-      .option('shard', { type: 'string', default: '1/1', describe: 'do only the i-th of n disjoint slices of the scans (1 ≤ i ≤ n), e.g. for a job array' })
-      .option('float16', { type: 'boolean', default: false, describe: 'store half precision (half the disk, ~1e-3 relative error)' })
-      .option('json', { type: 'boolean', default: false, describe: 'print the report as one JSON object' }) as unknown as Argv<Args>,
+      .option('shard', {
+        type: 'string',
+        default: '1/1',
+        describe: 'do only the i-th of n disjoint slices of the scans (1 ≤ i ≤ n), e.g. for a job array',
+      })
+      .option('float16', {
+        type: 'boolean',
+        default: false,
+        describe: 'store half precision (half the disk, ~1e-3 relative error)',
+      })
+      .option('json', {
+        type: 'boolean',
+        default: false,
+        describe: 'print the report as one JSON object',
+      }) as unknown as Argv<Args>,
   handler: async (args) => {
     const shard = parseShard(args.shard);
     const cohort = await loadCohortFromArgs(args);
@@ -46,7 +64,10 @@ export const preprocessCommand: CommandModule<GlobalArgs, Args> = {
     else process.stdout.write(`${formatReport(report)}\n`);
     if (report.failed.length > 0) {
       for (const f of report.failed) process.stderr.write(`lssl: failed ${f.subject}/${f.session}: ${f.message}\n`);
-      throw new LsslError(`${report.failed.length} of ${report.scans} scans could not be preprocessed (listed above); the others are cached`, { exitCode: 2 });
+      throw new LsslError(
+        `${report.failed.length} of ${report.scans} scans could not be preprocessed (listed above); the others are cached`,
+        { exitCode: 2 },
+      );
     }
   },
 };
@@ -71,7 +92,9 @@ export function progressPrinter(stream: NodeJS.WriteStream) {
     update: (p: CacheProgress) => {
       if (!tty) {
         const note = p.message ? ` (${p.message})` : '';
-        stream.write(`[${p.done}/${p.total}] ${p.status} ${p.scan.subject}/${p.scan.session} ${p.seconds.toFixed(2)} s${note}\n`);
+        stream.write(
+          `[${p.done}/${p.total}] ${p.status} ${p.scan.subject}/${p.scan.session} ${p.seconds.toFixed(2)} s${note}\n`,
+        );
         return;
       }
       const now = performance.now();
@@ -81,7 +104,9 @@ export function progressPrinter(stream: NodeJS.WriteStream) {
       const filled = Math.round((width * p.done) / Math.max(1, p.total));
       const rate = p.done / Math.max(1e-3, (now - started) / 1000);
       const eta = (p.total - p.done) / Math.max(rate, 1e-9);
-      stream.write(`\r[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${p.done}/${p.total} ${rate.toFixed(1)} scans/s, ${eta.toFixed(0)} s left `);
+      stream.write(
+        `\r[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${p.done}/${p.total} ${rate.toFixed(1)} scans/s, ${eta.toFixed(0)} s left `,
+      );
     },
     finish: () => {
       if (tty) stream.write('\n');

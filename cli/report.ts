@@ -36,7 +36,9 @@ export function commaList(text: string): string[] {
 
 function parseFeatures(text: string): ProbeFeatures[] {
   const list = commaList(text);
-  for (const f of list) if (!PROBE_FEATURES.includes(f as ProbeFeatures)) throw inputError(`--features takes a comma list of ${PROBE_FEATURES.join(', ')}, not '${f}'`);
+  for (const f of list)
+    if (!PROBE_FEATURES.includes(f as ProbeFeatures))
+      throw inputError(`--features takes a comma list of ${PROBE_FEATURES.join(', ')}, not '${f}'`);
   if (list.length === 0) throw inputError('--features needs at least one feature set');
   return list as ProbeFeatures[];
 }
@@ -46,24 +48,62 @@ export const reportCommand: CommandModule<GlobalArgs, Args> = {
   describe: 'compare runs: summary.csv, convergence.csv and a self-contained report.html',
   builder: (y) =>
     y
-      .positional('runs', { type: 'string', array: true, demandOption: true, describe: 'run folders, each with embeddings.csv (`lssl embed RUN SOURCE --out RUN/embeddings.csv`)' })
+      .positional('runs', {
+        type: 'string',
+        array: true,
+        demandOption: true,
+        describe: 'run folders, each with embeddings.csv (`lssl embed RUN SOURCE --out RUN/embeddings.csv`)',
+      })
       .option('out', { type: 'string', demandOption: true, describe: 'output folder' })
-      .option('targets', { type: 'string', describe: 'comma list of columns to probe (default: diagnosis if present, and age)' })
-      .option('features', { type: 'string', describe: `comma list of probe feature sets among ${PROBE_FEATURES.join(', ')} (default z,delta; delta only when subjects have ≥ 2 visits)` })
+      .option('targets', {
+        type: 'string',
+        describe: 'comma list of columns to probe (default: diagnosis if present, and age)',
+      })
+      .option('features', {
+        type: 'string',
+        describe: `comma list of probe feature sets among ${PROBE_FEATURES.join(', ')} (default z,delta; delta only when subjects have ≥ 2 visits)`,
+      })
       .option('folds', { type: 'number', default: 5, describe: 'probe folds by subject' })
       .option('seed', { type: 'number', default: 0, describe: 'seed of the fold assignment' })
-      .option('label', { type: 'string', describe: 'class column colouring the brain-age axis (default diagnosis when present)' })
-      .option('labs', { type: 'string', describe: 'folder with lab results (identifiability.json, decoupling.json, hltm.json) for a theory-checks table' })
-      .option('source', { type: 'string', describe: 'the cohort (BIDS folder or manifest): adds scan / reconstruction / decoded-direction slices for lssl, ae, vae runs' })
-      .option('cache', { type: 'string', describe: 'preprocessed cache folder for --source (default $LSSL_CACHE or ./.lssl-cache)' })
-      .option('scan', { type: 'string', describe: 'SUBJECT or SUBJECT/SESSION of the scan to show (default: the first row of each run\'s embeddings)' })
-      .option('alpha', { type: 'number', describe: 'step along the unit τ for the decoded direction (default: two sd of tau_proj)' })
-      .option('json', { type: 'boolean', default: false, describe: 'print the file paths and summary rows as one JSON object' }) as unknown as Argv<Args>,
+      .option('label', {
+        type: 'string',
+        describe: 'class column colouring the brain-age axis (default diagnosis when present)',
+      })
+      .option('labs', {
+        type: 'string',
+        describe:
+          'folder with lab results (identifiability.json, decoupling.json, hltm.json) for a theory-checks table',
+      })
+      .option('source', {
+        type: 'string',
+        describe:
+          'the cohort (BIDS folder or manifest): adds scan / reconstruction / decoded-direction slices for lssl, ae, vae runs',
+      })
+      .option('cache', {
+        type: 'string',
+        describe: 'preprocessed cache folder for --source (default $LSSL_CACHE or ./.lssl-cache)',
+      })
+      .option('scan', {
+        type: 'string',
+        describe: "SUBJECT or SUBJECT/SESSION of the scan to show (default: the first row of each run's embeddings)",
+      })
+      .option('alpha', {
+        type: 'number',
+        describe: 'step along the unit τ for the decoded direction (default: two sd of tau_proj)',
+      })
+      .option('json', {
+        type: 'boolean',
+        default: false,
+        describe: 'print the file paths and summary rows as one JSON object',
+      }) as unknown as Argv<Args>,
   handler: async (args) => {
     const features = args.features === undefined ? undefined : parseFeatures(args.features);
     const targets = args.targets === undefined ? undefined : commaList(args.targets);
     if (targets !== undefined && targets.length === 0) throw inputError('--targets needs at least one column');
-    if ((args.scan !== undefined || args.alpha !== undefined || args.cache !== undefined) && args.source === undefined) {
+    if (
+      (args.scan !== undefined || args.alpha !== undefined || args.cache !== undefined) &&
+      args.source === undefined
+    ) {
       throw inputError('--scan, --alpha and --cache go with --source (the cohort to take the scan from)');
     }
     let slices;
@@ -83,8 +123,18 @@ export const reportCommand: CommandModule<GlobalArgs, Args> = {
       slices,
       onProgress: args.json ? undefined : (message) => process.stderr.write(`lssl: ${message}\n`),
     });
-    if (args.json) return printJson({ files: result.files, summary: result.summary, plots: result.plots.length, slices: result.slices });
-    process.stdout.write(`${result.summary.length} probe rows for ${args.runs.length} run(s); ${result.plots.length} plots${result.slices.length > 0 ? `, slices of ${result.slices.join(', ')}` : ''}\n`);
-    process.stdout.write(`wrote ${result.files.summary}\nwrote ${result.files.convergence}\nwrote ${result.files.html}\n`);
+    if (args.json)
+      return printJson({
+        files: result.files,
+        summary: result.summary,
+        plots: result.plots.length,
+        slices: result.slices,
+      });
+    process.stdout.write(
+      `${result.summary.length} probe rows for ${args.runs.length} run(s); ${result.plots.length} plots${result.slices.length > 0 ? `, slices of ${result.slices.join(', ')}` : ''}\n`,
+    );
+    process.stdout.write(
+      `wrote ${result.files.summary}\nwrote ${result.files.convergence}\nwrote ${result.files.html}\n`,
+    );
   },
 };

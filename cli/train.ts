@@ -52,7 +52,8 @@ interface Args extends CohortSourceArgs {
 function parseLatent(text: string): number | null {
   if (text === 'none') return null;
   const n = Number(text);
-  if (!Number.isInteger(n) || n <= 0) throw inputError(`--latent must be a positive integer or none, not ${JSON.stringify(text)}`);
+  if (!Number.isInteger(n) || n <= 0)
+    throw inputError(`--latent must be a positive integer or none, not ${JSON.stringify(text)}`);
   return n;
 }
 
@@ -64,31 +65,82 @@ export const trainCommand: CommandModule<GlobalArgs, Args> = {
       .option('method', { type: 'string', demandOption: true, describe: `one of ${METHOD_NAMES.join(', ')}` })
       .option('out', { type: 'string', demandOption: true, describe: 'run folder to write' })
       .option('shape', { type: 'number', default: 64, describe: 'voxels per side (a multiple of 16; 32 or 64)' })
-      .option('epochs', { type: 'number', describe: 'epochs (default 15; with --resume, the run\'s unless given)' })
+      .option('epochs', { type: 'number', describe: "epochs (default 15; with --resume, the run's unless given)" })
       .option('batch', { type: 'number', describe: 'pairs or scans per step (default 8)' })
       .option('lr', { type: 'number', describe: 'Adam learning rate (default 1e-3)' })
       .option('weight-decay', { type: 'number', describe: 'decoupled weight decay (default 1e-5)' })
       .option('seed', { type: 'number', default: 0, describe: 'seed of initialisation, split, shuffling and noise' })
-      .option('resume', { type: 'boolean', default: false, describe: 'continue the run in --out from its last finished epoch' })
+      .option('resume', {
+        type: 'boolean',
+        default: false,
+        describe: 'continue the run in --out from its last finished epoch',
+      })
       .option('force', { type: 'boolean', default: false, describe: 'replace an existing run in --out' })
-      .option('latent', { type: 'string', default: '512', describe: 'dense latent size, or none for the flattened conv features' })
-      .option('latent-activation', { type: 'string', choices: ['tanh', 'linear'], describe: 'activation of the dense latent (default tanh; vae and the contrastive methods: linear)' })
-      .option('norm', { type: 'string', choices: ['none', 'batch'], describe: 'normalisation after each conv (default none; simsiam, byol, directpred: batch)' })
-      .option('init', { type: 'string', default: 'pytorch', choices: ['pytorch', 'he'], describe: "weight initialisation: torch.nn's default U(±1/√fan_in) or He normal" })
+      .option('latent', {
+        type: 'string',
+        default: '512',
+        describe: 'dense latent size, or none for the flattened conv features',
+      })
+      .option('latent-activation', {
+        type: 'string',
+        choices: ['tanh', 'linear'],
+        describe: 'activation of the dense latent (default tanh; vae and the contrastive methods: linear)',
+      })
+      .option('norm', {
+        type: 'string',
+        choices: ['none', 'batch'],
+        describe: 'normalisation after each conv (default none; simsiam, byol, directpred: batch)',
+      })
+      .option('init', {
+        type: 'string',
+        default: 'pytorch',
+        choices: ['pytorch', 'he'],
+        describe: "weight initialisation: torch.nn's default U(±1/√fan_in) or He normal",
+      })
       .option('lambda-dir', { type: 'number', describe: 'lssl: weight of the direction (cosine) term (default 1)' })
-      .option('lambda-recon', { type: 'number', describe: 'lssl / ae / vae: weight of the reconstruction term (default 1)' })
-      .option('beta', { type: 'number', describe: 'vae: weight of the KL term (per latent dimension, as the MSE is per voxel; default 0.01)' })
-      .option('augment', { type: 'boolean', describe: 'augment: views for the contrastive methods (on by default for them); for lssl/ae/vae (off by default) small rotations/shifts/flips per subject, intensity noise/gamma per scan' })
-      .option('positives', { type: 'string', choices: ['views', 'visits'], describe: 'contrastive methods: positive pairs are two augmented views of a scan (default) or two visits of a subject' })
-      .option('label', { type: 'string', default: 'diagnosis', describe: "supcon's class column (also the column the validation split is stratified by)" })
-      .option('drop-unlabelled', { type: 'boolean', default: false, describe: 'supcon: train on the labelled scans only, instead of refusing unlabelled ones' })
+      .option('lambda-recon', {
+        type: 'number',
+        describe: 'lssl / ae / vae: weight of the reconstruction term (default 1)',
+      })
+      .option('beta', {
+        type: 'number',
+        describe: 'vae: weight of the KL term (per latent dimension, as the MSE is per voxel; default 0.01)',
+      })
+      .option('augment', {
+        type: 'boolean',
+        describe:
+          'augment: views for the contrastive methods (on by default for them); for lssl/ae/vae (off by default) small rotations/shifts/flips per subject, intensity noise/gamma per scan',
+      })
+      .option('positives', {
+        type: 'string',
+        choices: ['views', 'visits'],
+        describe:
+          'contrastive methods: positive pairs are two augmented views of a scan (default) or two visits of a subject',
+      })
+      .option('label', {
+        type: 'string',
+        default: 'diagnosis',
+        describe: "supcon's class column (also the column the validation split is stratified by)",
+      })
+      .option('drop-unlabelled', {
+        type: 'boolean',
+        default: false,
+        describe: 'supcon: train on the labelled scans only, instead of refusing unlabelled ones',
+      })
       .option('temperature', { type: 'number', describe: 'simclr / supcon: softmax temperature (default 0.5 / 0.07)' })
-      .option('momentum-base', { type: 'number', describe: 'byol / directpred: base EMA momentum of the target network (default 0.996)' })
+      .option('momentum-base', {
+        type: 'number',
+        describe: 'byol / directpred: base EMA momentum of the target network (default 0.996)',
+      })
       .option('validation', { type: 'number', default: 0.2, describe: 'share of subjects held out for validation' })
       .option('patience', { type: 'number', default: 5, describe: 'epochs without improvement before LR ×0.1' })
       .option('early-stop', { type: 'number', default: 10, describe: 'epochs without improvement before stopping' })
       .option('cache', { type: 'string', describe: 'preprocessed cache folder (default $LSSL_CACHE or ./.lssl-cache)' })
-      .option('json', { type: 'boolean', default: false, describe: 'print the result as one JSON object' }) as unknown as Argv<Args>,
+      .option('json', {
+        type: 'boolean',
+        default: false,
+        describe: 'print the result as one JSON object',
+      }) as unknown as Argv<Args>,
   handler: async (args) => {
     const backend = await startBackend(args);
     const resumed = args.resume ? await resumePlan(args.out, { method: args.method, epochs: args.epochs }) : undefined;
@@ -123,13 +175,22 @@ export const trainCommand: CommandModule<GlobalArgs, Args> = {
     const augment = resumed ? resumed.augment : (args.augment ?? method.augmentation.byDefault);
     const cohort = await loadCohortFromArgs(args);
     const [shape] = method.inputShape;
-    let data = cohortTrainingData(cohort, { shape, cacheDir: args.cache, validationFraction: args.validation, seed: options.seed ?? 0, stratifyBy: args.label });
+    let data = cohortTrainingData(cohort, {
+      shape,
+      cacheDir: args.cache,
+      validationFraction: args.validation,
+      seed: options.seed ?? 0,
+      stratifyBy: args.label,
+    });
     if (args['drop-unlabelled']) {
       const kept = dropUnlabelled(data, args.label);
-      if (kept.dropped.length > 0) process.stderr.write(`lssl: left out ${kept.dropped.length} scans without a '${args.label}' label\n`);
+      if (kept.dropped.length > 0)
+        process.stderr.write(`lssl: left out ${kept.dropped.length} scans without a '${args.label}' label\n`);
       data = kept.data;
     }
-    const interrupt = interruptOnSigint(() => process.stderr.write('\nlssl: stopping after this step (Ctrl-C again to quit now)\n'));
+    const interrupt = interruptOnSigint(() =>
+      process.stderr.write('\nlssl: stopping after this step (Ctrl-C again to quit now)\n'),
+    );
     try {
       const result = await train({
         method,
@@ -145,7 +206,9 @@ export const trainCommand: CommandModule<GlobalArgs, Args> = {
       });
       if (args.json) printJson({ run: args.out, ...result, history: undefined });
       else if (!result.interrupted) {
-        process.stdout.write(`trained ${method.name}: ${result.epochsFinished} epochs, best epoch ${result.bestEpoch} (loss ${result.bestLoss?.toPrecision(5) ?? 'n/a'}) → ${args.out}\n`);
+        process.stdout.write(
+          `trained ${method.name}: ${result.epochsFinished} epochs, best epoch ${result.bestEpoch} (loss ${result.bestLoss?.toPrecision(5) ?? 'n/a'}) → ${args.out}\n`,
+        );
       }
       if (result.interrupted) process.exitCode = 130;
     } finally {

@@ -8,7 +8,10 @@ import { validateContrastivePhantomCommand } from './validate/contrastive-phanto
 import { validatePhantomCommand } from './validate/phantom.js';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-export const validateSubcommands: CommandModule<GlobalArgs, any>[] = [validatePhantomCommand, validateContrastivePhantomCommand];
+export const validateSubcommands: CommandModule<GlobalArgs, any>[] = [
+  validatePhantomCommand,
+  validateContrastivePhantomCommand,
+];
 
 export const validateCommand: CommandModule<GlobalArgs, GlobalArgs> = {
   command: 'validate',

@@ -42,7 +42,8 @@ export function fraction(name: string, value: number): number {
 export function oneOf<T extends string>(name: string, value: unknown, choices: readonly T[]): T {
   if (!(choices as readonly unknown[]).includes(value)) {
     const quoted = choices.map((c) => `'${c}'`);
-    const listed = quoted.length > 1 ? `${quoted.slice(0, -1).join(', ')} or ${quoted[quoted.length - 1]}` : quoted.join('');
+    const listed =
+      quoted.length > 1 ? `${quoted.slice(0, -1).join(', ')} or ${quoted[quoted.length - 1]}` : quoted.join('');
     throw inputError(`${name} must be ${listed}, not ${JSON.stringify(value)}`);
   }
   return value as T;

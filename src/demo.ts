@@ -21,7 +21,17 @@ import { runHltmLab } from './labs/hltm.js';
 import { inputError } from './errors.js';
 
 /** The pretraining methods the demo compares, floor first. */
-export const DEMO_METHODS: readonly MethodName[] = ['none', 'ae', 'vae', 'lssl', 'simclr', 'supcon', 'simsiam', 'byol', 'directpred'];
+export const DEMO_METHODS: readonly MethodName[] = [
+  'none',
+  'ae',
+  'vae',
+  'lssl',
+  'simclr',
+  'supcon',
+  'simsiam',
+  'byol',
+  'directpred',
+];
 
 export interface DemoOptions {
   /** output folder: cohort/, cache/, runs/<method>/, labs/, report/ */
@@ -98,7 +108,14 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
     const runDir = join(options.out, 'runs', method);
     log(`pretraining ${method} (${method === 'none' ? 'random init' : `${epochs} epochs`}) → ${runDir}`);
     await timed(seconds, `train:${method}`, () =>
-      pretrain(method, cohort, { shape, epochs, seed, cacheDir, runDir, onProgress: (e) => options.onTrainProgress?.(method, e) }),
+      pretrain(method, cohort, {
+        shape,
+        epochs,
+        seed,
+        cacheDir,
+        runDir,
+        onProgress: (e) => options.onTrainProgress?.(method, e),
+      }),
     );
     runs.push(runDir);
   }
@@ -116,7 +133,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
       out: reportDir,
       targets: ['diagnosis', 'age'],
       seed,
-      labs: options.labs ?? true ? labsDir : undefined,
+      labs: (options.labs ?? true) ? labsDir : undefined,
       slices: cohortSlices({ source: cohortDir, cacheDir }),
       title: `lssl demo: ${subjects} phantom subjects × ${visits} visits at ${shape}³`,
     }),

@@ -20,17 +20,50 @@ export {
   otsuThreshold,
   normalize,
 } from './io/transforms.js';
-export type { PreprocessOptions, PreprocessSettings, Orientation, Interpolation, MaskMethod, NormalizeMethod } from './io/transforms.js';
+export type {
+  PreprocessOptions,
+  PreprocessSettings,
+  Orientation,
+  Interpolation,
+  MaskMethod,
+  NormalizeMethod,
+} from './io/transforms.js';
 export { loadCohort } from './io/cohort.js';
-export type { Cohort, Subject, Scan, CohortWarning, CovariateValue, LoadCohortOptions, RunChoice } from './io/cohort.js';
+export type {
+  Cohort,
+  Subject,
+  Scan,
+  CohortWarning,
+  CovariateValue,
+  LoadCohortOptions,
+  RunChoice,
+} from './io/cohort.js';
 export { summarizeCohort } from './io/cohort-summary.js';
 export type { CohortSummary, CovariateSummary } from './io/cohort-summary.js';
 export { makePairs } from './io/pairs.js';
 export type { Pair, PairOptions } from './io/pairs.js';
 export { subjectFolds, trainValidationSplit } from './io/splits.js';
 export type { Fold, FoldOptions, SplitOptions } from './io/splits.js';
-export { preprocessCohort, loadPreprocessed, readCachedVolume, defaultCacheDir, parseShard, shardScans, niftiPreprocessor } from './io/cache.js';
-export type { CacheOptions, CacheReport, CacheProgress, CacheFailure, Shard, PreprocessCohortOptions, CacheDtype, CacheEntryMeta, ScanPreprocessor } from './io/cache.js';
+export {
+  preprocessCohort,
+  loadPreprocessed,
+  readCachedVolume,
+  defaultCacheDir,
+  parseShard,
+  shardScans,
+  niftiPreprocessor,
+} from './io/cache.js';
+export type {
+  CacheOptions,
+  CacheReport,
+  CacheProgress,
+  CacheFailure,
+  Shard,
+  PreprocessCohortOptions,
+  CacheDtype,
+  CacheEntryMeta,
+  ScanPreprocessor,
+} from './io/cache.js';
 export { simulateCohort } from './sim/simulate.js';
 export type { SimulateOptions, SimulationReport, GroundTruthRow } from './sim/simulate.js';
 export { initBackend, activeBackend, BACKENDS } from './backend/select.js';
@@ -76,8 +109,30 @@ export type {
   CoordinateMaskOptions,
   CoordinateMaskParams,
 } from './train/augment.js';
-export { confusionMatrix, perClassRecall, balancedAccuracy, sensitivity, specificity, rocAuc, binaryRocAuc, midranks, mae, pearsonR, r2, brainAgeGap } from './eval/metrics.js';
-export { fitRidge, fitRidgePath, ridgeConjugateGradient, rowSpaceProjector, fitStandardizer, applyStandardizer, matrixFromRows, predictLinear } from './math/linear.js';
+export {
+  confusionMatrix,
+  perClassRecall,
+  balancedAccuracy,
+  sensitivity,
+  specificity,
+  rocAuc,
+  binaryRocAuc,
+  midranks,
+  mae,
+  pearsonR,
+  r2,
+  brainAgeGap,
+} from './eval/metrics.js';
+export {
+  fitRidge,
+  fitRidgePath,
+  ridgeConjugateGradient,
+  rowSpaceProjector,
+  fitStandardizer,
+  applyStandardizer,
+  matrixFromRows,
+  predictLinear,
+} from './math/linear.js';
 export type { Matrix, Standardizer, LinearModel, RowSpaceProjector } from './math/linear.js';
 export { fitLogistic, predictProba } from './eval/probe/logistic.js';
 export type { LogisticModel, LogisticOptions } from './eval/probe/logistic.js';
@@ -132,7 +187,16 @@ export type { ByolMethodOptions } from './contrastive/byol.js';
 export type { DirectPredMethodOptions } from './contrastive/directpred.js';
 export { createMethod, METHOD_NAMES, METHOD_FACTORIES } from './methods.js';
 export type { MethodName, MethodOptions } from './methods.js';
-export type { Method, BatchKind, Batch, PairsBatch, ScansBatch, ViewsBatch, LossResult, StepContext } from './train/method.js';
+export type {
+  Method,
+  BatchKind,
+  Batch,
+  PairsBatch,
+  ScansBatch,
+  ViewsBatch,
+  LossResult,
+  StepContext,
+} from './train/method.js';
 export { inMemoryData } from './train/data.js';
 export type { TrainingData, SplitData, ScanRef, PairRef } from './train/data.js';
 export type { VolumeAugmenter } from './train/batches.js';

@@ -23,21 +23,45 @@ export type MethodName = (typeof METHOD_NAMES)[number];
 export type MethodOptions = Record<string, unknown>;
 
 /** The options each method takes, by name (`satisfies` makes each list exactly its interface's keys). */
-const VIEW_KEYS = { network: true, positives: true, projectionHidden: true, projectionSize: true, projectorOutputNorm: true } as const;
+const VIEW_KEYS = {
+  network: true,
+  positives: true,
+  projectionHidden: true,
+  projectionSize: true,
+  projectorOutputNorm: true,
+} as const;
 export const METHOD_OPTION_KEYS: Record<MethodName, readonly string[]> = {
-  lssl: Object.keys({ network: true, lambdaDir: true, lambdaRecon: true } satisfies Record<keyof LsslMethodOptions, true>),
+  lssl: Object.keys({ network: true, lambdaDir: true, lambdaRecon: true } satisfies Record<
+    keyof LsslMethodOptions,
+    true
+  >),
   ae: Object.keys({ network: true, lambdaRecon: true } satisfies Record<keyof AeMethodOptions, true>),
   vae: Object.keys({ network: true, beta: true, lambdaRecon: true } satisfies Record<keyof VaeMethodOptions, true>),
   none: Object.keys({ network: true } satisfies Record<keyof NoneMethodOptions, true>),
   simclr: Object.keys({ ...VIEW_KEYS, temperature: true } satisfies Record<keyof SimClrMethodOptions, true>),
-  supcon: Object.keys({ ...VIEW_KEYS, temperature: true, baseTemperature: true } satisfies Record<keyof SupConMethodOptions, true>),
+  supcon: Object.keys({ ...VIEW_KEYS, temperature: true, baseTemperature: true } satisfies Record<
+    keyof SupConMethodOptions,
+    true
+  >),
   simsiam: Object.keys({ ...VIEW_KEYS, predictorHidden: true } satisfies Record<keyof SimSiamMethodOptions, true>),
-  byol: Object.keys({ ...VIEW_KEYS, momentumBase: true, predictorHidden: true } satisfies Record<keyof ByolMethodOptions, true>),
-  directpred: Object.keys({ ...VIEW_KEYS, momentumBase: true, predictorHidden: true, rho: true, eps: true } satisfies Record<keyof DirectPredMethodOptions, true>),
+  byol: Object.keys({ ...VIEW_KEYS, momentumBase: true, predictorHidden: true } satisfies Record<
+    keyof ByolMethodOptions,
+    true
+  >),
+  directpred: Object.keys({
+    ...VIEW_KEYS,
+    momentumBase: true,
+    predictorHidden: true,
+    rho: true,
+    eps: true,
+  } satisfies Record<keyof DirectPredMethodOptions, true>),
 };
 
 /** Factories of the contrastive methods. */
-export const CONTRASTIVE_METHOD_FACTORIES: Record<'simclr' | 'supcon' | 'simsiam' | 'byol' | 'directpred', (options: MethodOptions) => Method> = {
+export const CONTRASTIVE_METHOD_FACTORIES: Record<
+  'simclr' | 'supcon' | 'simsiam' | 'byol' | 'directpred',
+  (options: MethodOptions) => Method
+> = {
   simclr: (o) => new SimClrMethod(o as SimClrMethodOptions),
   supcon: (o) => new SupConMethod(o as SupConMethodOptions),
   simsiam: (o) => new SimSiamMethod(o as SimSiamMethodOptions),

@@ -60,7 +60,12 @@ export async function resumePlan(dir: string, request: { method?: string; epochs
   }
   const training = config.training as TrainOptions & { augment?: boolean };
   const { augment, ...saved } = training;
-  return { config, method, options: { ...saved, epochs: request.epochs ?? training.epochs }, augment: augment === true };
+  return {
+    config,
+    method,
+    options: { ...saved, epochs: request.epochs ?? training.epochs },
+    augment: augment === true,
+  };
 }
 
 /** Opens RUN: config + best weights (RUN/model.json + weights.bin). */

@@ -96,20 +96,40 @@ function layerViolation(from: string, to: string): string | undefined {
   return undefined;
 }
 
-const sources = [...listFiles('src', (p) => p.endsWith('.ts')), ...listFiles('cli', (p) => p.endsWith('.ts')), ...listFiles('bench', (p) => p.endsWith('.ts'))];
+const sources = [
+  ...listFiles('src', (p) => p.endsWith('.ts')),
+  ...listFiles('cli', (p) => p.endsWith('.ts')),
+  ...listFiles('bench', (p) => p.endsWith('.ts')),
+];
 
 describe('architecture', () => {
   const graph = importGraph(sources);
 
   it('finds the cycle it is shown, so its silence means something', () => {
-    const toy = new Map([['a', ['b']], ['b', ['c']], ['c', ['a']], ['d', ['a']]]);
+    const toy = new Map([
+      ['a', ['b']],
+      ['b', ['c']],
+      ['c', ['a']],
+      ['d', ['a']],
+    ]);
     expect(findCycle(toy)).toEqual(['a', 'b', 'c', 'a']);
-    expect(findCycle(new Map([['a', ['b']], ['b', []]]))).toBeUndefined();
-    expect(relativeImports('src/x/y.ts', "import { a } from '../z.js';\nimport './w.js';\nawait import('./v.js');")).toEqual(['src/z.ts', 'src/x/w.ts', 'src/x/v.ts']);
+    expect(
+      findCycle(
+        new Map([
+          ['a', ['b']],
+          ['b', []],
+        ]),
+      ),
+    ).toBeUndefined();
+    expect(
+      relativeImports('src/x/y.ts', "import { a } from '../z.js';\nimport './w.js';\nawait import('./v.js');"),
+    ).toEqual(['src/z.ts', 'src/x/w.ts', 'src/x/v.ts']);
   });
 
   it('every relative import names a file that exists', () => {
-    const missing = [...graph].flatMap(([file, deps]) => deps.filter((d) => !existsSync(join(root, d))).map((d) => `${file} → ${d}`));
+    const missing = [...graph].flatMap(([file, deps]) =>
+      deps.filter((d) => !existsSync(join(root, d))).map((d) => `${file} → ${d}`),
+    );
     expect(missing).toEqual([]);
   });
 
@@ -119,13 +139,21 @@ describe('architecture', () => {
   });
 
   it('imports point down the layers (io → … → train → methods → eval → cli)', () => {
-    const violations = [...graph].flatMap(([file, deps]) => deps.map((d) => layerViolation(file, d)).filter((v) => v !== undefined));
+    const violations = [...graph].flatMap(([file, deps]) =>
+      deps.map((d) => layerViolation(file, d)).filter((v) => v !== undefined),
+    );
     expect(violations).toEqual([]);
   });
 
   it('nothing in cli/ imports the top-level bench/ folder, nothing in src/ imports cli/ or bench/', () => {
     const wrong = [...graph].flatMap(([file, deps]) =>
-      deps.filter((d) => (file.startsWith('cli/') && d.startsWith('bench/')) || (file.startsWith('src/') && (d.startsWith('cli/') || d.startsWith('bench/')))).map((d) => `${file} → ${d}`),
+      deps
+        .filter(
+          (d) =>
+            (file.startsWith('cli/') && d.startsWith('bench/')) ||
+            (file.startsWith('src/') && (d.startsWith('cli/') || d.startsWith('bench/'))),
+        )
+        .map((d) => `${file} → ${d}`),
     );
     expect(wrong).toEqual([]);
   });
@@ -133,7 +161,9 @@ describe('architecture', () => {
   it('no file cites a document outside the repository', () => {
     // Spelled in pieces so that this file does not cite them itself.
     const outside = ['DESIGN' + '.md', 'REFERENCES' + '.md', '../' + 'shared'];
-    const texts = ['src', 'cli', 'bench', 'docs', 'test'].flatMap((dir) => listFiles(dir, (p) => /\.(ts|md|mjs|py|as|json)$/.test(p)));
+    const texts = ['src', 'cli', 'bench', 'docs', 'test'].flatMap((dir) =>
+      listFiles(dir, (p) => /\.(ts|md|mjs|py|as|json)$/.test(p)),
+    );
     const citing = [...texts, 'README.md'].filter((f) => {
       const text = readFileSync(join(root, f), 'utf8');
       return outside.some((name) => text.includes(name));

@@ -25,8 +25,12 @@ describe('argument checks', () => {
     expect(fraction('validationFraction', 0)).toBe(0);
     expect(() => fraction('validationFraction', 1)).toThrow('validationFraction must be in [0, 1), not 1');
     expect(oneOf('positives', 'visits', ['views', 'visits'])).toBe('visits');
-    expect(() => oneOf('positives', 'pairs', ['views', 'visits'])).toThrow(`positives must be 'views' or 'visits', not "pairs"`);
-    expect(() => oneOf('norm', 3, ['none', 'batch', 'layer'])).toThrow(`norm must be 'none', 'batch' or 'layer', not 3`);
+    expect(() => oneOf('positives', 'pairs', ['views', 'visits'])).toThrow(
+      `positives must be 'views' or 'visits', not "pairs"`,
+    );
+    expect(() => oneOf('norm', 3, ['none', 'batch', 'layer'])).toThrow(
+      `norm must be 'none', 'batch' or 'layer', not 3`,
+    );
     expect(() => positiveInteger('projectionSize', '8')).toThrow('projectionSize must be a positive integer, not 8');
   });
 });

@@ -21,10 +21,18 @@ beforeAll(async () => {
 async function labelledCohort(): Promise<TrainingData> {
   const base = tinyCohort({ subjects: 4, visits: 2 });
   const label = (s: ScanRef): ScanRef => ({ ...s, label: Number(s.subject.split('-')[1]) % 2 === 0 ? 'CN' : 'AD' });
-  const split = (d: SplitData): SplitData => ({ scans: d.scans.map(label), pairs: d.pairs.map((p): PairRef => ({ earlier: label(p.earlier), later: label(p.later) })) });
+  const split = (d: SplitData): SplitData => ({
+    scans: d.scans.map(label),
+    pairs: d.pairs.map((p): PairRef => ({ earlier: label(p.earlier), later: label(p.later) })),
+  });
   const all = [...base.train.scans, ...(base.validation?.scans ?? [])];
   const volumes = new Map(await Promise.all(all.map(async (s) => [s.key, await base.loadVolume(s)] as const)));
-  return inMemoryData({ volumes, volumeShape: base.volumeShape, train: split(base.train), validation: base.validation ? split(base.validation) : undefined });
+  return inMemoryData({
+    volumes,
+    volumeShape: base.volumeShape,
+    train: split(base.train),
+    validation: base.validation ? split(base.validation) : undefined,
+  });
 }
 
 describe('contrastive method factories', () => {
@@ -46,22 +54,41 @@ describe('contrastive method factories', () => {
     const b = tf.ones([1, 16, 16, 16, 1]) as tf.Tensor5D;
     expect(viewsOf({ kind: 'views', view1: a, view2: b, items: [] }, 'm')).toEqual([a, b]);
     expect(viewsOf({ kind: 'pairs', earlier: a, later: b, items: [] }, 'm')).toEqual([a, b]);
-    expect(() => viewsOf({ kind: 'scans', x: a, items: [] }, 'simclr')).toThrow(/simclr trains on two views or two visits, not on scans/);
+    expect(() => viewsOf({ kind: 'scans', x: a, items: [] }, 'simclr')).toThrow(
+      /simclr trains on two views or two visits, not on scans/,
+    );
     expect(checkPositives(undefined)).toBe('views');
     tf.dispose([a, b]);
   });
 
   it('use a linear latent, and encoder batch norm for the non-contrastive methods, unless the network says otherwise', () => {
     expect(contrastiveNetwork(undefined)).toEqual({ latentActivation: 'linear', norm: 'none' });
-    expect(contrastiveNetwork({ inputShape: 16, latentActivation: undefined }, 'batch')).toEqual({ inputShape: 16, latentActivation: 'linear', norm: 'batch' });
-    expect(contrastiveNetwork({ inputShape: 16, latentActivation: 'tanh', norm: 'none' }, 'batch')).toEqual({ inputShape: 16, latentActivation: 'tanh', norm: 'none' });
-    const encoderNorm: Record<string, string> = { simclr: 'none', supcon: 'none', simsiam: 'batch', byol: 'batch', directpred: 'batch' };
+    expect(contrastiveNetwork({ inputShape: 16, latentActivation: undefined }, 'batch')).toEqual({
+      inputShape: 16,
+      latentActivation: 'linear',
+      norm: 'batch',
+    });
+    expect(contrastiveNetwork({ inputShape: 16, latentActivation: 'tanh', norm: 'none' }, 'batch')).toEqual({
+      inputShape: 16,
+      latentActivation: 'tanh',
+      norm: 'none',
+    });
+    const encoderNorm: Record<string, string> = {
+      simclr: 'none',
+      supcon: 'none',
+      simsiam: 'batch',
+      byol: 'batch',
+      directpred: 'batch',
+    };
     for (const [name, factory] of Object.entries(CONTRASTIVE_METHOD_FACTORIES)) {
       const method = factory({ network: tinyNetwork, ...tinyHeads });
       const options = method.options() as { network: { latentActivation: string; norm: string } };
       expect(options.network.latentActivation, name).toBe('linear');
       expect(options.network.norm, name).toBe(encoderNorm[name]);
-      expect(method.variables().some((v) => v.name === 'encoder/norm1/movingMean'), name).toBe(encoderNorm[name] === 'batch');
+      expect(
+        method.variables().some((v) => v.name === 'encoder/norm1/movingMean'),
+        name,
+      ).toBe(encoderNorm[name] === 'batch');
       method.dispose();
     }
   });
@@ -85,10 +112,14 @@ describe('contrastive method factories', () => {
           await train({ method, data, augment: testAugmenter, options: { epochs: 1, batchSize: 4 }, runDir });
           method.dispose();
           const lines = (await readFile(join(runDir, 'history.csv'), 'utf8')).trim().split('\n');
-          expect(lines[0], `${name} ${positives}`).toBe(['epoch', 'split', 'loss', ...expectedParts[name], 'lr', 'seconds'].join(','));
+          expect(lines[0], `${name} ${positives}`).toBe(
+            ['epoch', 'split', 'loss', ...expectedParts[name], 'lr', 'seconds'].join(','),
+          );
           const rows = lines.slice(1).map((l) => l.split(','));
           expect(rows.map((r) => r[1])).toEqual(['train', 'validation']);
-          for (const r of rows) for (const v of r.slice(2, 5)) expect(Number.isFinite(Number(v)), `${name} ${positives} ${r.join(',')}`).toBe(true);
+          for (const r of rows)
+            for (const v of r.slice(2, 5))
+              expect(Number.isFinite(Number(v)), `${name} ${positives} ${r.join(',')}`).toBe(true);
         }
       }
     } finally {
@@ -107,14 +138,29 @@ describe('createMethod', () => {
       }
     })();
     expect(error).toBeInstanceOf(LsslError);
-    expect((error as Error).message).toBe(`simclr does not take lambdaDir; it takes ${METHOD_OPTION_KEYS.simclr.join(', ')}`);
-    expect(METHOD_OPTION_KEYS.simclr).toEqual(['network', 'positives', 'projectionHidden', 'projectionSize', 'projectorOutputNorm', 'temperature']);
-    expect(() => createMethod('lssl', { network: tinyNetwork, beta: 0.1, positives: 'views' })).toThrow('lssl does not take beta, positives; it takes network, lambdaDir, lambdaRecon');
+    expect((error as Error).message).toBe(
+      `simclr does not take lambdaDir; it takes ${METHOD_OPTION_KEYS.simclr.join(', ')}`,
+    );
+    expect(METHOD_OPTION_KEYS.simclr).toEqual([
+      'network',
+      'positives',
+      'projectionHidden',
+      'projectionSize',
+      'projectorOutputNorm',
+      'temperature',
+    ]);
+    expect(() => createMethod('lssl', { network: tinyNetwork, beta: 0.1, positives: 'views' })).toThrow(
+      'lssl does not take beta, positives; it takes network, lambdaDir, lambdaRecon',
+    );
   });
 
   it('accepts every option a method writes to its run config, and undefined for an option not given', () => {
     for (const name of METHOD_NAMES) {
-      const method = createMethod(name, { network: tinyNetwork, ...(name in CONTRASTIVE_METHOD_FACTORIES ? tinyHeads : {}), lambdaDir: name === 'lssl' ? 1 : undefined });
+      const method = createMethod(name, {
+        network: tinyNetwork,
+        ...(name in CONTRASTIVE_METHOD_FACTORIES ? tinyHeads : {}),
+        lambdaDir: name === 'lssl' ? 1 : undefined,
+      });
       try {
         const again = createMethod(name, method.options());
         again.dispose();
@@ -129,7 +175,10 @@ describe('createMethod', () => {
     for (const name of METHOD_NAMES) {
       const contrastive = name in CONTRASTIVE_METHOD_FACTORIES;
       const views = createMethod(name, { network: tinyNetwork, ...(contrastive ? tinyHeads : {}) });
-      expect(views.augmentation).toEqual({ options: contrastive ? DEFAULT_VIEW_AUGMENTATION : LSSL_PAIR_AUGMENTATION, byDefault: contrastive });
+      expect(views.augmentation).toEqual({
+        options: contrastive ? DEFAULT_VIEW_AUGMENTATION : LSSL_PAIR_AUGMENTATION,
+        byDefault: contrastive,
+      });
       views.dispose();
       if (!contrastive) continue;
       const visits = createMethod(name, { network: tinyNetwork, ...tinyHeads, positives: 'visits' });

@@ -25,7 +25,11 @@ describe('openRun', () => {
     // patience large, one epoch: the best is the last, so the method's weights are the best ones.
     await train({ method, data: tinyCohort(), runDir: dir, options: { epochs: 1, batchSize: 2 } });
     const volumes = [0, 1, 2].map((s) => ballVolume(16, 4 + s, 0.1, s));
-    const expected = tf.tidy(() => method.encode(tf.tensor5d(Float32Array.from(volumes.flatMap((v) => Array.from(v))), [3, 16, 16, 16, 1])).arraySync());
+    const expected = tf.tidy(() =>
+      method
+        .encode(tf.tensor5d(Float32Array.from(volumes.flatMap((v) => Array.from(v))), [3, 16, 16, 16, 1]))
+        .arraySync(),
+    );
     const before = tf.memory().numTensors;
     const run = await openRun(dir);
     expect(run.config.method).toBe('lssl');
@@ -61,7 +65,7 @@ describe('openRun', () => {
     const same = await resumePlan(dir);
     expect(same.options.epochs).toBe(1);
     same.method.dispose();
-    await expect(resumePlan(dir, { method: 'ae' })).rejects.toThrow('--method ae differs from the run\'s method lssl');
+    await expect(resumePlan(dir, { method: 'ae' })).rejects.toThrow("--method ae differs from the run's method lssl");
     method.dispose();
   });
 });

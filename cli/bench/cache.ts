@@ -23,8 +23,10 @@ export const benchCacheCommand: CommandModule<GlobalArgs, Args> = {
       .option('float16', { type: 'boolean', default: false, describe: 'cache in half precision' })
       .option('json', { type: 'boolean', default: false, describe: 'print one JSON object' }),
   handler: async (args) => {
-    if (!Number.isInteger(args.shape) || args.shape < 1) throw inputError(`--shape must be a positive integer, not ${args.shape}`);
-    if (!Number.isInteger(args.reads) || args.reads < 1) throw inputError(`--reads must be a positive integer, not ${args.reads}`);
+    if (!Number.isInteger(args.shape) || args.shape < 1)
+      throw inputError(`--shape must be a positive integer, not ${args.shape}`);
+    if (!Number.isInteger(args.reads) || args.reads < 1)
+      throw inputError(`--reads must be a positive integer, not ${args.reads}`);
     const r = await benchCache({ shape: args.shape, reads: args.reads, dtype: args.float16 ? 'float16' : 'float32' });
     if (args.json) return printJson(r);
     const verdict = r.readVerified.medianMs < r.targetMs ? 'meets' : 'misses';

@@ -29,7 +29,9 @@ function printReport(result: PreprocessBenchResult): void {
   if (result.nibabelScipy !== null && result.ratio !== null) {
     lines.push(describeTimes('nibabel+scipy', result.nibabelScipy));
     const verdict = result.ratio >= TARGET_RATIO ? 'meets' : 'misses';
-    lines.push(`throughput ratio lssl / nibabel+scipy: ${result.ratio.toFixed(2)}× wall (${verdict} the ${TARGET_RATIO}× target), ${result.cpuRatio?.toFixed(2)}× CPU`);
+    lines.push(
+      `throughput ratio lssl / nibabel+scipy: ${result.ratio.toFixed(2)}× wall (${verdict} the ${TARGET_RATIO}× target), ${result.cpuRatio?.toFixed(2)}× CPU`,
+    );
   } else {
     lines.push(result.note ?? 'no nibabel + scipy comparison');
   }
@@ -45,7 +47,8 @@ export const benchPreprocessCommand: CommandModule<GlobalArgs, Args> = {
       .option('repetitions', { type: 'number', default: 7, describe: 'timed runs per side (median reported)' })
       .option('json', { type: 'boolean', default: false, describe: 'print one JSON object' }),
   handler: async (args) => {
-    if (!Number.isInteger(args.shape) || args.shape < 1) throw inputError(`--shape must be a positive integer, not ${args.shape}`);
+    if (!Number.isInteger(args.shape) || args.shape < 1)
+      throw inputError(`--shape must be a positive integer, not ${args.shape}`);
     if (!Number.isInteger(args.repetitions) || args.repetitions < 1) {
       throw inputError(`--repetitions must be a positive integer, not ${args.repetitions}`);
     }

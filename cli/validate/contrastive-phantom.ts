@@ -24,15 +24,26 @@ export const validateContrastivePhantomCommand: CommandModule<GlobalArgs, Args> 
   describe: 'pretrain and probe every method (and variants) on one phantom cohort; print the comparison table',
   builder: (y) =>
     y
-      .option('out', { type: 'string', demandOption: true, describe: 'cohort, cache, runs/, report/ and table.json go here' })
+      .option('out', {
+        type: 'string',
+        demandOption: true,
+        describe: 'cohort, cache, runs/, report/ and table.json go here',
+      })
       .option('epochs', { type: 'number', describe: 'epochs per method (default 15)' })
       .option('subjects', { type: 'number', describe: 'phantom subjects (default 24)' })
       .option('visits', { type: 'number', describe: 'visits per subject (default 3)' })
       .option('shape', { type: 'number', describe: 'voxels per side (default 32)' })
       .option('seed', { type: 'number', describe: 'default 0' })
       .option('reuse', { type: 'boolean', default: false, describe: 'keep runs that already have embeddings.csv' })
-      .option('spread', { type: 'boolean', default: false, describe: 'first log the spread of views against subjects for three augmentations' })
-      .option('methods', { type: 'string', describe: 'comma-separated METHOD[:visits][+option=value], e.g. none,lssl,simclr,simclr:visits' }) as never,
+      .option('spread', {
+        type: 'boolean',
+        default: false,
+        describe: 'first log the spread of views against subjects for three augmentations',
+      })
+      .option('methods', {
+        type: 'string',
+        describe: 'comma-separated METHOD[:visits][+option=value], e.g. none,lssl,simclr,simclr:visits',
+      }) as never,
   handler: async (args) => {
     await startBackend(args);
     const rows = await contrastivePhantom({
@@ -44,7 +55,10 @@ export const validateContrastivePhantomCommand: CommandModule<GlobalArgs, Args> 
       seed: args.seed,
       reuse: args.reuse || undefined,
       spread: args.spread || undefined,
-      variants: args.methods?.split(',').map((s) => s.trim()).filter(Boolean),
+      variants: args.methods
+        ?.split(',')
+        .map((s) => s.trim())
+        .filter(Boolean),
       log: (m) => process.stderr.write(`${m}\n`),
     });
     process.stdout.write(`${variantTable(rows)}\n`);

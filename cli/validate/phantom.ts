@@ -29,7 +29,10 @@ export const validatePhantomCommand: CommandModule<GlobalArgs, Args> = {
   describe: 'train LSSL on a phantom cohort; correlate Δtau_proj of unseen subjects with true atrophy and age',
   builder: (y) =>
     y
-      .option('out', { type: 'string', describe: 'keep the cohorts and run here (default: a temporary folder, removed)' })
+      .option('out', {
+        type: 'string',
+        describe: 'keep the cohorts and run here (default: a temporary folder, removed)',
+      })
       .option('subjects', { type: 'number', default: 24, describe: 'training subjects' })
       .option('test-subjects', { type: 'number', default: 24, describe: 'held-out subjects (another seed)' })
       .option('shape', { type: 'number', default: 32 })
@@ -37,11 +40,33 @@ export const validatePhantomCommand: CommandModule<GlobalArgs, Args> = {
       .option('batch', { type: 'number', default: 8 })
       .option('lr', { type: 'number', default: 1e-3 })
       .option('seed', { type: 'number', default: 0 })
-      .option('latent-activation', { type: 'string', choices: ['tanh', 'linear'], default: 'tanh', describe: 'activation of the dense latent' })
-      .option('init', { type: 'string', choices: ['pytorch', 'he'], default: 'pytorch', describe: "weight initialisation: torch.nn's default or He normal" })
-      .option('nuisance', { type: 'number', default: 1, describe: "scale of the phantom's per-visit nuisances (0 = noise-free, registered)" })
-      .option('augment', { type: 'boolean', default: false, describe: 'augment training pairs as lssl train --augment does (lssl only)' })
-      .option('torch', { type: 'boolean', default: false, describe: 'also train the same network in PyTorch (/usr/bin/python3) on the same volumes and pairs' })
+      .option('latent-activation', {
+        type: 'string',
+        choices: ['tanh', 'linear'],
+        default: 'tanh',
+        describe: 'activation of the dense latent',
+      })
+      .option('init', {
+        type: 'string',
+        choices: ['pytorch', 'he'],
+        default: 'pytorch',
+        describe: "weight initialisation: torch.nn's default or He normal",
+      })
+      .option('nuisance', {
+        type: 'number',
+        default: 1,
+        describe: "scale of the phantom's per-visit nuisances (0 = noise-free, registered)",
+      })
+      .option('augment', {
+        type: 'boolean',
+        default: false,
+        describe: 'augment training pairs as lssl train --augment does (lssl only)',
+      })
+      .option('torch', {
+        type: 'boolean',
+        default: false,
+        describe: 'also train the same network in PyTorch (/usr/bin/python3) on the same volumes and pairs',
+      })
       .option('json', { type: 'boolean', default: false, describe: 'print one JSON object' }) as never,
   handler: async (args) => {
     await startBackend(args, args.json);
@@ -71,7 +96,10 @@ export const validatePhantomCommand: CommandModule<GlobalArgs, Args> = {
   },
 };
 
-const byGroup = (rs: Record<string, number>) => Object.entries(rs).map(([g, r]) => `${g} ${r.toFixed(3)}`).join(', ');
+const byGroup = (rs: Record<string, number>) =>
+  Object.entries(rs)
+    .map(([g, r]) => `${g} ${r.toFixed(3)}`)
+    .join(', ');
 
 /** The result as lines: lssl's figures, and PyTorch's on the same data when it ran. */
 function formatPhantomResult(result: PhantomCheckResult): string {
@@ -84,11 +112,15 @@ function formatPhantomResult(result: PhantomCheckResult): string {
     `  r(Δtau_proj, Δage) all pairs      ${scores.r_delta_age.toFixed(3)}`,
     `  ${scores.seconds_per_epoch.toFixed(1)} s per epoch`,
   ];
-  return [
-    `LSSL on the phantom: ${settings.subjects} training subjects, ${result.held_out_pairs} pairs of ${settings.testSubjects} unseen subjects, ${settings.shape}³, ${settings.epochs} epochs, batch ${settings.batch}, lr ${settings.learningRate}, seed ${settings.seed}, nuisance ×${settings.nuisance}${settings.augment ? ', augmented' : ''}`,
-    `ceiling of r(Δtau_proj, Δage) within groups = r(Δatrophy, Δage): ${byGroup(result.ceiling_delta_age_by_group)}`,
-    ...rows(`lssl (${result.backend})`, result),
-    ...(result.torch ? rows(`PyTorch ${result.torch.version} (${result.torch.threads} thread), same volumes and pairs`, result.torch) : []),
-    `${result.seconds_total.toFixed(0)} s in all`,
-  ].join('\n') + '\n';
+  return (
+    [
+      `LSSL on the phantom: ${settings.subjects} training subjects, ${result.held_out_pairs} pairs of ${settings.testSubjects} unseen subjects, ${settings.shape}³, ${settings.epochs} epochs, batch ${settings.batch}, lr ${settings.learningRate}, seed ${settings.seed}, nuisance ×${settings.nuisance}${settings.augment ? ', augmented' : ''}`,
+      `ceiling of r(Δtau_proj, Δage) within groups = r(Δatrophy, Δage): ${byGroup(result.ceiling_delta_age_by_group)}`,
+      ...rows(`lssl (${result.backend})`, result),
+      ...(result.torch
+        ? rows(`PyTorch ${result.torch.version} (${result.torch.threads} thread), same volumes and pairs`, result.torch)
+        : []),
+      `${result.seconds_total.toFixed(0)} s in all`,
+    ].join('\n') + '\n'
+  );
 }

@@ -43,7 +43,8 @@ async function tryBackend(name: BackendName): Promise<string> {
       await import('@tensorflow/tfjs-backend-wasm');
       // Not optional here: stock tfjs-backend-wasm 4.22 computes Conv3D input gradients and
       // MaxPool3D wrongly, so wasm runs only with lssl's kernels (src/backend/kernels).
-      if (!(await registerFastKernels('wasm'))) throw new Error("lssl's SIMD conv kernels are not built (run npm run build)");
+      if (!(await registerFastKernels('wasm')))
+        throw new Error("lssl's SIMD conv kernels are not built (run npm run build)");
       return 'wasm';
     }
     case 'cpu':

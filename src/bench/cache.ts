@@ -44,7 +44,9 @@ function timeMany(times: number, run: () => unknown): number[] {
   return samples;
 }
 
-export async function benchCache(options: { shape?: number; reads?: number; dtype?: 'float32' | 'float16' } = {}): Promise<CacheBenchResult> {
+export async function benchCache(
+  options: { shape?: number; reads?: number; dtype?: 'float32' | 'float16' } = {},
+): Promise<CacheBenchResult> {
   const shape = options.shape ?? 64;
   const reads = options.reads ?? 200;
   const dtype = options.dtype ?? 'float32';

@@ -13,8 +13,18 @@ import { upsampleNearest3d } from '../backend/kernels/index.js';
 import { createRng } from '../rng.js';
 
 /** [Cin, Cout] of each conv: encoder 4, decoder 4. */
-export const ENCODER_CHANNELS: [number, number][] = [[1, 16], [16, 32], [32, 64], [64, 16]];
-export const DECODER_CHANNELS: [number, number][] = [[16, 64], [64, 32], [32, 16], [16, 1]];
+export const ENCODER_CHANNELS: [number, number][] = [
+  [1, 16],
+  [16, 32],
+  [32, 64],
+  [64, 16],
+];
+export const DECODER_CHANNELS: [number, number][] = [
+  [16, 64],
+  [64, 32],
+  [32, 16],
+  [16, 1],
+];
 
 export interface LsslBenchModel {
   weights: tf.Variable[]; // conv filters [3,3,3,Cin,Cout] then biases [Cout], encoder then decoder
@@ -44,7 +54,8 @@ function conv(x: tf.Tensor5D, filter: tf.Tensor, bias: tf.Tensor): tf.Tensor5D {
 /** x [N, S, S, S, 1] → z [N, 16·(S/16)³] */
 export function encode(model: LsslBenchModel, x: tf.Tensor5D): tf.Tensor2D {
   let h = x;
-  for (let i = 0; i < 4; i++) h = tf.maxPool3d(tf.relu(conv(h, model.weights[2 * i], model.weights[2 * i + 1])), 2, 2, 'valid');
+  for (let i = 0; i < 4; i++)
+    h = tf.maxPool3d(tf.relu(conv(h, model.weights[2 * i], model.weights[2 * i + 1])), 2, 2, 'valid');
   return h.reshape([x.shape[0], -1]);
 }
 
@@ -70,7 +81,10 @@ export function lsslLoss(model: LsslBenchModel, xs: tf.Tensor5D, xt: tf.Tensor5D
   const zt = z.slice([B, 0], [B, -1]);
   const delta = zt.sub(zs);
   const tauUnit = model.tau.div(model.tau.norm());
-  const cos = delta.matMul(tauUnit.reshape([-1, 1])).reshape([B]).div(delta.norm('euclidean', 1).add(1e-8));
+  const cos = delta
+    .matMul(tauUnit.reshape([-1, 1]))
+    .reshape([B])
+    .div(delta.norm('euclidean', 1).add(1e-8));
   return mse.add(tf.scalar(1).sub(cos).mean()) as tf.Scalar;
 }
 

@@ -88,7 +88,8 @@ function syntheticHead(shape: [number, number, number], seed: number): Float32Ar
   for (let k = 0; k < nz; k++) {
     for (let j = 0; j < ny; j++) {
       for (let i = 0; i < nx; i++, n++) {
-        const r = ((i - nx / 2) / (nx * 0.38)) ** 2 + ((j - ny / 2) / (ny * 0.42)) ** 2 + ((k - nz / 2) / (nz * 0.45)) ** 2;
+        const r =
+          ((i - nx / 2) / (nx * 0.38)) ** 2 + ((j - ny / 2) / (ny * 0.42)) ** 2 + ((k - nz / 2) / (nz * 0.45)) ** 2;
         const noise = Math.floor(rng.next() * 16);
         data[n] = r < 1 ? 600 + 300 * Math.cos(i / 9) * Math.sin(j / 11) + (k % 40) + noise : noise >> 2;
       }
@@ -116,7 +117,11 @@ nib.save(img, sys.argv[1])
     execFileSync(PYTHON, ['-c', script, path], { stdio: ['ignore', 'ignore', 'inherit'] });
     return;
   }
-  await writeNifti(path, { data: syntheticHead(BENCH_FILE_SHAPE, 2), shape: [...BENCH_FILE_SHAPE], affine: BENCH_AFFINE }, { datatype: 'int16' });
+  await writeNifti(
+    path,
+    { data: syntheticHead(BENCH_FILE_SHAPE, 2), shape: [...BENCH_FILE_SHAPE], affine: BENCH_AFFINE },
+    { datatype: 'int16' },
+  );
 }
 
 /** One lssl job: load, then `preprocess` (RAS+ → trilinear to `shape` → z-score in the Otsu mask). */
@@ -133,7 +138,8 @@ async function lsslOnce(path: string, shape: [number, number, number]): Promise<
 
 function summarise(runs: Record<string, number>[]): StageTimes {
   const stages: Record<string, number> = {};
-  for (const key of Object.keys(runs[0]).filter((k) => k !== 'total' && k !== 'cpu')) stages[key] = median(runs.map((r) => r[key]));
+  for (const key of Object.keys(runs[0]).filter((k) => k !== 'total' && k !== 'cpu'))
+    stages[key] = median(runs.map((r) => r[key]));
   const runsMs = runs.map((r) => r.total);
   return { totalMs: median(runsMs), cpuMs: median(runs.map((r) => r.cpu)), stages, runsMs };
 }
@@ -161,7 +167,10 @@ for line in sys.stdin:
 `;
 
 /** A python process that runs one timed repetition per `run()` call. */
-async function startPythonWorker(path: string, shape: [number, number, number]): Promise<{ run: () => Promise<Record<string, number>>; stop: () => void }> {
+async function startPythonWorker(
+  path: string,
+  shape: [number, number, number],
+): Promise<{ run: () => Promise<Record<string, number>>; stop: () => void }> {
   const child: ChildProcessWithoutNullStreams = spawn(PYTHON, ['-c', PYTHON_WORKER, path, JSON.stringify(shape)]);
   const lines = createInterface({ input: child.stdout })[Symbol.asyncIterator]();
   let stderr = '';
@@ -207,7 +216,9 @@ export async function benchPreprocess(
     const lsslRuns: Record<string, number>[] = [];
     const pythonRuns: Record<string, number>[] = [];
     try {
-      log(`${repetitions} repetitions (+1 warm-up) each, lssl and ${python ? 'nibabel + scipy taking turns' : 'no python'}`);
+      log(
+        `${repetitions} repetitions (+1 warm-up) each, lssl and ${python ? 'nibabel + scipy taking turns' : 'no python'}`,
+      );
       for (let rep = 0; rep <= repetitions; rep++) {
         const lsslRun = await lsslOnce(path, shape);
         const pythonRun = python ? await python.run() : null;

@@ -45,7 +45,14 @@ export interface TrainBenchResult {
   step_s: number;
   cpu_s_per_step: number;
   max_rss_mib: number;
-  torch?: { pairs_per_s: number; step_s: number; cpu_s_per_step: number; threads: number; torch: string; max_rss_mib: number };
+  torch?: {
+    pairs_per_s: number;
+    step_s: number;
+    cpu_s_per_step: number;
+    threads: number;
+    torch: string;
+    max_rss_mib: number;
+  };
   /** lssl pairs/s ÷ PyTorch pairs/s, measured in the same run (median over rounds) */
   ratio_to_torch?: number;
   /** encoder forward only (lssl embed), scans per second at 2 × batch scans per pass */
@@ -79,8 +86,19 @@ function randomVolumes(count: number, shape: number, seed: number): tf.Tensor5D 
 
 /** One LSSL step as the engine runs it: loss, gradients, AdamW update. */
 function step(method: LsslMethod, optimizer: AdamW, earlier: tf.Tensor5D, later: tf.Tensor5D, k: number): number {
-  const ctx: StepContext = { training: true, epoch: 0, step: k, stepsPerEpoch: 1, globalStep: k, totalSteps: 1, rng: createRng(k) };
-  const { value, grads } = tf.variableGrads(() => method.loss({ kind: 'pairs', earlier, later, items: [] }, ctx).total, method.trainableVariables());
+  const ctx: StepContext = {
+    training: true,
+    epoch: 0,
+    step: k,
+    stepsPerEpoch: 1,
+    globalStep: k,
+    totalSteps: 1,
+    rng: createRng(k),
+  };
+  const { value, grads } = tf.variableGrads(
+    () => method.loss({ kind: 'pairs', earlier, later, items: [] }, ctx).total,
+    method.trainableVariables(),
+  );
   const loss = value.dataSync()[0];
   optimizer.apply(grads, 1e-4);
   tf.dispose([value, ...Object.values(grads)]);
@@ -88,13 +106,27 @@ function step(method: LsslMethod, optimizer: AdamW, earlier: tf.Tensor5D, later:
 }
 
 function runTorch(o: TrainBenchOptions): TrainBenchResult['torch'] {
-  const out = runPythonScript('lssl_step_torch.py', ['--shape', String(o.shape), '--batch', String(o.batch), '--steps', String(o.steps), '--threads', String(o.torchThreads), '--arch', 'lssl']);
+  const out = runPythonScript('lssl_step_torch.py', [
+    '--shape',
+    String(o.shape),
+    '--batch',
+    String(o.batch),
+    '--steps',
+    String(o.steps),
+    '--threads',
+    String(o.torchThreads),
+    '--arch',
+    'lssl',
+  ]);
   return JSON.parse(out.trim().split('\n').pop()!);
 }
 
 export async function benchTrainStep(o: TrainBenchOptions): Promise<TrainBenchResult> {
   const method = new LsslMethod({ network: { inputShape: o.shape, latentSize: o.latent, seed: 0 } });
-  const optimizer = new AdamW(method.variables().filter((v) => v.trainable), { weightDecay: 1e-5 });
+  const optimizer = new AdamW(
+    method.variables().filter((v) => v.trainable),
+    { weightDecay: 1e-5 },
+  );
   const earlier = randomVolumes(o.batch, o.shape, 1);
   const later = randomVolumes(o.batch, o.shape, 2);
   try {
@@ -121,7 +153,8 @@ export async function benchTrainStep(o: TrainBenchOptions): Promise<TrainBenchRe
       }
       rounds.push(round);
     }
-    if (tf.memory().numTensors !== before) throw new Error(`the step leaks tensors (${before} → ${tf.memory().numTensors})`);
+    if (tf.memory().numTensors !== before)
+      throw new Error(`the step leaks tensors (${before} → ${tf.memory().numTensors})`);
     const stepSeconds = median(lssl.map((l) => l.step_s));
     const result: TrainBenchResult = {
       backend: tf.getBackend(),

@@ -36,11 +36,19 @@ export class ByolMethod extends ViewMethod implements Method {
     super(options, { encoderNorm: 'batch' });
     this.momentumBase = checkMomentumBase(options.momentumBase ?? 0.996);
     this.addProjector();
-    this.target = new MomentumTarget(this.net.config, [{ name: 'projector', spec: this.projectorSpec(), seed: this.net.config.seed + 1 }], this.momentumBase);
+    this.target = new MomentumTarget(
+      this.net.config,
+      [{ name: 'projector', spec: this.projectorSpec(), seed: this.net.config.seed + 1 }],
+      this.momentumBase,
+    );
     if (withPredictorMlp) {
       const hidden = positiveInteger('predictorHidden', options.predictorHidden ?? this.projectionHidden);
       const sizes = { input: this.projectionSize, hidden, output: this.projectionSize };
-      this.predictor = this.addHead('predictor', { ...sizes, ...MLP_HEAD_PRESETS.byolPredictor }, this.net.config.seed + 2);
+      this.predictor = this.addHead(
+        'predictor',
+        { ...sizes, ...MLP_HEAD_PRESETS.byolPredictor },
+        this.net.config.seed + 2,
+      );
     }
   }
 
@@ -54,7 +62,10 @@ export class ByolMethod extends ViewMethod implements Method {
     return [...super.variables(), ...this.target.checkpointEntries()];
   }
   override trainableVariables(): tf.Variable[] {
-    return super.variables().filter((e) => e.trainable).map((e) => e.variable);
+    return super
+      .variables()
+      .filter((e) => e.trainable)
+      .map((e) => e.variable);
   }
 
   /** Online prediction from a projection z: [B, P] → [B, P]. */

@@ -9,7 +9,6 @@ import { l2NormalizeRows } from '../math/cosine.js';
 
 export { MLP_HEAD_PRESETS, MlpHead, type MlpHeadPreset, type MlpHeadSpec } from '../nn/mlp-head.js';
 
-
 /**
  * lightly's collapse monitor: the mean over dimensions of the per-dimension std (across
  * the batch) of the L2-normalised outputs z: [B, D]. About 1/√D for well-spread outputs,

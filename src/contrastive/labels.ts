@@ -32,7 +32,9 @@ export function dropUnlabelled(data: TrainingData, labelColumn = 'diagnosis'): D
   const train = labelledSplit(data.train, dropped);
   const validation = labelledSplit(data.validation, dropped);
   if (train.scans.length === 0) {
-    throw inputError(`no training scan has a '${labelColumn}' label (all ${data.train.scans.length} are missing it), so supcon has nothing to train on`);
+    throw inputError(
+      `no training scan has a '${labelColumn}' label (all ${data.train.scans.length} are missing it), so supcon has nothing to train on`,
+    );
   }
   return { data: { ...data, train, validation, loadVolume: (scan) => data.loadVolume(scan) }, dropped };
 }

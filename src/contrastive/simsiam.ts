@@ -27,10 +27,17 @@ export class SimSiamMethod extends ViewMethod implements Method {
     // the authors' projector ends in BatchNorm1d(dim, affine=False) (Chen & He 2021, §4);
     // encoder batch norm as in their ResNet (contrastiveNetwork says why it matters here)
     super(options, { projectorOutputNorm: true, encoderNorm: 'batch' });
-    this.predictorHidden = positiveInteger('predictorHidden', options.predictorHidden ?? Math.max(1, Math.round(this.projectionSize / 4)));
+    this.predictorHidden = positiveInteger(
+      'predictorHidden',
+      options.predictorHidden ?? Math.max(1, Math.round(this.projectionSize / 4)),
+    );
     this.addProjector();
     const sizes = { input: this.projectionSize, hidden: this.predictorHidden, output: this.projectionSize };
-    this.predictor = this.addHead('predictor', { ...sizes, ...MLP_HEAD_PRESETS.simsiamPredictor }, this.net.config.seed + 2);
+    this.predictor = this.addHead(
+      'predictor',
+      { ...sizes, ...MLP_HEAD_PRESETS.simsiamPredictor },
+      this.net.config.seed + 2,
+    );
   }
 
   loss(batch: Batch, ctx: StepContext): LossResult {

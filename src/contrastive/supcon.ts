@@ -59,7 +59,9 @@ export function labelCodes(scans: readonly ScanRef[]): Int32Array {
   const codes = new Map<string, number>();
   return Int32Array.from(scans, (scan) => {
     if (scan.label === undefined || scan.label === null || scan.label === '') {
-      throw inputError(`supcon needs a label for every scan, but ${scan.key} has none (choose --label, or --drop-unlabelled)`);
+      throw inputError(
+        `supcon needs a label for every scan, but ${scan.key} has none (choose --label, or --drop-unlabelled)`,
+      );
     }
     const key = `${typeof scan.label}:${scan.label}`;
     if (!codes.has(key)) codes.set(key, codes.size);

@@ -52,7 +52,10 @@ export function checkPositives(value: unknown): Positives {
  * global-intensity direction carries 99.9 % of the embeddings' variance (effective rank
  * 1.6, embedding norm ~9000); with it BYOL keeps an effective rank of 11.6 (SimCLR 8.9).
  */
-export function contrastiveNetwork(network: AutoencoderOptions | undefined, encoderNorm: Norm = 'none'): AutoencoderOptions {
+export function contrastiveNetwork(
+  network: AutoencoderOptions | undefined,
+  encoderNorm: Norm = 'none',
+): AutoencoderOptions {
   return { ...network, latentActivation: network?.latentActivation ?? 'linear', norm: network?.norm ?? encoderNorm };
 }
 
@@ -90,11 +93,15 @@ export abstract class ViewMethod {
     this.positives = checkPositives(options.positives);
     this.batchKind = this.positives === 'views' ? 'views' : 'pairs';
     // Views must differ to teach anything, and two visits are augmented too (issue 7).
-    this.augmentation = { options: this.positives === 'views' ? DEFAULT_VIEW_AUGMENTATION : LSSL_PAIR_AUGMENTATION, byDefault: true };
+    this.augmentation = {
+      options: this.positives === 'views' ? DEFAULT_VIEW_AUGMENTATION : LSSL_PAIR_AUGMENTATION,
+      byDefault: true,
+    };
     this.projectionHidden = positiveInteger('projectionHidden', options.projectionHidden ?? 256);
     this.projectionSize = positiveInteger('projectionSize', options.projectionSize ?? 128);
     const outputNorm = options.projectorOutputNorm ?? defaults.projectorOutputNorm ?? false;
-    if (typeof outputNorm !== 'boolean') throw inputError(`projectorOutputNorm must be true or false, not ${JSON.stringify(outputNorm)}`);
+    if (typeof outputNorm !== 'boolean')
+      throw inputError(`projectorOutputNorm must be true or false, not ${JSON.stringify(outputNorm)}`);
     this.projectorOutputNorm = outputNorm;
   }
 
@@ -112,7 +119,13 @@ export abstract class ViewMethod {
 
   /** The projector's layout (BYOL's target copies it). */
   protected projectorSpec(): MlpHeadSpec {
-    return { input: this.net.latentSize, hidden: this.projectionHidden, output: this.projectionSize, ...this.projectorPreset, outputNorm: this.projectorOutputNorm };
+    return {
+      input: this.net.latentSize,
+      hidden: this.projectionHidden,
+      output: this.projectionSize,
+      ...this.projectorPreset,
+      outputNorm: this.projectorOutputNorm,
+    };
   }
 
   get inputShape() {
@@ -130,7 +143,9 @@ export abstract class ViewMethod {
     return [...this.encoderEntries(), ...this.heads.entries];
   }
   trainableVariables(): tf.Variable[] {
-    return this.variables().filter((e) => e.trainable).map((e) => e.variable);
+    return this.variables()
+      .filter((e) => e.trainable)
+      .map((e) => e.variable);
   }
 
   /** x → projection z: [B, projectionSize]. */

@@ -69,7 +69,15 @@ export interface AgeAxisResult {
   per_label: LabelSummary[];
   rate_tests: RateTest[];
   /** out-of-fold predicted age and gap per scan, in file order */
-  scans: { subject: string; session: string; age: number; tau_proj: number; predicted_age: number; gap: number; label: string | null }[];
+  scans: {
+    subject: string;
+    session: string;
+    age: number;
+    tau_proj: number;
+    predicted_age: number;
+    gap: number;
+    label: string | null;
+  }[];
 }
 
 function meanOf(values: number[]): number {
@@ -91,8 +99,10 @@ function tryPearson(x: number[], y: number[]): number | null {
 }
 
 export function brainAgeAxis(table: EmbeddingsTable, options: AgeAxisOptions = {}): AgeAxisResult {
-  if (!table.hasTauProj) throw inputError('the brain-age axis needs a tau_proj column (written for LSSL runs only)', table.file, 1);
-  const labelColumn = options.label === undefined ? (table.covariateNames.includes('diagnosis') ? 'diagnosis' : null) : options.label;
+  if (!table.hasTauProj)
+    throw inputError('the brain-age axis needs a tau_proj column (written for LSSL runs only)', table.file, 1);
+  const labelColumn =
+    options.label === undefined ? (table.covariateNames.includes('diagnosis') ? 'diagnosis' : null) : options.label;
   if (labelColumn !== null) columnText(table, table.rows[0], labelColumn); // unknown column → error naming it
   const rows = table.rows;
   const tau = rows.map((r) => r.tauProj!);
@@ -104,7 +114,13 @@ export function brainAgeAxis(table: EmbeddingsTable, options: AgeAxisOptions = {
     throw inputError(`tau_proj versus age: ${(error as Error).message}`, table.file);
   }
   const pairs = consecutivePairs(table);
-  const rDelta = pairs.length >= 2 ? tryPearson(pairs.map((p) => p.later.tauProj! - p.earlier.tauProj!), pairs.map((p) => p.years)) : null;
+  const rDelta =
+    pairs.length >= 2
+      ? tryPearson(
+          pairs.map((p) => p.later.tauProj! - p.earlier.tauProj!),
+          pairs.map((p) => p.years),
+        )
+      : null;
 
   // Out-of-fold tau_proj → age, folds by subject so no subject's own visits inform its prediction.
   const subjectIds = [...new Set(rows.map((r) => r.subject))];
@@ -118,10 +134,19 @@ export function brainAgeAxis(table: EmbeddingsTable, options: AgeAxisOptions = {
     const train = new Set(fold.train);
     const trainIdx = rows.map((_, i) => i).filter((i) => train.has(rows[i].subject));
     const testIdx = rows.map((_, i) => i).filter((i) => !train.has(rows[i].subject));
-    const model = fitRidge(matrixFromRows(trainIdx.map((i) => [tau[i]])), trainIdx.map((i) => ages[i]), 0);
+    const model = fitRidge(
+      matrixFromRows(trainIdx.map((i) => [tau[i]])),
+      trainIdx.map((i) => ages[i]),
+      0,
+    );
     const out = predictLinear(model, matrixFromRows(testIdx.map((i) => [tau[i]])));
     testIdx.forEach((row, j) => (predicted[row] = out[j]));
-    perFoldMae.push(mae(testIdx.map((i) => ages[i]), out));
+    perFoldMae.push(
+      mae(
+        testIdx.map((i) => ages[i]),
+        out,
+      ),
+    );
   }
   const full = fitRidge(matrixFromRows(tau.map((t) => [t])), ages, 0);
   const gaps = brainAgeGap(predicted, ages);
@@ -130,7 +155,8 @@ export function brainAgeAxis(table: EmbeddingsTable, options: AgeAxisOptions = {
   const subjectLabel = new Map<string, string | null>();
   for (const [subject, scans] of bySubject) {
     let value: string | undefined;
-    for (let i = scans.length - 1; i >= 0 && value === undefined && labelColumn !== null; i--) value = columnText(table, scans[i], labelColumn);
+    for (let i = scans.length - 1; i >= 0 && value === undefined && labelColumn !== null; i--)
+      value = columnText(table, scans[i], labelColumn);
     subjectLabel.set(subject, value ?? null);
   }
   const rateOf = new Map<string, number>();

@@ -28,18 +28,35 @@ export interface EmbedOptions {
 }
 
 /** Embeds every scan of `cohort`, in cohort order (subjects by id, visits by age). */
-export async function embedCohort(run: TrainedRun, cohort: Cohort, options: EmbedOptions = {}): Promise<EmbeddingRecord[]> {
+export async function embedCohort(
+  run: TrainedRun,
+  cohort: Cohort,
+  options: EmbedOptions = {},
+): Promise<EmbeddingRecord[]> {
   const shape = run.config.cohort.volumeShape;
   const batchSize = options.batchSize ?? 8;
   const scans: Scan[] = cohort.subjects.flatMap((s) => s.scans);
   const records: EmbeddingRecord[] = [];
   for (let i = 0; i < scans.length; i += batchSize) {
     const chunk = scans.slice(i, i + batchSize);
-    const volumes = await Promise.all(chunk.map((scan) => loadPreprocessed(scan, { ...options.cache, cacheDir: options.cacheDir, shape: [...shape] })));
-    const z = run.embedVolumes(volumes.map((v) => v.data), shape, batchSize);
+    const volumes = await Promise.all(
+      chunk.map((scan) => loadPreprocessed(scan, { ...options.cache, cacheDir: options.cacheDir, shape: [...shape] })),
+    );
+    const z = run.embedVolumes(
+      volumes.map((v) => v.data),
+      shape,
+      batchSize,
+    );
     chunk.forEach((scan, b) => {
       const tauProj = run.direction ? z[b].reduce((s, v, k) => s + v * run.direction![k], 0) : undefined;
-      records.push({ subject: scan.subject, session: scan.session, age: scan.age, covariates: scan.covariates, z: z[b], tauProj });
+      records.push({
+        subject: scan.subject,
+        session: scan.session,
+        age: scan.age,
+        covariates: scan.covariates,
+        z: z[b],
+        tauProj,
+      });
     });
     options.onProgress?.(Math.min(i + batchSize, scans.length), scans.length);
   }
@@ -49,10 +66,18 @@ export async function embedCohort(run: TrainedRun, cohort: Cohort, options: Embe
 /** embeddings.csv text: subject, session, age, covariates (first-seen order), z0..z{d-1}, [tau_proj]. */
 export function embeddingsToCsv(records: readonly EmbeddingRecord[]): string {
   const covariates: string[] = [];
-  for (const r of records) for (const key of Object.keys(r.covariates)) if (!covariates.includes(key)) covariates.push(key);
+  for (const r of records)
+    for (const key of Object.keys(r.covariates)) if (!covariates.includes(key)) covariates.push(key);
   const dim = records[0]?.z.length ?? 0;
   const hasTau = records.some((r) => r.tauProj !== undefined);
-  const fields = ['subject', 'session', 'age', ...covariates, ...Array.from({ length: dim }, (_, k) => `z${k}`), ...(hasTau ? ['tau_proj'] : [])];
+  const fields = [
+    'subject',
+    'session',
+    'age',
+    ...covariates,
+    ...Array.from({ length: dim }, (_, k) => `z${k}`),
+    ...(hasTau ? ['tau_proj'] : []),
+  ];
   const data = records.map((r) => [
     r.subject,
     r.session,

@@ -46,11 +46,16 @@ function parseNumber(text: string | undefined): number {
 
 /** Parses the CSV text; `file` is only used in error messages. */
 export function parseEmbeddingsCsv(text: string, file = 'embeddings.csv'): EmbeddingsTable {
-  const parsed = Papa.parse<string[]>(text.replace(/^\uFEFF/, ''), { header: false, skipEmptyLines: false, delimiter: '' });
+  const parsed = Papa.parse<string[]>(text.replace(/^\uFEFF/, ''), {
+    header: false,
+    skipEmptyLines: false,
+    delimiter: '',
+  });
   const records = parsed.data;
   const parseError = parsed.errors.find((e) => e.code !== 'UndetectableDelimiter');
   if (parseError) throw inputError(`cannot parse CSV: ${parseError.message}`, file, (parseError.row ?? 0) + 1);
-  if (records.length === 0 || records[0].every((c) => c.trim() === '')) throw inputError('the file is empty; expected a header row', file, 1);
+  if (records.length === 0 || records[0].every((c) => c.trim() === ''))
+    throw inputError('the file is empty; expected a header row', file, 1);
   const header = records[0].map((c) => c.trim());
   for (const name of REQUIRED) {
     if (!header.includes(name)) throw inputError(`missing column '${name}' (columns: ${header.join(', ')})`, file, 1);
@@ -64,12 +69,15 @@ export function parseEmbeddingsCsv(text: string, file = 'embeddings.csv'): Embed
   if (zColumns.length === 0) throw inputError('no latent columns: expected z0..z{d-1}', file, 1);
   const latentDim = zColumns.length;
   for (let k = 0; k < latentDim; k++) {
-    if (!header.includes(`z${k}`)) throw inputError(`latent columns must be z0..z${latentDim - 1} without gaps; z${k} is missing`, file, 1);
+    if (!header.includes(`z${k}`))
+      throw inputError(`latent columns must be z0..z${latentDim - 1} without gaps; z${k} is missing`, file, 1);
   }
   const zIndex = Array.from({ length: latentDim }, (_, k) => header.indexOf(`z${k}`));
   const tauIndex = header.indexOf('tau_proj');
   const [subjectIndex, sessionIndex, ageIndex] = REQUIRED.map((name) => header.indexOf(name));
-  const covariateNames = header.filter((c, i) => !zIndex.includes(i) && i !== tauIndex && !(REQUIRED as readonly string[]).includes(c));
+  const covariateNames = header.filter(
+    (c, i) => !zIndex.includes(i) && i !== tauIndex && !(REQUIRED as readonly string[]).includes(c),
+  );
   const covariateIndex = covariateNames.map((c) => header.indexOf(c));
 
   const rows: EmbeddingRow[] = [];
@@ -85,20 +93,23 @@ export function parseEmbeddingsCsv(text: string, file = 'embeddings.csv'): Embed
     const session = record[sessionIndex].trim();
     if (subject === '') throw inputError("empty 'subject'", file, line);
     const key = `${subject}\u0000${session}`;
-    if (keys.has(key)) throw inputError(`subject '${subject}' session '${session}' also appears on line ${keys.get(key)}`, file, line);
+    if (keys.has(key))
+      throw inputError(`subject '${subject}' session '${session}' also appears on line ${keys.get(key)}`, file, line);
     keys.set(key, line);
     const age = parseNumber(record[ageIndex]);
     if (!Number.isFinite(age)) throw inputError(`age must be a number, not '${record[ageIndex]}'`, file, line);
     const z = new Float64Array(latentDim);
     for (let k = 0; k < latentDim; k++) {
       const value = parseNumber(record[zIndex[k]]);
-      if (!Number.isFinite(value)) throw inputError(`z${k} must be a finite number, not '${record[zIndex[k]]}'`, file, line);
+      if (!Number.isFinite(value))
+        throw inputError(`z${k} must be a finite number, not '${record[zIndex[k]]}'`, file, line);
       z[k] = value;
     }
     let tauProj: number | undefined;
     if (tauIndex >= 0) {
       tauProj = parseNumber(record[tauIndex]);
-      if (!Number.isFinite(tauProj)) throw inputError(`tau_proj must be a finite number, not '${record[tauIndex]}'`, file, line);
+      if (!Number.isFinite(tauProj))
+        throw inputError(`tau_proj must be a finite number, not '${record[tauIndex]}'`, file, line);
     }
     const covariates: Record<string, string> = {};
     covariateNames.forEach((name, c) => (covariates[name] = record[covariateIndex[c]].trim()));

@@ -51,7 +51,9 @@ export function perClassRecall(yTrue: ArrayLike<number>, yPred: ArrayLike<number
   return matrix.map((row, c) => {
     const support = row.reduce((s, v) => s + v, 0);
     if (support === 0) {
-      throw new Error(`recall of class ${c} is undefined: the class has no sample among the ${yTrue.length} true labels`);
+      throw new Error(
+        `recall of class ${c} is undefined: the class has no sample among the ${yTrue.length} true labels`,
+      );
     }
     return row[c] / support;
   });
@@ -93,7 +95,8 @@ export function sensitivity(yTrue: ArrayLike<number>, yPred: ArrayLike<number>, 
       if (yPred[i] === positive) tp += 1;
     }
   }
-  if (p === 0) throw new Error(`sensitivity is undefined: no sample of the positive class ${positive} among ${yTrue.length}`);
+  if (p === 0)
+    throw new Error(`sensitivity is undefined: no sample of the positive class ${positive} among ${yTrue.length}`);
   return tp / p;
 }
 
@@ -108,7 +111,10 @@ export function specificity(yTrue: ArrayLike<number>, yPred: ArrayLike<number>, 
       if (yPred[i] !== positive) tn += 1;
     }
   }
-  if (n === 0) throw new Error(`specificity is undefined: every one of the ${yTrue.length} samples is of the positive class ${positive}`);
+  if (n === 0)
+    throw new Error(
+      `specificity is undefined: every one of the ${yTrue.length} samples is of the positive class ${positive}`,
+    );
   return tn / n;
 }
 
@@ -163,7 +169,11 @@ export function rocAuc(yTrue: ArrayLike<number>, scores: ArrayLike<number> | Arr
   const rows = scores as ArrayLike<number>[];
   checkSameLength('rocAuc', yTrue, rows);
   const k = rows[0].length;
-  if (k === 2) return binaryRocAuc(yTrue, rows.map((r) => r[1]));
+  if (k === 2)
+    return binaryRocAuc(
+      yTrue,
+      rows.map((r) => r[1]),
+    );
   let sum = 0;
   for (let c = 0; c < k; c++) {
     const column = rows.map((r) => r[c]);
@@ -206,7 +216,8 @@ export function pearsonR(x: ArrayLike<number>, y: ArrayLike<number>): number {
     sxx += dx * dx;
     syy += dy * dy;
   }
-  if (sxx === 0 || syy === 0) throw new Error(`Pearson r is undefined: ${sxx === 0 ? 'x' : 'y'} is constant over ${x.length} values`);
+  if (sxx === 0 || syy === 0)
+    throw new Error(`Pearson r is undefined: ${sxx === 0 ? 'x' : 'y'} is constant over ${x.length} values`);
   // Clamp: rounding can push |r| a hair above 1 for perfectly collinear data.
   return Math.max(-1, Math.min(1, sxy / Math.sqrt(sxx * syy)));
 }

@@ -37,7 +37,11 @@ export interface PretrainOptions {
  * `options.augmentation`; LSSL and the autoencoders train on raw visits.
  */
 export async function pretrain(method: MethodName, cohort: Cohort, options: PretrainOptions): Promise<void> {
-  const network = { ...(options.methodOptions?.network as Record<string, unknown> | undefined), inputShape: options.shape, seed: options.seed };
+  const network = {
+    ...(options.methodOptions?.network as Record<string, unknown> | undefined),
+    inputShape: options.shape,
+    seed: options.seed,
+  };
   const model = createMethod(method, { ...options.methodOptions, network });
   try {
     const data = cohortTrainingData(cohort, { shape: options.shape, cacheDir: options.cacheDir, seed: options.seed });
@@ -49,7 +53,9 @@ export async function pretrain(method: MethodName, cohort: Cohort, options: Pret
       force: true,
       // Each method declares whether it augments by default (the contrastive ones: views must
       // differ, and two visits are augmented too, issue 7); LSSL and the autoencoders do not.
-      augment: model.augmentation.byDefault ? volumeAugmenter(options.augmentation ?? model.augmentation.options) : undefined,
+      augment: model.augmentation.byDefault
+        ? volumeAugmenter(options.augmentation ?? model.augmentation.options)
+        : undefined,
       onProgress: options.onProgress,
     });
   } finally {

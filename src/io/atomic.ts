@@ -23,7 +23,8 @@ export function temporarySibling(path: string): string {
 function writeError(error: unknown, path: string): LsslError {
   const code = (error as NodeJS.ErrnoException).code;
   if (code === 'ENOENT' || code === 'ENOTDIR') return inputError('cannot write: the folder does not exist', path);
-  if (code === 'EACCES' || code === 'EPERM' || code === 'EROFS') return inputError('cannot write: permission denied', path);
+  if (code === 'EACCES' || code === 'EPERM' || code === 'EROFS')
+    return inputError('cannot write: permission denied', path);
   if (code === 'EISDIR') return inputError('cannot write: a folder has that name', path);
   return runtimeError(`cannot write (${code ?? (error as Error).message})`, path, error);
 }

@@ -15,7 +15,14 @@
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { inputError } from '../errors.js';
-import type { CohortRecords, CohortWarning, CovariateValue, LoadCohortOptions, RunChoice, ScanRecord } from './records.js';
+import type {
+  CohortRecords,
+  CohortWarning,
+  CovariateValue,
+  LoadCohortOptions,
+  RunChoice,
+  ScanRecord,
+} from './records.js';
 import { bidsLabel, compareIds } from './ids.js';
 import { parseAge } from './manifest.js';
 import { covariateParser, findColumn, readTable, requireColumn, type Table } from './table.js';
@@ -42,7 +49,8 @@ export function loadBidsRecords(root: string, options: LoadCohortOptions): Cohor
   if (participants) {
     const present = new Set(subjectFolders.map((f) => bidsLabel(f, 'sub-')));
     for (const [label, p] of participants) {
-      if (!present.has(label)) warnings.push({ message: `participant sub-${label} has no folder`, file: participantsFile, row: p.line });
+      if (!present.has(label))
+        warnings.push({ message: `participant sub-${label} has no folder`, file: participantsFile, row: p.line });
     }
   }
 
@@ -51,7 +59,10 @@ export function loadBidsRecords(root: string, options: LoadCohortOptions): Cohor
     const subject = bidsLabel(folder, 'sub-');
     const participant = participants?.get(subject);
     if (participants && !participant) {
-      warnings.push({ message: `sub-${subject} is not in participants.tsv, so it has no subject covariates`, file: participantsFile });
+      warnings.push({
+        message: `sub-${subject} is not in participants.tsv, so it has no subject covariates`,
+        file: participantsFile,
+      });
     }
     const base = participant?.covariates ?? {};
     const subjectDir = join(root, folder);
@@ -62,12 +73,23 @@ export function loadBidsRecords(root: string, options: LoadCohortOptions): Cohor
         warnings.push({ message: `${folder} has no ses-* folders and no anat/*_T1w image; skipped`, file: subjectDir });
         continue;
       }
-      if (!participant) throw inputError(`${folder} has no sessions, so its age must be in participants.tsv`, participantsFile);
+      if (!participant)
+        throw inputError(`${folder} has no sessions, so its age must be in participants.tsv`, participantsFile);
       const age = parseAge(participant.ageText, ageColumn, participantsFile, participant.line);
-      records.push({ subject, session: '', age, path: image, covariates: { ...base }, file: participantsFile, row: participant.line });
+      records.push({
+        subject,
+        session: '',
+        age,
+        path: image,
+        covariates: { ...base },
+        file: participantsFile,
+        row: participant.line,
+      });
       continue;
     }
-    records.push(...sessionRecords(subjectDir, folder, subject, sessionFolders, base, { ageColumn, run, requireImages }, warnings));
+    records.push(
+      ...sessionRecords(subjectDir, folder, subject, sessionFolders, base, { ageColumn, run, requireImages }, warnings),
+    );
   }
   return { records, warnings };
 }
@@ -89,12 +111,18 @@ function sessionRecords(
   }
   if (!existsSync(sessionsFile)) {
     if (images.size === 0) return [];
-    throw inputError(`the age of each session must be given in ${basename(sessionsFile)} (session_id, ${options.ageColumn})`, sessionsFile);
+    throw inputError(
+      `the age of each session must be given in ${basename(sessionsFile)} (session_id, ${options.ageColumn})`,
+      sessionsFile,
+    );
   }
   const table = readTable(sessionsFile);
   const idColumn = requireColumn(table, 'session_id', 'session');
   const ageColumn = requireColumn(table, options.ageColumn, 'age');
-  const covariatesOf = covariateParser(table, table.columns.filter((c) => c !== idColumn && c !== ageColumn));
+  const covariatesOf = covariateParser(
+    table,
+    table.columns.filter((c) => c !== idColumn && c !== ageColumn),
+  );
   const records: ScanRecord[] = [];
   const listed = new Map<string, number>();
   for (const row of table.rows) {
@@ -102,22 +130,42 @@ function sessionRecords(
     if (session === '') throw inputError('session_id is missing', sessionsFile, row.line);
     const first = listed.get(session);
     if (first !== undefined) {
-      throw inputError(`duplicate scan for subject ${subject} session ${session} (first at ${sessionsFile}:${first})`, sessionsFile, row.line);
+      throw inputError(
+        `duplicate scan for subject ${subject} session ${session} (first at ${sessionsFile}:${first})`,
+        sessionsFile,
+        row.line,
+      );
     }
     listed.set(session, row.line);
     const image = images.get(session);
     if (!image) {
       const expected = join(subjectDir, `ses-${session}`, 'anat', `${folder}_ses-${session}_T1w.nii.gz`);
-      if (options.requireImages) throw inputError(`image not found: no *_T1w.nii[.gz] for session ${session}, e.g. ${expected}`, sessionsFile, row.line);
+      if (options.requireImages)
+        throw inputError(
+          `image not found: no *_T1w.nii[.gz] for session ${session}, e.g. ${expected}`,
+          sessionsFile,
+          row.line,
+        );
       warnings.push({ message: `no T1w image for session ${session}; skipped`, file: sessionsFile, row: row.line });
       continue;
     }
     const age = parseAge(row.cells[ageColumn], ageColumn, sessionsFile, row.line);
-    records.push({ subject, session, age, path: image, covariates: { ...base, ...covariatesOf(row) }, file: sessionsFile, row: row.line });
+    records.push({
+      subject,
+      session,
+      age,
+      path: image,
+      covariates: { ...base, ...covariatesOf(row) },
+      file: sessionsFile,
+      row: row.line,
+    });
   }
   for (const session of images.keys()) {
     if (!listed.has(session)) {
-      throw inputError(`session ses-${session} has a T1w image but no row here, so its ${ageColumn} is missing`, sessionsFile);
+      throw inputError(
+        `session ses-${session} has a T1w image but no row here, so its ${ageColumn} is missing`,
+        sessionsFile,
+      );
     }
   }
   return records;
@@ -126,14 +174,26 @@ function sessionRecords(
 function readParticipants(file: string, ageColumn: string): Map<string, Participant> {
   const table: Table = readTable(file);
   const idColumn = requireColumn(table, 'participant_id', 'participant');
-  const covariatesOf = covariateParser(table, table.columns.filter((c) => c !== idColumn));
+  const covariatesOf = covariateParser(
+    table,
+    table.columns.filter((c) => c !== idColumn),
+  );
   const out = new Map<string, Participant>();
   for (const row of table.rows) {
     const label = bidsLabel(row.cells[idColumn], 'sub-');
     if (label === '') throw inputError('participant_id is missing', file, row.line);
-    if (out.has(label)) throw inputError(`participant sub-${label} appears twice (first at line ${out.get(label)!.line})`, file, row.line);
+    if (out.has(label))
+      throw inputError(
+        `participant sub-${label} appears twice (first at line ${out.get(label)!.line})`,
+        file,
+        row.line,
+      );
     const ageName = findColumn(table, ageColumn);
-    out.set(label, { covariates: covariatesOf(row), ageText: ageName ? row.cells[ageName] : undefined, line: row.line });
+    out.set(label, {
+      covariates: covariatesOf(row),
+      ageText: ageName ? row.cells[ageName] : undefined,
+      line: row.line,
+    });
   }
   return out;
 }
@@ -142,7 +202,11 @@ function readParticipants(file: string, ageColumn: string): Map<string, Particip
 function folders(dir: string, prefix: string): string[] {
   if (!existsSync(dir)) return [];
   return readdirSync(dir, { withFileTypes: true })
-    .filter((e) => (e.isDirectory() || (e.isSymbolicLink() && statSync(join(dir, e.name)).isDirectory())) && e.name.startsWith(prefix))
+    .filter(
+      (e) =>
+        (e.isDirectory() || (e.isSymbolicLink() && statSync(join(dir, e.name)).isDirectory())) &&
+        e.name.startsWith(prefix),
+    )
     .map((e) => e.name)
     .sort(compareIds);
 }

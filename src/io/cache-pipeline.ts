@@ -66,7 +66,11 @@ export interface EnsureOptions {
  * missing or corrupt. The content hash is re-read only when the file's size, mtime or inode
  * changed since it was last hashed, so resuming a finished run reads no image at all.
  */
-export async function ensureEntry(path: string, pipeline: ScanPreprocessor, options: EnsureOptions): Promise<EnsureResult> {
+export async function ensureEntry(
+  path: string,
+  pipeline: ScanPreprocessor,
+  options: EnsureOptions,
+): Promise<EnsureResult> {
   const files = sourceFiles(path);
   let signature: string;
   try {
@@ -88,7 +92,11 @@ export async function ensureEntry(path: string, pipeline: ScanPreprocessor, opti
   if (existing.state === 'ok') return { status: 'cached', key, meta: existing.meta, volume: existing.volume };
   const volume = await pipeline.run(path, bytes);
   const meta = writeEntry(options.cacheDir, key, volume, options.dtype, { path, contentHash }, settings);
-  const stored = options.load ? (options.dtype === 'float32' ? volume : storedVolume(options.cacheDir, key)) : undefined;
+  const stored = options.load
+    ? options.dtype === 'float32'
+      ? volume
+      : storedVolume(options.cacheDir, key)
+    : undefined;
   return existing.state === 'corrupt'
     ? { status: 'rebuilt', key, reason: existing.reason, meta, volume: stored }
     : { status: 'built', key, meta, volume: stored };

@@ -20,19 +20,33 @@ export interface WorkerTask {
   path: string;
 }
 export type WorkerReply =
-  | { id: number; status: 'cached' | 'built' | 'rebuilt'; key: string; reason?: string; seconds: number; error?: undefined }
+  | {
+      id: number;
+      status: 'cached' | 'built' | 'rebuilt';
+      key: string;
+      reason?: string;
+      seconds: number;
+      error?: undefined;
+    }
   | { id: number; error: string; inputError: boolean; seconds: number; status?: undefined };
 
 export function workerScript(): string {
   const path = fileURLToPath(new URL('./cache-worker.js', import.meta.url));
   if (!existsSync(path)) {
-    throw runtimeError(`jobs > 1 runs worker threads from the compiled package, and ${path} is missing: run npm run build`);
+    throw runtimeError(
+      `jobs > 1 runs worker threads from the compiled package, and ${path} is missing: run npm run build`,
+    );
   }
   return path;
 }
 
 /** Runs every task on `jobs` workers; `onReply` sees each reply as it arrives. */
-export async function runPool(tasks: WorkerTask[], jobs: number, setup: WorkerSetup, onReply: (reply: WorkerReply) => void): Promise<void> {
+export async function runPool(
+  tasks: WorkerTask[],
+  jobs: number,
+  setup: WorkerSetup,
+  onReply: (reply: WorkerReply) => void,
+): Promise<void> {
   const script = workerScript();
   const workers = Array.from({ length: Math.min(jobs, tasks.length) }, () => new Worker(script, { workerData: setup }));
   let next = 0;
@@ -60,9 +74,12 @@ export async function runPool(tasks: WorkerTask[], jobs: number, setup: WorkerSe
               }
               feed();
             });
-            worker.on('error', (error) => reject(runtimeError(`a preprocessing worker failed: ${error.message}`, undefined, error)));
+            worker.on('error', (error) =>
+              reject(runtimeError(`a preprocessing worker failed: ${error.message}`, undefined, error)),
+            );
             worker.on('exit', (code) => {
-              if (busy) reject(runtimeError(`a preprocessing worker stopped (exit code ${code}) in the middle of a scan`));
+              if (busy)
+                reject(runtimeError(`a preprocessing worker stopped (exit code ${code}) in the middle of a scan`));
             });
             feed();
           }),

@@ -71,7 +71,14 @@ export function entryPaths(cacheDir: string, key: string): { meta: string; data:
 }
 
 /** Stores a preprocessed volume as an entry; returns its metadata. */
-export function writeEntry(cacheDir: string, key: string, volume: Volume, dtype: CacheDtype, source: CacheEntryMeta['source'], settings: unknown): CacheEntryMeta {
+export function writeEntry(
+  cacheDir: string,
+  key: string,
+  volume: Volume,
+  dtype: CacheDtype,
+  source: CacheEntryMeta['source'],
+  settings: unknown,
+): CacheEntryMeta {
   const { folder, meta, data } = entryPaths(cacheDir, key);
   mkdirSync(folder, { recursive: true });
   const raw = dtype === 'float16' ? encodeFloat16(volume.data) : volume.data;
@@ -93,14 +100,21 @@ export function writeEntry(cacheDir: string, key: string, volume: Volume, dtype:
   return metadata;
 }
 
-export type EntryState = { state: 'missing' } | { state: 'corrupt'; reason: string } | { state: 'ok'; meta: CacheEntryMeta; volume?: Volume };
+export type EntryState =
+  | { state: 'missing' }
+  | { state: 'corrupt'; reason: string }
+  | { state: 'ok'; meta: CacheEntryMeta; volume?: Volume };
 
 /**
  * Reads an entry and checks it: metadata that parses and fits its shape, a data file of
  * the stated size, and (with `verify`, the default) the stated sha256. `load: false`
  * checks without keeping the voxels.
  */
-export function readEntry(cacheDir: string, key: string, options: { verify?: boolean; load?: boolean } = {}): EntryState {
+export function readEntry(
+  cacheDir: string,
+  key: string,
+  options: { verify?: boolean; load?: boolean } = {},
+): EntryState {
   const { meta, data } = entryPaths(cacheDir, key);
   let text: string;
   try {
@@ -115,16 +129,31 @@ export function readEntry(cacheDir: string, key: string, options: { verify?: boo
     return { state: 'corrupt', reason: 'metadata is not valid JSON' };
   }
   const bytesPerVoxel = metadata.dtype === 'float16' ? 2 : metadata.dtype === 'float32' ? 4 : 0;
-  if (metadata.format !== CACHE_FORMAT || metadata.key !== key || bytesPerVoxel === 0 || !Array.isArray(metadata.shape) || metadata.bytes !== voxelCount(metadata.shape) * bytesPerVoxel) {
+  if (
+    metadata.format !== CACHE_FORMAT ||
+    metadata.key !== key ||
+    bytesPerVoxel === 0 ||
+    !Array.isArray(metadata.shape) ||
+    metadata.bytes !== voxelCount(metadata.shape) * bytesPerVoxel
+  ) {
     return { state: 'corrupt', reason: 'metadata does not describe this entry' };
   }
   const buffer = readWhole(data);
   if (buffer === undefined) return { state: 'corrupt', reason: 'data file is missing' };
-  if (buffer.byteLength !== metadata.bytes) return { state: 'corrupt', reason: `data file has ${buffer.byteLength} bytes, not ${metadata.bytes}` };
-  if ((options.verify ?? true) && sha256(buffer) !== metadata.checksum) return { state: 'corrupt', reason: 'data checksum differs' };
+  if (buffer.byteLength !== metadata.bytes)
+    return { state: 'corrupt', reason: `data file has ${buffer.byteLength} bytes, not ${metadata.bytes}` };
+  if ((options.verify ?? true) && sha256(buffer) !== metadata.checksum)
+    return { state: 'corrupt', reason: 'data checksum differs' };
   if (options.load === false) return { state: 'ok', meta: metadata };
-  const voxels = metadata.dtype === 'float16' ? decodeFloat16(new Uint16Array(buffer.buffer, buffer.byteOffset, buffer.byteLength / 2)) : new Float32Array(buffer.buffer, buffer.byteOffset, buffer.byteLength / 4);
-  return { state: 'ok', meta: metadata, volume: { data: voxels, shape: metadata.shape, spacing: metadata.spacing, affine: metadata.affine } };
+  const voxels =
+    metadata.dtype === 'float16'
+      ? decodeFloat16(new Uint16Array(buffer.buffer, buffer.byteOffset, buffer.byteLength / 2))
+      : new Float32Array(buffer.buffer, buffer.byteOffset, buffer.byteLength / 4);
+  return {
+    state: 'ok',
+    meta: metadata,
+    volume: { data: voxels, shape: metadata.shape, spacing: metadata.spacing, affine: metadata.affine },
+  };
 }
 
 /** The whole file in one fresh, 8-byte aligned buffer (so typed views need no copy), or undefined. */

@@ -16,10 +16,22 @@ parentPort!.on('message', async (task: WorkerTask) => {
   let reply: WorkerReply;
   try {
     const result = await ensureEntry(task.path, pipeline, { cacheDir: setup.cacheDir, dtype: setup.dtype });
-    reply = { id: task.id, status: result.status, key: result.key, reason: result.reason, seconds: (performance.now() - started) / 1000 };
+    reply = {
+      id: task.id,
+      status: result.status,
+      key: result.key,
+      reason: result.reason,
+      seconds: (performance.now() - started) / 1000,
+    };
   } catch (error) {
-    const message = error instanceof LsslError ? error.describe() : error instanceof Error ? error.message : String(error);
-    reply = { id: task.id, error: message, inputError: error instanceof LsslError && error.exitCode === 2, seconds: (performance.now() - started) / 1000 };
+    const message =
+      error instanceof LsslError ? error.describe() : error instanceof Error ? error.message : String(error);
+    reply = {
+      id: task.id,
+      error: message,
+      inputError: error instanceof LsslError && error.exitCode === 2,
+      seconds: (performance.now() - started) / 1000,
+    };
   }
   parentPort!.postMessage(reply);
 });

@@ -17,7 +17,15 @@ import type { Cohort, Scan } from './cohort.js';
 import { compareIds } from './ids.js';
 import { ensureEntry, niftiPreprocessor, sourceFiles, cacheSettings, type ScanPreprocessor } from './cache-pipeline.js';
 import { runPool } from './cache-pool.js';
-import { entryKey, fileSignature, readEntry, rememberContentHash, rememberedContentHash, sha256, type CacheDtype } from './cache-store.js';
+import {
+  entryKey,
+  fileSignature,
+  readEntry,
+  rememberContentHash,
+  rememberedContentHash,
+  sha256,
+  type CacheDtype,
+} from './cache-store.js';
 import type { PreprocessOptions } from './transforms.js';
 import type { Volume } from './volume.js';
 
@@ -92,7 +100,8 @@ function preprocessOptionsOf(options: CacheOptions): PreprocessOptions {
 
 function dtypeOf(options: CacheOptions): CacheDtype {
   const dtype = options.dtype ?? 'float32';
-  if (dtype !== 'float32' && dtype !== 'float16') throw inputError(`cache dtype must be float32 or float16, not ${JSON.stringify(dtype)}`);
+  if (dtype !== 'float32' && dtype !== 'float16')
+    throw inputError(`cache dtype must be float32 or float16, not ${JSON.stringify(dtype)}`);
   return dtype;
 }
 
@@ -110,7 +119,13 @@ export function parseShard(text: string): Shard {
  * round-robin, so the n shards are disjoint, cover the cohort and differ by at most one scan.
  */
 export function shardScans(scans: readonly Scan[], shard: Shard): Scan[] {
-  if (!Number.isInteger(shard.count) || shard.count < 1 || !Number.isInteger(shard.index) || shard.index < 0 || shard.index >= shard.count) {
+  if (
+    !Number.isInteger(shard.count) ||
+    shard.count < 1 ||
+    !Number.isInteger(shard.index) ||
+    shard.index < 0 ||
+    shard.index >= shard.count
+  ) {
     throw inputError(`shard index must be an integer in [0, ${shard.count}), not ${shard.index}`);
   }
   const ordered = scans
@@ -134,16 +149,40 @@ export async function preprocessCohort(cohort: Cohort, options: PreprocessCohort
   const shard = options.shard ?? { index: 0, count: 1 };
   const all = cohort.subjects.flatMap((s) => s.scans);
   const scans = shardScans(all, shard);
-  const report: CacheReport = { cacheDir, shard, cohortScans: all.length, scans: scans.length, cached: 0, built: 0, rebuilt: 0, failed: [], seconds: 0 };
+  const report: CacheReport = {
+    cacheDir,
+    shard,
+    cohortScans: all.length,
+    scans: scans.length,
+    cached: 0,
+    built: 0,
+    rebuilt: 0,
+    failed: [],
+    seconds: 0,
+  };
   let done = 0;
   const record = (scan: Scan, reply: Outcome) => {
     done++;
     if (reply.status === undefined) {
       report.failed.push({ subject: scan.subject, session: scan.session, path: scan.path, message: reply.error });
-      options.onProgress?.({ done, total: scans.length, scan, status: 'failed', seconds: reply.seconds, message: reply.error });
+      options.onProgress?.({
+        done,
+        total: scans.length,
+        scan,
+        status: 'failed',
+        seconds: reply.seconds,
+        message: reply.error,
+      });
     } else {
       report[reply.status]++;
-      options.onProgress?.({ done, total: scans.length, scan, status: reply.status, seconds: reply.seconds, message: reply.reason });
+      options.onProgress?.({
+        done,
+        total: scans.length,
+        scan,
+        status: reply.status,
+        seconds: reply.seconds,
+        message: reply.reason,
+      });
     }
   };
 
@@ -183,7 +222,10 @@ function pathOf(scanOrPath: Scan | string): string {
 }
 
 /** The preprocessed volume of a scan: from the cache, or preprocessed now and stored. */
-export async function loadPreprocessed(scanOrPath: Scan | string, options: CacheOptions & { pipeline?: ScanPreprocessor } = {}): Promise<Volume> {
+export async function loadPreprocessed(
+  scanOrPath: Scan | string,
+  options: CacheOptions & { pipeline?: ScanPreprocessor } = {},
+): Promise<Volume> {
   const cacheDir = resolve(options.cacheDir ?? defaultCacheDir());
   const pipeline = options.pipeline ?? niftiPreprocessor(preprocessOptionsOf(options));
   const result = await ensureEntry(pathOf(scanOrPath), pipeline, { cacheDir, dtype: dtypeOf(options), load: true });
@@ -196,7 +238,10 @@ export async function loadPreprocessed(scanOrPath: Scan | string, options: Cache
  * sha256. A scan that is not in the cache under these settings is an error that says to run
  * `lssl preprocess`.
  */
-export function readCachedVolume(scanOrPath: Scan | string, options: CacheOptions & { verify?: boolean; pipeline?: ScanPreprocessor } = {}): Volume {
+export function readCachedVolume(
+  scanOrPath: Scan | string,
+  options: CacheOptions & { verify?: boolean; pipeline?: ScanPreprocessor } = {},
+): Volume {
   const path = pathOf(scanOrPath);
   const cacheDir = resolve(options.cacheDir ?? defaultCacheDir());
   const settings = cacheSettings(options.pipeline ?? niftiPreprocessor(preprocessOptionsOf(options)), dtypeOf(options));
@@ -219,5 +264,8 @@ export function readCachedVolume(scanOrPath: Scan | string, options: CacheOption
   const entry = readEntry(cacheDir, entryKey(contentHash, settings), { verify: options.verify ?? true });
   if (entry.state === 'ok') return entry.volume!;
   const why = entry.state === 'missing' ? 'is not in the cache' : `has a corrupt cache entry (${entry.reason})`;
-  throw runtimeError(`this scan ${why} ${cacheDir} for these settings: run lssl preprocess (or use loadPreprocessed)`, path);
+  throw runtimeError(
+    `this scan ${why} ${cacheDir} for these settings: run lssl preprocess (or use loadPreprocessed)`,
+    path,
+  );
 }

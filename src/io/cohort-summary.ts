@@ -42,7 +42,9 @@ export function spread(values: number[]): Spread {
 export function summarizeCohort(cohort: Cohort): CohortSummary {
   const scans = cohort.subjects.flatMap((s) => s.scans);
   const ages = scans.map((s) => s.age);
-  const followUps = cohort.subjects.filter((s) => s.scans.length > 1).map((s) => s.scans[s.scans.length - 1].age - s.scans[0].age);
+  const followUps = cohort.subjects
+    .filter((s) => s.scans.length > 1)
+    .map((s) => s.scans[s.scans.length - 1].age - s.scans[0].age);
   return {
     source: cohort.source,
     kind: cohort.kind,
@@ -80,7 +82,14 @@ function summarizeValues(values: CovariateValue[], per: 'subject' | 'scan'): Cov
   const missing = values.length - present.length;
   if (present.length > 0 && present.every((v) => typeof v === 'number')) {
     const numbers = present as number[];
-    return { kind: 'numeric', per, min: Math.min(...numbers), max: Math.max(...numbers), mean: numbers.reduce((a, b) => a + b, 0) / numbers.length, missing };
+    return {
+      kind: 'numeric',
+      per,
+      min: Math.min(...numbers),
+      max: Math.max(...numbers),
+      mean: numbers.reduce((a, b) => a + b, 0) / numbers.length,
+      missing,
+    };
   }
   const counts: Record<string, number> = {};
   for (const label of present.map(String).sort(compareIds)) counts[label] = (counts[label] ?? 0) + 1;
@@ -117,7 +126,8 @@ export function formatCohortSummary(summary: CohortSummary, maxWarnings = 20): s
       const where = w.file === undefined ? '' : ` (${w.row === undefined ? w.file : `${w.file}:${w.row}`})`;
       lines.push(`  ${w.message}${where}`);
     }
-    if (summary.warnings.length > maxWarnings) lines.push(`  … ${summary.warnings.length - maxWarnings} more (see --json)`);
+    if (summary.warnings.length > maxWarnings)
+      lines.push(`  … ${summary.warnings.length - maxWarnings} more (see --json)`);
   }
   return lines;
 }

@@ -52,9 +52,7 @@ export async function loadCohort(source: string, options: LoadCohortOptions = {}
     throw inputError(`run must be 'first', 'last' or a run number, not ${JSON.stringify(options.run)}`);
   }
   const kind = isFolder ? 'bids' : 'manifest';
-  const { records, warnings } = isFolder
-    ? loadBidsRecords(absolute, options)
-    : loadManifestRecords(absolute, options);
+  const { records, warnings } = isFolder ? loadBidsRecords(absolute, options) : loadManifestRecords(absolute, options);
   const subjects = assembleSubjects(records, warnings);
   if (subjects.length === 0) throw inputError('the cohort holds no scans', absolute);
   return { source: absolute, kind, subjects, warnings };
@@ -85,7 +83,10 @@ export function assembleSubjects(records: ScanRecord[], warnings: CohortWarning[
   }
   const subjects: Subject[] = [];
   for (const id of [...bySubject.keys()].sort(compareIds)) {
-    const list = bySubject.get(id)!.slice().sort((a, b) => a.age - b.age);
+    const list = bySubject
+      .get(id)!
+      .slice()
+      .sort((a, b) => a.age - b.age);
     for (let i = 1; i < list.length; i++) {
       if (list[i].age === list[i - 1].age) {
         throw inputError(
@@ -95,9 +96,19 @@ export function assembleSubjects(records: ScanRecord[], warnings: CohortWarning[
         );
       }
     }
-    const scans: Scan[] = list.map(({ subject, session, age, path, covariates }) => ({ subject, session, age, path, covariates }));
+    const scans: Scan[] = list.map(({ subject, session, age, path, covariates }) => ({
+      subject,
+      session,
+      age,
+      path,
+      covariates,
+    }));
     if (scans.length === 1) {
-      warnings.push({ message: `subject ${id} has a single scan, so it yields no pair`, file: list[0].file, row: list[0].row });
+      warnings.push({
+        message: `subject ${id} has a single scan, so it yields no pair`,
+        file: list[0].file,
+        row: list[0].row,
+      });
     }
     subjects.push({ id, covariates: sharedCovariates(scans), scans });
   }

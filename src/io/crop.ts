@@ -44,7 +44,11 @@ export function boundingBox(mask: Uint8Array, shape: readonly number[]): { lo: T
  * pads (window inside the input when nOut ≤ nIn) and a pad never crops (input inside the
  * window when nOut > nIn).
  */
-export function cropOrPadStart(inShape: readonly number[], outShape: readonly number[], box: { lo: Triple; hi: Triple } | null): Triple {
+export function cropOrPadStart(
+  inShape: readonly number[],
+  outShape: readonly number[],
+  box: { lo: Triple; hi: Triple } | null,
+): Triple {
   return [0, 1, 2].map((a) => {
     const nIn = inShape[a];
     const nOut = outShape[a];
@@ -59,7 +63,13 @@ export function cropOrPadStart(inShape: readonly number[], outShape: readonly nu
  * Copies the window [start, start + outShape) of an x-fastest array, filling voxels
  * outside the input with `padValue`. data: [inShape] → [outShape], same typed-array class.
  */
-export function cropOrPadArray<T extends VoxelArray>(data: T, inShape: readonly number[], outShape: readonly number[], start: readonly number[], padValue = 0): T {
+export function cropOrPadArray<T extends VoxelArray>(
+  data: T,
+  inShape: readonly number[],
+  outShape: readonly number[],
+  start: readonly number[],
+  padValue = 0,
+): T {
   const [nx, ny, nz] = inShape;
   const [ox, oy, oz] = outShape;
   const out = new (data.constructor as new (n: number) => T)(ox * oy * oz);

@@ -6,7 +6,17 @@
 import { endianness } from 'node:os';
 import { inputError } from '../errors.js';
 
-export type NiftiDatatype = 'uint8' | 'int8' | 'int16' | 'uint16' | 'int32' | 'uint32' | 'int64' | 'uint64' | 'float32' | 'float64';
+export type NiftiDatatype =
+  | 'uint8'
+  | 'int8'
+  | 'int16'
+  | 'uint16'
+  | 'int32'
+  | 'uint32'
+  | 'int64'
+  | 'uint64'
+  | 'float32'
+  | 'float64';
 
 export interface NiftiDatatypeInfo {
   name: NiftiDatatype;
@@ -44,7 +54,10 @@ export function datatypeOfCode(code: number, file: string): NiftiDatatypeInfo {
   if (info) return info;
   const supported = SUPPORTED.map((t) => t.name).join(', ');
   if (code in UNSUPPORTED) {
-    throw inputError(`unsupported datatype ${UNSUPPORTED[code]} (code ${code}): lssl reads one real value per voxel (${supported})`, file);
+    throw inputError(
+      `unsupported datatype ${UNSUPPORTED[code]} (code ${code}): lssl reads one real value per voxel (${supported})`,
+      file,
+    );
   }
   throw inputError(`unknown datatype code ${code}; NIfTI datatypes lssl reads are ${supported}`, file);
 }
@@ -67,19 +80,36 @@ export function swapBytes(bytes: Uint8Array, size: number): void {
   }
 }
 
-type IntView = Uint8Array | Int8Array | Int16Array | Uint16Array | Int32Array | Uint32Array | Float32Array | Float64Array;
+type IntView =
+  | Uint8Array
+  | Int8Array
+  | Int16Array
+  | Uint16Array
+  | Int32Array
+  | Uint32Array
+  | Float32Array
+  | Float64Array;
 
 function typedView(name: NiftiDatatype, buffer: ArrayBuffer, byteOffset: number, count: number): IntView {
   switch (name) {
-    case 'uint8': return new Uint8Array(buffer, byteOffset, count);
-    case 'int8': return new Int8Array(buffer, byteOffset, count);
-    case 'int16': return new Int16Array(buffer, byteOffset, count);
-    case 'uint16': return new Uint16Array(buffer, byteOffset, count);
-    case 'int32': return new Int32Array(buffer, byteOffset, count);
-    case 'uint32': return new Uint32Array(buffer, byteOffset, count);
-    case 'float32': return new Float32Array(buffer, byteOffset, count);
-    case 'float64': return new Float64Array(buffer, byteOffset, count);
-    default: throw new Error(`no typed view for ${name}`);
+    case 'uint8':
+      return new Uint8Array(buffer, byteOffset, count);
+    case 'int8':
+      return new Int8Array(buffer, byteOffset, count);
+    case 'int16':
+      return new Int16Array(buffer, byteOffset, count);
+    case 'uint16':
+      return new Uint16Array(buffer, byteOffset, count);
+    case 'int32':
+      return new Int32Array(buffer, byteOffset, count);
+    case 'uint32':
+      return new Uint32Array(buffer, byteOffset, count);
+    case 'float32':
+      return new Float32Array(buffer, byteOffset, count);
+    case 'float64':
+      return new Float64Array(buffer, byteOffset, count);
+    default:
+      throw new Error(`no typed view for ${name}`);
   }
 }
 
@@ -97,7 +127,10 @@ function int64ToDoubles(words: Uint32Array, signed: boolean, count: number, file
     // is exact; 2^53 itself (high = 2^21, low = 0) is exact too.
     if (high > 2 ** 21 || high < -(2 ** 21) || (high === 2 ** 21 && low !== 0)) {
       const value = (BigInt(high) << 32n) + BigInt(low);
-      throw inputError(`${signed ? 'int64' : 'uint64'} voxel ${i} is ${value}, which a double cannot hold exactly (|value| must be at most 2^53)`, file);
+      throw inputError(
+        `${signed ? 'int64' : 'uint64'} voxel ${i} is ${value}, which a double cannot hold exactly (|value| must be at most 2^53)`,
+        file,
+      );
     }
     out[i] = high * 4294967296 + low;
   }
@@ -119,7 +152,7 @@ export function decodeVoxels(
 ): Float32Array {
   const size = datatype.bytesPerVoxel;
   const needsSwap = size > 1 && littleEndian !== NATIVE_LITTLE_ENDIAN;
-  const aligned = (bytes.byteOffset % size === 0) && !needsSwap;
+  const aligned = bytes.byteOffset % size === 0 && !needsSwap;
   // A typed view needs aligned native-order bytes; otherwise work on a copy (made with
   // the Uint8Array constructor: a Node Buffer's slice() would be a view, swapped in place).
   const own = aligned ? bytes.subarray(0, count * size) : new Uint8Array(bytes.subarray(0, count * size));

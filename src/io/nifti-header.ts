@@ -63,7 +63,10 @@ export function detectVersion(bytes: Uint8Array, file: string): { version: 1 | 2
     if (size === HEADER_SIZE[1]) return { version: 1, littleEndian };
     if (size === HEADER_SIZE[2]) return { version: 2, littleEndian };
   }
-  throw inputError(`not a NIfTI file: sizeof_hdr is ${view.getInt32(0, true)}, expected 348 (NIfTI-1) or 540 (NIfTI-2)`, file);
+  throw inputError(
+    `not a NIfTI file: sizeof_hdr is ${view.getInt32(0, true)}, expected 348 (NIfTI-1) or 540 (NIfTI-2)`,
+    file,
+  );
 }
 
 function checkMagic(bytes: Uint8Array, version: 1 | 2, file: string): boolean {
@@ -109,7 +112,10 @@ export function parseNiftiHeader(bytes: Uint8Array, file: string): ParsedNiftiHe
   const { version, littleEndian } = detectVersion(bytes, file);
   const size = HEADER_SIZE[version];
   if (bytes.length < size) {
-    throw inputError(`truncated file: a NIfTI-${version} header needs ${size} bytes, the file has ${bytes.length}`, file);
+    throw inputError(
+      `truncated file: a NIfTI-${version} header needs ${size} bytes, the file has ${bytes.length}`,
+      file,
+    );
   }
   const isPair = checkMagic(bytes, version, file);
   // Only the fixed-size header goes to nifti-reader-js, so it never walks extensions of a corrupt file.
@@ -123,11 +129,14 @@ export function parseNiftiHeader(bytes: Uint8Array, file: string): ParsedNiftiHe
     throw inputError(`not a NIfTI file: ${(error as Error).message}`, file);
   }
 
-  const dims = version === 1 ? h.dims.slice(0, 8) : [0, 1, 2, 3, 4, 5, 6, 7].map((i) => int64At(view, 16 + 8 * i, littleEndian));
+  const dims =
+    version === 1 ? h.dims.slice(0, 8) : [0, 1, 2, 3, 4, 5, 6, 7].map((i) => int64At(view, 16 + 8 * i, littleEndian));
   const ndim = dims[0];
-  if (!(ndim >= 1 && ndim <= 7)) throw inputError(`dim[0] (the number of dimensions) must be between 1 and 7, not ${ndim}`, file);
+  if (!(ndim >= 1 && ndim <= 7))
+    throw inputError(`dim[0] (the number of dimensions) must be between 1 and 7, not ${ndim}`, file);
   const shape = dims.slice(1, ndim + 1);
-  if (shape.some((d) => !(d >= 1))) throw inputError(`every dimension must be at least 1, not [${shape.join(', ')}]`, file);
+  if (shape.some((d) => !(d >= 1)))
+    throw inputError(`every dimension must be at least 1, not [${shape.join(', ')}]`, file);
 
   const datatype = datatypeOfCode(h.datatypeCode, file);
 
@@ -151,7 +160,10 @@ export function parseNiftiHeader(bytes: Uint8Array, file: string): ParsedNiftiHe
   } else if (qformCode !== 0) {
     const quaternion = fillPositiveQuaternion(h.quatern_b, h.quatern_c, h.quatern_d, QUATERNION_THRESHOLD[version]);
     if (quaternion === undefined) {
-      throw inputError(`qform quaternion is invalid: b² + c² + d² must be at most 1 (b, c, d = ${h.quatern_b}, ${h.quatern_c}, ${h.quatern_d})`, file);
+      throw inputError(
+        `qform quaternion is invalid: b² + c² + d² must be at most 1 (b, c, d = ${h.quatern_b}, ${h.quatern_c}, ${h.quatern_d})`,
+        file,
+      );
     }
     affine = qformAffine(quaternion, [pixdim[1], pixdim[2], pixdim[3]], qfac, [h.qoffset_x, h.qoffset_y, h.qoffset_z]);
   } else {
@@ -160,18 +172,28 @@ export function parseNiftiHeader(bytes: Uint8Array, file: string): ParsedNiftiHe
   // −0 (from sign flips of zero entries) prints and compares badly; it means 0.
   affine = affine.map((row) => row.map((v) => v + 0));
   if (affine.flat().some((v) => !Number.isFinite(v))) {
-    throw inputError(`affine must be finite, not [${affine.slice(0, 3).map((r) => r.join(' ')).join('; ')}]`, file);
+    throw inputError(
+      `affine must be finite, not [${affine
+        .slice(0, 3)
+        .map((r) => r.join(' '))
+        .join('; ')}]`,
+      file,
+    );
   }
 
   const voxOffsetRaw = version === 1 ? h.vox_offset : int64At(view, 168, littleEndian);
-  if (!(voxOffsetRaw >= 0) || !Number.isFinite(voxOffsetRaw)) throw inputError(`vox_offset must be a non-negative number, not ${voxOffsetRaw}`, file);
+  if (!(voxOffsetRaw >= 0) || !Number.isFinite(voxOffsetRaw))
+    throw inputError(`vox_offset must be a non-negative number, not ${voxOffsetRaw}`, file);
   // nibabel reads int(vox_offset). A single file's voxels follow the header and its 4
   // extension bytes; 0 means "not set" there (niftilib's reading; nibabel would read the
   // header bytes as voxels).
   let voxOffset = Math.trunc(voxOffsetRaw);
   if (!isPair && voxOffset === 0) voxOffset = size + 4;
   if (!isPair && voxOffset < size + 4) {
-    throw inputError(`vox_offset must be at least ${size + 4} in a single-file NIfTI-${version}, not ${voxOffset}`, file);
+    throw inputError(
+      `vox_offset must be at least ${size + 4} in a single-file NIfTI-${version}, not ${voxOffset}`,
+      file,
+    );
   }
 
   return {

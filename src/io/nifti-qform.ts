@@ -40,7 +40,12 @@ export function quaternionToMatrix(w: number, x: number, y: number, z: number): 
  * A slightly negative 1 − |bcd|² (rounding of the stored floats, above `threshold`) means a = 0;
  * below it the header is corrupt and `undefined` is returned.
  */
-export function fillPositiveQuaternion(b: number, c: number, d: number, threshold: number): [number, number, number, number] | undefined {
+export function fillPositiveQuaternion(
+  b: number,
+  c: number,
+  d: number,
+  threshold: number,
+): [number, number, number, number] | undefined {
   const w2 = 1 - (b * b + c * c + d * d);
   if (!(w2 >= 0)) {
     if (!(w2 >= threshold)) return undefined;

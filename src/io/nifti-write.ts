@@ -43,16 +43,20 @@ const UNITS_MM_SEC = 2 | 8;
 const INT16_MIN = -32768;
 const INT16_MAX = 32767;
 
-
 function validate(path: string, image: WritableImage): void {
-  if (!/\.nii(\.gz)?$/i.test(path)) throw inputError(`output name must end in .nii or .nii.gz, not "${basename(path)}"`, path);
+  if (!/\.nii(\.gz)?$/i.test(path))
+    throw inputError(`output name must end in .nii or .nii.gz, not "${basename(path)}"`, path);
   const { shape, data, affine } = image;
-  if (!(shape.length >= 1 && shape.length <= 7)) throw inputError(`shape must have 1 to 7 dims, not ${shape.length}`, path);
+  if (!(shape.length >= 1 && shape.length <= 7))
+    throw inputError(`shape must have 1 to 7 dims, not ${shape.length}`, path);
   if (shape.some((d) => !Number.isInteger(d) || d < 1 || d > INT16_MAX)) {
     throw inputError(`every dim must be an integer from 1 to ${INT16_MAX} (NIfTI-1), not [${shape.join(', ')}]`, path);
   }
   if (data.length !== voxelCount(shape)) {
-    throw inputError(`data length must be the product of shape [${shape.join(', ')}] = ${voxelCount(shape)}, not ${data.length}`, path);
+    throw inputError(
+      `data length must be the product of shape [${shape.join(', ')}] = ${voxelCount(shape)}, not ${data.length}`,
+      path,
+    );
   }
   const finiteAffine = affine.length === 4 && affine.every((row) => row.length === 4 && row.every(Number.isFinite));
   if (!finiteAffine) throw inputError('affine must be a 4×4 array of finite numbers', path);
@@ -64,7 +68,10 @@ function validate(path: string, image: WritableImage): void {
  * inter are rounded to float32 first (the header stores float32) so the codes are chosen
  * against the values a reader will use; the error is then at most slope/2 per voxel.
  */
-export function quantizeInt16(data: ArrayLike<number>, file: string): { codes: Int16Array; slope: number; inter: number } {
+export function quantizeInt16(
+  data: ArrayLike<number>,
+  file: string,
+): { codes: Int16Array; slope: number; inter: number } {
   let min = Infinity;
   let max = -Infinity;
   let allIntegers = true;
@@ -94,9 +101,17 @@ export function quantizeInt16(data: ArrayLike<number>, file: string): { codes: I
 }
 
 /** The 352 bytes before the voxels: NIfTI-1 header (little-endian) and an empty extension flag. */
-function buildHeader(image: WritableImage, path: string, datatype: 'float32' | 'int16', slope: number, inter: number, description: string): Uint8Array {
+function buildHeader(
+  image: WritableImage,
+  path: string,
+  datatype: 'float32' | 'int16',
+  slope: number,
+  inter: number,
+  description: string,
+): Uint8Array {
   const qform = qformFromAffine(image.affine);
-  if (!qform) throw inputError('affine must be invertible (its first three columns must be non-zero and independent)', path);
+  if (!qform)
+    throw inputError('affine must be invertible (its first three columns must be non-zero and independent)', path);
   const info = datatypeByName(datatype);
   const h = new NIFTI1();
   h.littleEndian = true;
@@ -117,7 +132,8 @@ function buildHeader(image: WritableImage, path: string, datatype: 'float32' | '
   h.affine = image.affine.map((row) => [...row]);
   h.magic = 'n+1';
   const header = new Uint8Array(h.toArrayBuffer(false));
-  if (header.length !== VOX_OFFSET) throw runtimeError(`NIfTI header came out as ${header.length} bytes, expected ${VOX_OFFSET}`, path);
+  if (header.length !== VOX_OFFSET)
+    throw runtimeError(`NIfTI header came out as ${header.length} bytes, expected ${VOX_OFFSET}`, path);
   return header;
 }
 
@@ -136,7 +152,8 @@ function voxelBytes(values: Float32Array | Int16Array): Uint8Array {
 export async function writeNifti(path: string, image: WritableImage, options: WriteNiftiOptions = {}): Promise<void> {
   validate(path, image);
   const datatype = options.datatype ?? 'float32';
-  if (datatype !== 'float32' && datatype !== 'int16') throw inputError(`datatype must be float32 or int16, not ${String(datatype)}`, path);
+  if (datatype !== 'float32' && datatype !== 'int16')
+    throw inputError(`datatype must be float32 or int16, not ${String(datatype)}`, path);
   let values: Float32Array | Int16Array;
   let slope = 1;
   let inter = 0;

@@ -111,11 +111,18 @@ export function pairPaths(path: string): { header: string; image: string } | und
  * bytes of a single-file image. `options.name` names in-memory bytes in error messages.
  * Throws LsslError (exit code 2) naming the file for anything it cannot read faithfully.
  */
-export async function readNifti(pathOrBytes: string | Uint8Array | ArrayBuffer, options: { name?: string } = {}): Promise<NiftiImage> {
+export async function readNifti(
+  pathOrBytes: string | Uint8Array | ArrayBuffer,
+  options: { name?: string } = {},
+): Promise<NiftiImage> {
   const isPath = typeof pathOrBytes === 'string';
   const pair = isPath ? pairPaths(pathOrBytes) : undefined;
   const headerFile = pair?.header ?? (isPath ? pathOrBytes : (options.name ?? '<bytes>'));
-  const raw = isPath ? await readBytes(headerFile) : pathOrBytes instanceof Uint8Array ? pathOrBytes : new Uint8Array(pathOrBytes);
+  const raw = isPath
+    ? await readBytes(headerFile)
+    : pathOrBytes instanceof Uint8Array
+      ? pathOrBytes
+      : new Uint8Array(pathOrBytes);
   const bytes = gunzipIfNeeded(raw, headerFile);
   const header = parseNiftiHeader(bytes, headerFile);
 
@@ -123,7 +130,10 @@ export async function readNifti(pathOrBytes: string | Uint8Array | ArrayBuffer, 
   let imageFile = headerFile;
   if (header.isPair) {
     if (!pair) {
-      throw inputError(`the header is of a .hdr/.img pair (magic "ni${header.niftiVersion}"); give the path of the .hdr or .img file`, headerFile);
+      throw inputError(
+        `the header is of a .hdr/.img pair (magic "ni${header.niftiVersion}"); give the path of the .hdr or .img file`,
+        headerFile,
+      );
     }
     imageFile = pair.image;
     imageBytes = gunzipIfNeeded(await readBytes(imageFile), imageFile);

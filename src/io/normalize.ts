@@ -58,7 +58,12 @@ function affineMap(volume: Volume, offset: number, scale: number, clip: boolean)
     if (clip) v = v < 0 ? 0 : v > 1 ? 1 : v;
     out[i] = v;
   }
-  return { data: out, shape: [...volume.shape], spacing: [...volume.spacing], affine: volume.affine.map((r) => [...r]) };
+  return {
+    data: out,
+    shape: [...volume.shape],
+    spacing: [...volume.spacing],
+    affine: volume.affine.map((r) => [...r]),
+  };
 }
 
 /**

@@ -94,7 +94,9 @@ export function ioOrientation(affine: Affine): Orientation {
     if (zoom === 0) zoom = 1;
     for (let r = 0; r < 3; r++) rs[r][c] = affine[r][c] / zoom;
   }
-  const gram = [0, 1, 2].map((i) => [0, 1, 2].map((j) => rs[0][i] * rs[0][j] + rs[1][i] * rs[1][j] + rs[2][i] * rs[2][j]));
+  const gram = [0, 1, 2].map((i) =>
+    [0, 1, 2].map((j) => rs[0][i] * rs[0][j] + rs[1][i] * rs[1][j] + rs[2][i] * rs[2][j]),
+  );
   const { values, vectors } = symmetricEigen3(gram);
   const singular = values.map((x) => Math.sqrt(Math.max(x, 0)));
   const tol = Math.max(...singular) * 1e-8;
@@ -102,9 +104,12 @@ export function ioOrientation(affine: Affine): Orientation {
   const inverseRoot = [0, 1, 2].map(() => [0, 0, 0]);
   for (let k = 0; k < 3; k++) {
     if (!(singular[k] > tol)) continue;
-    for (let i = 0; i < 3; i++) for (let j = 0; j < 3; j++) inverseRoot[i][j] += (vectors[i][k] * vectors[j][k]) / singular[k];
+    for (let i = 0; i < 3; i++)
+      for (let j = 0; j < 3; j++) inverseRoot[i][j] += (vectors[i][k] * vectors[j][k]) / singular[k];
   }
-  const rot = [0, 1, 2].map((r) => [0, 1, 2].map((c) => rs[r][0] * inverseRoot[0][c] + rs[r][1] * inverseRoot[1][c] + rs[r][2] * inverseRoot[2][c]));
+  const rot = [0, 1, 2].map((r) =>
+    [0, 1, 2].map((c) => rs[r][0] * inverseRoot[0][c] + rs[r][1] * inverseRoot[1][c] + rs[r][2] * inverseRoot[2][c]),
+  );
   const ornt: Orientation = [];
   for (let inAxis = 0; inAxis < 3; inAxis++) {
     const col = [rot[0][inAxis], rot[1][inAxis], rot[2][inAxis]];
@@ -132,7 +137,8 @@ export function axcodesToOrientation(codes: string): Orientation {
     if (axis < 0) throw inputError(`axis codes must be letters among L R P A I S, not '${codes}'`);
     return [axis, RAS_LABELS[axis][0] === code ? -1 : 1];
   });
-  if (new Set(ornt.map((r) => r[0])).size !== ornt.length) throw inputError(`axis codes must name each world axis once, not '${codes}'`);
+  if (new Set(ornt.map((r) => r[0])).size !== ornt.length)
+    throw inputError(`axis codes must name each world axis once, not '${codes}'`);
   return ornt;
 }
 
@@ -147,7 +153,8 @@ export function orientationCode(affine: Affine): string {
  * whether it flips.
  */
 export function orientationTransform(start: Orientation, end: Orientation): Orientation {
-  if (start.length !== end.length) throw inputError(`orientations must have the same length, not ${start.length} and ${end.length}`);
+  if (start.length !== end.length)
+    throw inputError(`orientations must have the same length, not ${start.length} and ${end.length}`);
   const result: Orientation = start.map(() => [NaN, NaN]);
   end.forEach(([endOut, endFlip], endIn) => {
     const startIn = start.findIndex(([startOut]) => startOut === endOut);

@@ -42,7 +42,14 @@ interface AxisTable {
   weight: Float64Array;
 }
 
-function axisTable(nIn: number, nOut: number, ratio: number, stride: number, reversed: boolean, interpolation: Interpolation): AxisTable {
+function axisTable(
+  nIn: number,
+  nOut: number,
+  ratio: number,
+  stride: number,
+  reversed: boolean,
+  interpolation: Interpolation,
+): AxisTable {
   // A reversed source axis stores index i at position nIn − 1 − i.
   const offset = (i: number) => (reversed ? nIn - 1 - i : i) * stride;
   const low = new Int32Array(nOut);
@@ -87,7 +94,14 @@ interface SampleSource {
 
 function ownFrame(volume: Volume): SampleSource {
   const [nx, ny] = volume.shape;
-  return { data: volume.data, shape: [...volume.shape], stride: [1, nx, nx * ny], reversed: [false, false, false], spacing: [...volume.spacing], affine: volume.affine };
+  return {
+    data: volume.data,
+    shape: [...volume.shape],
+    stride: [1, nx, nx * ny],
+    reversed: [false, false, false],
+    spacing: [...volume.spacing],
+    affine: volume.affine,
+  };
 }
 
 /** The volume's voxels in RAS+ order (as `toCanonical` would copy them), read in place. */
@@ -100,7 +114,14 @@ function canonicalFrame(volume: Volume): SampleSource {
     stride[axis] = ownStrides[i];
     reversed[axis] = flip < 0;
   });
-  return { data: volume.data, shape: geometry.shape, stride, reversed, spacing: geometry.spacing, affine: geometry.affine };
+  return {
+    data: volume.data,
+    shape: geometry.shape,
+    stride,
+    reversed,
+    spacing: geometry.spacing,
+    affine: geometry.affine,
+  };
 }
 
 /**
@@ -108,7 +129,13 @@ function canonicalFrame(volume: Volume): SampleSource {
  * one along each axis (see the file comment for where the grid sits).
  * source.data: [nx·ny·nz] → returned data: [outShape] x-fastest.
  */
-function resampleGrid(source: SampleSource, outShape: Triple, ratio: Triple, interpolation: Interpolation, spacing?: Triple): Volume {
+function resampleGrid(
+  source: SampleSource,
+  outShape: Triple,
+  ratio: Triple,
+  interpolation: Interpolation,
+  spacing?: Triple,
+): Volume {
   const [nx, ny, nz] = source.shape;
   const tx = axisTable(nx, outShape[0], ratio[0], source.stride[0], source.reversed[0], interpolation);
   const ty = axisTable(ny, outShape[1], ratio[1], source.stride[1], source.reversed[1], interpolation);
@@ -173,7 +200,11 @@ function shapeTarget(source: SampleSource, shape: readonly number[], interpolati
   return resampleGrid(source, [shape[0], shape[1], shape[2]], ratio, interpolation);
 }
 
-function spacingTarget(source: SampleSource, spacing: number | readonly number[], interpolation: Interpolation): Volume {
+function spacingTarget(
+  source: SampleSource,
+  spacing: number | readonly number[],
+  interpolation: Interpolation,
+): Volume {
   const target = checkSpacing(spacing);
   const ratio = target.map((s, a) => s / source.spacing[a]) as Triple;
   const outShape = source.shape.map((n, a) => Math.max(1, Math.round((n * source.spacing[a]) / target[a]))) as Triple;
@@ -205,7 +236,11 @@ export function resampleToShape(volume: Volume, shape: readonly number[], option
  * least 1), so its field of view matches the old one within half a new voxel.
  * Returns the input when the spacing already matches.
  */
-export function resampleToSpacing(volume: Volume, spacing: number | readonly number[], options: ResampleOptions = {}): Volume {
+export function resampleToSpacing(
+  volume: Volume,
+  spacing: number | readonly number[],
+  options: ResampleOptions = {},
+): Volume {
   const target = checkSpacing(spacing);
   if (target.every((s, a) => s === volume.spacing[a])) return volume;
   return spacingTarget(ownFrame(volume), target, options.interpolation ?? 'linear');
@@ -224,5 +259,7 @@ export function resampleCanonical(
 ): Volume {
   const source = canonicalFrame(volume);
   const interpolation = options.interpolation ?? 'linear';
-  return 'shape' in target ? shapeTarget(source, target.shape, interpolation) : spacingTarget(source, target.spacing, interpolation);
+  return 'shape' in target
+    ? shapeTarget(source, target.shape, interpolation)
+    : spacingTarget(source, target.spacing, interpolation);
 }

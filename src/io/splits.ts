@@ -24,16 +24,23 @@ export interface TrainTestFold {
  * k folds of the given subjects; with `labels`, stratified so each fold holds every label in
  * the cohort's proportions. Deterministic for a seed.
  */
-export function foldsBySubject(subjectIds: readonly string[], k: number, seed: number, labels?: ReadonlyMap<string, string>): TrainTestFold[] {
+export function foldsBySubject(
+  subjectIds: readonly string[],
+  k: number,
+  seed: number,
+  labels?: ReadonlyMap<string, string>,
+): TrainTestFold[] {
   const subjects: Subject[] = subjectIds.map((id) => ({
     id,
     covariates: (labels ? { label: labels.get(id) ?? null } : {}) as Record<string, CovariateValue>,
     scans: [],
   }));
-  return subjectFolds(subjects, k, { stratifyBy: labels ? 'label' : undefined, seed, validationFraction: 0 }).map((fold) => ({
-    train: [...fold.train, ...fold.validation],
-    test: fold.test,
-  }));
+  return subjectFolds(subjects, k, { stratifyBy: labels ? 'label' : undefined, seed, validationFraction: 0 }).map(
+    (fold) => ({
+      train: [...fold.train, ...fold.validation],
+      test: fold.test,
+    }),
+  );
 }
 
 export interface Fold {
@@ -59,12 +66,17 @@ export interface FoldOptions {
  * value changes over visits; missing is a label of its own). Deterministic for a seed
  * whatever the order of the input.
  */
-export function subjectFolds(cohortOrSubjects: Cohort | readonly Subject[], k: number, options: FoldOptions = {}): Fold[] {
+export function subjectFolds(
+  cohortOrSubjects: Cohort | readonly Subject[],
+  k: number,
+  options: FoldOptions = {},
+): Fold[] {
   const subjects = subjectsOf(cohortOrSubjects);
   const seed = options.seed ?? 0;
   const validationFraction = options.validationFraction ?? 0.2;
   if (!Number.isInteger(k) || k < 2) throw inputError(`the number of folds must be an integer ≥ 2, not ${k}`);
-  if (k > subjects.length) throw inputError(`cannot make ${k} folds from ${subjects.length} subjects: use at most ${subjects.length}`);
+  if (k > subjects.length)
+    throw inputError(`cannot make ${k} folds from ${subjects.length} subjects: use at most ${subjects.length}`);
   checkFraction('validationFraction', validationFraction);
   const labels = subjectLabels(subjects, options.stratifyBy);
   const rng = createRng(seed);
@@ -93,7 +105,10 @@ export interface SplitOptions {
  * One train/validation split of subject ids: round(fraction·n) subjects held out (at least
  * one when fraction > 0 and n ≥ 2, never all), shared out across labels by largest remainder.
  */
-export function trainValidationSplit(subjectIds: readonly string[], options: SplitOptions = {}): { train: string[]; validation: string[] } {
+export function trainValidationSplit(
+  subjectIds: readonly string[],
+  options: SplitOptions = {},
+): { train: string[]; validation: string[] } {
   const fraction = options.fraction ?? 0.2;
   checkFraction('fraction', fraction);
   if (new Set(subjectIds).size !== subjectIds.length) throw inputError('subject ids must be distinct to split them');
@@ -102,13 +117,21 @@ export function trainValidationSplit(subjectIds: readonly string[], options: Spl
   return splitIds([...subjectIds], fraction, labels, createRng(options.seed ?? 0).fork('split'));
 }
 
-function splitIds(ids: string[], fraction: number, labels: Record<string, CovariateValue>, rng: Rng): { train: string[]; validation: string[] } {
+function splitIds(
+  ids: string[],
+  fraction: number,
+  labels: Record<string, CovariateValue>,
+  rng: Rng,
+): { train: string[]; validation: string[] } {
   const n = ids.length;
   let total = Math.round(fraction * n);
   if (fraction > 0 && n >= 2) total = Math.min(Math.max(total, 1), n - 1);
   if (n < 2) total = 0;
   const strata = groupByLabel(ids, labels, rng);
-  const quotas = largestRemainder(strata.map((s) => s.length), total);
+  const quotas = largestRemainder(
+    strata.map((s) => s.length),
+    total,
+  );
   const validation: string[] = [];
   const train: string[] = [];
   strata.forEach((members, s) => {
@@ -170,8 +193,12 @@ function subjectLabels(subjects: readonly Subject[], stratifyBy: string | undefi
     labels[subject.id] = value ?? null;
   }
   if (!known) {
-    const names = new Set(subjects.flatMap((s) => [...Object.keys(s.covariates), ...Object.keys(s.scans[0]?.covariates ?? {})]));
-    throw inputError(`cannot stratify by unknown column "${stratifyBy}" (covariates: ${[...names].join(', ') || 'none'})`);
+    const names = new Set(
+      subjects.flatMap((s) => [...Object.keys(s.covariates), ...Object.keys(s.scans[0]?.covariates ?? {})]),
+    );
+    throw inputError(
+      `cannot stratify by unknown column "${stratifyBy}" (covariates: ${[...names].join(', ') || 'none'})`,
+    );
   }
   return labels;
 }

@@ -115,7 +115,10 @@ export function requireColumn(table: Table, name: string, why: string): string {
  * Parses covariate columns: a column whose every present value is a number becomes
  * numeric, any other column stays text; missing cells become null in both.
  */
-export function covariateParser(table: Table, columns: string[]): (row: TableRow) => Record<string, string | number | null> {
+export function covariateParser(
+  table: Table,
+  columns: string[],
+): (row: TableRow) => Record<string, string | number | null> {
   const numeric = new Set(
     columns.filter((name) =>
       table.rows.every((row) => isMissingCell(row.cells[name]) || parseNumberCell(row.cells[name]) !== null),

@@ -63,7 +63,12 @@ export interface PreprocessSettings {
   readonly percentiles: readonly [number, number];
 }
 
-function toTriple(value: number | readonly number[], name: string, isValid: (x: number) => boolean, rule: string): Triple {
+function toTriple(
+  value: number | readonly number[],
+  name: string,
+  isValid: (x: number) => boolean,
+  rule: string,
+): Triple {
   const list = typeof value === 'number' ? [value, value, value] : Array.isArray(value) ? [...value] : null;
   if (list === null || list.length !== 3 || !list.every((x) => typeof x === 'number' && isValid(x))) {
     const shown = Array.isArray(value) ? `[${value.join(', ')}]` : JSON.stringify(value);
@@ -73,7 +78,8 @@ function toTriple(value: number | readonly number[], name: string, isValid: (x: 
 }
 
 function oneOf<T extends string>(value: unknown, name: string, allowed: readonly T[]): T {
-  if (!allowed.includes(value as T)) throw inputError(`${name} must be one of ${allowed.join(', ')}, not ${JSON.stringify(value)}`);
+  if (!allowed.includes(value as T))
+    throw inputError(`${name} must be one of ${allowed.join(', ')}, not ${JSON.stringify(value)}`);
   return value as T;
 }
 
@@ -104,7 +110,10 @@ export function preprocess(volume: Volume, options: PreprocessOptions | Preproce
   const settings = canonicalPreprocessOptions(options);
   // RAS+ and resampling in one pass over the original voxels (same result as
   // resampleToShape(toCanonical(volume)), without copying the full-resolution scan).
-  let v = resampleCanonical(volume, settings.spacing === null ? { shape: settings.shape } : { spacing: settings.spacing });
+  let v = resampleCanonical(
+    volume,
+    settings.spacing === null ? { shape: settings.shape } : { spacing: settings.spacing },
+  );
   let mask = settings.mask === 'none' ? undefined : foregroundMask(v, { method: settings.mask });
   if (!settings.shape.every((n, a) => n === v.shape[a])) {
     const start = cropOrPadStart(v.shape, settings.shape, mask === undefined ? null : boundingBox(mask, v.shape));
@@ -112,6 +121,7 @@ export function preprocess(volume: Volume, options: PreprocessOptions | Preproce
     if (mask !== undefined) mask = cropOrPadArray(mask, v.shape, settings.shape, start, 0);
     v = cropped;
   }
-  if (settings.normalize !== 'none') v = normalize(v, { method: settings.normalize, mask, percentiles: settings.percentiles });
+  if (settings.normalize !== 'none')
+    v = normalize(v, { method: settings.normalize, mask, percentiles: settings.percentiles });
   return v;
 }

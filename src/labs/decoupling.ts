@@ -97,7 +97,10 @@ export function runDecouplingLab(options: DecouplingOptions = {}): DecouplingRes
   const features = positiveInteger('features', options.features ?? 16);
   const dictionaryCoords = positiveInteger('dictionaryCoords', options.dictionaryCoords ?? 32);
   const noiseCoords = positiveInteger('noiseCoords', options.noiseCoords ?? 32);
-  if (features > dictionaryCoords) throw inputError(`features (${features}) must not exceed dictionaryCoords (${dictionaryCoords}) for orthonormal columns`);
+  if (features > dictionaryCoords)
+    throw inputError(
+      `features (${features}) must not exceed dictionaryCoords (${dictionaryCoords}) for orthonormal columns`,
+    );
   const sparsity = unitInterval('sparsity', options.sparsity ?? 0.1);
   const noiseStd = positiveNumber('noiseStd', options.noiseStd ?? 0.5);
   const viewNoiseStd = positiveNumber('viewNoiseStd', options.viewNoiseStd ?? 0.1);
@@ -115,7 +118,9 @@ export function runDecouplingLab(options: DecouplingOptions = {}): DecouplingRes
     dictionary: randomDictionary(dictionaryCoords + noiseCoords, dictionaryCoords, features, rng.fork('dictionary')),
   };
   const d1 = dictionaryCoords + noiseCoords;
-  const train = (masking: boolean): { alignment: number; dense: number; init: { alignment: number; dense: number } } => {
+  const train = (
+    masking: boolean,
+  ): { alignment: number; dense: number; init: { alignment: number; dense: number } } => {
     // Same initial network and the same data stream for both runs; only the views differ.
     const net = createDenseLayers([d1, neurons], rng.fork('network'));
     try {

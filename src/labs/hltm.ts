@@ -126,7 +126,10 @@ function createTreeNetwork(depth: number, k: number, rng: Rng): TreeLayer[] {
         if (child >> 1 === Math.floor(c / k)) mask[r * outputs + c] = 1;
       }
     }
-    const variables = tf.tidy(() => ({ kernel: tf.variable(tf.tensor2d(kernel, [inputs, outputs])), bias: tf.variable(tf.zeros([outputs])) }));
+    const variables = tf.tidy(() => ({
+      kernel: tf.variable(tf.tensor2d(kernel, [inputs, outputs])),
+      bias: tf.variable(tf.zeros([outputs])),
+    }));
     layers.push({ ...variables, mask: tf.tensor2d(mask, [inputs, outputs]) });
   }
   return layers;
@@ -188,7 +191,12 @@ export function runHltmLab(options: HltmOptions = {}): HltmResult {
     const ceiling = correlationCeilings(tree, evalSet);
     return {
       lab: 'hltm',
-      levels: corrInit.map((init, level) => ({ level, corr_trained: corrTrained[level], corr_init: init, corr_ceiling: ceiling[level] })),
+      levels: corrInit.map((init, level) => ({
+        level,
+        corr_trained: corrTrained[level],
+        corr_init: init,
+        corr_ceiling: ceiling[level],
+      })),
       final_loss: finalLoss,
       seconds: elapsedSeconds(started),
       settings: {

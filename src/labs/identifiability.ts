@@ -14,7 +14,17 @@ import { l2NormalizeRows } from '../math/cosine.js';
 import type { Matrix } from '../math/linear.js';
 import { createInvertibleGenerator, generate, layerConditionNumbers, type InvertibleGenerator } from './generator.js';
 import { sampleUniformSphere, sampleVonMisesFisher } from './vmf.js';
-import { createDenseLayers, disposeLayers, layerVariables, mlpForward, rowsToMatrix, rowsToTensor, tensorToMatrix, trainWithAdam, type DenseLayer } from './mlp.js';
+import {
+  createDenseLayers,
+  disposeLayers,
+  layerVariables,
+  mlpForward,
+  rowsToMatrix,
+  rowsToTensor,
+  tensorToMatrix,
+  trainWithAdam,
+  type DenseLayer,
+} from './mlp.js';
 import { linearReadoutR2, meanCorrelationCoefficient } from './metrics.js';
 import { elapsedSeconds } from './options.js';
 import { positiveInteger, positiveNumber } from '../checks.js';
@@ -130,7 +140,12 @@ function drawObservations(g: InvertibleGenerator, count: number, rng: Rng): Obse
 }
 
 /** batch pairs (g(z), g(z̃)) with z uniform on the sphere and z̃ ~ vMF(z, κ). */
-export function drawPositivePairs(g: InvertibleGenerator, batch: number, kappa: number, rng: Rng): { x: Float64Array[]; xPositive: Float64Array[] } {
+export function drawPositivePairs(
+  g: InvertibleGenerator,
+  batch: number,
+  kappa: number,
+  rng: Rng,
+): { x: Float64Array[]; xPositive: Float64Array[] } {
   const x: Float64Array[] = [];
   const xPositive: Float64Array[] = [];
   for (let i = 0; i < batch; i++) {
@@ -149,7 +164,12 @@ function represent(encoder: readonly DenseLayer[], n: number, x: Float64Array[])
   return out;
 }
 
-function scoreEncoder(encoder: readonly DenseLayer[], n: number, fitSet: Observations, testSet: Observations): { r2: number; mcc: number } {
+function scoreEncoder(
+  encoder: readonly DenseLayer[],
+  n: number,
+  fitSet: Observations,
+  testSet: Observations,
+): { r2: number; mcc: number } {
   const hFit = represent(encoder, n, fitSet.x);
   const hTest = represent(encoder, n, testSet.x);
   return { r2: linearReadoutR2(hFit, fitSet.z, hTest, testSet.z), mcc: meanCorrelationCoefficient(testSet.z, hTest) };

@@ -18,7 +18,9 @@ const READOUT_RIDGE = 1e-6;
  */
 export function linearReadoutR2(trainX: Matrix, trainY: Matrix, testX: Matrix, testY: Matrix): number {
   if (trainX.rows !== trainY.rows || testX.rows !== testY.rows) {
-    throw new Error(`features and latents need the same rows, not ${trainX.rows}/${trainY.rows} and ${testX.rows}/${testY.rows}`);
+    throw new Error(
+      `features and latents need the same rows, not ${trainX.rows}/${trainY.rows} and ${testX.rows}/${testY.rows}`,
+    );
   }
   let sum = 0;
   for (let k = 0; k < trainY.cols; k++) {
@@ -57,7 +59,8 @@ export function absCorrelationMatrix(a: Matrix, b: Matrix): number[][] {
  * matched one-to-one to latents by the Hungarian method to maximise the total, then averaged.
  */
 export function meanCorrelationCoefficient(latents: Matrix, units: Matrix): number {
-  if (units.cols < latents.cols) throw new Error(`MCC needs at least as many units (${units.cols}) as latents (${latents.cols})`);
+  if (units.cols < latents.cols)
+    throw new Error(`MCC needs at least as many units (${units.cols}) as latents (${latents.cols})`);
   const corr = absCorrelationMatrix(latents, units);
   return maxWeightAssignment(corr).total / latents.cols;
 }

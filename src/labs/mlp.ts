@@ -30,7 +30,12 @@ export function createDenseLayers(sizes: readonly number[], rng: Rng, gain = 2):
     const [fanIn, fanOut] = [sizes[l], sizes[l + 1]];
     const values = heKernel(fanIn, fanOut, rng, gain);
     // tidy: the initial tensors go, the variables (never disposed by tidy) stay.
-    layers.push(tf.tidy(() => ({ kernel: tf.variable(tf.tensor2d(values, [fanIn, fanOut])), bias: tf.variable(tf.zeros([fanOut])) })));
+    layers.push(
+      tf.tidy(() => ({
+        kernel: tf.variable(tf.tensor2d(values, [fanIn, fanOut])),
+        bias: tf.variable(tf.zeros([fanOut])),
+      })),
+    );
   }
   return layers;
 }
@@ -38,7 +43,12 @@ export function createDenseLayers(sizes: readonly number[], rng: Rng, gain = 2):
 export type Activation = 'relu' | 'leakyRelu';
 
 /** x: [B, sizes[0]] → [B, sizes[k]]: activation after every layer but the last (linear), unless `activateLast`. */
-export function mlpForward(layers: readonly DenseLayer[], x: tf.Tensor2D, activation: Activation, activateLast = false): tf.Tensor2D {
+export function mlpForward(
+  layers: readonly DenseLayer[],
+  x: tf.Tensor2D,
+  activation: Activation,
+  activateLast = false,
+): tf.Tensor2D {
   let h = x;
   layers.forEach((layer, l) => {
     h = tf.add(tf.matMul(h, layer.kernel), layer.bias);
@@ -63,7 +73,12 @@ export function disposeLayers(layers: readonly DenseLayer[]): void {
  * batch (it runs inside the optimizer's tidy). Returns the loss of the last `tail` steps,
  * averaged, read back once at the end so the loop never waits on the backend.
  */
-export function trainWithAdam(variables: tf.Variable[], steps: number, learningRate: number, loss: (step: number) => tf.Scalar): number {
+export function trainWithAdam(
+  variables: tf.Variable[],
+  steps: number,
+  learningRate: number,
+  loss: (step: number) => tf.Scalar,
+): number {
   const optimizer = tf.train.adam(learningRate);
   const tail = Math.min(steps, 20);
   const recent: tf.Scalar[] = [];

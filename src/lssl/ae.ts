@@ -27,7 +27,6 @@ export class AeMethod extends AutoencoderMethod implements Method {
     this.lambdaRecon = nonNegativeWeight('lambda-recon', options.lambdaRecon ?? 1);
   }
 
-
   loss(batch: Batch, ctx: StepContext): LossResult {
     if (batch.kind !== 'scans') throw new Error(`ae trains on scans, not ${batch.kind}`);
     const xHat = this.net.decode(this.net.encode(batch.x, { training: ctx.training }), { training: ctx.training });

@@ -50,14 +50,16 @@ export class VaeMethod extends AutoencoderMethod implements Method {
     this.net.params.add('vae/logVar/bias', [l], new Float32Array(l));
   }
 
-
   loss(batch: Batch, ctx: StepContext): LossResult {
     if (batch.kind !== 'scans') throw new Error(`vae trains on scans, not ${batch.kind}`);
     const features = this.net.features(batch.x, { training: ctx.training });
     const mu = this.net.latent(features);
     const logVar = dense(this.net.params, 'vae/logVar', features);
     const [b, l] = mu.shape;
-    const noise = tf.tensor2d(Float32Array.from({ length: b * l }, () => ctx.rng.normal()), [b, l]);
+    const noise = tf.tensor2d(
+      Float32Array.from({ length: b * l }, () => ctx.rng.normal()),
+      [b, l],
+    );
     const z = reparameterize(mu, logVar, noise);
     const recon = meanSquaredError(batch.x, this.net.decode(z, { training: ctx.training }));
     const kl = gaussianKl(mu, logVar);

@@ -195,11 +195,13 @@ function tridiagonalQL(v: Float64Array, d: Float64Array, e: Float64Array, n: num
 /** A symmetric Float64 copy of a row-major n×n matrix, after checking it. */
 export function symmetrizedCopy(matrix: ArrayLike<number>, n: number): Float64Array {
   if (!Number.isInteger(n) || n < 1) throw new Error(`symmetricEigen needs a positive integer size, not ${n}`);
-  if (matrix.length !== n * n) throw new Error(`symmetricEigen needs ${n}×${n} = ${n * n} entries, not ${matrix.length}`);
+  if (matrix.length !== n * n)
+    throw new Error(`symmetricEigen needs ${n}×${n} = ${n * n} entries, not ${matrix.length}`);
   let scale = 0;
   for (let i = 0; i < n * n; i++) {
     const value = matrix[i];
-    if (!Number.isFinite(value)) throw new Error(`symmetricEigen needs finite entries, not ${value} at (${Math.floor(i / n)}, ${i % n})`);
+    if (!Number.isFinite(value))
+      throw new Error(`symmetricEigen needs finite entries, not ${value} at (${Math.floor(i / n)}, ${i % n})`);
     scale = Math.max(scale, Math.abs(value));
   }
   const a = new Float64Array(n * n);
@@ -208,7 +210,9 @@ export function symmetrizedCopy(matrix: ArrayLike<number>, n: number): Float64Ar
       const upper = matrix[i * n + j];
       const lower = matrix[j * n + i];
       if (Math.abs(upper - lower) > 1e-6 * scale) {
-        throw new Error(`symmetricEigen needs a symmetric matrix, but (${i}, ${j}) = ${upper} and (${j}, ${i}) = ${lower}`);
+        throw new Error(
+          `symmetricEigen needs a symmetric matrix, but (${i}, ${j}) = ${upper} and (${j}, ${i}) = ${lower}`,
+        );
       }
       const mean = (upper + lower) / 2;
       a[i * n + j] = mean;
@@ -222,7 +226,12 @@ export function symmetrizedCopy(matrix: ArrayLike<number>, n: number): Float64Ar
  * Sorts eigenpairs descending. `values`: [n] unsorted; `rowVectors`: n×n whose row i is
  * the eigenvector of values[i]. Returns vectors as columns (row-major).
  */
-export function sortedDescending(values: Float64Array, rowVectors: Float64Array, n: number, iterations: number): SymmetricEigen {
+export function sortedDescending(
+  values: Float64Array,
+  rowVectors: Float64Array,
+  n: number,
+  iterations: number,
+): SymmetricEigen {
   const order = Array.from({ length: n }, (_, i) => i).sort((i, j) => values[j] - values[i]);
   const sorted = new Float64Array(n);
   const vectors = new Float64Array(n * n);

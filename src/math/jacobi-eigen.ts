@@ -165,4 +165,3 @@ function offDiagonalSumOfSquares(a: Float64Array, n: number): number {
   for (let p = 0; p < n - 1; p++) for (let q = p + 1; q < n; q++) sum += a[p * n + q] * a[p * n + q];
   return sum;
 }
-

@@ -40,7 +40,11 @@ function maxAbs(a: Float64Array): number {
   return m;
 }
 
-export function minimizeLbfgs(objective: ObjectiveWithGradient, x0: ArrayLike<number>, options: LbfgsOptions = {}): LbfgsResult {
+export function minimizeLbfgs(
+  objective: ObjectiveWithGradient,
+  x0: ArrayLike<number>,
+  options: LbfgsOptions = {},
+): LbfgsResult {
   const maxIterations = options.maxIterations ?? 200;
   const gradientTolerance = options.gradientTolerance ?? 1e-6;
   const functionTolerance = options.functionTolerance ?? 1e-12;

@@ -27,7 +27,8 @@ export function matrixFromRows(rows: ArrayLike<number>[], cols?: number): Matrix
 /** The rows of `m` listed in `indices`, in that order. */
 export function selectRows(m: Matrix, indices: ArrayLike<number>): Matrix {
   const data = new Float64Array(indices.length * m.cols);
-  for (let r = 0; r < indices.length; r++) data.set(m.data.subarray(indices[r] * m.cols, (indices[r] + 1) * m.cols), r * m.cols);
+  for (let r = 0; r < indices.length; r++)
+    data.set(m.data.subarray(indices[r] * m.cols, (indices[r] + 1) * m.cols), r * m.cols);
   return { rows: indices.length, cols: m.cols, data };
 }
 
@@ -114,13 +115,17 @@ export function predictLinear(model: LinearModel, x: Matrix): Float64Array {
   return out;
 }
 
-function centered(x: Matrix, y: ArrayLike<number>): { xc: Matrix; yc: Float64Array; xMean: Float64Array; yMean: number } {
+function centered(
+  x: Matrix,
+  y: ArrayLike<number>,
+): { xc: Matrix; yc: Float64Array; xMean: Float64Array; yMean: number } {
   const { mean: xMean } = fitStandardizer(x);
   let yMean = 0;
   for (let i = 0; i < y.length; i++) yMean += y[i];
   yMean /= y.length;
   const data = new Float64Array(x.data.length);
-  for (let i = 0; i < x.rows; i++) for (let j = 0; j < x.cols; j++) data[i * x.cols + j] = x.data[i * x.cols + j] - xMean[j];
+  for (let i = 0; i < x.rows; i++)
+    for (let j = 0; j < x.cols; j++) data[i * x.cols + j] = x.data[i * x.cols + j] - xMean[j];
   const yc = Float64Array.from(y, (v) => v - yMean);
   return { xc: { rows: x.rows, cols: x.cols, data }, yc, xMean, yMean };
 }
@@ -296,7 +301,11 @@ export function ridgeConjugateGradient(
   x: Matrix,
   y: ArrayLike<number>,
   alpha: number,
-  options: { maxIterations?: number; tolerance?: number; onIteration?: (model: LinearModel, iteration: number) => void } = {},
+  options: {
+    maxIterations?: number;
+    tolerance?: number;
+    onIteration?: (model: LinearModel, iteration: number) => void;
+  } = {},
 ): LinearModel {
   checkRidgeInput(x, y, alpha);
   const { xc, yc, xMean, yMean } = centered(x, y);

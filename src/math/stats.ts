@@ -110,7 +110,8 @@ function meanAndVariance(values: ArrayLike<number>): [number, number] {
  * must not both be constant.
  */
 export function welchTTest(a: ArrayLike<number>, b: ArrayLike<number>): WelchTTest {
-  if (a.length < 2 || b.length < 2) throw new Error(`Welch's t-test needs at least 2 values per group, not ${a.length} and ${b.length}`);
+  if (a.length < 2 || b.length < 2)
+    throw new Error(`Welch's t-test needs at least 2 values per group, not ${a.length} and ${b.length}`);
   const [meanA, varA] = meanAndVariance(a);
   const [meanB, varB] = meanAndVariance(b);
   const seA = varA / a.length;

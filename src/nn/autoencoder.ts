@@ -49,9 +49,18 @@ import { he, PYTORCH_DEFAULT, type WeightInit } from './init.js';
 export const TANH_LATENT_GAIN = 1 / 16;
 
 /** The init of each kind of layer under the network's scheme. */
-function layerInits(config: AutoencoderConfig): { conv: WeightInit; encoderLatent: WeightInit; decoderLatent: WeightInit } {
-  if (config.init === 'pytorch') return { conv: PYTORCH_DEFAULT, encoderLatent: PYTORCH_DEFAULT, decoderLatent: PYTORCH_DEFAULT };
-  return { conv: he(), encoderLatent: he(config.latentActivation === 'tanh' ? TANH_LATENT_GAIN : 2), decoderLatent: he() };
+function layerInits(config: AutoencoderConfig): {
+  conv: WeightInit;
+  encoderLatent: WeightInit;
+  decoderLatent: WeightInit;
+} {
+  if (config.init === 'pytorch')
+    return { conv: PYTORCH_DEFAULT, encoderLatent: PYTORCH_DEFAULT, decoderLatent: PYTORCH_DEFAULT };
+  return {
+    conv: he(),
+    encoderLatent: he(config.latentActivation === 'tanh' ? TANH_LATENT_GAIN : 2),
+    decoderLatent: he(),
+  };
 }
 
 export interface ForwardOptions {
@@ -186,7 +195,10 @@ export function createAutoencoder(options: AutoencoderOptions = {}): Autoencoder
  * Stacks x-fastest volumes (each [nx, ny, nz]) into a [B, nz, ny, nx, 1] tensor, no
  * reordering (see the layout note above).
  */
-export function volumesToTensor(volumes: readonly Float32Array[], shape: readonly [number, number, number]): tf.Tensor5D {
+export function volumesToTensor(
+  volumes: readonly Float32Array[],
+  shape: readonly [number, number, number],
+): tf.Tensor5D {
   const [nx, ny, nz] = shape;
   const size = nx * ny * nz;
   const data = new Float32Array(volumes.length * size);

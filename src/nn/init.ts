@@ -36,12 +36,23 @@ export function uniform(size: number, bound: number, seed: number, name: string)
 }
 
 /** Initial kernel and bias of a layer whose kernel has `shape` (fan_in = all but the last axis). */
-export function initialWeights(shape: readonly number[], init: WeightInit, seed: number, name: string): { kernel: Float32Array; bias: Float32Array } {
+export function initialWeights(
+  shape: readonly number[],
+  init: WeightInit,
+  seed: number,
+  name: string,
+): { kernel: Float32Array; bias: Float32Array } {
   const fanOut = shape[shape.length - 1];
-  if (init.scheme === 'he') return { kernel: heNormal(shape, seed, `${name}/kernel`, init.gain), bias: new Float32Array(fanOut) };
+  if (init.scheme === 'he')
+    return { kernel: heNormal(shape, seed, `${name}/kernel`, init.gain), bias: new Float32Array(fanOut) };
   const bound = 1 / Math.sqrt(fanInOf(shape));
   return {
-    kernel: uniform(shape.reduce((a, b) => a * b, 1), bound, seed, `${name}/kernel`),
+    kernel: uniform(
+      shape.reduce((a, b) => a * b, 1),
+      bound,
+      seed,
+      `${name}/kernel`,
+    ),
     bias: uniform(fanOut, bound, seed, `${name}/bias`),
   };
 }

@@ -18,7 +18,14 @@ export const BATCH_NORM_MOMENTUM = 0.9;
 export const BATCH_NORM_EPSILON = 1e-5;
 
 /** Adds `name/kernel` [3,3,3,cin,cout] and `name/bias` [cout], drawn by `init` (default He normal, zero bias). */
-export function addConv3d(params: ParameterSet, name: string, cin: number, cout: number, seed: number, init: WeightInit = he()): void {
+export function addConv3d(
+  params: ParameterSet,
+  name: string,
+  cin: number,
+  cout: number,
+  seed: number,
+  init: WeightInit = he(),
+): void {
   const shape = [3, 3, 3, cin, cout];
   const { kernel, bias } = initialWeights(shape, init, seed, name);
   params.add(`${name}/kernel`, shape, kernel);
@@ -32,7 +39,14 @@ export function conv3d(params: ParameterSet, name: string, x: tf.Tensor5D): tf.T
 }
 
 /** Adds `name/kernel` [fin, fout] and `name/bias` [fout], drawn by `init` (default He normal, zero bias). */
-export function addDense(params: ParameterSet, name: string, fin: number, fout: number, seed: number, init: WeightInit = he()): void {
+export function addDense(
+  params: ParameterSet,
+  name: string,
+  fin: number,
+  fout: number,
+  seed: number,
+  init: WeightInit = he(),
+): void {
   const shape = [fin, fout];
   const { kernel, bias } = initialWeights(shape, init, seed, name);
   params.add(`${name}/kernel`, shape, kernel);
@@ -79,8 +93,14 @@ export function batchNorm(
     mean = moments.mean;
     variance = moments.variance;
     const m = BATCH_NORM_MOMENTUM;
-    pending.push({ variable: movingMean, value: tf.keep(tf.tidy(() => tf.add(tf.mul(movingMean, m), tf.mul(mean, 1 - m)))) });
-    pending.push({ variable: movingVariance, value: tf.keep(tf.tidy(() => tf.add(tf.mul(movingVariance, m), tf.mul(variance, 1 - m)))) });
+    pending.push({
+      variable: movingMean,
+      value: tf.keep(tf.tidy(() => tf.add(tf.mul(movingMean, m), tf.mul(mean, 1 - m)))),
+    });
+    pending.push({
+      variable: movingVariance,
+      value: tf.keep(tf.tidy(() => tf.add(tf.mul(movingVariance, m), tf.mul(variance, 1 - m)))),
+    });
   }
   const scale = tf.mul(tf.rsqrt(tf.add(variance, BATCH_NORM_EPSILON)), gamma);
   return tf.add(tf.mul(tf.sub(x, mean), scale), beta);

@@ -113,8 +113,14 @@ export class MlpHead {
       mean = moments.mean;
       variance = moments.variance;
       const m = BATCH_NORM_MOMENTUM;
-      this.pending.push({ variable: movingMean, value: tf.keep(tf.tidy(() => tf.add(tf.mul(movingMean, m), tf.mul(mean, 1 - m)))) });
-      this.pending.push({ variable: movingVariance, value: tf.keep(tf.tidy(() => tf.add(tf.mul(movingVariance, m), tf.mul(variance, 1 - m)))) });
+      this.pending.push({
+        variable: movingMean,
+        value: tf.keep(tf.tidy(() => tf.add(tf.mul(movingMean, m), tf.mul(mean, 1 - m)))),
+      });
+      this.pending.push({
+        variable: movingVariance,
+        value: tf.keep(tf.tidy(() => tf.add(tf.mul(movingVariance, m), tf.mul(variance, 1 - m)))),
+      });
     }
     const inverseStd = tf.rsqrt(tf.add(variance, BATCH_NORM_EPSILON));
     if (!affine) return tf.mul(tf.sub(x, mean), inverseStd) as tf.Tensor2D;

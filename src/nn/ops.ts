@@ -35,7 +35,13 @@ const conv3dSameWithGrad = tf.customGrad(((x: tf.Tensor5D, kernel: tf.Tensor5D, 
     gradFunc: (dy: tf.Tensor5D, saved: tf.Tensor[]) => {
       const [sx, sk] = saved as [tf.Tensor5D, tf.Tensor5D];
       const dx = tf.conv3d(dy, adjointKernel(sk), 1, 'same');
-      const dk = tf.engine().runKernel('Conv3DBackpropFilterV2', { x: sx, dy }, { strides: [1, 1, 1], pad: 'same', filterShape: sk.shape }) as tf.Tensor;
+      const dk = tf
+        .engine()
+        .runKernel(
+          'Conv3DBackpropFilterV2',
+          { x: sx, dy },
+          { strides: [1, 1, 1], pad: 'same', filterShape: sk.shape },
+        ) as tf.Tensor;
       return [dx, dk];
     },
   };
@@ -44,7 +50,8 @@ const conv3dSameWithGrad = tf.customGrad(((x: tf.Tensor5D, kernel: tf.Tensor5D, 
 /** x: [B, D, H, W, cin], kernel: [k, k, k, cin, cout] (k odd) → [B, D, H, W, cout]; stride 1, 'same'. */
 export function conv3dSame(x: tf.Tensor5D, kernel: tf.Tensor5D): tf.Tensor5D {
   const [kd, kh, kw] = kernel.shape;
-  if (kd % 2 === 0 || kh % 2 === 0 || kw % 2 === 0) throw new Error(`conv3dSame needs odd kernel sides, not ${kernel.shape.slice(0, 3).join('×')}`);
+  if (kd % 2 === 0 || kh % 2 === 0 || kw % 2 === 0)
+    throw new Error(`conv3dSame needs odd kernel sides, not ${kernel.shape.slice(0, 3).join('×')}`);
   if (ownKernels()) return tf.conv3d(x, kernel, 1, 'same');
   return conv3dSameWithGrad(x, kernel) as tf.Tensor5D;
 }
@@ -56,7 +63,8 @@ export function conv3dSame(x: tf.Tensor5D, kernel: tf.Tensor5D): tf.Tensor5D {
 export function conv3dSameBias(x: tf.Tensor5D, kernel: tf.Tensor5D, bias: tf.Tensor1D): tf.Tensor5D {
   if (ownKernels()) {
     const [kd, kh, kw] = kernel.shape;
-    if (kd % 2 === 0 || kh % 2 === 0 || kw % 2 === 0) throw new Error(`conv3dSame needs odd kernel sides, not ${kernel.shape.slice(0, 3).join('×')}`);
+    if (kd % 2 === 0 || kh % 2 === 0 || kw % 2 === 0)
+      throw new Error(`conv3dSame needs odd kernel sides, not ${kernel.shape.slice(0, 3).join('×')}`);
     return conv3dWithBias(x, kernel, bias, 'same');
   }
   return tf.tidy(() => tf.add(conv3dSame(x, kernel), bias));
@@ -83,7 +91,8 @@ export function maxPairsAlongAxis(x: tf.Tensor, axis: number): tf.Tensor {
  * sends each block's gradient to the block's first maximum.
  */
 export function maxPool3dBy2(x: tf.Tensor5D): tf.Tensor5D {
-  if (x.rank !== 5 || x.shape.slice(1, 4).some((s) => s % 2 !== 0)) throw new Error(`maxPool3dBy2 needs [B,D,H,W,C] with even D, H, W, not [${x.shape}]`);
+  if (x.rank !== 5 || x.shape.slice(1, 4).some((s) => s % 2 !== 0))
+    throw new Error(`maxPool3dBy2 needs [B,D,H,W,C] with even D, H, W, not [${x.shape}]`);
   if (ownKernels()) return tf.maxPool3d(x, 2, 2, 'valid');
   return tf.tidy(() => maxPairsAlongAxis(maxPairsAlongAxis(maxPairsAlongAxis(x, 1), 2), 3) as tf.Tensor5D);
 }

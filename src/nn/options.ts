@@ -44,7 +44,9 @@ export const SHAPE_MULTIPLE = 2 ** POOLINGS;
 
 function checkSide(side: number): number {
   if (!Number.isInteger(side) || side <= 0 || side % SHAPE_MULTIPLE !== 0) {
-    throw inputError(`input shape must be a positive multiple of ${SHAPE_MULTIPLE} on every side (4 ×2 poolings), not ${side}`);
+    throw inputError(
+      `input shape must be a positive multiple of ${SHAPE_MULTIPLE} on every side (4 ×2 poolings), not ${side}`,
+    );
   }
   return side;
 }

@@ -24,7 +24,9 @@ export class ParameterSet {
   /** Registers a variable with `values` (row-major for `shape`). */
   add(name: string, shape: number[], values: Float32Array, trainable = true): tf.Variable {
     if (this.entries.some((e) => e.name === name)) throw new Error(`parameter ${name} defined twice`);
-    const variable = tf.tidy(() => tf.variable(tf.tensor(values, shape, 'float32'), trainable, `${this.prefix}/${name}`));
+    const variable = tf.tidy(() =>
+      tf.variable(tf.tensor(values, shape, 'float32'), trainable, `${this.prefix}/${name}`),
+    );
     this.entries.push({ name, variable, trainable });
     return variable;
   }

@@ -127,7 +127,10 @@ export function drawAnatomy(rng: Rng, sex: Sex): SubjectAnatomy {
     const cz = rng.uniform(-1, 1);
     const az = rng.uniform(0, 2 * Math.PI);
     const s = Math.sqrt(1 - cz * cz);
-    sulcalWaves.push({ k: [kNorm * s * Math.cos(az), kNorm * s * Math.sin(az), kNorm * cz], phase: rng.uniform(0, 2 * Math.PI) });
+    sulcalWaves.push({
+      k: [kNorm * s * Math.cos(az), kNorm * s * Math.sin(az), kNorm * cz],
+      phase: rng.uniform(0, 2 * Math.PI),
+    });
   }
   return {
     headAxes,

@@ -76,7 +76,9 @@ export function rotationMatrix(deg: Vec3): number[][] {
 export function headToWorld(pointU: Vec3, pose: Pose, unitMm: number): Vec3 {
   const r = rotationMatrix(pose.rotationDeg);
   const p = pointU.map((v) => v * unitMm);
-  return [0, 1, 2].map((row) => r[row][0] * p[0] + r[row][1] * p[1] + r[row][2] * p[2] + pose.translationMm[row]) as Vec3;
+  return [0, 1, 2].map(
+    (row) => r[row][0] * p[0] + r[row][1] * p[1] + r[row][2] * p[2] + pose.translationMm[row],
+  ) as Vec3;
 }
 
 /**
@@ -106,11 +108,19 @@ function dot(coefficients: readonly number[], basis: Float64Array): number {
  * magnitude gets Rician noise (|signal + n₁ + i·n₂|, n ~ N(0, σ²)); without it the image
  * is noise-free (used by tests to compare storage variants exactly).
  */
-export function renderScan(anatomy: SubjectAnatomy, scan: ScanState, grid: Grid, unitMm: number, noiseRng?: Rng): RenderedScan {
+export function renderScan(
+  anatomy: SubjectAnatomy,
+  scan: ScanState,
+  grid: Grid,
+  unitMm: number,
+  noiseRng?: Rng,
+): RenderedScan {
   const [nx, ny, nz] = grid.dims;
   const a = grid.affine;
   const voxelVolume = Math.abs(
-    a[0][0] * (a[1][1] * a[2][2] - a[1][2] * a[2][1]) - a[0][1] * (a[1][0] * a[2][2] - a[1][2] * a[2][0]) + a[0][2] * (a[1][0] * a[2][1] - a[1][1] * a[2][0]),
+    a[0][0] * (a[1][1] * a[2][2] - a[1][2] * a[2][1]) -
+      a[0][1] * (a[1][0] * a[2][2] - a[1][2] * a[2][0]) +
+      a[0][2] * (a[1][0] * a[2][1] - a[1][1] * a[2][0]),
   );
   const voxelMm = Math.cbrt(voxelVolume);
   // head frame (units of U) = Rᵀ (A·ijk − t) / U, one 3×4 matrix stepped along i
@@ -169,7 +179,11 @@ export function renderScan(anatomy: SubjectAnatomy, scan: ScanState, grid: Grid,
       let wx = w[0][1] * j + w[0][2] * k + w[0][3];
       let wy = w[1][1] * j + w[1][2] * k + w[1][3];
       let wz = w[2][1] * j + w[2][2] * k + w[2][3];
-      for (let i = 0; i < nx; i++, index++, x += m[0][0], y += m[1][0], z += m[2][0], wx += w[0][0], wy += w[1][0], wz += w[2][0]) {
+      for (
+        let i = 0;
+        i < nx;
+        i++, index++, x += m[0][0], y += m[1][0], z += m[2][0], wx += w[0][0], wy += w[1][0], wz += w[2][0]
+      ) {
         const qx = x / ax;
         const qy = y / ay;
         const qz = z / az;
@@ -213,7 +227,8 @@ export function renderScan(anatomy: SubjectAnatomy, scan: ScanState, grid: Grid,
           band = fBrain - fWm;
           if (band > 0) {
             let g = 0;
-            for (let q = 0; q < waveCount; q++) g += Math.cos(waveK[4 * q] * x + waveK[4 * q + 1] * y + waveK[4 * q + 2] * z + waveK[4 * q + 3]);
+            for (let q = 0; q < waveCount; q++)
+              g += Math.cos(waveK[4 * q] * x + waveK[4 * q + 1] * y + waveK[4 * q + 2] * z + waveK[4 * q + 3]);
             fSulcus = inside(Math.abs(g * waveNorm), sulcalWidth, sulcusVoxelsPerUnit);
           }
         }
@@ -245,14 +260,34 @@ export function renderScan(anatomy: SubjectAnatomy, scan: ScanState, grid: Grid,
         sumCsf += csf;
         sumIntracranial += fIntracranial;
         const tissue =
-          cScalp * (fHead - fInSkull) + cSkull * (fInSkull - fIntracranial) + cCsf * csf + cGm * (band - sulcalCsf) + cWm * (fWm - ventricles);
-        const logBias = b0 * wx + b1 * wy + b2 * wz + b3 * wx * wx + b4 * wy * wy + b5 * wz * wz + b6 * wx * wy + b7 * wx * wz + b8 * wy * wz;
+          cScalp * (fHead - fInSkull) +
+          cSkull * (fInSkull - fIntracranial) +
+          cCsf * csf +
+          cGm * (band - sulcalCsf) +
+          cWm * (fWm - ventricles);
+        const logBias =
+          b0 * wx +
+          b1 * wy +
+          b2 * wz +
+          b3 * wx * wx +
+          b4 * wy * wy +
+          b5 * wz * wz +
+          b6 * wx * wy +
+          b7 * wx * wz +
+          b8 * wy * wz;
         data[index] = gain * tissue * Math.exp(logBias);
       }
     }
   }
   if (noiseRng) addRicianNoise(data, scan.noiseSd * gain, noiseRng);
-  const sums = { ventricles: sumVentricles, greyMatter: sumGm, whiteMatter: sumWm, sulcalCsf: sumSulcal, csf: sumCsf, intracranial: sumIntracranial };
+  const sums = {
+    ventricles: sumVentricles,
+    greyMatter: sumGm,
+    whiteMatter: sumWm,
+    sulcalCsf: sumSulcal,
+    csf: sumCsf,
+    intracranial: sumIntracranial,
+  };
   const ml = voxelVolume / 1000;
   const volumes: TissueVolumes = {
     ventricles: sums.ventricles * ml,

@@ -88,25 +88,66 @@ async function prepareOutput(out: string): Promise<void> {
       let generated = false;
       try {
         const json = JSON.parse(readFileSync(description, 'utf8'));
-        generated = Array.isArray(json.GeneratedBy) && json.GeneratedBy.some((g: { Name?: string }) => g.Name === GENERATOR_NAME);
+        generated =
+          Array.isArray(json.GeneratedBy) && json.GeneratedBy.some((g: { Name?: string }) => g.Name === GENERATOR_NAME);
       } catch {
         generated = false;
       }
-      if (!generated) throw inputError('output folder must be empty or hold an earlier lssl phantom, and this one holds other files', out);
-      for (const entry of entries) if (entry.startsWith('sub-')) await rm(join(out, entry), { recursive: true, force: true });
+      if (!generated)
+        throw inputError(
+          'output folder must be empty or hold an earlier lssl phantom, and this one holds other files',
+          out,
+        );
+      for (const entry of entries)
+        if (entry.startsWith('sub-')) await rm(join(out, entry), { recursive: true, force: true });
     }
   }
   await mkdir(out, { recursive: true });
 }
 
 const GROUND_TRUTH_COLUMNS = [
-  'participant_id', 'session_id', 'path', 'age', 'sex', 'diagnosis', 'atrophy', 'atrophy_rate', 'rate_multiplier', 'baseline_age',
-  'ventricles_ml', 'ventricles_grid_ml', 'grey_matter_ml', 'white_matter_ml', 'sulcal_csf_ml', 'csf_ml', 'intracranial_ml',
-  'ventricle_x_mm', 'ventricle_y_mm', 'ventricle_z_mm', 'rot_x_deg', 'rot_y_deg', 'rot_z_deg', 'trans_x_mm', 'trans_y_mm', 'trans_z_mm',
-  'gain', 'noise_sd', 'orientation', 'voxel_mm', 'tilt_deg', 'dims', 'datatype',
+  'participant_id',
+  'session_id',
+  'path',
+  'age',
+  'sex',
+  'diagnosis',
+  'atrophy',
+  'atrophy_rate',
+  'rate_multiplier',
+  'baseline_age',
+  'ventricles_ml',
+  'ventricles_grid_ml',
+  'grey_matter_ml',
+  'white_matter_ml',
+  'sulcal_csf_ml',
+  'csf_ml',
+  'intracranial_ml',
+  'ventricle_x_mm',
+  'ventricle_y_mm',
+  'ventricle_z_mm',
+  'rot_x_deg',
+  'rot_y_deg',
+  'rot_z_deg',
+  'trans_x_mm',
+  'trans_y_mm',
+  'trans_z_mm',
+  'gain',
+  'noise_sd',
+  'orientation',
+  'voxel_mm',
+  'tilt_deg',
+  'dims',
+  'datatype',
 ];
 
-function groundTruthRow(scan: SimScan, path: string, volumes: TissueVolumes, grid: Grid, unitMm: number): GroundTruthRow {
+function groundTruthRow(
+  scan: SimScan,
+  path: string,
+  volumes: TissueVolumes,
+  grid: Grid,
+  unitMm: number,
+): GroundTruthRow {
   const s = scan.subject;
   const a = s.anatomy;
   // midpoint between the two ventricle centres, on the midline
@@ -160,7 +201,8 @@ export async function simulateCohort(options: SimulateOptions): Promise<Simulati
   checkCount('shape', shape, 8, 512);
   if (!Number.isInteger(seed)) throw inputError(`seed must be an integer, not ${seed}`);
   const nuisance = options.nuisance ?? 1;
-  if (!Number.isFinite(nuisance) || nuisance < 0 || nuisance > 10) throw inputError(`nuisance must be a number in [0, 10], not ${nuisance}`);
+  if (!Number.isFinite(nuisance) || nuisance < 0 || nuisance > 10)
+    throw inputError(`nuisance must be a number in [0, 10], not ${nuisance}`);
   if (typeof options.out !== 'string' || options.out === '') throw inputError('out must name an output folder');
   const out = resolve(options.out);
   await prepareOutput(out);
@@ -204,8 +246,23 @@ export async function simulateCohort(options: SimulateOptions): Promise<Simulati
     Name: 'lssl phantom cohort',
     BIDSVersion: '1.9.0',
     DatasetType: 'raw',
-    GeneratedBy: [{ Name: GENERATOR_NAME, Description: `procedural T1w head phantoms (docs/phantom.md); seed ${seed}, ${subjects} subjects, ${visits} visits, shape ${shape}${nuisance === 1 ? '' : `, nuisance ×${nuisance}`}` }],
+    GeneratedBy: [
+      {
+        Name: GENERATOR_NAME,
+        Description: `procedural T1w head phantoms (docs/phantom.md); seed ${seed}, ${subjects} subjects, ${visits} visits, shape ${shape}${nuisance === 1 ? '' : `, nuisance ×${nuisance}`}`,
+      },
+    ],
   };
   await writeText(join(out, 'dataset_description.json'), `${JSON.stringify(description, null, 2)}\n`);
-  return { out, subjects, visits, seed, shape, scans: files.length, files, groundTruth, seconds: (performance.now() - started) / 1000 };
+  return {
+    out,
+    subjects,
+    visits,
+    seed,
+    shape,
+    scans: files.length,
+    files,
+    groundTruth,
+    seconds: (performance.now() - started) / 1000,
+  };
 }

@@ -38,7 +38,14 @@ export const VOXEL_SIZES: readonly Vec3[] = [
 /** The nominal voxel size: the field of view is `shape × NOMINAL_VOXEL_MM` along every axis. */
 export const NOMINAL_VOXEL_MM = 1.25;
 
-const AXIS_OF: Record<string, [number, number]> = { R: [0, 1], L: [0, -1], A: [1, 1], P: [1, -1], S: [2, 1], I: [2, -1] };
+const AXIS_OF: Record<string, [number, number]> = {
+  R: [0, 1],
+  L: [0, -1],
+  A: [1, 1],
+  P: [1, -1],
+  S: [2, 1],
+  I: [2, -1],
+};
 
 /**
  * Storage of subject `index`. Orientation, datatype and compression cycle with the index
@@ -70,7 +77,9 @@ export function storageGrid(storage: Storage, fovMm: number): Grid {
     const [worldAxis, sign] = AXIS_OF[code];
     const direction = [0, 0, 0];
     direction[worldAxis] = sign * storage.voxelMm[axis];
-    return [0, 1, 2].map((row) => tilt[row][0] * direction[0] + tilt[row][1] * direction[1] + tilt[row][2] * direction[2]);
+    return [0, 1, 2].map(
+      (row) => tilt[row][0] * direction[0] + tilt[row][1] * direction[1] + tilt[row][2] * direction[2],
+    );
   });
   const affine: Affine = [0, 1, 2].map((row) => {
     const offset = -columns.reduce((s, col, axis) => s + col[row] * ((dims[axis] - 1) / 2), 0);

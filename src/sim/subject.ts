@@ -89,7 +89,8 @@ export function drawSubject(seed: number, index: number, labelWidth = 2): SimSub
   const baselineAge = round(rng.uniform(...BASELINE_AGE_RANGE), 2);
   const multiplier = RATE_MULTIPLIER[diagnosis];
   const rateMultiplier = multiplier * Math.exp(clippedNormal(rng, 0, 0.25));
-  const priorAgeing = NORMAL_ATROPHY_PER_YEAR * (baselineAge - BASELINE_AGE_RANGE[0]) * Math.exp(clippedNormal(rng, 0, 0.3));
+  const priorAgeing =
+    NORMAL_ATROPHY_PER_YEAR * (baselineAge - BASELINE_AGE_RANGE[0]) * Math.exp(clippedNormal(rng, 0, 0.3));
   const baselineAtrophy = priorAgeing + NORMAL_ATROPHY_PER_YEAR * (multiplier - 1) * YEARS_OF_DISEASE_BEFORE_BASELINE;
   const rotationDeg: Vec3 = [clippedNormal(rng, 0, 3), clippedNormal(rng, 0, 3), clippedNormal(rng, 0, 3)];
   const translationU: Vec3 = [clippedNormal(rng, 0, 0.02), clippedNormal(rng, 0, 0.02), clippedNormal(rng, 0, 0.02)];
@@ -160,7 +161,9 @@ const VISIT_BIAS_JITTER = 0.25;
 function scanPose(subject: SimSubject, rng: Rng, unitMm: number, nuisance: number): Pose {
   return {
     rotationDeg: subject.rotationDeg.map((d) => d + nuisance * clippedNormal(rng, 0, VISIT_ROTATION_DEG)) as Vec3,
-    translationMm: subject.translationU.map((t) => (t + nuisance * clippedNormal(rng, 0, VISIT_TRANSLATION_U)) * unitMm) as Vec3,
+    translationMm: subject.translationU.map(
+      (t) => (t + nuisance * clippedNormal(rng, 0, VISIT_TRANSLATION_U)) * unitMm,
+    ) as Vec3,
   };
 }
 

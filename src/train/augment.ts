@@ -8,8 +8,20 @@
  * Volumes are Float32Array, x-fastest, of shape [nx, ny, nz] (src/io/volume.ts).
  */
 import type { Rng } from '../rng.js';
-import { applyIntensity, drawIntensity, parseIntensityOptions, type IntensityOptions, type IntensityParams } from './augment/intensity.js';
-import { applySpatial, drawSpatial, parseSpatialOptions, type SpatialOptions, type SpatialParams } from './augment/spatial.js';
+import {
+  applyIntensity,
+  drawIntensity,
+  parseIntensityOptions,
+  type IntensityOptions,
+  type IntensityParams,
+} from './augment/intensity.js';
+import {
+  applySpatial,
+  drawSpatial,
+  parseSpatialOptions,
+  type SpatialOptions,
+  type SpatialParams,
+} from './augment/spatial.js';
 
 export {
   applySpatial,

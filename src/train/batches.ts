@@ -27,7 +27,8 @@ export function itemsOf(kind: BatchKind, split: SplitData): (ScanRef | PairRef)[
 
 /** Consecutive batches of `batchSize` (the last may be smaller), shuffled when rng is given. */
 export function planBatches<T>(items: readonly T[], batchSize: number, rng?: Rng): T[][] {
-  if (!Number.isInteger(batchSize) || batchSize <= 0) throw inputError(`batch size must be a positive integer, not ${batchSize}`);
+  if (!Number.isInteger(batchSize) || batchSize <= 0)
+    throw inputError(`batch size must be a positive integer, not ${batchSize}`);
   const order = rng ? rng.shuffle(items) : items.slice();
   const batches: T[][] = [];
   for (let i = 0; i < order.length; i += batchSize) batches.push(order.slice(i, i + batchSize));
@@ -59,7 +60,9 @@ export async function assembleBatch(
   };
   if (kind === 'pairs') {
     const pairs = refs as PairRef[];
-    const earlier = await Promise.all(pairs.map((p, i) => load(p.earlier, 'earlier', i, `spatial:${p.earlier.subject}`)));
+    const earlier = await Promise.all(
+      pairs.map((p, i) => load(p.earlier, 'earlier', i, `spatial:${p.earlier.subject}`)),
+    );
     const later = await Promise.all(pairs.map((p, i) => load(p.later, 'later', i, `spatial:${p.later.subject}`)));
     return { kind, earlier: volumesToTensor(earlier, shape), later: volumesToTensor(later, shape), items: pairs };
   }
@@ -68,7 +71,8 @@ export async function assembleBatch(
     const x = await Promise.all(scans.map((s, i) => load(s, 'scan', i, `spatial:${s.subject}`)));
     return { kind, x: volumesToTensor(x, shape), items: scans };
   }
-  if (!augment) throw inputError('this method trains on two augmented views of each scan and needs an augmentation (--augment)');
+  if (!augment)
+    throw inputError('this method trains on two augmented views of each scan and needs an augmentation (--augment)');
   const view1 = await Promise.all(scans.map((s, i) => load(s, 'view1', i, `spatial:view1:${i}`)));
   const view2 = await Promise.all(scans.map((s, i) => load(s, 'view2', i, `spatial:view2:${i}`)));
   return { kind, view1: volumesToTensor(view1, shape), view2: volumesToTensor(view2, shape), items: scans };

@@ -45,7 +45,8 @@ function splitOf(subjects: readonly Subject[], options: CohortDataOptions): Spli
 /** sha256 over what defines the data: scans (key, path, age), the split and the shape. */
 function fingerprintOf(cohort: Cohort, validation: readonly string[], shape: number): string {
   const hash = createHash('sha256');
-  for (const s of cohort.subjects) for (const scan of s.scans) hash.update(`${scanKey(scan)}\t${scan.path}\t${scan.age}\n`);
+  for (const s of cohort.subjects)
+    for (const scan of s.scans) hash.update(`${scanKey(scan)}\t${scan.path}\t${scan.age}\n`);
   hash.update(`validation:${validation.join(',')}\nshape:${shape}\n`);
   return `sha256:${hash.digest('hex').slice(0, 32)}`;
 }
@@ -54,7 +55,8 @@ export function cohortTrainingData(cohort: Cohort, options: CohortDataOptions = 
   const shape = options.shape ?? 64;
   const stratifyBy = options.stratifyBy ?? 'diagnosis';
   const stratify: Record<string, string | number | null> = {};
-  for (const s of cohort.subjects) stratify[s.id] = s.covariates[stratifyBy] ?? s.scans[0]?.covariates[stratifyBy] ?? null;
+  for (const s of cohort.subjects)
+    stratify[s.id] = s.covariates[stratifyBy] ?? s.scans[0]?.covariates[stratifyBy] ?? null;
   const split = trainValidationSplit(
     cohort.subjects.map((s) => s.id),
     { fraction: options.validationFraction ?? 0.2, seed: options.seed ?? 0, stratify },
@@ -67,8 +69,14 @@ export function cohortTrainingData(cohort: Cohort, options: CohortDataOptions = 
   const cacheOptions: CacheOptions = { ...options.cache, shape, cacheDir: options.cacheDir };
   return {
     volumeShape: [shape, shape, shape],
-    train: splitOf(cohort.subjects.filter((s) => !inValidation.has(s.id)), { ...options, stratifyBy }),
-    validation: splitOf(cohort.subjects.filter((s) => inValidation.has(s.id)), { ...options, stratifyBy }),
+    train: splitOf(
+      cohort.subjects.filter((s) => !inValidation.has(s.id)),
+      { ...options, stratifyBy },
+    ),
+    validation: splitOf(
+      cohort.subjects.filter((s) => inValidation.has(s.id)),
+      { ...options, stratifyBy },
+    ),
     fingerprint: fingerprintOf(cohort, split.validation, shape),
     loadVolume: async (ref) => {
       const kept = memory.get(ref.key);

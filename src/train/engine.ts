@@ -61,16 +61,25 @@ function checkData(method: Method, data: TrainingData, augment: VolumeAugmenter 
   const [nx, ny, nz] = data.volumeShape;
   const [d, h, w] = method.inputShape;
   if (nz !== d || ny !== h || nx !== w) {
-    throw inputError(`the cohort's volumes are ${nx}×${ny}×${nz} (x×y×z) but the network takes ${w}×${h}×${d}; preprocess with --shape to match`);
+    throw inputError(
+      `the cohort's volumes are ${nx}×${ny}×${nz} (x×y×z) but the network takes ${w}×${h}×${d}; preprocess with --shape to match`,
+    );
   }
   const leaked = overlappingSubjects(data);
-  if (leaked.length > 0) throw inputError(`subjects in both training and validation: ${leaked.slice(0, 5).join(', ')}${leaked.length > 5 ? ', …' : ''}`);
+  if (leaked.length > 0)
+    throw inputError(
+      `subjects in both training and validation: ${leaked.slice(0, 5).join(', ')}${leaked.length > 5 ? ', …' : ''}`,
+    );
   if (!method.trains) return;
   if (method.batchKind === 'pairs' && data.train.pairs.length === 0) {
-    throw inputError(`method ${method.name} trains on pairs of visits, and the training subjects have none (each needs ≥ 2 scans)`);
+    throw inputError(
+      `method ${method.name} trains on pairs of visits, and the training subjects have none (each needs ≥ 2 scans)`,
+    );
   }
-  if (method.batchKind !== 'pairs' && data.train.scans.length === 0) throw inputError('the training split has no scans');
-  if (method.batchKind === 'views' && !augment) throw inputError(`method ${method.name} trains on augmented views and needs an augmentation (--augment)`);
+  if (method.batchKind !== 'pairs' && data.train.scans.length === 0)
+    throw inputError('the training split has no scans');
+  if (method.batchKind === 'views' && !augment)
+    throw inputError(`method ${method.name} trains on augmented views and needs an augmentation (--augment)`);
 }
 
 /**
@@ -78,15 +87,33 @@ function checkData(method: Method, data: TrainingData, augment: VolumeAugmenter 
  * methods need their augmentation here too (two views must differ); it draws from the
  * `validation:<batch>` stream, so every epoch sees the same validation views.
  */
-async function evaluate(method: Method, data: TrainingData, split: SplitData, options: ResolvedTrainOptions, augment: VolumeAugmenter | undefined, signal?: AbortSignal): Promise<SplitMeans | null> {
+async function evaluate(
+  method: Method,
+  data: TrainingData,
+  split: SplitData,
+  options: ResolvedTrainOptions,
+  augment: VolumeAugmenter | undefined,
+  signal?: AbortSignal,
+): Promise<SplitMeans | null> {
   const items = itemsOf(method.batchKind, split);
   const batches = planBatches(items, options.batchSize);
   const sums = new Array(method.partNames.length + 1).fill(0);
   for (const [i, refs] of batches.entries()) {
     if (signal?.aborted) return null;
     const rng = createRng(options.seed).fork(`validation:${i}`);
-    const batch = await assembleBatch(method.batchKind, refs, data, { rng, augment: method.batchKind === 'views' ? augment : undefined });
-    const ctx: StepContext = { training: false, epoch: 0, step: i, stepsPerEpoch: batches.length, globalStep: 0, totalSteps: 0, rng };
+    const batch = await assembleBatch(method.batchKind, refs, data, {
+      rng,
+      augment: method.batchKind === 'views' ? augment : undefined,
+    });
+    const ctx: StepContext = {
+      training: false,
+      epoch: 0,
+      step: i,
+      stepsPerEpoch: batches.length,
+      globalStep: 0,
+      totalSteps: 0,
+      rng,
+    };
     const values = tf.tidy(() => {
       const r = method.loss(batch, ctx);
       return tf.stack([r.total, ...method.partNames.map((p) => r.parts[p])]).dataSync();
@@ -158,7 +185,15 @@ export async function train(request: TrainRequest): Promise<TrainResult> {
         const rng = createRng(options.seed).fork(`step:${epoch}:${step}`);
         const batch = await assembleBatch(method.batchKind, refs, data, { augment, rng: rng.fork('augment') });
         const globalStep = (epoch - 1) * stepsPerEpoch + step;
-        const ctx: StepContext = { training: true, epoch: epoch - 1, step, stepsPerEpoch, globalStep, totalSteps, rng: rng.fork('method') };
+        const ctx: StepContext = {
+          training: true,
+          epoch: epoch - 1,
+          step,
+          stepsPerEpoch,
+          globalStep,
+          totalSteps,
+          rng: rng.fork('method'),
+        };
         let kept: tf.Tensor[] = [];
         const { value, grads } = tf.variableGrads(() => {
           const r = method.loss(batch, ctx);
@@ -207,7 +242,13 @@ export async function train(request: TrainRequest): Promise<TrainResult> {
           emit({ type: 'interrupted', epoch, step: batches.length });
           return result(true, epoch - 1);
         }
-        rows.push({ epoch, split: 'validation', ...means, learningRate, seconds: (performance.now() - validationStart) / 1000 });
+        rows.push({
+          epoch,
+          split: 'validation',
+          ...means,
+          learningRate,
+          seconds: (performance.now() - validationStart) / 1000,
+        });
         monitored = means.loss;
       }
       const decision = stepPlateau(plateau, monitored, epoch, options.plateau);

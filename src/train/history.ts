@@ -17,7 +17,9 @@ export interface HistoryRow {
 export function historyToCsv(rows: readonly HistoryRow[], partNames: readonly string[]): string {
   const header = ['epoch', 'split', 'loss', ...partNames, 'lr', 'seconds'].join(',');
   const lines = rows.map((r) =>
-    [r.epoch, r.split, r.loss, ...partNames.map((p) => r.parts[p] ?? ''), r.learningRate, r.seconds.toFixed(3)].join(','),
+    [r.epoch, r.split, r.loss, ...partNames.map((p) => r.parts[p] ?? ''), r.learningRate, r.seconds.toFixed(3)].join(
+      ',',
+    ),
   );
   return `${[header, ...lines].join('\n')}\n`;
 }

@@ -33,9 +33,11 @@ export interface ResolvedTrainOptions {
 
 export function resolveTrainOptions(options: TrainOptions = {}): ResolvedTrainOptions {
   const plateau = { ...DEFAULT_PLATEAU, ...options.plateau };
-  if (!(plateau.factor > 0 && plateau.factor < 1)) throw inputError(`plateau factor must be in (0, 1), not ${plateau.factor}`);
+  if (!(plateau.factor > 0 && plateau.factor < 1))
+    throw inputError(`plateau factor must be in (0, 1), not ${plateau.factor}`);
   const weightDecay = options.weightDecay ?? 1e-5;
-  if (!Number.isFinite(weightDecay) || weightDecay < 0) throw inputError(`weight decay must be ≥ 0, not ${weightDecay}`);
+  if (!Number.isFinite(weightDecay) || weightDecay < 0)
+    throw inputError(`weight decay must be ≥ 0, not ${weightDecay}`);
   const seed = options.seed ?? 0;
   if (!Number.isInteger(seed)) throw inputError(`seed must be an integer, not ${seed}`);
   return {

@@ -79,7 +79,9 @@ export function createProgressPrinter(stream: ProgressStream = process.stderr): 
         return;
       case 'interrupted':
         clearBar();
-        stream.write(`interrupted in epoch ${event.epoch} at step ${event.step}; the last finished epoch's checkpoint is kept\n`);
+        stream.write(
+          `interrupted in epoch ${event.epoch} at step ${event.step}; the last finished epoch's checkpoint is kept\n`,
+        );
         return;
     }
   };

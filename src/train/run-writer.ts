@@ -27,18 +27,34 @@ import {
   type RunConfig,
 } from './run.js';
 
-const subjectCount = (split: SplitData) => new Set(split.scans.map((s) => s.subject).concat(split.pairs.map((p) => p.earlier.subject))).size;
+const subjectCount = (split: SplitData) =>
+  new Set(split.scans.map((s) => s.subject).concat(split.pairs.map((p) => p.earlier.subject))).size;
 
 /** config.json of a new run: method, options, cohort fingerprint and sizes, versions, backend. */
-export function runConfig(method: Method, data: TrainingData, options: ResolvedTrainOptions, augmented: boolean, backend: string): RunConfig {
-  const describe = (split: SplitData) => ({ subjects: subjectCount(split), scans: split.scans.length, pairs: split.pairs.length });
+export function runConfig(
+  method: Method,
+  data: TrainingData,
+  options: ResolvedTrainOptions,
+  augmented: boolean,
+  backend: string,
+): RunConfig {
+  const describe = (split: SplitData) => ({
+    subjects: subjectCount(split),
+    scans: split.scans.length,
+    pairs: split.pairs.length,
+  });
   return {
     format: 'lssl-run',
     formatVersion: 1,
     method: method.name,
     methodOptions: method.options(),
     training: { ...options, augment: augmented },
-    cohort: { fingerprint: data.fingerprint, volumeShape: data.volumeShape, train: describe(data.train), validation: describe(data.validation) },
+    cohort: {
+      fingerprint: data.fingerprint,
+      volumeShape: data.volumeShape,
+      train: describe(data.train),
+      validation: describe(data.validation),
+    },
     versions: { lssl: lsslVersion(), tfjs: tf.version.tfjs, node: process.version },
     backend,
     created: new Date().toISOString(),
@@ -57,7 +73,11 @@ export function checkResumable(saved: RunConfig, fresh: RunConfig, dir: string):
     ['cohort', saved.cohort.fingerprint, fresh.cohort.fingerprint],
   ];
   for (const [what, a, b] of checks) {
-    if (!same(a, b)) throw inputError(`cannot resume: the ${what} differ from the run's (${JSON.stringify(a)} vs ${JSON.stringify(b)})`, join(dir, 'config.json'));
+    if (!same(a, b))
+      throw inputError(
+        `cannot resume: the ${what} differ from the run's (${JSON.stringify(a)} vs ${JSON.stringify(b)})`,
+        join(dir, 'config.json'),
+      );
   }
 }
 
@@ -69,7 +89,12 @@ export class RunWriter {
    * run, records the new epoch count, and loads the latest checkpoint into the method and the
    * optimizer, returning its state (undefined when there is nothing to resume from).
    */
-  async start(config: RunConfig, method: Method, optimizer: AdamW, mode: { resume?: boolean; force?: boolean }): Promise<CheckpointState | undefined> {
+  async start(
+    config: RunConfig,
+    method: Method,
+    optimizer: AdamW,
+    mode: { resume?: boolean; force?: boolean },
+  ): Promise<CheckpointState | undefined> {
     if ((await prepareRunDirectory(this.dir, mode)) !== 'resume') {
       await writeRunConfig(this.dir, config);
       return undefined;
@@ -95,9 +120,17 @@ export class RunWriter {
   }
 
   /** After a finished epoch: the best model if it improved, the checkpoint, history.csv. */
-  async saveEpoch(method: Method, optimizer: AdamW, state: CheckpointState, improved: { loss: number } | undefined): Promise<void> {
+  async saveEpoch(
+    method: Method,
+    optimizer: AdamW,
+    state: CheckpointState,
+    improved: { loss: number } | undefined,
+  ): Promise<void> {
     if (improved) await writeBestModel(this.dir, method, { epoch: state.epoch, loss: improved.loss });
-    const tensors = [...method.variables().map((v) => ({ name: v.name, tensor: v.variable as tf.Tensor })), ...optimizer.stateTensors()];
+    const tensors = [
+      ...method.variables().map((v) => ({ name: v.name, tensor: v.variable as tf.Tensor })),
+      ...optimizer.stateTensors(),
+    ];
     await writeCheckpoint(this.dir, tensors, state);
     await writeFileAtomic(join(this.dir, 'history.csv'), historyToCsv(state.history, method.partNames));
   }

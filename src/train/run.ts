@@ -80,7 +80,10 @@ async function exists(path: string): Promise<boolean> {
  * Makes `dir` ready: 'new' for a fresh run, 'resume' to continue one. Refuses an existing
  * run unless `resume` or `force` (force deletes lssl's own files in it, nothing else).
  */
-export async function prepareRunDirectory(dir: string, options: { resume?: boolean; force?: boolean } = {}): Promise<'new' | 'resume'> {
+export async function prepareRunDirectory(
+  dir: string,
+  options: { resume?: boolean; force?: boolean } = {},
+): Promise<'new' | 'resume'> {
   const entries = await fs.readdir(dir).catch(() => [] as string[]);
   const hasRun = entries.some((e) => OWN_ENTRIES.includes(e));
   if (options.resume) {
@@ -107,11 +110,13 @@ export async function readRunConfig(dir: string): Promise<RunConfig> {
   } catch (error) {
     throw inputError(`cannot read the run's config: ${(error as Error).message.split('\n')[0]}`, path);
   }
-  if (config.format !== RUN_FORMAT) throw inputError(`not an lssl run config (format ${JSON.stringify(config.format)})`, path);
+  if (config.format !== RUN_FORMAT)
+    throw inputError(`not an lssl run config (format ${JSON.stringify(config.format)})`, path);
   return config;
 }
 
-const variableTensors = (method: Method): NamedTensor[] => method.variables().map((v) => ({ name: v.name, tensor: v.variable }));
+const variableTensors = (method: Method): NamedTensor[] =>
+  method.variables().map((v) => ({ name: v.name, tensor: v.variable }));
 
 /** Writes the method's variables as RUN/model.json + weights.bin, and RUN/tau.json if any. */
 export async function writeBestModel(dir: string, method: Method, metadata: Record<string, unknown>): Promise<void> {
@@ -129,7 +134,10 @@ export function assignVariables(method: Method, tensors: ReadonlyMap<string, tf.
     const saved = tensors.get(name);
     if (!saved) throw inputError(`weights have no variable ${name}`, source);
     if (saved.shape.join(',') !== variable.shape.join(',')) {
-      throw inputError(`variable ${name} has shape [${saved.shape}] in the weights, the network needs [${variable.shape}]`, source);
+      throw inputError(
+        `variable ${name} has shape [${saved.shape}] in the weights, the network needs [${variable.shape}]`,
+        source,
+      );
     }
     variable.assign(saved);
   }
@@ -154,7 +162,9 @@ export async function writeCheckpoint(dir: string, tensors: NamedTensor[], state
 }
 
 /** The latest whole checkpoint, or null; the caller disposes the tensors. */
-export async function readLatestCheckpoint(dir: string): Promise<{ state: CheckpointState; tensors: Map<string, tf.Tensor> } | null> {
+export async function readLatestCheckpoint(
+  dir: string,
+): Promise<{ state: CheckpointState; tensors: Map<string, tf.Tensor> } | null> {
   const root = join(dir, 'checkpoints');
   const names = (await fs.readdir(root).catch(() => [] as string[])).filter((n) => /^epoch-\d+$/.test(n)).sort();
   for (const name of names.reverse()) {

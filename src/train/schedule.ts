@@ -49,8 +49,14 @@ export interface PlateauDecision {
 }
 
 /** The decision after epoch `epoch` (1-based) ended with monitored loss `loss`. */
-export function stepPlateau(state: PlateauState, loss: number, epoch: number, options: PlateauOptions = DEFAULT_PLATEAU): PlateauDecision {
-  const improved = state.best === null || loss < state.best * (1 - options.threshold) || (state.best <= 0 && loss < state.best);
+export function stepPlateau(
+  state: PlateauState,
+  loss: number,
+  epoch: number,
+  options: PlateauOptions = DEFAULT_PLATEAU,
+): PlateauDecision {
+  const improved =
+    state.best === null || loss < state.best * (1 - options.threshold) || (state.best <= 0 && loss < state.best);
   const next: PlateauState = { ...state };
   let reduced = false;
   if (improved) {

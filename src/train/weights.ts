@@ -26,7 +26,11 @@ export function fnv1a(bytes: Uint8Array): string {
 }
 
 /** Writes `dir/model.json` + `dir/weights.bin` (weights.bin first; each atomically). */
-export async function writeWeights(dir: string, tensors: NamedTensor[], metadata: Record<string, unknown> = {}): Promise<void> {
+export async function writeWeights(
+  dir: string,
+  tensors: NamedTensor[],
+  metadata: Record<string, unknown> = {},
+): Promise<void> {
   const { data, specs } = await tf.io.encodeWeights(tensors.map((t) => ({ name: t.name, tensor: t.tensor })));
   const bytes = new Uint8Array(data);
   const manifest = {
@@ -65,7 +69,10 @@ export async function readWeights(dir: string): Promise<LoadedWeights> {
   const bytes = new Uint8Array(Buffer.concat(buffers));
   const metadata = manifest.userDefinedMetadata ?? {};
   if (metadata.weightsBytes !== undefined && metadata.weightsBytes !== bytes.length) {
-    throw inputError(`weights.bin has ${bytes.length} bytes, model.json expects ${metadata.weightsBytes}`, join(dir, 'weights.bin'));
+    throw inputError(
+      `weights.bin has ${bytes.length} bytes, model.json expects ${metadata.weightsBytes}`,
+      join(dir, 'weights.bin'),
+    );
   }
   if (metadata.weightsFnv1a !== undefined && metadata.weightsFnv1a !== fnv1a(bytes)) {
     throw inputError('weights.bin does not belong to this model.json (hash differs)', join(dir, 'weights.bin'));

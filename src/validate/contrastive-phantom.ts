@@ -39,7 +39,21 @@ import { contrastiveNetwork } from '../contrastive/view-method.js';
 import { createRng } from '../rng.js';
 import { symmetricEigen } from '../math/eigen.js';
 
-export const DEFAULT_VARIANTS = ['none', 'ae', 'lssl', 'simclr', 'supcon', 'simsiam', 'byol', 'directpred', 'simclr:visits', 'supcon:visits', 'simsiam:visits', 'byol:visits', 'directpred:visits'];
+export const DEFAULT_VARIANTS = [
+  'none',
+  'ae',
+  'lssl',
+  'simclr',
+  'supcon',
+  'simsiam',
+  'byol',
+  'directpred',
+  'simclr:visits',
+  'supcon:visits',
+  'simsiam:visits',
+  'byol:visits',
+  'directpred:visits',
+];
 
 export interface ContrastivePhantomOptions {
   out: string;
@@ -127,29 +141,52 @@ export function effectiveRank(rows: readonly ArrayLike<number>[]): number {
  * `augment=torchio|default|lssl_pair` for the view augmentation; values are numbers,
  * true/false, or text.
  */
-export function parseVariant(text: string): { method: MethodName; positives?: 'visits'; options: Record<string, unknown>; train: Record<string, unknown>; augmentation?: string } {
+export function parseVariant(text: string): {
+  method: MethodName;
+  positives?: 'visits';
+  options: Record<string, unknown>;
+  train: Record<string, unknown>;
+  augmentation?: string;
+} {
   const [head, ...settings] = text.split('+');
   const [name, suffix] = head.split(':');
-  if (!(METHOD_NAMES as readonly string[]).includes(name)) throw new Error(`method must be one of ${METHOD_NAMES.join(', ')}, not ${JSON.stringify(name)}`);
-  if (suffix !== undefined && suffix !== 'visits') throw new Error(`a variant is METHOD[:visits][+option=value], not ${JSON.stringify(text)}`);
+  if (!(METHOD_NAMES as readonly string[]).includes(name))
+    throw new Error(`method must be one of ${METHOD_NAMES.join(', ')}, not ${JSON.stringify(name)}`);
+  if (suffix !== undefined && suffix !== 'visits')
+    throw new Error(`a variant is METHOD[:visits][+option=value], not ${JSON.stringify(text)}`);
   const options: Record<string, unknown> = {};
   const train: Record<string, unknown> = {};
   let augmentation: string | undefined;
   for (const setting of settings) {
     const [key, value] = setting.split('=');
     if (!key || value === undefined) throw new Error(`a method option is key=value, not ${JSON.stringify(setting)}`);
-    const parsed = value === 'true' ? true : value === 'false' ? false : Number.isFinite(Number(value)) ? Number(value) : value;
+    const parsed =
+      value === 'true' ? true : value === 'false' ? false : Number.isFinite(Number(value)) ? Number(value) : value;
     if (key.startsWith('train.')) train[key.slice('train.'.length)] = parsed;
-    else if (key.startsWith('network.')) options.network = { ...(options.network as Record<string, unknown> | undefined), [key.slice('network.'.length)]: parsed };
+    else if (key.startsWith('network.'))
+      options.network = {
+        ...(options.network as Record<string, unknown> | undefined),
+        [key.slice('network.'.length)]: parsed,
+      };
     else if (key === 'augment') augmentation = value;
     else options[key] = parsed;
   }
-  return { method: name as MethodName, positives: suffix === 'visits' ? 'visits' : undefined, options, train, ...(augmentation === undefined ? {} : { augmentation }) };
+  return {
+    method: name as MethodName,
+    positives: suffix === 'visits' ? 'visits' : undefined,
+    options,
+    train,
+    ...(augmentation === undefined ? {} : { augmentation }),
+  };
 }
 
 /** TorchIO's transform defaults: the view augmentation before issue 7's measurements. */
 export const TORCHIO_STRENGTH_AUGMENTATION: AugmentOptions = {
-  spatial: { flip: { axes: [0], probability: 0.5 }, affine: { degrees: 10, scales: 0.1, translation: 4 }, crop: { fraction: [0.7, 1] } },
+  spatial: {
+    flip: { axes: [0], probability: 0.5 },
+    affine: { degrees: 10, scales: 0.1, translation: 4 },
+    crop: { fraction: [0.7, 1] },
+  },
   intensity: {
     biasField: { coefficients: 0.5, order: 3, probability: 0.5 },
     gamma: { logGamma: 0.3, probability: 0.5 },
@@ -171,12 +208,20 @@ export interface ViewSpread {
  * initialisation (contrastive encoder, seed `seed`), against how far two subjects lie apart:
  * views much further apart than subjects leave a contrastive loss nothing subject-specific.
  */
-export async function viewSpread(cohort: Cohort, cacheDir: string, shape: number, augment: AugmentOptions, seed = 0): Promise<ViewSpread> {
+export async function viewSpread(
+  cohort: Cohort,
+  cacheDir: string,
+  shape: number,
+  augment: AugmentOptions,
+  seed = 0,
+): Promise<ViewSpread> {
   const net = new Autoencoder(contrastiveNetwork({ inputShape: shape, seed }));
   const grid = [shape, shape, shape] as const;
   try {
     const scans = cohort.subjects.map((s) => s.scans[0]);
-    const volumes = await Promise.all(scans.map(async (scan) => (await loadPreprocessed(scan, { cacheDir, shape: [...grid] })).data));
+    const volumes = await Promise.all(
+      scans.map(async (scan) => (await loadPreprocessed(scan, { cacheDir, shape: [...grid] })).data),
+    );
     const rng = createRng(seed + 17);
     const views = volumes.map((v) => augmentViews(rng, v, grid, 2, augment).images);
     const embed = (list: Float32Array[]) => tf.tidy(() => net.encode(volumesToTensor(list, grid)).arraySync());
@@ -187,7 +232,11 @@ export async function viewSpread(cohort: Cohort, cacheDir: string, shape: number
     const viewDistance = first.reduce((s, h, i) => s + distance(h, second[i]), 0) / first.length;
     let total = 0;
     let count = 0;
-    for (let i = 0; i < plain.length; i++) for (let j = i + 1; j < plain.length; j++) { total += distance(plain[i], plain[j]); count++; }
+    for (let i = 0; i < plain.length; i++)
+      for (let j = i + 1; j < plain.length; j++) {
+        total += distance(plain[i], plain[j]);
+        count++;
+      }
     const subjectDistance = total / count;
     return { views: viewDistance, subjects: subjectDistance, ratio: viewDistance / subjectDistance };
   } finally {
@@ -197,13 +246,21 @@ export async function viewSpread(cohort: Cohort, cacheDir: string, shape: number
 
 /** `+augment=torchio|default|lssl_pair` of a variant. */
 export function namedAugmentation(name: string): AugmentOptions {
-  const named: Record<string, AugmentOptions> = { torchio: TORCHIO_STRENGTH_AUGMENTATION, default: DEFAULT_VIEW_AUGMENTATION, lssl_pair: LSSL_PAIR_AUGMENTATION };
-  if (!(name in named)) throw new Error(`augment must be one of ${Object.keys(named).join(', ')}, not ${JSON.stringify(name)}`);
+  const named: Record<string, AugmentOptions> = {
+    torchio: TORCHIO_STRENGTH_AUGMENTATION,
+    default: DEFAULT_VIEW_AUGMENTATION,
+    lssl_pair: LSSL_PAIR_AUGMENTATION,
+  };
+  if (!(name in named))
+    throw new Error(`augment must be one of ${Object.keys(named).join(', ')}, not ${JSON.stringify(name)}`);
   return named[name];
 }
 
 function historyZstd(runDir: string): { train: number | null; validation: number | null; finite: boolean } {
-  const rows = Papa.parse<Record<string, string>>(readFileSync(join(runDir, 'history.csv'), 'utf8'), { header: true, skipEmptyLines: true }).data;
+  const rows = Papa.parse<Record<string, string>>(readFileSync(join(runDir, 'history.csv'), 'utf8'), {
+    header: true,
+    skipEmptyLines: true,
+  }).data;
   const finite = rows.every((r) => Number.isFinite(Number(r.loss)));
   const last = (split: string) => {
     const found = rows.filter((r) => r.split === split && r.zstd !== undefined && r.zstd !== '');
@@ -223,7 +280,10 @@ export async function contrastivePhantom(options: ContrastivePhantomOptions): Pr
   const shape = options.shape ?? 32;
   const epochs = options.epochs ?? 15;
   const seed = options.seed ?? 0;
-  const variants = (options.variants ?? DEFAULT_VARIANTS).map((v) => ({ label: v.replace(':', '-').replace(/[+=]/g, '_'), ...parseVariant(v) }));
+  const variants = (options.variants ?? DEFAULT_VARIANTS).map((v) => ({
+    label: v.replace(':', '-').replace(/[+=]/g, '_'),
+    ...parseVariant(v),
+  }));
   const log = options.log ?? (() => undefined);
   const cohortDir = join(options.out, 'cohort');
   const cacheDir = join(options.out, 'cache');
@@ -236,9 +296,15 @@ export async function contrastivePhantom(options: ContrastivePhantomOptions): Pr
   await preprocessCohort(cohort, { cacheDir, shape: [shape, shape, shape] });
 
   if (options.spread) {
-    for (const [name, augment] of Object.entries({ torchio: TORCHIO_STRENGTH_AUGMENTATION, default: DEFAULT_VIEW_AUGMENTATION, lssl_pair: LSSL_PAIR_AUGMENTATION })) {
+    for (const [name, augment] of Object.entries({
+      torchio: TORCHIO_STRENGTH_AUGMENTATION,
+      default: DEFAULT_VIEW_AUGMENTATION,
+      lssl_pair: LSSL_PAIR_AUGMENTATION,
+    })) {
       const spread = await viewSpread(cohort, cacheDir, shape, augment, seed);
-      log(`view spread ${name}: views ${spread.views.toPrecision(3)}, subjects ${spread.subjects.toPrecision(3)}, ratio ${spread.ratio.toPrecision(3)}`);
+      log(
+        `view spread ${name}: views ${spread.views.toPrecision(3)}, subjects ${spread.subjects.toPrecision(3)}, ratio ${spread.ratio.toPrecision(3)}`,
+      );
     }
   }
   const seconds: Record<string, number> = {};
@@ -263,13 +329,23 @@ export async function contrastivePhantom(options: ContrastivePhantomOptions): Pr
       augmentation: v.augmentation === undefined ? undefined : namedAugmentation(v.augmentation),
       onProgress: (e) => {
         if (e.type !== 'epoch') return;
-        for (const r of e.rows) log(`  ${v.label} epoch ${r.epoch} ${r.split} loss ${r.loss.toPrecision(4)} ${Object.entries(r.parts).map(([k, x]) => `${k} ${x.toPrecision(3)}`).join(' ')}`);
+        for (const r of e.rows)
+          log(
+            `  ${v.label} epoch ${r.epoch} ${r.split} loss ${r.loss.toPrecision(4)} ${Object.entries(r.parts)
+              .map(([k, x]) => `${k} ${x.toPrecision(3)}`)
+              .join(' ')}`,
+          );
       },
     });
     seconds[v.label] = Math.round((performance.now() - start) / 100) / 10;
   }
   log('probing');
-  const report = await writeReport(runs, { out: join(options.out, 'report'), targets: ['diagnosis', 'age'], seed, title: `issue 7: ${subjects} phantom subjects × ${visits} visits at ${shape}³, ${epochs} epochs` });
+  const report = await writeReport(runs, {
+    out: join(options.out, 'report'),
+    targets: ['diagnosis', 'age'],
+    seed,
+    title: `issue 7: ${subjects} phantom subjects × ${visits} visits at ${shape}³, ${epochs} epochs`,
+  });
   const rows = variants.map((v, i): VariantRow => {
     const runDir = runs[i];
     const label = report.summary.find((r) => runDir.endsWith(r.run))?.run ?? v.label;
@@ -283,7 +359,8 @@ export async function contrastivePhantom(options: ContrastivePhantomOptions): Pr
     return {
       label: v.label,
       method: v.method,
-      positives: v.method in { simclr: 1, supcon: 1, simsiam: 1, byol: 1, directpred: 1 } ? (v.positives ?? 'views') : '',
+      positives:
+        v.method in { simclr: 1, supcon: 1, simsiam: 1, byol: 1, directpred: 1 } ? (v.positives ?? 'views') : '',
       diagnosis_bacc_z: dz.mean,
       diagnosis_bacc_z_sd: dz.sd,
       diagnosis_bacc_delta: dd.mean,
@@ -308,7 +385,8 @@ const f = (v: number | null, digits = 2) => (v === null || !Number.isFinite(v) ?
 
 /** The table as Markdown (the closing note's form). */
 export function variantTable(rows: readonly VariantRow[]): string {
-  const header = '| run | diagnosis bal. acc (z) | diagnosis bal. acc (Δz) | age r (z) | zstd train / val (last epoch) | embedding zstd (1/√D) | eff. rank | s |';
+  const header =
+    '| run | diagnosis bal. acc (z) | diagnosis bal. acc (Δz) | age r (z) | zstd train / val (last epoch) | embedding zstd (1/√D) | eff. rank | s |';
   const lines = rows.map(
     (r) =>
       `| ${r.label} | ${f(r.diagnosis_bacc_z)} ± ${f(r.diagnosis_bacc_z_sd)} | ${f(r.diagnosis_bacc_delta)} ± ${f(r.diagnosis_bacc_delta_sd)} | ${f(r.age_r_z)} ± ${f(r.age_r_z_sd)}${r.axis_r_tau_age === null ? '' : ` (axis ${f(r.axis_r_tau_age)})`} | ${f(r.zstd_train_last, 3)} / ${f(r.zstd_validation_last, 3)} | ${f(r.embedding_zstd, 3)} (${f(r.embedding_zstd_uniform, 3)}) | ${f(r.embedding_effective_rank, 1)} | ${r.seconds ?? 'reused'}${r.finite_history ? '' : ' NaN!'} |`,

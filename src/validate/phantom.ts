@@ -91,14 +91,22 @@ async function atrophyOf(cohortDir: string): Promise<Map<string, number>> {
   const text = await readFile(join(cohortDir, 'ground_truth.tsv'), 'utf8');
   const rows = Papa.parse<Record<string, string>>(text, { header: true, delimiter: '\t', skipEmptyLines: true }).data;
   const strip = (id: string, prefix: string) => (id.startsWith(prefix) ? id.slice(prefix.length) : id);
-  return new Map(rows.map((r) => [`${strip(r.participant_id, 'sub-')}/${strip(r.session_id, 'ses-')}`, Number(r.atrophy)]));
+  return new Map(
+    rows.map((r) => [`${strip(r.participant_id, 'sub-')}/${strip(r.session_id, 'ses-')}`, Number(r.atrophy)]),
+  );
 }
 
 async function heldOutPairs(cohort: Cohort, cohortDir: string): Promise<HeldOutPair[]> {
   const atrophy = await atrophyOf(cohortDir);
   return makePairs(cohort).map((p) => {
     const [earlier, later] = [scanKey(p.earlier), scanKey(p.later)];
-    return { group: String(p.earlier.covariates.diagnosis ?? 'n/a'), earlier, later, dAtrophy: atrophy.get(later)! - atrophy.get(earlier)!, dAge: p.gapYears };
+    return {
+      group: String(p.earlier.covariates.diagnosis ?? 'n/a'),
+      earlier,
+      later,
+      dAtrophy: atrophy.get(later)! - atrophy.get(earlier)!,
+      dAge: p.gapYears,
+    };
   });
 }
 
@@ -109,9 +117,17 @@ function byGroup(pairs: readonly HeldOutPair[], score: (xs: HeldOutPair[]) => nu
 }
 
 /** Scores the projections `tauProj` (scan key → z·τ/‖τ‖) on the held-out pairs. */
-export function scoreDirection(pairs: readonly HeldOutPair[], tauProj: ReadonlyMap<string, number>, secondsPerEpoch: number): DirectionScores {
+export function scoreDirection(
+  pairs: readonly HeldOutPair[],
+  tauProj: ReadonlyMap<string, number>,
+  secondsPerEpoch: number,
+): DirectionScores {
   const dTau = (xs: HeldOutPair[]) => xs.map((p) => tauProj.get(p.later)! - tauProj.get(p.earlier)!);
-  const r = (xs: HeldOutPair[], key: 'dAtrophy' | 'dAge') => pearsonR(dTau(xs), xs.map((p) => p[key]));
+  const r = (xs: HeldOutPair[], key: 'dAtrophy' | 'dAge') =>
+    pearsonR(
+      dTau(xs),
+      xs.map((p) => p[key]),
+    );
   return {
     r_delta_atrophy: r([...pairs], 'dAtrophy'),
     r_delta_age_by_group: byGroup(pairs, (xs) => r(xs, 'dAge')),
@@ -121,7 +137,15 @@ export function scoreDirection(pairs: readonly HeldOutPair[], tauProj: ReadonlyM
   };
 }
 
-async function simulateAndCache(dir: string, subjects: number, visits: number, seed: number, nuisance: number, shape: number, cacheDir: string): Promise<Cohort> {
+async function simulateAndCache(
+  dir: string,
+  subjects: number,
+  visits: number,
+  seed: number,
+  nuisance: number,
+  shape: number,
+  cacheDir: string,
+): Promise<Cohort> {
   await simulateCohort({ out: dir, subjects, visits, seed, nuisance });
   const cohort = await loadCohort(dir);
   await preprocessCohort(cohort, { cacheDir, shape: [shape, shape, shape] });
@@ -145,15 +169,30 @@ async function torchReference(
   const trainVolumes = await Promise.all(scans.map((s) => data.loadVolume(s)));
   const testScans = test.subjects.flatMap((s) => s.scans);
   const shape: [number, number, number] = [settings.shape, settings.shape, settings.shape];
-  const testVolumes = await Promise.all(testScans.map(async (s) => (await loadPreprocessed(s, { cacheDir, shape })).data));
-  const pack = (volumes: Float32Array[]) => Buffer.concat(volumes.map((v) => Buffer.from(v.buffer, v.byteOffset, v.byteLength)));
+  const testVolumes = await Promise.all(
+    testScans.map(async (s) => (await loadPreprocessed(s, { cacheDir, shape })).data),
+  );
+  const pack = (volumes: Float32Array[]) =>
+    Buffer.concat(volumes.map((v) => Buffer.from(v.buffer, v.byteOffset, v.byteLength)));
   await writeFile(join(folder, 'train.f32'), pack(trainVolumes));
   await writeFile(join(folder, 'test.f32'), pack(testVolumes));
   const pairs = data.train.pairs.map((p) => [index.get(p.earlier.key)!, index.get(p.later.key)!]);
   await writeFile(join(folder, 'data.json'), JSON.stringify({ shape: settings.shape, pairs }));
   const out = runPythonScript('phantom_lssl_torch.py', [
-    '--data', folder, '--epochs', String(settings.epochs), '--batch', String(settings.batch), '--lr', String(settings.learningRate),
-    '--latent-activation', settings.latentActivation, '--seed', String(settings.seed), '--threads', '1',
+    '--data',
+    folder,
+    '--epochs',
+    String(settings.epochs),
+    '--batch',
+    String(settings.batch),
+    '--lr',
+    String(settings.learningRate),
+    '--latent-activation',
+    settings.latentActivation,
+    '--seed',
+    String(settings.seed),
+    '--threads',
+    '1',
   ]);
   const result = JSON.parse(out) as { tau_proj: number[]; seconds_per_epoch: number; torch: string; threads: number };
   return { ...result, tauProj: new Map(testScans.map((s, i) => [scanKey(s), result.tau_proj[i]])) };
@@ -177,20 +216,48 @@ export async function phantomCheck(options: PhantomCheckOptions): Promise<Phanto
   };
   const started = performance.now();
   const cacheDir = join(options.out, 'cache');
-  const trainCohort = await simulateAndCache(join(options.out, 'train'), settings.subjects, settings.visits, settings.seed, settings.nuisance, settings.shape, cacheDir);
+  const trainCohort = await simulateAndCache(
+    join(options.out, 'train'),
+    settings.subjects,
+    settings.visits,
+    settings.seed,
+    settings.nuisance,
+    settings.shape,
+    cacheDir,
+  );
   const testDir = join(options.out, 'test');
-  const testCohort = await simulateAndCache(testDir, settings.testSubjects, settings.visits, settings.seed + 1000, settings.nuisance, settings.shape, cacheDir);
+  const testCohort = await simulateAndCache(
+    testDir,
+    settings.testSubjects,
+    settings.visits,
+    settings.seed + 1000,
+    settings.nuisance,
+    settings.shape,
+    cacheDir,
+  );
   const data = cohortTrainingData(trainCohort, { shape: settings.shape, cacheDir, seed: settings.seed });
 
   const runDir = join(options.out, 'run');
-  const method = createMethod('lssl', { network: { inputShape: settings.shape, seed: settings.seed, latentActivation: settings.latentActivation, init: settings.init } });
+  const method = createMethod('lssl', {
+    network: {
+      inputShape: settings.shape,
+      seed: settings.seed,
+      latentActivation: settings.latentActivation,
+      init: settings.init,
+    },
+  });
   let trainSeconds = 0;
   let epochs = 0;
   try {
     await train({
       method,
       data,
-      options: { epochs: settings.epochs, batchSize: settings.batch, learningRate: settings.learningRate, seed: settings.seed },
+      options: {
+        epochs: settings.epochs,
+        batchSize: settings.batch,
+        learningRate: settings.learningRate,
+        seed: settings.seed,
+      },
       augment: settings.augment ? volumeAugmenter(method.augmentation.options) : undefined,
       runDir,
       force: true,
@@ -210,14 +277,27 @@ export async function phantomCheck(options: PhantomCheckOptions): Promise<Phanto
   const records = await embedCohort(run, testCohort, { cacheDir }).finally(() => run.dispose());
   const tauProj = new Map(records.map((r) => [`${r.subject}/${r.session}`, r.tauProj ?? Number.NaN]));
   const pairs = await heldOutPairs(testCohort, testDir);
-  const reference = settings.torch ? await torchReference(data, testCohort, settings, cacheDir, join(options.out, 'torch')) : undefined;
+  const reference = settings.torch
+    ? await torchReference(data, testCohort, settings, cacheDir, join(options.out, 'torch'))
+    : undefined;
   return {
     backend: run.config.backend,
     settings,
     held_out_pairs: pairs.length,
     ...scoreDirection(pairs, tauProj, epochs > 0 ? trainSeconds / epochs : 0),
-    ceiling_delta_age_by_group: byGroup(pairs, (xs) => pearsonR(xs.map((p) => p.dAtrophy), xs.map((p) => p.dAge))),
-    ...(reference && { torch: { ...scoreDirection(pairs, reference.tauProj, reference.seconds_per_epoch), version: reference.torch, threads: reference.threads } }),
+    ceiling_delta_age_by_group: byGroup(pairs, (xs) =>
+      pearsonR(
+        xs.map((p) => p.dAtrophy),
+        xs.map((p) => p.dAge),
+      ),
+    ),
+    ...(reference && {
+      torch: {
+        ...scoreDirection(pairs, reference.tauProj, reference.seconds_per_epoch),
+        version: reference.torch,
+        threads: reference.threads,
+      },
+    }),
     seconds_total: (performance.now() - started) / 1000,
   };
 }

@@ -11,12 +11,19 @@ const root = writeBids(tempFolder(), SMALL_COHORT);
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
 /** Runs `lssl cohort ...` in this process and returns what it printed on stdout. */
-const runCohort = (argv: string[]): Promise<string> => runCommand(cohortCommand as CommandModule, ['cohort', ...argv], 'auto');
+const runCohort = (argv: string[]): Promise<string> =>
+  runCommand(cohortCommand as CommandModule, ['cohort', ...argv], 'auto');
 
 describe('lssl cohort', () => {
   it('--json prints one object with the summary', async () => {
     const summary = JSON.parse(await runCohort([root, '--json']));
-    expect(summary).toMatchObject({ kind: 'bids', subjects: 3, scans: 6, pairs: 4, visitsPerSubject: { min: 1, median: 2, max: 3 } });
+    expect(summary).toMatchObject({
+      kind: 'bids',
+      subjects: 3,
+      scans: 6,
+      pairs: 4,
+      visitsPerSubject: { min: 1, median: 2, max: 3 },
+    });
     expect(summary.covariates.diagnosis.counts).toEqual({ AD: 1, CN: 1, MCI: 1 });
     expect(summary.warnings).toHaveLength(1);
   });
@@ -31,7 +38,9 @@ describe('lssl cohort', () => {
     rmSync(bidsImagePath(root, '02', 'm12'));
     const error = await runCohort([root]).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(LsslError);
-    expect((error as LsslError).describe()).toMatch(new RegExp(`image not found.*\\(${join(root, 'sub-02', 'sub-02_sessions.tsv')}:2\\)$`));
+    expect((error as LsslError).describe()).toMatch(
+      new RegExp(`image not found.*\\(${join(root, 'sub-02', 'sub-02_sessions.tsv')}:2\\)$`),
+    );
   });
 
   it('parses --run', () => {
@@ -43,6 +52,8 @@ describe('lssl cohort', () => {
   it('parses --columns', () => {
     expect(parseColumns('subject=RID, session = VISCODE')).toEqual({ subject: 'RID', session: 'VISCODE' });
     expect(parseColumns(undefined)).toEqual({});
-    expect(() => parseColumns('diagnosis=DX')).toThrow(/--columns takes role=name pairs with roles subject, session, age, path, not 'diagnosis=DX'/);
+    expect(() => parseColumns('diagnosis=DX')).toThrow(
+      /--columns takes role=name pairs with roles subject, session, age, path, not 'diagnosis=DX'/,
+    );
   });
 });

@@ -17,7 +17,8 @@ const runDir = join(root, 'none');
 const cache = join(root, 'cache');
 
 /** Runs `lssl finetune ...` in this process and returns what it printed on stdout. */
-const runFinetune = (argv: string[]): Promise<string> => runCommand(finetuneCommand as CommandModule, ['finetune', ...argv], 'wasm');
+const runFinetune = (argv: string[]): Promise<string> =>
+  runCommand(finetuneCommand as CommandModule, ['finetune', ...argv], 'wasm');
 
 beforeAll(async () => {
   await initBackend('wasm');
@@ -28,10 +29,33 @@ afterAll(() => rmSync(root, { recursive: true, force: true }));
 
 describe('lssl finetune', () => {
   it('--json prints the result and writes RUN/finetune-<target>.csv from the preprocessed cache', async () => {
-    const printed = await runFinetune([runDir, source, '--target', 'sex', '--folds', '2', '--epochs', '2', '--batch', '4', '--cache', cache, '--json']);
+    const printed = await runFinetune([
+      runDir,
+      source,
+      '--target',
+      'sex',
+      '--folds',
+      '2',
+      '--epochs',
+      '2',
+      '--batch',
+      '4',
+      '--cache',
+      cache,
+      '--json',
+    ]);
     const result = JSON.parse(printed);
     const out = join(runDir, 'finetune-sex.csv');
-    expect(result).toMatchObject({ target: 'sex', kind: 'class', method: 'none', folds: 2, epochs: 2, out, n_scans: 16, n_subjects: 8 });
+    expect(result).toMatchObject({
+      target: 'sex',
+      kind: 'class',
+      method: 'none',
+      folds: 2,
+      epochs: 2,
+      out,
+      n_scans: 16,
+      n_subjects: 8,
+    });
     expect(result.history).toBeUndefined();
     expect(result.per_fold.balanced_accuracy).toHaveLength(2);
     expect(result.convergence.test.curve).toHaveLength(2);
@@ -42,7 +66,18 @@ describe('lssl finetune', () => {
   });
 
   it('a target that is not a column is a usage error (exit code 2)', async () => {
-    const error = await runFinetune([runDir, source, '--target', 'nope', '--folds', '2', '--epochs', '1', '--cache', cache]).catch((e) => e);
+    const error = await runFinetune([
+      runDir,
+      source,
+      '--target',
+      'nope',
+      '--folds',
+      '2',
+      '--epochs',
+      '1',
+      '--cache',
+      cache,
+    ]).catch((e) => e);
     expect(error).toBeInstanceOf(LsslError);
     expect((error as LsslError).exitCode).toBe(2);
     expect((error as Error).message).toMatch(/no column 'nope'/);

@@ -9,7 +9,14 @@ import { runPython } from '../io/python-reference.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const CLI = join(ROOT, 'dist/cli/lssl.js');
-const SOURCES = ['cli/info.ts', 'cli/lssl.ts', 'cli/commands.ts', 'src/io/nifti.ts', 'src/io/nifti-header.ts', 'src/io/nifti-data.ts'];
+const SOURCES = [
+  'cli/info.ts',
+  'cli/lssl.ts',
+  'cli/commands.ts',
+  'src/io/nifti.ts',
+  'src/io/nifti-header.ts',
+  'src/io/nifti-data.ts',
+];
 
 /** Builds dist/ when it is missing or older than the sources this test exercises (npm test builds first anyway). */
 function ensureBuilt(): void {
@@ -32,9 +39,14 @@ interface Run {
 
 function lssl(...args: string[]): Promise<Run> {
   return new Promise((resolve) => {
-    execFile('node', [CLI, ...args], { cwd: ROOT, env: { ...process.env, LSSL_BACKEND: 'cpu' } }, (error, stdout, stderr) => {
-      resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr });
-    });
+    execFile(
+      'node',
+      [CLI, ...args],
+      { cwd: ROOT, env: { ...process.env, LSSL_BACKEND: 'cpu' } },
+      (error, stdout, stderr) => {
+        resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr });
+      },
+    );
   });
 }
 
@@ -100,7 +112,10 @@ describe('lssl info', () => {
       [write('dims.nii.gz', gzipSync(dims)), /^truncated file: dims 40×4×3 of int16 need/],
       [write('complex.nii', complex), /^unsupported datatype complex64 \(code 32\)/],
     ];
-    const runs = await Promise.all([...cases.map(([path]) => lssl('info', path)), lssl('info', cases[1][0], '--debug')]);
+    const runs = await Promise.all([
+      ...cases.map(([path]) => lssl('info', path)),
+      lssl('info', cases[1][0], '--debug'),
+    ]);
     cases.forEach(([path, what], i) => {
       const { code, stdout, stderr } = runs[i];
       expect(code).toBe(2);

@@ -9,10 +9,16 @@ const runLab = (argv: string[]): Promise<string> => runCommand(labCommand as Com
 describe('lssl lab', () => {
   it('prints one JSON object with the documented keys for each lab', async () => {
     const id = JSON.parse(await runLab(['identifiability', '--json', '--steps', '2', '--seed', '3']));
-    for (const key of ['r2', 'mcc', 'r2_untrained', 'mcc_untrained', 'seconds', 'settings']) expect(id).toHaveProperty(key);
+    for (const key of ['r2', 'mcc', 'r2_untrained', 'mcc_untrained', 'seconds', 'settings'])
+      expect(id).toHaveProperty(key);
     expect(id.settings.seed).toBe(3);
     const dec = JSON.parse(await runLab(['decoupling', '--json', '--steps', '2']));
-    for (const key of ['alignment_with_masking', 'alignment_without_masking', 'dense_alignment_with_masking', 'dense_alignment_without_masking']) {
+    for (const key of [
+      'alignment_with_masking',
+      'alignment_without_masking',
+      'dense_alignment_with_masking',
+      'dense_alignment_without_masking',
+    ]) {
       expect(typeof dec[key]).toBe('number');
     }
     const hltm = JSON.parse(await runLab(['hltm', '--json', '--steps', '2']));

@@ -15,7 +15,10 @@ let root: string;
 let cacheDir: string;
 
 function lssl(...args: string[]) {
-  const r = spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', env: { ...process.env, LSSL_BACKEND: 'cpu' } });
+  const r = spawnSync(process.execPath, [CLI, ...args], {
+    encoding: 'utf8',
+    env: { ...process.env, LSSL_BACKEND: 'cpu' },
+  });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -34,13 +37,43 @@ afterAll(() => {
 
 describe('lssl preprocess (compiled)', () => {
   it('two shards on two worker threads each fill one cache; a full run then finds everything', () => {
-    const first = lssl('preprocess', root, '--cache', cacheDir, '--shape', '12', '--jobs', '2', '--shard', '1/2', '--json');
+    const first = lssl(
+      'preprocess',
+      root,
+      '--cache',
+      cacheDir,
+      '--shape',
+      '12',
+      '--jobs',
+      '2',
+      '--shard',
+      '1/2',
+      '--json',
+    );
     expect(first.stderr).not.toMatch(/failed/);
     expect(first.code).toBe(0);
-    expect(JSON.parse(first.stdout)).toMatchObject({ cohortScans: 6, scans: 3, built: 3, cached: 0, shard: { index: 0, count: 2 } });
+    expect(JSON.parse(first.stdout)).toMatchObject({
+      cohortScans: 6,
+      scans: 3,
+      built: 3,
+      cached: 0,
+      shard: { index: 0, count: 2 },
+    });
     // Not a terminal: one plain progress line per scan.
     expect(first.stderr.split('\n').filter((l) => /^\[\d\/3\] built /.test(l))).toHaveLength(3);
-    const second = lssl('preprocess', root, '--cache', cacheDir, '--shape', '12', '--jobs', '2', '--shard', '2/2', '--json');
+    const second = lssl(
+      'preprocess',
+      root,
+      '--cache',
+      cacheDir,
+      '--shape',
+      '12',
+      '--jobs',
+      '2',
+      '--shard',
+      '2/2',
+      '--json',
+    );
     expect(JSON.parse(second.stdout)).toMatchObject({ scans: 3, built: 3 });
     const all = lssl('preprocess', root, '--cache', cacheDir, '--shape', '12');
     expect(all.code).toBe(0);
@@ -54,8 +87,20 @@ describe('lssl preprocess (compiled)', () => {
   });
 
   it('formats a report line', () => {
-    const line = formatReport({ cacheDir: '/c', shard: { index: 1, count: 4 }, cohortScans: 10, scans: 3, cached: 1, built: 1, rebuilt: 1, failed: [], seconds: 2.04 });
-    expect(line).toBe('preprocessed 3 scans (shard 2/4 of 10) into /c: 1 built, 1 rebuilt, 1 already cached, 0 failed, in 2.0 s');
+    const line = formatReport({
+      cacheDir: '/c',
+      shard: { index: 1, count: 4 },
+      cohortScans: 10,
+      scans: 3,
+      cached: 1,
+      built: 1,
+      rebuilt: 1,
+      failed: [],
+      seconds: 2.04,
+    });
+    expect(line).toBe(
+      'preprocessed 3 scans (shard 2/4 of 10) into /c: 1 built, 1 rebuilt, 1 already cached, 0 failed, in 2.0 s',
+    );
   });
 
   it('draws a bar in place on a terminal and plain lines elsewhere', () => {

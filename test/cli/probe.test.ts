@@ -14,7 +14,8 @@ writeFileSync(embeddings, syntheticCsv({ labelShift: 2, ageWeight: 2, seed: 12, 
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 /** Runs `lssl probe ...` in this process and returns what it printed on stdout. */
-const runProbe = (argv: string[]): Promise<string> => runCommand(probeCommand as CommandModule, ['probe', ...argv], 'auto');
+const runProbe = (argv: string[]): Promise<string> =>
+  runCommand(probeCommand as CommandModule, ['probe', ...argv], 'auto');
 
 describe('lssl probe', () => {
   it('--json prints the docs/design.md object for a class target and --out writes per-fold rows', async () => {

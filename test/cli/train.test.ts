@@ -15,9 +15,29 @@ const cache = join(root, 'cache');
 let runs = 0;
 
 /** Runs `lssl train SOURCE --method M ...` for one tiny epoch; returns the run's config.json. */
-async function trainRun(method: string, ...extra: string[]): Promise<{ methodOptions: Record<string, any>; training: Record<string, any> }> {
+async function trainRun(
+  method: string,
+  ...extra: string[]
+): Promise<{ methodOptions: Record<string, any>; training: Record<string, any> }> {
   const out = join(root, `run-${runs++}`);
-  const argv = ['train', source, '--method', method, '--out', out, '--shape', '16', '--epochs', '1', '--batch', '4', '--cache', cache, '--json', ...extra];
+  const argv = [
+    'train',
+    source,
+    '--method',
+    method,
+    '--out',
+    out,
+    '--shape',
+    '16',
+    '--epochs',
+    '1',
+    '--batch',
+    '4',
+    '--cache',
+    cache,
+    '--json',
+    ...extra,
+  ];
   await runCommand(trainCommand as CommandModule, argv, 'wasm');
   return JSON.parse(readFileSync(join(out, 'config.json'), 'utf8'));
 }
@@ -45,7 +65,15 @@ describe('lssl train', () => {
   });
 
   it('passes --positives visits, --temperature and explicit network options through', async () => {
-    const config = await trainRun('simclr', '--positives', 'visits', '--temperature', '0.2', '--latent-activation', 'tanh');
+    const config = await trainRun(
+      'simclr',
+      '--positives',
+      'visits',
+      '--temperature',
+      '0.2',
+      '--latent-activation',
+      'tanh',
+    );
     expect(config.methodOptions).toMatchObject({ positives: 'visits', temperature: 0.2 });
     expect(config.methodOptions.network.latentActivation).toBe('tanh');
   });
@@ -61,7 +89,9 @@ describe('lssl train', () => {
     const error = await trainRun('simclr', '--lambda-dir', '2').catch((e) => e);
     expect(error).toBeInstanceOf(LsslError);
     expect((error as LsslError).exitCode).toBe(2);
-    expect((error as Error).message).toMatch(/^simclr does not take lambdaDir; it takes network, positives, .*temperature$/);
+    expect((error as Error).message).toMatch(
+      /^simclr does not take lambdaDir; it takes network, positives, .*temperature$/,
+    );
     const vae = await trainRun('vae');
     expect(vae.methodOptions).toMatchObject({ beta: 0.01, lambdaRecon: 1 });
   });

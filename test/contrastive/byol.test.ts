@@ -12,7 +12,8 @@ beforeAll(async () => {
   await initBackend('wasm');
 });
 
-const byName = (method: ByolMethod) => new Map(method.variables().map((v) => [v.name, v.variable.dataSync().slice() as Float32Array]));
+const byName = (method: ByolMethod) =>
+  new Map(method.variables().map((v) => [v.name, v.variable.dataSync().slice() as Float32Array]));
 
 describe('ByolMethod', () => {
   it('starts with the target equal to the online network and moves it by EMA after a step', () => {
@@ -24,7 +25,15 @@ describe('ByolMethod', () => {
     // one optimizer-free "step": change the online weights, then afterStep
     const online = method.variables().find((v) => v.name === 'encoder/conv1/kernel')!.variable;
     online.assign(tf.add(online, 1));
-    const ctx = { training: true, epoch: 0, step: 0, stepsPerEpoch: 10, globalStep: 4, totalSteps: 10, rng: createRng(1) };
+    const ctx = {
+      training: true,
+      epoch: 0,
+      step: 0,
+      stepsPerEpoch: 10,
+      globalStep: 4,
+      totalSteps: 10,
+      rng: createRng(1),
+    };
     method.afterStep(ctx);
     const m = cosineMomentum(5, 10, 0.9);
     expect(method.lastMomentum).toBe(m);
@@ -36,7 +45,10 @@ describe('ByolMethod', () => {
 
   it('trains on the engine, loss in [0, 8], finite, without leaks', async () => {
     const method = new ByolMethod({ network: tinyNetwork, ...tinyHeads, momentumBase: 0.99 });
-    const { history, counts } = await trainBriefly(method, tinyCohort({ subjects: 4, visits: 2, validationSubjects: 0 }));
+    const { history, counts } = await trainBriefly(
+      method,
+      tinyCohort({ subjects: 4, visits: 2, validationSubjects: 0 }),
+    );
     for (const row of history) {
       expect(row.parts.byol).toBeGreaterThanOrEqual(0);
       expect(row.parts.byol).toBeLessThanOrEqual(8);

@@ -3,7 +3,11 @@ import { expect } from 'vitest';
 import type { Rng } from '../../src/rng.js';
 
 /** Every entry of `actual` within `tol` (absolute + relative) of `expected`. */
-export function expectClose(actual: ArrayLike<number> | number, expected: ArrayLike<number> | number, tol = 1e-5): void {
+export function expectClose(
+  actual: ArrayLike<number> | number,
+  expected: ArrayLike<number> | number,
+  tol = 1e-5,
+): void {
   const a = typeof actual === 'number' ? [actual] : Array.from(actual);
   const e = typeof expected === 'number' ? [expected] : Array.from(expected);
   expect(a.length).toBe(e.length);
@@ -50,11 +54,11 @@ export function randomOrthogonal(rng: Rng, n: number): Float64Array {
 /** Q diag(s) Qᵀ, row-major. */
 export function compose(q: ArrayLike<number>, s: readonly number[] | Float64Array, n: number): Float64Array {
   const a = new Float64Array(n * n);
-  for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) {
-    let sum = 0;
-    for (let k = 0; k < n; k++) sum += q[i * n + k] * s[k] * q[j * n + k];
-    a[i * n + j] = sum;
-  }
+  for (let i = 0; i < n; i++)
+    for (let j = 0; j < n; j++) {
+      let sum = 0;
+      for (let k = 0; k < n; k++) sum += q[i * n + k] * s[k] * q[j * n + k];
+      a[i * n + j] = sum;
+    }
   return a;
 }
-

@@ -15,7 +15,13 @@ describe('dropUnlabelled', () => {
     const data = inMemoryData({
       volumes,
       volumeShape: [1, 1, 1],
-      train: { scans: [a1, a2, b1, b2], pairs: [{ earlier: a1, later: a2 }, { earlier: b1, later: b2 }] },
+      train: {
+        scans: [a1, a2, b1, b2],
+        pairs: [
+          { earlier: a1, later: a2 },
+          { earlier: b1, later: b2 },
+        ],
+      },
       validation: { scans: [c1], pairs: [] },
     });
     const { data: kept, dropped } = dropUnlabelled(data);
@@ -29,7 +35,13 @@ describe('dropUnlabelled', () => {
 
   it('refuses data with no labelled training scan, naming the column', () => {
     const s = scan('a/1');
-    const data = inMemoryData({ volumes: new Map([[s.key, new Float32Array(1)]]), volumeShape: [1, 1, 1], train: { scans: [s], pairs: [] } });
-    expect(() => dropUnlabelled(data, 'group')).toThrow(/no training scan has a 'group' label \(all 1 are missing it\)/);
+    const data = inMemoryData({
+      volumes: new Map([[s.key, new Float32Array(1)]]),
+      volumeShape: [1, 1, 1],
+      train: { scans: [s], pairs: [] },
+    });
+    expect(() => dropUnlabelled(data, 'group')).toThrow(
+      /no training scan has a 'group' label \(all 1 are missing it\)/,
+    );
   });
 });

@@ -9,7 +9,10 @@ import type { HistoryRow } from '../../src/train/history.js';
 
 /** Small crops, flips and noise: enough to make two views differ at 16³. */
 export const testAugmenter: VolumeAugmenter = (volume, shape, draws) => {
-  const spatial = drawSpatial(draws.spatial, shape, { flip: { axes: [0] }, affine: { degrees: 5, scales: 0.05, translation: 1 } });
+  const spatial = drawSpatial(draws.spatial, shape, {
+    flip: { axes: [0] },
+    affine: { degrees: 5, scales: 0.05, translation: 1 },
+  });
   const intensity = drawIntensity(draws.intensity, { noise: { std: 0.05 } });
   return applyIntensity(applySpatial(volume, shape, spatial), shape, intensity);
 };
@@ -18,7 +21,11 @@ export const tinyNetwork = { inputShape: 16, latentSize: 8, channels: [4, 4, 4, 
 export const tinyHeads = { projectionHidden: 16, projectionSize: 8 } as const;
 
 /** Trains `method` for a few epochs in memory; returns the history and the tensor counts per epoch. */
-export async function trainBriefly(method: Method, data: TrainingData, epochs = 3): Promise<{ history: HistoryRow[]; counts: number[] }> {
+export async function trainBriefly(
+  method: Method,
+  data: TrainingData,
+  epochs = 3,
+): Promise<{ history: HistoryRow[]; counts: number[] }> {
   const counts: number[] = [];
   const { history } = await train({
     method,

@@ -16,13 +16,24 @@ describe('SimClrMethod', () => {
   it('computes NT-Xent of its projections and reports the collapse monitor', () => {
     const method = new SimClrMethod({ network: tinyNetwork, ...tinyHeads, temperature: 0.2 });
     const rng = createRng(1);
-    const v1 = tf.tensor5d(Float32Array.from({ length: 3 * 16 ** 3 }, () => rng.normal()), [3, 16, 16, 16, 1]);
-    const v2 = tf.tensor5d(Float32Array.from({ length: 3 * 16 ** 3 }, () => rng.normal()), [3, 16, 16, 16, 1]);
+    const v1 = tf.tensor5d(
+      Float32Array.from({ length: 3 * 16 ** 3 }, () => rng.normal()),
+      [3, 16, 16, 16, 1],
+    );
+    const v2 = tf.tensor5d(
+      Float32Array.from({ length: 3 * 16 ** 3 }, () => rng.normal()),
+      [3, 16, 16, 16, 1],
+    );
     const ctx = { training: false, epoch: 0, step: 0, stepsPerEpoch: 1, globalStep: 0, totalSteps: 1, rng };
     const [loss, zstd, expected] = tf.tidy(() => {
       const r = method.loss({ kind: 'views', view1: v1, view2: v2, items: [] }, ctx);
-      const project = (x: tf.Tensor5D) => (method as unknown as { project(x: tf.Tensor5D, t: boolean): tf.Tensor2D }).project(x, false);
-      return [r.parts.nce.dataSync()[0], r.parts.zstd.dataSync()[0], ntXentLoss(project(v1), project(v2), 0.2).dataSync()[0]];
+      const project = (x: tf.Tensor5D) =>
+        (method as unknown as { project(x: tf.Tensor5D, t: boolean): tf.Tensor2D }).project(x, false);
+      return [
+        r.parts.nce.dataSync()[0],
+        r.parts.zstd.dataSync()[0],
+        ntXentLoss(project(v1), project(v2), 0.2).dataSync()[0],
+      ];
     });
     expectClose(loss, expected, 1e-6);
     expect(zstd).toBeGreaterThan(0);
@@ -41,10 +52,16 @@ describe('SimClrMethod', () => {
     const rng = createRng(7);
     const size = 16 ** 3;
     const common = Float32Array.from({ length: size }, () => rng.normal());
-    const scans = (n: number) => tf.tensor5d(Float32Array.from({ length: n * size }, (_, i) => common[i % size] + 0.1 * rng.normal()), [n, 16, 16, 16, 1]);
+    const scans = (n: number) =>
+      tf.tensor5d(
+        Float32Array.from({ length: n * size }, (_, i) => common[i % size] + 0.1 * rng.normal()),
+        [n, 16, 16, 16, 1],
+      );
     const [v1, v2] = [scans(8), scans(8)];
     const ctx = { training: true, epoch: 0, step: 0, stepsPerEpoch: 1, globalStep: 0, totalSteps: 1, rng };
-    const zstd = tf.tidy(() => method.loss({ kind: 'views', view1: v1, view2: v2, items: [] }, ctx).parts.zstd.dataSync()[0]);
+    const zstd = tf.tidy(
+      () => method.loss({ kind: 'views', view1: v1, view2: v2, items: [] }, ctx).parts.zstd.dataSync()[0],
+    );
     expect(zstd).toBeGreaterThan(0.5 / Math.sqrt(tinyHeads.projectionSize));
     tf.dispose([v1, v2]);
     method.dispose();
@@ -54,7 +71,10 @@ describe('SimClrMethod', () => {
     for (const positives of ['views', 'visits'] as const) {
       const method = new SimClrMethod({ network: tinyNetwork, ...tinyHeads, positives });
       expect(method.batchKind).toBe(positives === 'views' ? 'views' : 'pairs');
-      const { history, counts } = await trainBriefly(method, tinyCohort({ subjects: 4, visits: 2, validationSubjects: 0 }));
+      const { history, counts } = await trainBriefly(
+        method,
+        tinyCohort({ subjects: 4, visits: 2, validationSubjects: 0 }),
+      );
       expect(history.every((row) => Number.isFinite(row.loss) && row.parts.zstd > 0)).toBe(true);
       expect(new Set(counts).size).toBe(1);
       method.dispose();

@@ -15,7 +15,10 @@ describe('SimSiamMethod', () => {
     const names = method.variables().map((v) => v.name);
     expect(names).toContain('predictor/hidden/kernel');
     expect(names).toContain('projector/norm/movingMean');
-    const { history, counts } = await trainBriefly(method, tinyCohort({ subjects: 4, visits: 2, validationSubjects: 0 }));
+    const { history, counts } = await trainBriefly(
+      method,
+      tinyCohort({ subjects: 4, visits: 2, validationSubjects: 0 }),
+    );
     for (const row of history) {
       expect(row.parts.cos).toBeGreaterThanOrEqual(-1);
       expect(row.parts.cos).toBeLessThanOrEqual(1);

@@ -50,7 +50,8 @@ a2,2,68,AD,0,7.1
 
   it('a noiseless tau_proj = age/10 gives r = 1, a slope of 10 and zero MAE', () => {
     const lines = ['subject,session,age,z0,tau_proj'];
-    for (let s = 0; s < 6; s++) for (let v = 0; v < 2; v++) lines.push(`s${s},${v},${60 + 3 * s + v},0,${(60 + 3 * s + v) / 10}`);
+    for (let s = 0; s < 6; s++)
+      for (let v = 0; v < 2; v++) lines.push(`s${s},${v},${60 + 3 * s + v},0,${(60 + 3 * s + v) / 10}`);
     const result = brainAgeAxis(parseEmbeddingsCsv(lines.join('\n'), 'exact.csv'));
     expect(result.label).toBeNull();
     expect(result.r_tau_age).toBeCloseTo(1, 12);
@@ -60,7 +61,14 @@ a2,2,68,AD,0,7.1
   });
 
   it('on a synthetic cohort: tracks age and separates the faster-progressing label', () => {
-    const table = syntheticTable({ subjects: 40, visits: 3, tauPerYear: 0.1, tauAdExtra: 0.1, tauNoise: 0.02, seed: 9 });
+    const table = syntheticTable({
+      subjects: 40,
+      visits: 3,
+      tauPerYear: 0.1,
+      tauAdExtra: 0.1,
+      tauNoise: 0.02,
+      seed: 9,
+    });
     const result = brainAgeAxis(table);
     expect(result.r_tau_age).toBeGreaterThan(0.95);
     // Δage spans only 1–1.5 years per pair and AD's rate differs, so this r is moderate

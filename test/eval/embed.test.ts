@@ -26,7 +26,12 @@ describe('embedCohort / embeddingsToCsv', () => {
     const cohort = await loadCohort(join(root, 'phantom'));
     const cacheDir = join(root, 'cache');
     const method = createMethod('lssl', { network: { inputShape: 16, latentSize: 6 } });
-    await train({ method, data: cohortTrainingData(cohort, { shape: 16, cacheDir }), runDir: join(root, 'run'), options: { epochs: 1, batchSize: 4 } });
+    await train({
+      method,
+      data: cohortTrainingData(cohort, { shape: 16, cacheDir }),
+      runDir: join(root, 'run'),
+      options: { epochs: 1, batchSize: 4 },
+    });
     method.dispose();
     const run = await openRun(join(root, 'run'));
     const records = await embedCohort(run, cohort, { cacheDir, batchSize: 4 });

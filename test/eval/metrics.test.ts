@@ -73,7 +73,17 @@ describe('ROC AUC', () => {
   });
 
   it('two-column probability rows use the class-1 column', () => {
-    expect(rocAuc([0, 0, 1, 1], [[0.9, 0.1], [0.6, 0.4], [0.65, 0.35], [0.2, 0.8]])).toBeCloseTo(0.75, 12);
+    expect(
+      rocAuc(
+        [0, 0, 1, 1],
+        [
+          [0.9, 0.1],
+          [0.6, 0.4],
+          [0.65, 0.35],
+          [0.2, 0.8],
+        ],
+      ),
+    ).toBeCloseTo(0.75, 12);
   });
 
   it('more classes: unweighted mean of one-vs-rest AUCs', () => {
@@ -91,7 +101,16 @@ describe('ROC AUC', () => {
 
   it('is undefined with one class present, and says so', () => {
     expect(() => rocAuc([1, 1, 1], [0.2, 0.3, 0.4])).toThrow(/only one class present/);
-    expect(() => rocAuc([0, 1, 1], [[0.5, 0.3, 0.2], [0.1, 0.8, 0.1], [0.2, 0.7, 0.1]])).toThrow(/class 2 is undefined/);
+    expect(() =>
+      rocAuc(
+        [0, 1, 1],
+        [
+          [0.5, 0.3, 0.2],
+          [0.1, 0.8, 0.1],
+          [0.2, 0.7, 0.1],
+        ],
+      ),
+    ).toThrow(/class 2 is undefined/);
   });
 });
 

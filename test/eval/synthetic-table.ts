@@ -24,7 +24,15 @@ export function syntheticCsv(options: SyntheticOptions = {}): string {
   const subjects = options.subjects ?? 40;
   const visits = options.visits ?? 3;
   const dim = options.dim ?? 6;
-  const header = ['subject', 'session', 'age', 'diagnosis', 'sex', ...Array.from({ length: dim }, (_, k) => `z${k}`), 'tau_proj'];
+  const header = [
+    'subject',
+    'session',
+    'age',
+    'diagnosis',
+    'sex',
+    ...Array.from({ length: dim }, (_, k) => `z${k}`),
+    'tau_proj',
+  ];
   const lines = [header.join(',')];
   for (let s = 0; s < subjects; s++) {
     const ad = s % 2 === 0;
@@ -38,8 +46,21 @@ export function syntheticCsv(options: SyntheticOptions = {}): string {
       z[0] += (ad ? 1 : -1) * (options.labelShift ?? 0);
       if (dim > 1 && ad) z[1] += (options.adRate ?? 0) * years;
       if (dim > 2) z[2] += (options.ageWeight ?? 0) * (age - 70);
-      const tau = (options.tauPerYear ?? 0.1) * age + (ad ? options.tauAdExtra ?? 0 : 0) * years + (options.tauNoise ?? 0.05) * rng.normal();
-      lines.push([`sub-${s}`, `ses-${v + 1}`, age.toFixed(4), ad ? 'AD' : 'CN', sex, ...z.map((x) => x.toFixed(6)), tau.toFixed(6)].join(','));
+      const tau =
+        (options.tauPerYear ?? 0.1) * age +
+        (ad ? (options.tauAdExtra ?? 0) : 0) * years +
+        (options.tauNoise ?? 0.05) * rng.normal();
+      lines.push(
+        [
+          `sub-${s}`,
+          `ses-${v + 1}`,
+          age.toFixed(4),
+          ad ? 'AD' : 'CN',
+          sex,
+          ...z.map((x) => x.toFixed(6)),
+          tau.toFixed(6),
+        ].join(','),
+      );
     }
   }
   return `${lines.join('\n')}\n`;

@@ -23,7 +23,9 @@ const volume: Volume = {
 
 describe('cache store', () => {
   it('writes stable JSON whatever the key order', () => {
-    expect(stableJson({ b: 1, a: { d: [1, { f: 2, e: 3 }], c: null } })).toBe('{"a":{"c":null,"d":[1,{"e":3,"f":2}]},"b":1}');
+    expect(stableJson({ b: 1, a: { d: [1, { f: 2, e: 3 }], c: null } })).toBe(
+      '{"a":{"c":null,"d":[1,{"e":3,"f":2}]},"b":1}',
+    );
   });
 
   it('writes atomically and leaves no temporary file', () => {

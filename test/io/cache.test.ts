@@ -117,10 +117,17 @@ describe('preprocessCohort', () => {
     const bytes = readFileSync(bin);
     bytes[17] ^= 0xff;
     writeFileSync(bin, bytes);
-    expect(() => readCachedVolume(paths[3], { cacheDir, shape: SHAPE })).toThrow(/corrupt cache entry \(data checksum differs\)/);
+    expect(() => readCachedVolume(paths[3], { cacheDir, shape: SHAPE })).toThrow(
+      /corrupt cache entry \(data checksum differs\)/,
+    );
     const { report, events } = await run(cacheDir, countingPipeline());
     expect(report).toMatchObject({ rebuilt: 2, cached: 4 });
-    expect(events.filter((e) => e.status === 'rebuilt').map((e) => e.message).sort()).toEqual(['data checksum differs', `data file has 100 bytes, not ${SHAPE ** 3 * 4}`]);
+    expect(
+      events
+        .filter((e) => e.status === 'rebuilt')
+        .map((e) => e.message)
+        .sort(),
+    ).toEqual(['data checksum differs', `data file has 100 bytes, not ${SHAPE ** 3 * 4}`]);
     expect(readCachedVolume(paths[3], { cacheDir, shape: SHAPE }).data.length).toBe(SHAPE ** 3);
   });
 
@@ -176,7 +183,8 @@ describe('preprocessCohort', () => {
   it('parses --shard i/n (1-based) and rejects bad ones', () => {
     expect(parseShard('1/8')).toEqual({ index: 0, count: 8 });
     expect(parseShard(' 8 / 8 ')).toEqual({ index: 7, count: 8 });
-    for (const bad of ['0/4', '5/4', '1/0', 'a/b', '2']) expect(() => parseShard(bad)).toThrow(/shard must be i\/n with 1 ≤ i ≤ n/);
+    for (const bad of ['0/4', '5/4', '1/0', 'a/b', '2'])
+      expect(() => parseShard(bad)).toThrow(/shard must be i\/n with 1 ≤ i ≤ n/);
   });
 });
 
@@ -184,7 +192,9 @@ describe('loadPreprocessed and readCachedVolume', () => {
   it('builds on first use, then reads the stored entry; float16 is a separate entry within 1e-3', async () => {
     const cacheDir = newCache();
     const scan = cohort.subjects[1].scans[0];
-    expect(() => readCachedVolume(scan, { cacheDir, shape: SHAPE })).toThrow(/is not in the cache .* run lssl preprocess/);
+    expect(() => readCachedVolume(scan, { cacheDir, shape: SHAPE })).toThrow(
+      /is not in the cache .* run lssl preprocess/,
+    );
     const first = await loadPreprocessed(scan, { cacheDir, shape: SHAPE });
     const again = readCachedVolume(scan, { cacheDir, shape: SHAPE });
     expect(Array.from(again.data)).toEqual(Array.from(first.data));
@@ -192,11 +202,17 @@ describe('loadPreprocessed and readCachedVolume', () => {
     const halfRead = readCachedVolume(scan.path, { cacheDir, shape: SHAPE, dtype: 'float16' });
     expect(Array.from(halfRead.data)).toEqual(Array.from(half.data));
     let worst = 0;
-    for (let i = 0; i < first.data.length; i++) worst = Math.max(worst, Math.abs(half.data[i] - first.data[i]) / Math.max(1, Math.abs(first.data[i])));
+    for (let i = 0; i < first.data.length; i++)
+      worst = Math.max(worst, Math.abs(half.data[i] - first.data[i]) / Math.max(1, Math.abs(first.data[i])));
     expect(worst).toBeLessThan(1e-3);
     expect(worst).toBeGreaterThan(0);
-    const bins = readdirSync(cacheDir, { recursive: true }).map(String).filter((f) => f.endsWith('.bin'));
-    expect(bins.map((f) => statSync(join(cacheDir, f)).size).sort((a, b) => a - b)).toEqual([SHAPE ** 3 * 2, SHAPE ** 3 * 4]);
+    const bins = readdirSync(cacheDir, { recursive: true })
+      .map(String)
+      .filter((f) => f.endsWith('.bin'));
+    expect(bins.map((f) => statSync(join(cacheDir, f)).size).sort((a, b) => a - b)).toEqual([
+      SHAPE ** 3 * 2,
+      SHAPE ** 3 * 4,
+    ]);
   });
 
   it('re-hashes a source whose remembered hash is gone, and shares one entry between identical files', async () => {
@@ -205,7 +221,11 @@ describe('loadPreprocessed and readCachedVolume', () => {
     const built = await loadPreprocessed(scan, { cacheDir, shape: SHAPE });
     rmSync(join(cacheDir, 'sources'), { recursive: true });
     expect(Array.from(readCachedVolume(scan, { cacheDir, shape: SHAPE }).data)).toEqual(Array.from(built.data));
-    expect(readdirSync(join(cacheDir, 'sources'), { recursive: true }).map(String).filter((f) => f.endsWith('.json'))).toHaveLength(1);
+    expect(
+      readdirSync(join(cacheDir, 'sources'), { recursive: true })
+        .map(String)
+        .filter((f) => f.endsWith('.json')),
+    ).toHaveLength(1);
     const copy = join(tempFolder('lssl-copy-'), 'copy.nii.gz');
     folders.push(join(copy, '..'));
     writeFileSync(copy, readFileSync(scan.path));
@@ -229,7 +249,9 @@ describe('loadPreprocessed and readCachedVolume', () => {
   });
 
   it('refuses jobs with a custom pipeline, and bad jobs', async () => {
-    await expect(preprocessCohort(cohort, { cacheDir: newCache(), jobs: 2, pipeline: countingPipeline() })).rejects.toThrow(/custom pipeline runs only with jobs = 1/);
+    await expect(
+      preprocessCohort(cohort, { cacheDir: newCache(), jobs: 2, pipeline: countingPipeline() }),
+    ).rejects.toThrow(/custom pipeline runs only with jobs = 1/);
     await expect(preprocessCohort(cohort, { cacheDir: newCache(), jobs: 0 })).rejects.toBeInstanceOf(LsslError);
   });
 });

@@ -20,8 +20,23 @@ export interface FixtureSubject {
 }
 
 export const SMALL_COHORT: FixtureSubject[] = [
-  { id: '01', covariates: { sex: 'F', diagnosis: 'CN' }, scans: [{ session: 'm00', age: 70.5 }, { session: 'm12', age: 71.5 }, { session: 'm36', age: 73.25 }] },
-  { id: '02', covariates: { sex: 'M', diagnosis: 'AD' }, scans: [{ session: 'm12', age: 81 }, { session: 'm00', age: 80 }] },
+  {
+    id: '01',
+    covariates: { sex: 'F', diagnosis: 'CN' },
+    scans: [
+      { session: 'm00', age: 70.5 },
+      { session: 'm12', age: 71.5 },
+      { session: 'm36', age: 73.25 },
+    ],
+  },
+  {
+    id: '02',
+    covariates: { sex: 'M', diagnosis: 'AD' },
+    scans: [
+      { session: 'm12', age: 81 },
+      { session: 'm00', age: 80 },
+    ],
+  },
   { id: '10', covariates: { sex: 'M', diagnosis: 'MCI' }, scans: [{ session: 'm00', age: 66 }] },
 ];
 
@@ -40,13 +55,25 @@ export function bidsImagePath(root: string, subject: string, session: string, su
 }
 
 /** Writes a BIDS tree; `image(path)` writes each image (placeholder bytes by default). */
-export function writeBids(root: string, subjects: FixtureSubject[], image: (path: string, subject: string, session: string) => void = placeholder): string {
+export function writeBids(
+  root: string,
+  subjects: FixtureSubject[],
+  image: (path: string, subject: string, session: string) => void = placeholder,
+): string {
   const names = Object.keys(subjects[0]?.covariates ?? {});
-  const participants = [['participant_id', ...names].join('\t'), ...subjects.map((s) => [`sub-${s.id}`, ...names.map((n) => s.covariates[n] ?? 'n/a')].join('\t'))];
+  const participants = [
+    ['participant_id', ...names].join('\t'),
+    ...subjects.map((s) => [`sub-${s.id}`, ...names.map((n) => s.covariates[n] ?? 'n/a')].join('\t')),
+  ];
   writeFile(join(root, 'participants.tsv'), `${participants.join('\n')}\n`);
   for (const s of subjects) {
     const extras = Object.keys(s.scans[0]?.extra ?? {});
-    const rows = [['session_id', 'age', ...extras].join('\t'), ...s.scans.map((scan) => [`ses-${scan.session}`, String(scan.age), ...extras.map((e) => scan.extra?.[e] ?? 'n/a')].join('\t'))];
+    const rows = [
+      ['session_id', 'age', ...extras].join('\t'),
+      ...s.scans.map((scan) =>
+        [`ses-${scan.session}`, String(scan.age), ...extras.map((e) => scan.extra?.[e] ?? 'n/a')].join('\t'),
+      ),
+    ];
     writeFile(join(root, `sub-${s.id}`, `sub-${s.id}_sessions.tsv`), `${rows.join('\n')}\n`);
     for (const scan of s.scans) image(bidsImagePath(root, s.id, scan.session), s.id, scan.session);
   }
@@ -54,13 +81,22 @@ export function writeBids(root: string, subjects: FixtureSubject[], image: (path
 }
 
 /** Writes a manifest pointing at the BIDS images (relative paths), with CSV quoting. */
-export function writeManifest(file: string, bidsRoot: string, subjects: FixtureSubject[], relativeTo = dirname(file)): string {
+export function writeManifest(
+  file: string,
+  bidsRoot: string,
+  subjects: FixtureSubject[],
+  relativeTo = dirname(file),
+): string {
   const names = Object.keys(subjects[0]?.covariates ?? {});
   const lines = [['subject', 'session', 'age', 'path', ...names].join(',')];
   for (const s of subjects) {
     for (const scan of s.scans) {
       const rel = relativePath(relativeTo, bidsImagePath(bidsRoot, s.id, scan.session));
-      lines.push([`sub-${s.id}`, scan.session, String(scan.age), `"${rel}"`, ...names.map((n) => s.covariates[n] ?? 'NA')].join(','));
+      lines.push(
+        [`sub-${s.id}`, scan.session, String(scan.age), `"${rel}"`, ...names.map((n) => s.covariates[n] ?? 'NA')].join(
+          ',',
+        ),
+      );
     }
   }
   return writeFile(file, `${lines.join('\n')}\n`);
@@ -98,5 +134,6 @@ for spec in json.load(sys.stdin):
     nib.save(nib.Nifti1Image(data, affine), spec['path'])
 `;
   const result = spawnSync('/usr/bin/python3', ['-c', script], { input: JSON.stringify(images), encoding: 'utf8' });
-  if (result.status !== 0) throw new Error(`python3 + nibabel are needed to write test images: ${result.stderr || result.error}`);
+  if (result.status !== 0)
+    throw new Error(`python3 + nibabel are needed to write test images: ${result.stderr || result.error}`);
 }

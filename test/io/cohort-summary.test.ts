@@ -6,7 +6,14 @@ import { SMALL_COHORT, tempFolder, writeBids } from './cohort-fixtures.js';
 
 const root = writeBids(tempFolder(), [
   ...SMALL_COHORT,
-  { id: '11', covariates: { sex: 'n/a', diagnosis: 'CN' }, scans: [{ session: 'a', age: 60, extra: { mmse: '30' } }, { session: 'b', age: 62, extra: { mmse: '27' } }] },
+  {
+    id: '11',
+    covariates: { sex: 'n/a', diagnosis: 'CN' },
+    scans: [
+      { session: 'a', age: 60, extra: { mmse: '30' } },
+      { session: 'b', age: 62, extra: { mmse: '27' } },
+    ],
+  },
 ]);
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
@@ -20,7 +27,12 @@ describe('summarizeCohort', () => {
     // pairs: 3·2/2 + 1 + 0 + 1 = 5
     expect(s.pairs).toBe(5);
     expect(s.covariates.sex).toEqual({ kind: 'categorical', per: 'subject', counts: { F: 1, M: 2 }, missing: 1 });
-    expect(s.covariates.diagnosis).toEqual({ kind: 'categorical', per: 'subject', counts: { AD: 1, CN: 2, MCI: 1 }, missing: 0 });
+    expect(s.covariates.diagnosis).toEqual({
+      kind: 'categorical',
+      per: 'subject',
+      counts: { AD: 1, CN: 2, MCI: 1 },
+      missing: 0,
+    });
     // mmse only exists in sub-11's sessions: counted per scan, absent elsewhere = missing.
     expect(s.covariates.mmse).toEqual({ kind: 'numeric', per: 'scan', min: 27, max: 30, mean: 28.5, missing: 6 });
     expect(s.warnings.map((w) => w.message)).toEqual(['subject 10 has a single scan, so it yields no pair']);

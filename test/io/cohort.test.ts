@@ -15,7 +15,12 @@ function folder(): string {
 afterAll(() => folders.forEach((f) => rmSync(f, { recursive: true, force: true })));
 
 /** The error a load must end with: an LsslError naming `file` (and `row` when given). */
-async function expectInputError(load: Promise<unknown>, message: RegExp, file: string, row?: number): Promise<LsslError> {
+async function expectInputError(
+  load: Promise<unknown>,
+  message: RegExp,
+  file: string,
+  row?: number,
+): Promise<LsslError> {
   const error = await load.then(
     () => undefined,
     (e: unknown) => e,
@@ -67,7 +72,14 @@ describe('loadCohort from BIDS', () => {
 
   it('keeps per-session columns on scans and only constant ones on the subject', async () => {
     const r = writeBids(folder(), [
-      { id: 'a', covariates: { sex: 'F' }, scans: [{ session: '1', age: 60, extra: { diagnosis: 'CN', mmse: '29' } }, { session: '2', age: 62, extra: { diagnosis: 'MCI', mmse: 'n/a' } }] },
+      {
+        id: 'a',
+        covariates: { sex: 'F' },
+        scans: [
+          { session: '1', age: 60, extra: { diagnosis: 'CN', mmse: '29' } },
+          { session: '2', age: 62, extra: { diagnosis: 'MCI', mmse: 'n/a' } },
+        ],
+      },
     ]);
     const [subject] = (await loadCohort(r)).subjects;
     expect(subject.covariates).toEqual({ sex: 'F' });
@@ -78,7 +90,16 @@ describe('loadCohort from BIDS', () => {
   });
 
   it('picks one of several T1w runs by the documented rule and warns', async () => {
-    const r = writeBids(folder(), [{ id: 'x', covariates: {}, scans: [{ session: '1', age: 50 }, { session: '2', age: 51 }] }]);
+    const r = writeBids(folder(), [
+      {
+        id: 'x',
+        covariates: {},
+        scans: [
+          { session: '1', age: 50 },
+          { session: '2', age: 51 },
+        ],
+      },
+    ]);
     writeFile(bidsImagePath(r, 'x', '1', '_run-2'), 'x');
     writeFile(bidsImagePath(r, 'x', '1', '_run-1'), 'x');
     const first = await loadCohort(r);
@@ -94,25 +115,52 @@ describe('loadCohort from BIDS', () => {
     writeFile(join(r, 'participants.tsv'), 'participant_id\tage\tsex\nsub-s1\t70.5\tF\n');
     const image = writeFile(join(r, 'sub-s1', 'anat', 'sub-s1_T1w.nii'), 'x');
     const cohort = await loadCohort(r);
-    expect(cohort.subjects[0].scans).toEqual([{ subject: 's1', session: '', age: 70.5, path: image, covariates: { age: 70.5, sex: 'F' } }]);
+    expect(cohort.subjects[0].scans).toEqual([
+      { subject: 's1', session: '', age: 70.5, path: image, covariates: { age: 70.5, sex: 'F' } },
+    ]);
   });
 
   it('skips a listed session without an image, with a warning, when images are not required', async () => {
-    const r = writeBids(folder(), [{ id: 'a', covariates: {}, scans: [{ session: '1', age: 60 }, { session: '2', age: 61 }, { session: '3', age: 62 }] }]);
+    const r = writeBids(folder(), [
+      {
+        id: 'a',
+        covariates: {},
+        scans: [
+          { session: '1', age: 60 },
+          { session: '2', age: 61 },
+          { session: '3', age: 62 },
+        ],
+      },
+    ]);
     rmSync(bidsImagePath(r, 'a', '3'));
     const cohort = await loadCohort(r, { requireImages: false });
     expect(cohort.subjects[0].scans.map((s) => s.session)).toEqual(['1', '2']);
-    expect(cohort.warnings).toEqual([{ message: 'no T1w image for session 3; skipped', file: join(r, 'sub-a', 'sub-a_sessions.tsv'), row: 4 }]);
+    expect(cohort.warnings).toEqual([
+      { message: 'no T1w image for session 3; skipped', file: join(r, 'sub-a', 'sub-a_sessions.tsv'), row: 4 },
+    ]);
   });
 
   it('requires an age row for every session that has an image', async () => {
     const r = writeBids(folder(), [{ id: 'a', covariates: {}, scans: [{ session: '1', age: 60 }] }]);
     writeFile(bidsImagePath(r, 'a', '2'), 'x');
-    await expectInputError(loadCohort(r), /session ses-2 has a T1w image but no row here, so its age is missing/, join(r, 'sub-a', 'sub-a_sessions.tsv'));
+    await expectInputError(
+      loadCohort(r),
+      /session ses-2 has a T1w image but no row here, so its age is missing/,
+      join(r, 'sub-a', 'sub-a_sessions.tsv'),
+    );
   });
 
   it('reads ages from another column when asked', async () => {
-    const r = writeBids(folder(), [{ id: 'a', covariates: {}, scans: [{ session: '1', age: 60, extra: { age_at_scan: '61' } }, { session: '2', age: 62, extra: { age_at_scan: '63' } }] }]);
+    const r = writeBids(folder(), [
+      {
+        id: 'a',
+        covariates: {},
+        scans: [
+          { session: '1', age: 60, extra: { age_at_scan: '61' } },
+          { session: '2', age: 62, extra: { age_at_scan: '63' } },
+        ],
+      },
+    ]);
     const cohort = await loadCohort(r, { ageColumn: 'age_at_scan' });
     expect(cohort.subjects[0].scans.map((s) => s.age)).toEqual([61, 63]);
   });
@@ -121,9 +169,21 @@ describe('loadCohort from BIDS', () => {
 describe('loadCohort from a manifest', () => {
   it('copes with BOM, CRLF, blank lines, spaces around names, TSV and renamed columns', async () => {
     const root = writeBids(folder(), SMALL_COHORT);
-    const rows = ['\uFEFF Subject \t visit \t years \t file \t group ', ...SMALL_COHORT.flatMap((s) => s.scans.map((scan) => ` ${s.id} \t ${scan.session}\t${scan.age}\t${bidsImagePath(root, s.id, scan.session)}\t${s.covariates.diagnosis}`)), '', ''];
+    const rows = [
+      '\uFEFF Subject \t visit \t years \t file \t group ',
+      ...SMALL_COHORT.flatMap((s) =>
+        s.scans.map(
+          (scan) =>
+            ` ${s.id} \t ${scan.session}\t${scan.age}\t${bidsImagePath(root, s.id, scan.session)}\t${s.covariates.diagnosis}`,
+        ),
+      ),
+      '',
+      '',
+    ];
     const file = writeFile(join(folder(), 'm.tsv'), rows.join('\r\n'));
-    const cohort = await loadCohort(file, { columns: { subject: 'subject', session: 'visit', age: 'years', path: 'file' } });
+    const cohort = await loadCohort(file, {
+      columns: { subject: 'subject', session: 'visit', age: 'years', path: 'file' },
+    });
     expect(cohort.subjects.map((s) => [s.id, s.scans.length, s.covariates.group])).toEqual([
       ['01', 3, 'CN'],
       ['02', 2, 'AD'],
@@ -136,7 +196,12 @@ describe('loadCohort from a manifest', () => {
     writeFile(join(f, 'a.nii'), 'x');
     writeFile(join(f, 'b.nii'), 'x');
     writeFile(join(f, 'c.nii'), 'x');
-    const file = manifestFile(f, ['subject,session,age,path,mmse,site,apoe', '1,1,60,a.nii,29,A,n/a', '1,2,61,b.nii,NA,B,1', '2,1,70,c.nii,,"C, north",2']);
+    const file = manifestFile(f, [
+      'subject,session,age,path,mmse,site,apoe',
+      '1,1,60,a.nii,29,A,n/a',
+      '1,2,61,b.nii,NA,B,1',
+      '2,1,70,c.nii,,"C, north",2',
+    ]);
     const scans = (await loadCohort(file)).subjects.flatMap((s) => s.scans.map((x) => x.covariates));
     expect(scans).toEqual([
       { mmse: 29, site: 'A', apoe: null },
@@ -163,26 +228,63 @@ describe('validation errors name the file and the row', () => {
   });
 
   it('missing image (BIDS sessions.tsv row without a T1w)', async () => {
-    const r = writeBids(folder(), [{ id: 'a', covariates: {}, scans: [{ session: '1', age: 60 }, { session: '2', age: 61 }] }]);
+    const r = writeBids(folder(), [
+      {
+        id: 'a',
+        covariates: {},
+        scans: [
+          { session: '1', age: 60 },
+          { session: '2', age: 61 },
+        ],
+      },
+    ]);
     rmSync(bidsImagePath(r, 'a', '2'));
     await expectInputError(loadCohort(r), /image not found/, join(r, 'sub-a', 'sub-a_sessions.tsv'), 3);
   });
 
   it('duplicate subject/session', async () => {
     const file = manifestFile(f, ['subject,session,age,path', 'sub-1,1,60,a.nii', '1,ses-1,61,b.nii'], 'dup.csv');
-    const e = await expectInputError(loadCohort(file), /duplicate scan for subject 1 session 1 \(first at .*dup\.csv:2\)/, file, 3);
+    const e = await expectInputError(
+      loadCohort(file),
+      /duplicate scan for subject 1 session 1 \(first at .*dup\.csv:2\)/,
+      file,
+      3,
+    );
     expect(e.describe()).toBe(`${e.message} (${file}:3)`);
   });
 
   it('duplicate session rows in a BIDS sessions.tsv', async () => {
-    const r = writeBids(folder(), [{ id: 'a', covariates: {}, scans: [{ session: '1', age: 60 }, { session: '1', age: 61 }] }]);
-    await expectInputError(loadCohort(r), /duplicate scan for subject a session 1/, join(r, 'sub-a', 'sub-a_sessions.tsv'), 3);
+    const r = writeBids(folder(), [
+      {
+        id: 'a',
+        covariates: {},
+        scans: [
+          { session: '1', age: 60 },
+          { session: '1', age: 61 },
+        ],
+      },
+    ]);
+    await expectInputError(
+      loadCohort(r),
+      /duplicate scan for subject a session 1/,
+      join(r, 'sub-a', 'sub-a_sessions.tsv'),
+      3,
+    );
   });
 
   it('age missing', async () => {
     const file = manifestFile(f, ['subject,session,age,path', '1,1,60,a.nii', '1,2,n/a,b.nii'], 'noage.csv');
     await expectInputError(loadCohort(file), /age is missing/, file, 3);
-    const r = writeBids(folder(), [{ id: 'a', covariates: {}, scans: [{ session: '1', age: 'n/a' }, { session: '2', age: 61 }] }]);
+    const r = writeBids(folder(), [
+      {
+        id: 'a',
+        covariates: {},
+        scans: [
+          { session: '1', age: 'n/a' },
+          { session: '2', age: 61 },
+        ],
+      },
+    ]);
     await expectInputError(loadCohort(r), /age is missing/, join(r, 'sub-a', 'sub-a_sessions.tsv'), 2);
   });
 
@@ -198,9 +300,19 @@ describe('validation errors name the file and the row', () => {
 
   it('unknown column requested', async () => {
     const file = manifestFile(f, ['subject,session,age,path', '1,1,60,a.nii'], 'cols.csv');
-    await expectInputError(loadCohort(file, { columns: { age: 'age_years' } }), /age column "age_years" is not in the header \(columns: subject, session, age, path\)/, file, 1);
+    await expectInputError(
+      loadCohort(file, { columns: { age: 'age_years' } }),
+      /age column "age_years" is not in the header \(columns: subject, session, age, path\)/,
+      file,
+      1,
+    );
     const r = writeBids(folder(), SMALL_COHORT.slice(0, 1));
-    await expectInputError(loadCohort(r, { ageColumn: 'scan_age' }), /age column "scan_age" is not in the header/, join(r, 'sub-01', 'sub-01_sessions.tsv'), 1);
+    await expectInputError(
+      loadCohort(r, { ageColumn: 'scan_age' }),
+      /age column "scan_age" is not in the header/,
+      join(r, 'sub-01', 'sub-01_sessions.tsv'),
+      1,
+    );
   });
 
   it('a source that does not exist, and a folder that is not BIDS', async () => {
@@ -213,7 +325,11 @@ describe('a simulated cohort', () => {
   it('loads the same as BIDS and as a TSV manifest built from its files by hand', async () => {
     const out = join(folder(), 'phantom');
     const sim = await simulateCohort({ out, subjects: 4, visits: 2, shape: 16, seed: 5 });
-    const rowsOf = (file: string) => readFileSync(file, 'utf8').trim().split('\n').map((line) => line.split('\t'));
+    const rowsOf = (file: string) =>
+      readFileSync(file, 'utf8')
+        .trim()
+        .split('\n')
+        .map((line) => line.split('\t'));
     const [, ...participants] = rowsOf(join(out, 'participants.tsv'));
     const lines = ['subject\tsession\tage\tpath\tsex\tdiagnosis'];
     for (const file of sim.files) {

@@ -53,13 +53,16 @@ describe('cropOrPad', () => {
     const shape: Triple = [20, 20, 20];
     const mask = new Uint8Array(8000);
     // foreground box x 3..6, y 10..15, z 0..19
-    for (let k = 0; k < 20; k++) for (let j = 10; j <= 15; j++) for (let i = 3; i <= 6; i++) mask[i + 20 * (j + 20 * k)] = 1;
+    for (let k = 0; k < 20; k++)
+      for (let j = 10; j <= 15; j++) for (let i = 3; i <= 6; i++) mask[i + 20 * (j + 20 * k)] = 1;
     expect(boundingBox(mask, shape)).toEqual({ lo: [3, 10, 0], hi: [6, 15, 19] });
     // x: centre 4.5 → start floor(4.5 − 3.5) = 1; y: centre 12.5 → 9; z: window = volume.
     expect(cropOrPadStart(shape, [8, 8, 20], boundingBox(mask, shape))).toEqual([1, 9, 0]);
     // A box near the edge: window slides back inside instead of padding.
     expect(cropOrPadStart(shape, [16, 16, 20], boundingBox(mask, shape))).toEqual([0, 4, 0]);
-    const out = cropOrPad({ data: new Float32Array(8000).fill(1), shape, spacing: [1, 1, 1], affine }, [8, 8, 20], { mask });
+    const out = cropOrPad({ data: new Float32Array(8000).fill(1), shape, spacing: [1, 1, 1], affine }, [8, 8, 20], {
+      mask,
+    });
     expect(out.data.every((v) => v === 1)).toBe(true); // no padding needed, none added
   });
 

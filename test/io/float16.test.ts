@@ -17,7 +17,30 @@ print(json.dumps({'bits': h.view(np.uint16).tolist(), 'back': h.astype(np.float3
 
 describe('float16', () => {
   it('encodes like numpy: normals, subnormals, ties to even, overflow, signed zero', () => {
-    const values = [0, 1, -1, 0.1, 1 / 3, 2.5, 65504, 65519, 65520, 1e6, -1e6, 6.1e-5, 5.96e-8, 2.98e-8, 2.99e-8, 1e-9, 1.00048828125, 1.00146484375, 2049, 2051, -7.25e-6, 3.14159];
+    const values = [
+      0,
+      1,
+      -1,
+      0.1,
+      1 / 3,
+      2.5,
+      65504,
+      65519,
+      65520,
+      1e6,
+      -1e6,
+      6.1e-5,
+      5.96e-8,
+      2.98e-8,
+      2.99e-8,
+      1e-9,
+      1.00048828125,
+      1.00146484375,
+      2049,
+      2051,
+      -7.25e-6,
+      3.14159,
+    ];
     const f32 = Array.from(new Float32Array(values));
     const ref = numpyHalf(f32);
     expect(f32.map(toFloat16Bits)).toEqual(ref.bits);

@@ -3,7 +3,17 @@ import { foregroundMask, otsuThreshold } from '../../src/io/mask.js';
 import type { Volume } from '../../src/io/volume.js';
 
 function volumeOf(values: number[]): Volume {
-  return { data: Float32Array.from(values), shape: [values.length, 1, 1], spacing: [1, 1, 1], affine: [[1, 0, 0, 0], [0, 1, 0, 0], [0, 0, 1, 0], [0, 0, 0, 1]] };
+  return {
+    data: Float32Array.from(values),
+    shape: [values.length, 1, 1],
+    spacing: [1, 1, 1],
+    affine: [
+      [1, 0, 0, 0],
+      [0, 1, 0, 0],
+      [0, 0, 1, 0],
+      [0, 0, 0, 1],
+    ],
+  };
 }
 
 /** Otsu by brute force from the definition: the split of sorted values maximising between-class variance. */
@@ -47,7 +57,7 @@ describe('foregroundMask', () => {
     expect(values.filter((v) => v > t).length).toBe(values.filter((v) => v > definition).length);
   });
 
-  it("Otsu splits an uneven three-level volume where the definition does", () => {
+  it('Otsu splits an uneven three-level volume where the definition does', () => {
     const levels = [...Array(500).fill(0), ...Array(300).fill(100), ...Array(200).fill(130)];
     const t = otsuThreshold(Float32Array.from(levels));
     const definition = bestSplitByDefinition(levels);

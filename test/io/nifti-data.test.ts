@@ -3,7 +3,13 @@ import { LsslError } from '../../src/errors.js';
 import { datatypeByName, datatypeOfCode, decodeVoxels, swapBytes } from '../../src/io/nifti-data.js';
 
 /** Bytes of `values` written with DataView in the given byte order. */
-function encode(values: (number | bigint)[], kind: 'Int16' | 'Uint16' | 'Float32' | 'Float64' | 'BigInt64' | 'BigUint64', size: number, littleEndian: boolean, pad = 0): Uint8Array {
+function encode(
+  values: (number | bigint)[],
+  kind: 'Int16' | 'Uint16' | 'Float32' | 'Float64' | 'BigInt64' | 'BigUint64',
+  size: number,
+  littleEndian: boolean,
+  pad = 0,
+): Uint8Array {
   const bytes = new Uint8Array(pad + values.length * size);
   const view = new DataView(bytes.buffer);
   values.forEach((v, i) => (view as any)[`set${kind}`](pad + i * size, v, littleEndian));
@@ -36,7 +42,10 @@ describe('NIfTI voxel decoding', () => {
       }
     }
     const f64 = encode([1e-3, -2.5e10], 'Float64', 8, false);
-    expect(Array.from(decodeVoxels(f64, datatypeByName('float64'), false, 2, undefined, 'f'))).toEqual([Math.fround(1e-3), Math.fround(-2.5e10)]);
+    expect(Array.from(decodeVoxels(f64, datatypeByName('float64'), false, 2, undefined, 'f'))).toEqual([
+      Math.fround(1e-3),
+      Math.fround(-2.5e10),
+    ]);
   });
 
   it('does not modify the caller’s bytes when swapping', () => {
@@ -49,7 +58,14 @@ describe('NIfTI voxel decoding', () => {
   it('int64/uint64: exact up to ±2^53, refused beyond with the voxel and value', () => {
     const ok = [2n ** 53n, -(2n ** 53n), -1n, 2n ** 40n + 3n];
     for (const le of [true, false]) {
-      const out = decodeVoxels(encode(ok, 'BigInt64', 8, le), datatypeByName('int64'), le, 4, { slope: 1, inter: 0 }, 'f');
+      const out = decodeVoxels(
+        encode(ok, 'BigInt64', 8, le),
+        datatypeByName('int64'),
+        le,
+        4,
+        { slope: 1, inter: 0 },
+        'f',
+      );
       expect(Array.from(out)).toEqual(ok.map((v) => Math.fround(Number(v))));
     }
     const tooBig = encode([0n, 2n ** 53n + 1n], 'BigInt64', 8, true);
@@ -61,8 +77,12 @@ describe('NIfTI voxel decoding', () => {
       }
     })();
     expect(error).toBeInstanceOf(LsslError);
-    expect(error!.describe()).toBe('int64 voxel 1 is 9007199254740993, which a double cannot hold exactly (|value| must be at most 2^53) (big.nii)');
+    expect(error!.describe()).toBe(
+      'int64 voxel 1 is 9007199254740993, which a double cannot hold exactly (|value| must be at most 2^53) (big.nii)',
+    );
     const huge = encode([2n ** 63n], 'BigUint64', 8, false);
-    expect(() => decodeVoxels(huge, datatypeByName('uint64'), false, 1, undefined, 'f')).toThrow(/uint64 voxel 0 is 9223372036854775808/);
+    expect(() => decodeVoxels(huge, datatypeByName('uint64'), false, 1, undefined, 'f')).toThrow(
+      /uint64 voxel 0 is 9223372036854775808/,
+    );
   });
 });

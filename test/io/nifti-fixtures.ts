@@ -24,7 +24,15 @@ export interface NibabelFixture {
   inter: number;
   description: string;
   voxOffset: number;
-  factors?: { dtype: string; endian: string; container: string; xform: string; orient: string; scaled: boolean; ndim: number };
+  factors?: {
+    dtype: string;
+    endian: string;
+    container: string;
+    xform: string;
+    orient: string;
+    scaled: boolean;
+    ndim: number;
+  };
 }
 
 export interface NibabelFixtures {

@@ -2,7 +2,17 @@ import { describe, expect, it } from 'vitest';
 import { baseAffine, detectVersion, parseNiftiHeader, scalingOf } from '../../src/io/nifti-header.js';
 
 /** A minimal little-endian NIfTI-1 header (348 bytes + 4 extension bytes) with the given fields. */
-function header(fields: { dims?: number[]; pixdim?: number[]; qform?: number; sform?: number; slope?: number; inter?: number; datatype?: number } = {}): Uint8Array {
+function header(
+  fields: {
+    dims?: number[];
+    pixdim?: number[];
+    qform?: number;
+    sform?: number;
+    slope?: number;
+    inter?: number;
+    datatype?: number;
+  } = {},
+): Uint8Array {
   const bytes = new Uint8Array(352);
   const view = new DataView(bytes.buffer);
   view.setInt32(0, 348, true);
@@ -67,14 +77,22 @@ describe('NIfTI header', () => {
     expect(scalingOf(parseNiftiHeader(header({ slope: Infinity }), 'f'), 'f')).toBeUndefined();
     expect(scalingOf(parseNiftiHeader(header({ slope: 1, inter: 0 }), 'f'), 'f')).toBeUndefined();
     expect(scalingOf(parseNiftiHeader(header({ slope: 2, inter: -1 }), 'f'), 'f')).toEqual({ slope: 2, inter: -1 });
-    expect(() => scalingOf(parseNiftiHeader(header({ slope: 2, inter: NaN }), 'x.nii'), 'x.nii')).toThrow(/scl_inter must be finite when scl_slope is set, not NaN/);
+    expect(() => scalingOf(parseNiftiHeader(header({ slope: 2, inter: NaN }), 'x.nii'), 'x.nii')).toThrow(
+      /scl_inter must be finite when scl_slope is set, not NaN/,
+    );
   });
 
   it('refuses impossible dims and offsets with the rule and the value', () => {
-    expect(() => parseNiftiHeader(header({ dims: [3, 3, 0, 7, 1, 1, 1, 1] }), 'f')).toThrow('every dimension must be at least 1, not [3, 0, 7]');
-    expect(() => parseNiftiHeader(header({ dims: [9, 3, 5, 7, 1, 1, 1, 1] }), 'f')).toThrow('dim[0] (the number of dimensions) must be between 1 and 7, not 9');
+    expect(() => parseNiftiHeader(header({ dims: [3, 3, 0, 7, 1, 1, 1, 1] }), 'f')).toThrow(
+      'every dimension must be at least 1, not [3, 0, 7]',
+    );
+    expect(() => parseNiftiHeader(header({ dims: [9, 3, 5, 7, 1, 1, 1, 1] }), 'f')).toThrow(
+      'dim[0] (the number of dimensions) must be between 1 and 7, not 9',
+    );
     const low = header();
     new DataView(low.buffer).setFloat32(108, 100, true);
-    expect(() => parseNiftiHeader(low, 'f')).toThrow('vox_offset must be at least 352 in a single-file NIfTI-1, not 100');
+    expect(() => parseNiftiHeader(low, 'f')).toThrow(
+      'vox_offset must be at least 352 in a single-file NIfTI-1, not 100',
+    );
   });
 });

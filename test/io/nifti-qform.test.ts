@@ -15,14 +15,30 @@ function expectMatrixClose(actual: number[][], expected: number[][], tol = 1e-12
 
 describe('quaternions (nifti1.h METHOD 2)', () => {
   it('maps the hand-worked quaternions to their rotations', () => {
-    expectMatrixClose(quaternionToMatrix(1, 0, 0, 0), [[1, 0, 0], [0, 1, 0], [0, 0, 1]]);
+    expectMatrixClose(quaternionToMatrix(1, 0, 0, 0), [
+      [1, 0, 0],
+      [0, 1, 0],
+      [0, 0, 1],
+    ]);
     // 180° about x (nifti1.h's example for a left-handed LR/AP/IS grid with qfac −1)
-    expectMatrixClose(quaternionToMatrix(0, 1, 0, 0), [[1, 0, 0], [0, -1, 0], [0, 0, -1]]);
+    expectMatrixClose(quaternionToMatrix(0, 1, 0, 0), [
+      [1, 0, 0],
+      [0, -1, 0],
+      [0, 0, -1],
+    ]);
     // 90° about z: (cos 45°, 0, 0, sin 45°) takes x to y
     const h = Math.SQRT1_2;
-    expectMatrixClose(quaternionToMatrix(h, 0, 0, h), [[0, -1, 0], [1, 0, 0], [0, 0, 1]]);
+    expectMatrixClose(quaternionToMatrix(h, 0, 0, h), [
+      [0, -1, 0],
+      [1, 0, 0],
+      [0, 0, 1],
+    ]);
     // a quaternion of norm ~0 reads as the identity, as nibabel's quat2mat
-    expectMatrixClose(quaternionToMatrix(0, 0, 0, 0), [[1, 0, 0], [0, 1, 0], [0, 0, 1]]);
+    expectMatrixClose(quaternionToMatrix(0, 0, 0, 0), [
+      [1, 0, 0],
+      [0, 1, 0],
+      [0, 0, 1],
+    ]);
   });
 
   it('recovers a = sqrt(1 − b² − c² − d²), zero for tiny negative rounding, undefined beyond the threshold', () => {
@@ -51,14 +67,31 @@ describe('quaternions (nifti1.h METHOD 2)', () => {
     const rotation = quaternionToMatrix(0.9, 0.1, -0.3, 0.2);
     expectMatrixClose(closestOrthogonal(rotation), rotation, 1e-14);
     // polar factor of [[1, s], [s, 1]]-type symmetric positive matrices is the identity
-    const symmetric: Matrix3 = [[1, 0.2, 0], [0.2, 1, 0], [0, 0, 1]];
-    expectMatrixClose(closestOrthogonal(symmetric), [[1, 0, 0], [0, 1, 0], [0, 0, 1]], 1e-14);
+    const symmetric: Matrix3 = [
+      [1, 0.2, 0],
+      [0.2, 1, 0],
+      [0, 0, 1],
+    ];
+    expectMatrixClose(
+      closestOrthogonal(symmetric),
+      [
+        [1, 0, 0],
+        [0, 1, 0],
+        [0, 0, 1],
+      ],
+      1e-14,
+    );
   });
 });
 
 describe('qformFromAffine (nibabel set_qform)', () => {
   it('diag(−2, 3, 4): zooms 2, 3, 4, qfac −1 and a 180° turn about y (quatern_c = 1), as nibabel writes', () => {
-    const q = qformFromAffine([[-2, 0, 0, 5], [0, 3, 0, 6], [0, 0, 4, 7], [0, 0, 0, 1]])!;
+    const q = qformFromAffine([
+      [-2, 0, 0, 5],
+      [0, 3, 0, 6],
+      [0, 0, 4, 7],
+      [0, 0, 0, 1],
+    ])!;
     expect(q.pixdim).toEqual([2, 3, 4]);
     expect(q.qfac).toBe(-1);
     q.quaternion.forEach((v, i) => expect(Math.abs(v)).toBeCloseTo([0, 0, 1, 0][i], 12));
@@ -69,7 +102,10 @@ describe('qformFromAffine (nibabel set_qform)', () => {
     const r = quaternionToMatrix(0.8, 0.2, -0.4, 0.4);
     for (const flip of [1, -1]) {
       const zooms = [1.2, 0.9, 2.5];
-      const affine = [0, 1, 2].map((row) => [...[0, 1, 2].map((c) => r[row][c] * zooms[c] * (c === 2 ? flip : 1)), row * 10 - 3]);
+      const affine = [0, 1, 2].map((row) => [
+        ...[0, 1, 2].map((c) => r[row][c] * zooms[c] * (c === 2 ? flip : 1)),
+        row * 10 - 3,
+      ]);
       affine.push([0, 0, 0, 1]);
       const q = qformFromAffine(affine)!;
       expect(q.qfac).toBe(flip);
@@ -78,7 +114,21 @@ describe('qformFromAffine (nibabel set_qform)', () => {
   });
 
   it('gives undefined for a singular affine', () => {
-    expect(qformFromAffine([[1, 0, 0, 0], [0, 0, 0, 0], [0, 0, 0, 0], [0, 0, 0, 1]])).toBeUndefined();
-    expect(qformFromAffine([[1, 1, 0, 0], [1, 1, 0, 0], [0, 0, 1, 0], [0, 0, 0, 1]])).toBeUndefined();
+    expect(
+      qformFromAffine([
+        [1, 0, 0, 0],
+        [0, 0, 0, 0],
+        [0, 0, 0, 0],
+        [0, 0, 0, 1],
+      ]),
+    ).toBeUndefined();
+    expect(
+      qformFromAffine([
+        [1, 1, 0, 0],
+        [1, 1, 0, 0],
+        [0, 0, 1, 0],
+        [0, 0, 0, 1],
+      ]),
+    ).toBeUndefined();
   });
 });

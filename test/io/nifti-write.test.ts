@@ -24,7 +24,9 @@ describe('quantizeInt16', () => {
     expect(q.inter).toBe(Math.fround(32768 / 65535));
     expect(q.codes[0]).toBe(-32768);
     expect(q.codes[2]).toBe(32767);
-    Array.from(q.codes).forEach((c, i) => expect(Math.abs(c * q.slope + q.inter - [0, 0.25, 1][i])).toBeLessThanOrEqual(q.slope / 2));
+    Array.from(q.codes).forEach((c, i) =>
+      expect(Math.abs(c * q.slope + q.inter - [0, 0.25, 1][i])).toBeLessThanOrEqual(q.slope / 2),
+    );
   });
 
   it('a constant goes to the intercept; non-finite values are refused naming the file', () => {
@@ -36,7 +38,20 @@ describe('quantizeInt16', () => {
 describe('writeNifti file layout', () => {
   it('writes 352 header bytes (sizeof_hdr 348, magic n+1, vox_offset 352) then the voxels', async () => {
     const path = join(dir, 'layout.nii');
-    await writeNifti(path, { data: [1, 2, 3, 4, 5, 6], shape: [3, 2], affine: [[-2, 0, 0, 1], [0, 2, 0, 2], [0, 0, 2, 3], [0, 0, 0, 1]] }, { description: 'é long '.repeat(20) });
+    await writeNifti(
+      path,
+      {
+        data: [1, 2, 3, 4, 5, 6],
+        shape: [3, 2],
+        affine: [
+          [-2, 0, 0, 1],
+          [0, 2, 0, 2],
+          [0, 0, 2, 3],
+          [0, 0, 0, 1],
+        ],
+      },
+      { description: 'é long '.repeat(20) },
+    );
     const bytes = readFileSync(path);
     const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.length);
     expect(bytes.length).toBe(352 + 6 * 4);
@@ -45,7 +60,9 @@ describe('writeNifti file layout', () => {
     expect(bytes.subarray(344, 348)).toEqual(Buffer.from('n+1\0', 'latin1'));
     expect([0, 1, 2].map((i) => view.getInt16(40 + 2 * i, true))).toEqual([2, 3, 2]);
     expect(view.getFloat32(76, true)).toBe(-1); // qfac of a left-handed affine
-    expect(Array.from(new Float32Array(bytes.buffer.slice(bytes.byteOffset + 352, bytes.byteOffset + bytes.length)))).toEqual([1, 2, 3, 4, 5, 6]);
+    expect(
+      Array.from(new Float32Array(bytes.buffer.slice(bytes.byteOffset + 352, bytes.byteOffset + bytes.length))),
+    ).toEqual([1, 2, 3, 4, 5, 6]);
     const description = bytes.subarray(148, 228);
     expect(description[79]).toBe(0); // cut to 79 characters and NUL-terminated
     expect(Buffer.from(description.subarray(0, 3)).toString('latin1')).toBe('? l');

@@ -131,7 +131,9 @@ describe('readNifti against nibabel', () => {
     const single = fixture((f) => f.factors?.container === 'nii.gz');
     const fromBytes = await readNifti(new Uint8Array(readFileSync(single.path)));
     const buffer = readFileSync(single.path);
-    const fromArrayBuffer = await readNifti(buffer.buffer.slice(buffer.byteOffset, buffer.byteOffset + buffer.length) as ArrayBuffer);
+    const fromArrayBuffer = await readNifti(
+      buffer.buffer.slice(buffer.byteOffset, buffer.byteOffset + buffer.length) as ArrayBuffer,
+    );
     expect(maxAbsDiff(fromBytes.data, fx.expectedData(single))).toBe(0);
     expect(fromArrayBuffer.shape).toEqual(single.shape);
   });
@@ -174,22 +176,32 @@ describe('readNifti on bad input', () => {
     expect((await readError(missing)).describe()).toBe(`file not found (${missing})`);
     expect((await readError(scratch)).message).toMatch(/folder/);
     const text = write('notes.nii', 'subject,age\n1,70\n'.repeat(40));
-    expect((await readError(text)).describe()).toMatch(/^not a NIfTI file: sizeof_hdr is \d+, expected 348 \(NIfTI-1\) or 540 \(NIfTI-2\) \(.*notes\.nii\)$/);
+    expect((await readError(text)).describe()).toMatch(
+      /^not a NIfTI file: sizeof_hdr is \d+, expected 348 \(NIfTI-1\) or 540 \(NIfTI-2\) \(.*notes\.nii\)$/,
+    );
     expect((await readError(write('empty.nii', ''))).message).toMatch(/empty/);
   });
 
   it('refuses wrong magic, truncation, corrupt gzip, dims beyond the data and unknown datatypes', async () => {
     const magic = goodBytes.slice();
     magic.set([0x6e, 0x2b, 0x33, 0], 344); // 'n+3'
-    expect((await readError(write('magic.nii', magic))).message).toBe('not a NIfTI file: magic is "n+3", expected "n+1" or "ni1"');
+    expect((await readError(write('magic.nii', magic))).message).toBe(
+      'not a NIfTI file: magic is "n+3", expected "n+1" or "ni1"',
+    );
 
     const cutHeader = write('cut-header.nii', goodBytes.slice(0, 200));
-    expect((await readError(cutHeader)).message).toBe('truncated file: a NIfTI-1 header needs 348 bytes, the file has 200');
+    expect((await readError(cutHeader)).message).toBe(
+      'truncated file: a NIfTI-1 header needs 348 bytes, the file has 200',
+    );
     const cutData = write('cut-data.nii', goodBytes.slice(0, goodBytes.length - 1));
-    expect((await readError(cutData)).message).toMatch(/^truncated file: dims 5×4×3(×2)? of int16 need \d+ bytes of voxels after offset 352, the file has \d+$/);
+    expect((await readError(cutData)).message).toMatch(
+      /^truncated file: dims 5×4×3(×2)? of int16 need \d+ bytes of voxels after offset 352, the file has \d+$/,
+    );
 
     const gz = gzipSync(goodBytes);
-    expect((await readError(write('cut.nii.gz', gz.subarray(0, gz.length - 20)))).message).toMatch(/^corrupt or truncated gzip data/);
+    expect((await readError(write('cut.nii.gz', gz.subarray(0, gz.length - 20)))).message).toMatch(
+      /^corrupt or truncated gzip data/,
+    );
     const garbled = Uint8Array.from(gz);
     garbled[garbled.length - 6] ^= 0xff; // the CRC-32 of the trailer
     expect((await readError(write('garbled.nii.gz', garbled))).message).toMatch(/^corrupt or truncated gzip data/);
@@ -200,14 +212,18 @@ describe('readNifti on bad input', () => {
 
     const complex = goodBytes.slice();
     new DataView(complex.buffer).setInt16(70, 1792, true);
-    expect((await readError(write('complex.nii', complex))).message).toMatch(/^unsupported datatype complex128 \(code 1792\)/);
+    expect((await readError(write('complex.nii', complex))).message).toMatch(
+      /^unsupported datatype complex128 \(code 1792\)/,
+    );
     const unknown = goodBytes.slice();
     new DataView(unknown.buffer).setInt16(70, 3, true);
     expect((await readError(write('unknown.nii', unknown))).message).toMatch(/^unknown datatype code 3/);
 
     const noDims = goodBytes.slice();
     new DataView(noDims.buffer).setInt16(40, 0, true);
-    expect((await readError(write('ndim0.nii', noDims))).message).toBe('dim[0] (the number of dimensions) must be between 1 and 7, not 0');
+    expect((await readError(write('ndim0.nii', noDims))).message).toBe(
+      'dim[0] (the number of dimensions) must be between 1 and 7, not 0',
+    );
   });
 
   it('needs both files of a pair and a path for pair headers', async () => {
@@ -231,11 +247,15 @@ describe('readNifti on bad input', () => {
   it('property: every truncation of a .nii or .nii.gz is refused naming the file', async () => {
     const gz = gzipSync(goodBytes);
     await fc.assert(
-      fc.asyncProperty(fc.boolean(), fc.double({ min: 0, max: 1, maxExcluded: true, noNaN: true }), async (zipped, at) => {
-        const whole = zipped ? gz : goodBytes;
-        const error = await readError(whole.subarray(0, Math.floor(at * whole.length)), 'cut.nii');
-        return error.file === 'cut.nii' && /truncated|empty|not a NIfTI/.test(error.message);
-      }),
+      fc.asyncProperty(
+        fc.boolean(),
+        fc.double({ min: 0, max: 1, maxExcluded: true, noNaN: true }),
+        async (zipped, at) => {
+          const whole = zipped ? gz : goodBytes;
+          const error = await readError(whole.subarray(0, Math.floor(at * whole.length)), 'cut.nii');
+          return error.file === 'cut.nii' && /truncated|empty|not a NIfTI/.test(error.message);
+        },
+      ),
       { numRuns: 200 },
     );
   });
@@ -280,7 +300,23 @@ describe('readNifti on bad input', () => {
 });
 
 /** What nibabel reads from files we wrote. */
-function nibabelReads(paths: string[]): Record<string, { shape: number[]; affine: number[][]; qform: number[][]; codes: number[]; dtype: string; slope: number; inter: number; offset: number; descrip: string; data: string }> {
+function nibabelReads(
+  paths: string[],
+): Record<
+  string,
+  {
+    shape: number[];
+    affine: number[][];
+    qform: number[][];
+    codes: number[];
+    dtype: string;
+    slope: number;
+    inter: number;
+    offset: number;
+    descrip: string;
+    data: string;
+  }
+> {
   return runPython(
     `
 import nibabel as nib
@@ -299,9 +335,24 @@ for p in inp['paths']:
 
 describe('writeNifti read back by nibabel', () => {
   const affines: Record<string, number[][]> = {
-    RAS: [[1.5, 0, 0, -10], [0, 2, 0, 20.5], [0, 0, 2.5, 3.25], [0, 0, 0, 1]],
-    LAS: [[-1, 0, 0, 90], [0, 1, 0, -126], [0, 0, 1, -72], [0, 0, 0, 1]],
-    LPS: [[-0.9, 0, 0, 10], [0, -1.1, 0, 5], [0, 0, 3, -4], [0, 0, 0, 1]],
+    RAS: [
+      [1.5, 0, 0, -10],
+      [0, 2, 0, 20.5],
+      [0, 0, 2.5, 3.25],
+      [0, 0, 0, 1],
+    ],
+    LAS: [
+      [-1, 0, 0, 90],
+      [0, 1, 0, -126],
+      [0, 0, 1, -72],
+      [0, 0, 0, 1],
+    ],
+    LPS: [
+      [-0.9, 0, 0, 10],
+      [0, -1.1, 0, 5],
+      [0, 0, 3, -4],
+      [0, 0, 0, 1],
+    ],
     // rotated by 17° about x and −25° about z, left-handed
     oblique: [
       [-1.35946167, 0.84523652, 0, -10],
@@ -310,7 +361,12 @@ describe('writeNifti read back by nibabel', () => {
       [0, 0, 0, 1],
     ],
     // a shear: no quaternion holds it, so only the sform is exact
-    sheared: [[2, 0.3, 0, 1], [0, 2, 0, 2], [0.1, 0, 2, 3], [0, 0, 0, 1]],
+    sheared: [
+      [2, 0.3, 0, 1],
+      [0, 2, 0, 2],
+      [0.1, 0, 2, 3],
+      [0, 0, 0, 1],
+    ],
   };
 
   function ramp(shape: number[], scale = 0.37, offset = -11.2): Float32Array {
@@ -320,9 +376,18 @@ describe('writeNifti read back by nibabel', () => {
 
   it('float32 .nii and .nii.gz: exact data, the affine in sform and qform (codes 1), vox_offset 352', async () => {
     const cases = Object.entries(affines).flatMap(([name, affine], k) =>
-      ['nii', 'nii.gz'].map((ext) => ({ path: join(scratch, `w-${name}.${ext}`), affine, shape: k % 2 ? [6, 5, 4, 3] : [6, 5, 4] })),
+      ['nii', 'nii.gz'].map((ext) => ({
+        path: join(scratch, `w-${name}.${ext}`),
+        affine,
+        shape: k % 2 ? [6, 5, 4, 3] : [6, 5, 4],
+      })),
     );
-    for (const c of cases) await writeNifti(c.path, { data: ramp(c.shape), shape: c.shape, affine: c.affine, spacing: [0, 0, 0, 2.5] }, { description: 'lssl test' });
+    for (const c of cases)
+      await writeNifti(
+        c.path,
+        { data: ramp(c.shape), shape: c.shape, affine: c.affine, spacing: [0, 0, 0, 2.5] },
+        { description: 'lssl test' },
+      );
     const nib = nibabelReads(cases.map((c) => c.path));
     for (const c of cases) {
       const got = nib[c.path];
@@ -342,7 +407,7 @@ describe('writeNifti read back by nibabel', () => {
 
   it('int16: integer data exactly with slope 1, other data within the scaling quantisation', async () => {
     const shape = [7, 6, 5];
-    const integers = Float32Array.from({ length: 210 }, (_, i) => (i * 331) % 65536 - 32768);
+    const integers = Float32Array.from({ length: 210 }, (_, i) => ((i * 331) % 65536) - 32768);
     const reals = ramp(shape, 0.11, 1234.5);
     const constant = new Float32Array(210).fill(-3.3);
     const paths = ['int-integers.nii', 'int-reals.nii.gz', 'int-constant.nii'].map((n) => join(scratch, n));
@@ -367,15 +432,43 @@ describe('writeNifti read back by nibabel', () => {
     const shape = [2, 2, 2];
     const data = new Float32Array(8);
     const refuse = async (path: string, image: Parameters<typeof writeNifti>[1], pattern: RegExp) => {
-      const error = await writeNifti(path, image).then(() => undefined, (e) => e);
+      const error = await writeNifti(path, image).then(
+        () => undefined,
+        (e) => e,
+      );
       expect(error).toBeInstanceOf(LsslError);
       expect(error.file).toBe(path);
       expect(error.message).toMatch(pattern);
     };
-    await refuse(join(scratch, 'x.img'), { data, shape, affine: affines.RAS }, /must end in \.nii or \.nii\.gz, not "x\.img"/);
-    await refuse(join(scratch, 'x.nii'), { data, shape: [2, 2, 3], affine: affines.RAS }, /data length must be the product of shape \[2, 2, 3\] = 12, not 8/);
-    await refuse(join(scratch, 'x.nii'), { data, shape, affine: [[0, 0, 0, 0], [0, 1, 0, 0], [0, 0, 1, 0], [0, 0, 0, 1]] }, /affine must be invertible/);
-    await refuse(join(scratch, 'no-such-folder', 'x.nii'), { data, shape, affine: affines.RAS }, /folder does not exist/);
+    await refuse(
+      join(scratch, 'x.img'),
+      { data, shape, affine: affines.RAS },
+      /must end in \.nii or \.nii\.gz, not "x\.img"/,
+    );
+    await refuse(
+      join(scratch, 'x.nii'),
+      { data, shape: [2, 2, 3], affine: affines.RAS },
+      /data length must be the product of shape \[2, 2, 3\] = 12, not 8/,
+    );
+    await refuse(
+      join(scratch, 'x.nii'),
+      {
+        data,
+        shape,
+        affine: [
+          [0, 0, 0, 0],
+          [0, 1, 0, 0],
+          [0, 0, 1, 0],
+          [0, 0, 0, 1],
+        ],
+      },
+      /affine must be invertible/,
+    );
+    await refuse(
+      join(scratch, 'no-such-folder', 'x.nii'),
+      { data, shape, affine: affines.RAS },
+      /folder does not exist/,
+    );
     expect(existsSync(join(scratch, 'x.nii'))).toBe(false);
     expect(readdirSync(scratch).filter((n) => n.endsWith('.tmp'))).toEqual([]);
   });
@@ -385,7 +478,20 @@ describe('loading speed', () => {
   it('reads a 64³ int16 .nii.gz (the 256×256×176 figure is measured by hand, see the report)', async () => {
     const shape = [64, 64, 64];
     const path = join(scratch, 'speed.nii.gz');
-    await writeNifti(path, { data: Float32Array.from({ length: 64 ** 3 }, (_, i) => i % 3000), shape, affine: [[1, 0, 0, 0], [0, 1, 0, 0], [0, 0, 1, 0], [0, 0, 0, 1]] }, { datatype: 'int16' });
+    await writeNifti(
+      path,
+      {
+        data: Float32Array.from({ length: 64 ** 3 }, (_, i) => i % 3000),
+        shape,
+        affine: [
+          [1, 0, 0, 0],
+          [0, 1, 0, 0],
+          [0, 0, 1, 0],
+          [0, 0, 0, 1],
+        ],
+      },
+      { datatype: 'int16' },
+    );
     const start = performance.now();
     const image: NiftiImage = await readNifti(path);
     expect(image.data[2999]).toBe(2999);

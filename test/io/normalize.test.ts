@@ -4,7 +4,17 @@ import type { Volume } from '../../src/io/volume.js';
 import { encodeVolume, runPython } from './python-reference.js';
 
 function volumeOf(values: ArrayLike<number>): Volume {
-  return { data: Float32Array.from(values), shape: [values.length, 1, 1], spacing: [1, 1, 1], affine: [[1, 0, 0, 0], [0, 1, 0, 0], [0, 0, 1, 0], [0, 0, 0, 1]] };
+  return {
+    data: Float32Array.from(values),
+    shape: [values.length, 1, 1],
+    spacing: [1, 1, 1],
+    affine: [
+      [1, 0, 0, 0],
+      [0, 1, 0, 0],
+      [0, 0, 1, 0],
+      [0, 0, 0, 1],
+    ],
+  };
 }
 
 function stats(values: number[]): { mean: number; sd: number } {
@@ -34,10 +44,13 @@ describe('normalize', () => {
 
   it('percentile rescale matches numpy.percentile over the mask and clips to [0, 1]', () => {
     const values = raw.filter((_, n) => mask[n] === 1);
-    const [lo, hi] = runPython("out = np.percentile(vol(inp['v'], (len(inp['m']),))[np.array(inp['m']) == 1], [0.5, 99.5]).tolist()", {
-      v: encodeVolume(raw),
-      m: Array.from(mask),
-    });
+    const [lo, hi] = runPython(
+      "out = np.percentile(vol(inp['v'], (len(inp['m']),))[np.array(inp['m']) == 1], [0.5, 99.5]).tolist()",
+      {
+        v: encodeVolume(raw),
+        m: Array.from(mask),
+      },
+    );
     const sorted = Float32Array.from(values).sort();
     expect(percentileOfSorted(sorted, 0.5)).toBeCloseTo(lo, 4);
     expect(percentileOfSorted(sorted, 99.5)).toBeCloseTo(hi, 4);

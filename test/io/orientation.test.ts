@@ -176,7 +176,9 @@ out = [ornt_transform(axcodes2ornt(a), axcodes2ornt(b)).tolist() for a, b in inp
 `,
       pairs,
     );
-    pairs.forEach(([a, b], i) => expect(orientationTransform(axcodesToOrientation(a), axcodesToOrientation(b))).toEqual(expected[i]));
+    pairs.forEach(([a, b], i) =>
+      expect(orientationTransform(axcodesToOrientation(a), axcodesToOrientation(b))).toEqual(expected[i]),
+    );
   });
 
   it('applyOrientation and invOrntAff match nibabel for every axis permutation and flip', () => {
@@ -189,7 +191,8 @@ out = [ornt_transform(axcodes2ornt(a), axcodes2ornt(b)).tolist() for a, b in inp
       [2, 0, 1],
       [2, 1, 0],
     ];
-    for (const p of perms) for (let f = 0; f < 8; f++) orientations.push(p.map((axis, i) => [axis, f & (1 << i) ? -1 : 1]));
+    for (const p of perms)
+      for (let f = 0; f < 8; f++) orientations.push(p.map((axis, i) => [axis, f & (1 << i) ? -1 : 1]));
     const data = rampVolume(AFFINES.RAS).data;
     const expected = runPython(
       `
@@ -215,7 +218,13 @@ out = [{'data': enc(apply_orientation(a, o)), 'shape': list(apply_orientation(a,
   });
 
   it('rejects an orientation that drops an axis, echoing it', () => {
-    expect(() => applyOrientation(new Float32Array(60), SHAPE, [[0, 1], [0, 1], [2, 1]])).toThrow("not [0, 0, 2]");
+    expect(() =>
+      applyOrientation(new Float32Array(60), SHAPE, [
+        [0, 1],
+        [0, 1],
+        [2, 1],
+      ]),
+    ).toThrow('not [0, 0, 2]');
     expect(() => axcodesToOrientation('LXS')).toThrow("not 'LXS'");
   });
 });

@@ -3,15 +3,27 @@ import type { Scan, Subject } from '../../src/io/cohort.js';
 import { makePairs } from '../../src/io/pairs.js';
 
 function subject(id: string, ages: number[], covariates: Subject['covariates'] = {}): Subject {
-  const scans: Scan[] = ages.map((age, i) => ({ subject: id, session: String(i + 1), age, path: `/x/${id}_${i}.nii`, covariates }));
+  const scans: Scan[] = ages.map((age, i) => ({
+    subject: id,
+    session: String(i + 1),
+    age,
+    path: `/x/${id}_${i}.nii`,
+    covariates,
+  }));
   return { id, covariates, scans };
 }
 
-const pairAges = (pairs: ReturnType<typeof makePairs>) => pairs.map((p) => [p.subject, p.earlier.age, p.later.age, p.gapYears]);
+const pairAges = (pairs: ReturnType<typeof makePairs>) =>
+  pairs.map((p) => [p.subject, p.earlier.age, p.later.age, p.gapYears]);
 
 describe('makePairs', () => {
   // Subject a: visits at 60, 60.5, 62, 65 → 4·3/2 = 6 ordered pairs under 'all'.
-  const cohort = { source: '/x', kind: 'manifest' as const, warnings: [], subjects: [subject('a', [60, 60.5, 62, 65]), subject('b', [70]), subject('c', [81, 80])] };
+  const cohort = {
+    source: '/x',
+    kind: 'manifest' as const,
+    warnings: [],
+    subjects: [subject('a', [60, 60.5, 62, 65]), subject('b', [70]), subject('c', [81, 80])],
+  };
 
   it("'all' gives every i<j pair, earlier first, with its gap", () => {
     expect(pairAges(makePairs(cohort))).toEqual([

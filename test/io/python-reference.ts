@@ -20,7 +20,11 @@ out = None
 
 export function runPython(script: string, input: unknown = {}): any {
   const code = `${PRELUDE}\n${script}\nprint(json.dumps(out))\n`;
-  const stdout = execFileSync('/usr/bin/python3', ['-c', code], { input: JSON.stringify(input), encoding: 'utf8', maxBuffer: 1 << 28 });
+  const stdout = execFileSync('/usr/bin/python3', ['-c', code], {
+    input: JSON.stringify(input),
+    encoding: 'utf8',
+    maxBuffer: 1 << 28,
+  });
   return JSON.parse(stdout);
 }
 
@@ -46,5 +50,6 @@ export function expectClose(actual: ArrayLike<number>, expected: ArrayLike<numbe
       at = i;
     }
   }
-  if (!(worst <= tol)) throw new Error(`max |difference| ${worst} at ${at} (${actual[at]} vs ${expected[at]}) exceeds ${tol}`);
+  if (!(worst <= tol))
+    throw new Error(`max |difference| ${worst} at ${at} (${actual[at]} vs ${expected[at]}) exceeds ${tol}`);
 }

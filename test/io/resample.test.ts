@@ -7,10 +7,16 @@ import { decodeVolume, encodeVolume, expectClose, runPython } from './python-ref
 
 type Triple = [number, number, number];
 
-function makeVolume(shape: Triple, value: (i: number, j: number, k: number) => number, spacing: Triple = [1, 1, 1], affine?: Affine): Volume {
+function makeVolume(
+  shape: Triple,
+  value: (i: number, j: number, k: number) => number,
+  spacing: Triple = [1, 1, 1],
+  affine?: Affine,
+): Volume {
   const data = new Float32Array(shape[0] * shape[1] * shape[2]);
   let n = 0;
-  for (let k = 0; k < shape[2]; k++) for (let j = 0; j < shape[1]; j++) for (let i = 0; i < shape[0]; i++) data[n++] = value(i, j, k);
+  for (let k = 0; k < shape[2]; k++)
+    for (let j = 0; j < shape[1]; j++) for (let i = 0; i < shape[0]; i++) data[n++] = value(i, j, k);
   return {
     data,
     shape,
@@ -51,18 +57,26 @@ describe('resampleToShape', () => {
     const shape: Triple = [17, 13, 11];
     const out = resampleToShape(makeVolume(shape, ramp), [5, 7, 4]);
     const r = shape.map((n, a) => n / [5, 7, 4][a]);
-    const expected = makeVolume([5, 7, 4], (i, j, k) => ramp((i + 0.5) * r[0] - 0.5, (j + 0.5) * r[1] - 0.5, (k + 0.5) * r[2] - 0.5));
+    const expected = makeVolume([5, 7, 4], (i, j, k) =>
+      ramp((i + 0.5) * r[0] - 0.5, (j + 0.5) * r[1] - 0.5, (k + 0.5) * r[2] - 0.5),
+    );
     expectClose(out.data, expected.data, 1e-4);
   });
 
   it('reproduces a ramp inside the outermost centres when upsampling, and replicates the edge beyond', () => {
-    const out = resampleToShape(makeVolume([4, 4, 4], (i) => 10 * i), [8, 4, 4]);
+    const out = resampleToShape(
+      makeVolume([4, 4, 4], (i) => 10 * i),
+      [8, 4, 4],
+    );
     // x(o) = (o + 0.5)/2 − 0.5: −0.25 (clamped to 0), 0.25, 0.75, ..., 3.25 (clamped to 3).
     expect(Array.from(out.data.subarray(0, 8))).toEqual([0, 2.5, 7.5, 12.5, 17.5, 22.5, 27.5, 30]);
   });
 
   it('keeps a constant volume constant', () => {
-    const out = resampleToShape(makeVolume([9, 7, 5], () => 3.25), [13, 4, 6]);
+    const out = resampleToShape(
+      makeVolume([9, 7, 5], () => 3.25),
+      [13, 4, 6],
+    );
     expect(out.data.every((v) => v === 3.25)).toBe(true);
   });
 
@@ -73,7 +87,11 @@ describe('resampleToShape', () => {
     expectClose(world(out.affine, [7.5, 7.5, 7.5]), world(input.affine, [19.5, 15.5, 11.5]), 1e-12);
     expectClose(out.spacing, [2.5, 3, 3], 1e-12);
     // A voxel centre holds the value of the old image at its world position.
-    expectClose(world(out.affine, [3, 2, 1]), world(input.affine, [3.5 * 2.5 - 0.5, 2.5 * 2 - 0.5, 1.5 * 1.5 - 0.5]), 1e-12);
+    expectClose(
+      world(out.affine, [3, 2, 1]),
+      world(input.affine, [3.5 * 2.5 - 0.5, 2.5 * 2 - 0.5, 1.5 * 1.5 - 0.5]),
+      1e-12,
+    );
   });
 
   it('matches scipy.ndimage.zoom(order=1, grid_mode=True, mode="nearest") up and down', () => {
@@ -154,7 +172,9 @@ out = enc(map_coordinates(a, coords, order=1, mode='nearest'))
     const input = makeVolume([8, 8, 8], ramp, [1, 1, 1]);
     expect(resampleToSpacing(input, 2).shape).toEqual([4, 4, 4]);
     expect(resampleToSpacing(input, 1)).toBe(input);
-    expect(() => resampleToSpacing(input, [1, -2, 1])).toThrow('spacing must be positive numbers of mm, not [1, -2, 1]');
+    expect(() => resampleToSpacing(input, [1, -2, 1])).toThrow(
+      'spacing must be positive numbers of mm, not [1, -2, 1]',
+    );
   });
 });
 

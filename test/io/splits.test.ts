@@ -5,7 +5,13 @@ import { makePairs } from '../../src/io/pairs.js';
 import { foldsBySubject, largestRemainder, subjectFolds, trainValidationSplit } from '../../src/io/splits.js';
 
 function subject(id: string, ages: number[], covariates: Subject['covariates'] = {}): Subject {
-  const scans: Scan[] = ages.map((age, i) => ({ subject: id, session: String(i + 1), age, path: `/x/${id}_${i}.nii`, covariates }));
+  const scans: Scan[] = ages.map((age, i) => ({
+    subject: id,
+    session: String(i + 1),
+    age,
+    path: `/x/${id}_${i}.nii`,
+    covariates,
+  }));
   return { id, covariates, scans };
 }
 
@@ -83,23 +89,45 @@ describe('subjectFolds', () => {
       ],
     }));
     const folds = subjectFolds(changing, 2, { stratifyBy: 'diagnosis', validationFraction: 0 });
-    for (const fold of folds) expect(fold.test.map((id) => (Number(id.slice(1)) < 2 ? 'MCI' : 'CN')).sort()).toEqual(['CN', 'MCI']);
+    for (const fold of folds)
+      expect(fold.test.map((id) => (Number(id.slice(1)) < 2 ? 'MCI' : 'CN')).sort()).toEqual(['CN', 'MCI']);
   });
 
   it('rejects impossible requests', () => {
     expect(() => subjectFolds(subjects, 1)).toThrow(/integer ≥ 2, not 1/);
     expect(() => subjectFolds(subjects, 11)).toThrow(/cannot make 11 folds from 10 subjects/);
-    expect(() => subjectFolds(subjects, 2, { stratifyBy: 'site' })).toThrow(/unknown column "site" \(covariates: diagnosis\)/);
-    expect(() => subjectFolds(subjects, 2, { validationFraction: 1 })).toThrow(/validationFraction must be in \[0, 1\), not 1/);
+    expect(() => subjectFolds(subjects, 2, { stratifyBy: 'site' })).toThrow(
+      /unknown column "site" \(covariates: diagnosis\)/,
+    );
+    expect(() => subjectFolds(subjects, 2, { validationFraction: 1 })).toThrow(
+      /validationFraction must be in \[0, 1\), not 1/,
+    );
   });
 
   it('never leaks a subject across train, validation and test (property over random cohorts)', () => {
     const cohortArb = fc
-      .array(fc.record({ label: fc.constantFrom('CN', 'MCI', 'AD', null), visits: fc.integer({ min: 1, max: 4 }) }), { minLength: 2, maxLength: 40 })
-      .chain((rows) => fc.tuple(fc.constant(rows), fc.integer({ min: 2, max: rows.length }), fc.integer(), fc.double({ min: 0, max: 0.9, noNaN: true }), fc.boolean()));
+      .array(fc.record({ label: fc.constantFrom('CN', 'MCI', 'AD', null), visits: fc.integer({ min: 1, max: 4 }) }), {
+        minLength: 2,
+        maxLength: 40,
+      })
+      .chain((rows) =>
+        fc.tuple(
+          fc.constant(rows),
+          fc.integer({ min: 2, max: rows.length }),
+          fc.integer(),
+          fc.double({ min: 0, max: 0.9, noNaN: true }),
+          fc.boolean(),
+        ),
+      );
     fc.assert(
       fc.property(cohortArb, ([rows, k, seed, validationFraction, stratify]) => {
-        const cohort = rows.map((r, i) => subject(`p${i}`, Array.from({ length: r.visits }, (_, v) => 60 + v), { dx: r.label }));
+        const cohort = rows.map((r, i) =>
+          subject(
+            `p${i}`,
+            Array.from({ length: r.visits }, (_, v) => 60 + v),
+            { dx: r.label },
+          ),
+        );
         const folds = subjectFolds(cohort, k, { seed, validationFraction, stratifyBy: stratify ? 'dx' : undefined });
         const all = cohort.map((s) => s.id).sort();
         const testCount = new Map<string, number>();

@@ -29,7 +29,10 @@ function phantom(shape: Triple, affine: Affine, spacing: Triple): Volume {
   for (let k = 0; k < shape[2]; k++) {
     for (let j = 0; j < shape[1]; j++) {
       for (let i = 0; i < shape[0]; i++, n++) {
-        const r = ((i - centre[0]) / (shape[0] * 0.3)) ** 2 + ((j - centre[1]) / (shape[1] * 0.3)) ** 2 + ((k - centre[2]) / (shape[2] * 0.35)) ** 2;
+        const r =
+          ((i - centre[0]) / (shape[0] * 0.3)) ** 2 +
+          ((j - centre[1]) / (shape[1] * 0.3)) ** 2 +
+          ((k - centre[2]) / (shape[2] * 0.35)) ** 2;
         data[n] = r < 1 ? 100 + i + 0.5 * j - 0.25 * k : 2 + ((n * 31) % 5);
       }
     }
@@ -44,7 +47,9 @@ function worldCentroid(volume: Volume, mask: Uint8Array): number[] {
   mask.forEach((m, n) => {
     if (!m) return;
     const p = [n % nx, Math.floor(n / nx) % ny, Math.floor(n / (nx * ny))];
-    for (let r = 0; r < 3; r++) sum[r] += volume.affine[r][0] * p[0] + volume.affine[r][1] * p[1] + volume.affine[r][2] * p[2] + volume.affine[r][3];
+    for (let r = 0; r < 3; r++)
+      sum[r] +=
+        volume.affine[r][0] * p[0] + volume.affine[r][1] * p[1] + volume.affine[r][2] * p[2] + volume.affine[r][3];
     count++;
   });
   return sum.map((s) => s / count);
@@ -52,8 +57,17 @@ function worldCentroid(volume: Volume, mask: Uint8Array): number[] {
 
 describe('canonicalPreprocessOptions', () => {
   it('fills defaults and expands one number into a cube', () => {
-    expect(canonicalPreprocessOptions()).toEqual({ shape: [64, 64, 64], spacing: null, normalize: 'zscore', mask: 'otsu', percentiles: [0.5, 99.5] });
-    expect(canonicalPreprocessOptions({ shape: 32, spacing: 2 })).toMatchObject({ shape: [32, 32, 32], spacing: [2, 2, 2] });
+    expect(canonicalPreprocessOptions()).toEqual({
+      shape: [64, 64, 64],
+      spacing: null,
+      normalize: 'zscore',
+      mask: 'otsu',
+      percentiles: [0.5, 99.5],
+    });
+    expect(canonicalPreprocessOptions({ shape: 32, spacing: 2 })).toMatchObject({
+      shape: [32, 32, 32],
+      spacing: [2, 2, 2],
+    });
   });
 
   it('gives the same settings (and JSON key) however they were spelled', () => {
@@ -64,10 +78,16 @@ describe('canonicalPreprocessOptions', () => {
   });
 
   it('rejects bad values with errors that echo them', () => {
-    expect(() => canonicalPreprocessOptions({ shape: [64, 0, 64] })).toThrow('shape must be positive integers, not [64, 0, 64]');
+    expect(() => canonicalPreprocessOptions({ shape: [64, 0, 64] })).toThrow(
+      'shape must be positive integers, not [64, 0, 64]',
+    );
     expect(() => canonicalPreprocessOptions({ shape: 2.5 })).toThrow('not 2.5');
-    expect(() => canonicalPreprocessOptions({ spacing: [1, 1] })).toThrow('spacing must be positive numbers of mm, not [1, 1]');
-    expect(() => canonicalPreprocessOptions({ normalize: 'minmax' as never })).toThrow('normalize must be one of zscore, percentile, none, not "minmax"');
+    expect(() => canonicalPreprocessOptions({ spacing: [1, 1] })).toThrow(
+      'spacing must be positive numbers of mm, not [1, 1]',
+    );
+    expect(() => canonicalPreprocessOptions({ normalize: 'minmax' as never })).toThrow(
+      'normalize must be one of zscore, percentile, none, not "minmax"',
+    );
     expect(() => canonicalPreprocessOptions({ mask: 'brain' as never })).toThrow(LsslError);
     expect(() => canonicalPreprocessOptions({ percentiles: [2, 1] })).toThrow('not [2, 1]');
   });

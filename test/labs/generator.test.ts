@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { createRng } from '../../src/rng.js';
-import { createInvertibleGenerator, generate, invertGenerator, layerConditionNumbers, randomOrthogonal } from '../../src/labs/generator.js';
+import {
+  createInvertibleGenerator,
+  generate,
+  invertGenerator,
+  layerConditionNumbers,
+  randomOrthogonal,
+} from '../../src/labs/generator.js';
 import { pythonJson } from '../eval/python-reference.js';
 
 describe('invertible MLP generator', () => {
@@ -43,9 +49,15 @@ describe('invertible MLP generator', () => {
     const g = createInvertibleGenerator(2, createRng(4), { layers: 2, minSingular: 1, maxSingular: 1 });
     const z = [0.6, 0.8];
     const x = generate(g, z);
-    const xNeg = generate(g, z.map((v) => -v));
+    const xNeg = generate(
+      g,
+      z.map((v) => -v),
+    );
     // homogeneous of degree 1 on each ray: g(2z) = 2 g(z)
-    const x2 = generate(g, z.map((v) => 2 * v));
+    const x2 = generate(
+      g,
+      z.map((v) => 2 * v),
+    );
     x.forEach((v, i) => expect(x2[i]).toBeCloseTo(2 * v, 12));
     // singular values 1 make every layer orthogonal, so ‖g(z)‖ and ‖g(−z)‖ lie in [0.2, 1]·‖z‖
     for (const out of [x, xNeg]) {

@@ -2,7 +2,13 @@ import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../../src/backend/select.js';
 import { createRng } from '../../src/rng.js';
-import { createLatentTree, runHltmLab, sampleTree, subtreePosteriorMeans, type LatentTree } from '../../src/labs/hltm.js';
+import {
+  createLatentTree,
+  runHltmLab,
+  sampleTree,
+  subtreePosteriorMeans,
+  type LatentTree,
+} from '../../src/labs/hltm.js';
 
 beforeAll(async () => {
   await initBackend('wasm');
@@ -53,7 +59,8 @@ describe('latent tree sampling', () => {
 /** E[z_node | leaves below it] by enumerating every latent configuration of a depth-2 tree. */
 function posteriorByEnumeration(tree: LatentTree, leaves: number[], level: number, index: number): number {
   const sign = (bit: number) => (bit ? 1 : -1);
-  const edge = (l: number, i: number, child: number, parent: number) => (child === parent ? (1 + tree.deltas[l][i]) / 2 : (1 - tree.deltas[l][i]) / 2);
+  const edge = (l: number, i: number, child: number, parent: number) =>
+    child === parent ? (1 + tree.deltas[l][i]) / 2 : (1 - tree.deltas[l][i]) / 2;
   // leaves below the node: all 4 for the root, leaves 2i, 2i+1 for a level-1 node
   const below = level === 0 ? [0, 1, 2, 3] : [2 * index, 2 * index + 1];
   let num = 0;

@@ -36,7 +36,9 @@ describe('minCostAssignment', () => {
     for (let trial = 0; trial < 40; trial++) {
       const n = 1 + rng.int(6);
       const m = n + rng.int(3);
-      const cost = Array.from({ length: n }, () => Array.from({ length: m }, () => Math.round(rng.uniform(-5, 5) * 100) / 100));
+      const cost = Array.from({ length: n }, () =>
+        Array.from({ length: m }, () => Math.round(rng.uniform(-5, 5) * 100) / 100),
+      );
       const result = minCostAssignment(cost);
       expect(new Set(result.columnOfRow).size).toBe(n);
       expect(result.total).toBeCloseTo(bruteForceMin(cost), 9);
@@ -45,7 +47,9 @@ describe('minCostAssignment', () => {
 
   it('matches scipy.optimize.linear_sum_assignment on 10×10 weights (maximise)', () => {
     const rng = createRng(12);
-    const weights = Array.from({ length: 6 }, () => Array.from({ length: 10 }, () => Array.from({ length: 10 }, () => rng.next())));
+    const weights = Array.from({ length: 6 }, () =>
+      Array.from({ length: 10 }, () => Array.from({ length: 10 }, () => rng.next())),
+    );
     const totals = pythonJson<number[]>(
       'import json, sys\nimport numpy as np\nfrom scipy.optimize import linear_sum_assignment\n' +
         'out = []\nfor w in json.load(sys.stdin):\n  w = np.array(w)\n  r, c = linear_sum_assignment(w, maximize=True)\n  out.append(float(w[r, c].sum()))\nprint(json.dumps(out))',

@@ -25,8 +25,12 @@ describe('runIdentifiabilityLab (Zimmermann et al. 2021), seconds-long version',
   it('is deterministic for a seed and differs across seeds', () => {
     const tiny = { ...quick, steps: 3, evalSamples: 200 };
     const strip = (r: ReturnType<typeof runIdentifiabilityLab>) => ({ ...r, seconds: 0 });
-    expect(strip(runIdentifiabilityLab({ seed: 4, ...tiny }))).toEqual(strip(runIdentifiabilityLab({ seed: 4, ...tiny })));
-    expect(runIdentifiabilityLab({ seed: 5, ...tiny }).r2_untrained).not.toBe(runIdentifiabilityLab({ seed: 4, ...tiny }).r2_untrained);
+    expect(strip(runIdentifiabilityLab({ seed: 4, ...tiny }))).toEqual(
+      strip(runIdentifiabilityLab({ seed: 4, ...tiny })),
+    );
+    expect(runIdentifiabilityLab({ seed: 5, ...tiny }).r2_untrained).not.toBe(
+      runIdentifiabilityLab({ seed: 4, ...tiny }).r2_untrained,
+    );
   });
 
   it('rejects bad options with the value', () => {

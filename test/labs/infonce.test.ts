@@ -21,7 +21,8 @@ function infoNceByLoops(a: number[][], p: number[][], temperature: number): numb
   return total / a.length;
 }
 
-const loss = (a: number[][], p: number[][], t: number): number => tf.tidy(() => infoNceLoss(tf.tensor2d(a), tf.tensor2d(p), t).dataSync()[0]);
+const loss = (a: number[][], p: number[][], t: number): number =>
+  tf.tidy(() => infoNceLoss(tf.tensor2d(a), tf.tensor2d(p), t).dataSync()[0]);
 
 describe('infoNceLoss', () => {
   it('gives log N when every row is the same', () => {
@@ -40,7 +41,10 @@ describe('infoNceLoss', () => {
 
   it('leaks no tensors and checks its inputs', () => {
     const before = tf.memory().numTensors;
-    const a = tf.tensor2d([[1, 0], [0, 1]]);
+    const a = tf.tensor2d([
+      [1, 0],
+      [0, 1],
+    ]);
     const g = tf.grad((x: tf.Tensor) => infoNceLoss(x as tf.Tensor2D, a, 0.5))(a);
     g.dispose();
     a.dispose();

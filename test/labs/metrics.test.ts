@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { createRng } from '../../src/rng.js';
-import { absCorrelationMatrix, bestAbsCorrelations, linearReadoutR2, meanCorrelationCoefficient } from '../../src/labs/metrics.js';
+import {
+  absCorrelationMatrix,
+  bestAbsCorrelations,
+  linearReadoutR2,
+  meanCorrelationCoefficient,
+} from '../../src/labs/metrics.js';
 import type { Matrix } from '../../src/math/linear.js';
 
 function matrix(rows: number[][]): Matrix {

@@ -18,11 +18,31 @@ describe('LSSL losses', () => {
 
   it('cosine term: exactly 0 when Δz ∥ τ, 2 when opposite, 1 when orthogonal', () => {
     const tau = tf.tensor1d([6, 8, 0]);
-    expect(value(cosineDirectionLoss(tf.tensor2d([[3, 4, 0], [0.75, 1, 0]]), tau))).toBe(0);
+    expect(
+      value(
+        cosineDirectionLoss(
+          tf.tensor2d([
+            [3, 4, 0],
+            [0.75, 1, 0],
+          ]),
+          tau,
+        ),
+      ),
+    ).toBe(0);
     expect(value(cosineDirectionLoss(tf.tensor2d([[-3, -4, 0]]), tau))).toBe(2);
     expect(value(cosineDirectionLoss(tf.tensor2d([[0, 0, 5]]), tau))).toBe(1);
     // mean over pairs: (0 + 2) / 2
-    expect(value(cosineDirectionLoss(tf.tensor2d([[3, 4, 0], [-3, -4, 0]]), tau))).toBe(1);
+    expect(
+      value(
+        cosineDirectionLoss(
+          tf.tensor2d([
+            [3, 4, 0],
+            [-3, -4, 0],
+          ]),
+          tau,
+        ),
+      ),
+    ).toBe(1);
     // τ is used through its unit vector: scaling it changes nothing.
     // Hand value: Δz = (1, 0, 0), τ ∝ (6, 8, 0): cos = 6/10, loss = 0.4.
     expect(value(cosineDirectionLoss(tf.tensor2d([[1, 0, 0]]), tf.tensor1d([0.06, 0.08, 0])))).toBeCloseTo(0.4, 6);
@@ -45,10 +65,24 @@ describe('LSSL losses', () => {
   it('MSE, reparameterisation and the τ projection by hand', () => {
     expect(value(meanSquaredError(tf.tensor([1, 2, 3, 4]), tf.tensor([1, 0, 3, 0])))).toBe(5);
     // z = μ + exp(½·ln 4)·ε = 1 + 2·(−0.5) = 0
-    expect(Array.from(reparameterize(tf.tensor2d([[1]]), tf.tensor2d([[Math.log(4)]]), tf.tensor2d([[-0.5]])).dataSync())[0]).toBeCloseTo(0, 6);
-    expect(Array.from(projectOnDirection(tf.tensor2d([[3, 4], [1, 0]]), tf.tensor1d([0, 2])).dataSync())).toEqual([4, 0]);
+    expect(
+      Array.from(reparameterize(tf.tensor2d([[1]]), tf.tensor2d([[Math.log(4)]]), tf.tensor2d([[-0.5]])).dataSync())[0],
+    ).toBeCloseTo(0, 6);
+    expect(
+      Array.from(
+        projectOnDirection(
+          tf.tensor2d([
+            [3, 4],
+            [1, 0],
+          ]),
+          tf.tensor1d([0, 2]),
+        ).dataSync(),
+      ),
+    ).toEqual([4, 0]);
     expect(() => meanSquaredError(tf.zeros([2]), tf.zeros([3]))).toThrow(/equal shapes/);
-    expect(() => cosineDirectionLoss(tf.zeros([2, 3]) as tf.Tensor2D, tf.zeros([2]) as tf.Tensor1D)).toThrow(/\[B, L\] and tau \[L\]/);
+    expect(() => cosineDirectionLoss(tf.zeros([2, 3]) as tf.Tensor2D, tf.zeros([2]) as tf.Tensor1D)).toThrow(
+      /\[B, L\] and tau \[L\]/,
+    );
   });
 
   it('gradients of the cosine term with respect to τ are orthogonal to τ (only its direction matters)', () => {

@@ -12,10 +12,21 @@ import { createRng } from '../../src/rng.js';
 import type { StepContext } from '../../src/train/method.js';
 
 const network = { inputShape: 16, latentSize: 4, seed: 3 } as const;
-const ctx = (seed = 0): StepContext => ({ training: false, epoch: 0, step: 0, stepsPerEpoch: 1, globalStep: 0, totalSteps: 1, rng: createRng(seed) });
+const ctx = (seed = 0): StepContext => ({
+  training: false,
+  epoch: 0,
+  step: 0,
+  stepsPerEpoch: 1,
+  globalStep: 0,
+  totalSteps: 1,
+  rng: createRng(seed),
+});
 const volumes = (b: number, seed: number) => {
   const rng = createRng(seed);
-  return tf.tensor5d(Float32Array.from({ length: b * 4096 }, () => rng.normal()), [b, 16, 16, 16, 1]);
+  return tf.tensor5d(
+    Float32Array.from({ length: b * 4096 }, () => rng.normal()),
+    [b, 16, 16, 16, 1],
+  );
 };
 const scalar = (t: tf.Tensor) => t.dataSync()[0];
 
@@ -48,11 +59,16 @@ describe('LSSL, AE, VAE, none as engine methods', () => {
     const method = new LsslMethod({ network, lambdaRecon: 0 });
     const earlier = volumes(2, 4);
     const later = volumes(2, 5);
-    const { grads } = tf.variableGrads(() => method.loss({ kind: 'pairs', earlier, later, items: [] }, { ...ctx(), training: true }).total, method.trainableVariables());
+    const { grads } = tf.variableGrads(
+      () => method.loss({ kind: 'pairs', earlier, later, items: [] }, { ...ctx(), training: true }).total,
+      method.trainableVariables(),
+    );
     const norm = (name: string) => scalar(tf.sum(tf.abs(grads[method.net.params.get(name).name])));
     expect(norm('lssl/tau')).toBeGreaterThan(0);
     expect(norm('encoder/conv1/kernel')).toBeGreaterThan(0);
-    expect(grads[method.net.params.get('decoder/output/kernel').name] === undefined || norm('decoder/output/kernel') === 0).toBe(true);
+    expect(
+      grads[method.net.params.get('decoder/output/kernel').name] === undefined || norm('decoder/output/kernel') === 0,
+    ).toBe(true);
     method.dispose();
   });
 
@@ -77,8 +93,13 @@ describe('LSSL, AE, VAE, none as engine methods', () => {
   it('ae reconstructs single scans; none has nothing to train; methods refuse the wrong batch', () => {
     const ae = new AeMethod({ network });
     const x = volumes(1, 9);
-    expect(scalar(ae.loss({ kind: 'scans', x, items: [] }, ctx()).total)).toBeCloseTo(scalar(meanSquaredError(x, ae.net.decode(ae.net.encode(x)))), 6);
-    expect(() => ae.loss({ kind: 'pairs', earlier: x, later: x, items: [] }, ctx())).toThrow(/ae trains on scans, not pairs/);
+    expect(scalar(ae.loss({ kind: 'scans', x, items: [] }, ctx()).total)).toBeCloseTo(
+      scalar(meanSquaredError(x, ae.net.decode(ae.net.encode(x)))),
+      6,
+    );
+    expect(() => ae.loss({ kind: 'pairs', earlier: x, later: x, items: [] }, ctx())).toThrow(
+      /ae trains on scans, not pairs/,
+    );
     const none = new NoneMethod({ network });
     expect(none.trains).toBe(false);
     expect(none.trainableVariables()).toEqual([]);

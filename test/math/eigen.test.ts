@@ -7,11 +7,12 @@ import { compose, expectClose, randomOrthogonal } from '../contrastive/helpers.j
 
 function expectOrthonormalColumns(v: Float64Array, n: number, tol = 1e-10): void {
   const gram = new Float64Array(n * n);
-  for (let a = 0; a < n; a++) for (let b = 0; b < n; b++) {
-    let d = 0;
-    for (let i = 0; i < n; i++) d += v[i * n + a] * v[i * n + b];
-    gram[a * n + b] = d;
-  }
+  for (let a = 0; a < n; a++)
+    for (let b = 0; b < n; b++) {
+      let d = 0;
+      for (let i = 0; i < n; i++) d += v[i * n + a] * v[i * n + b];
+      gram[a * n + b] = d;
+    }
   expectClose(gram, compose(identity(n), new Array(n).fill(1), n), tol);
 }
 
@@ -54,7 +55,11 @@ describe.each([
       const s = Array.from({ length: n }, () => rng.uniform(-3, 10));
       const a = compose(randomOrthogonal(rng, n), s, n);
       const { values, vectors } = symmetricEigen(a, n);
-      expectClose(values, [...s].sort((x, y) => y - x), 1e-10);
+      expectClose(
+        values,
+        [...s].sort((x, y) => y - x),
+        1e-10,
+      );
       expectOrthonormalColumns(vectors, n);
       expectClose(compose(vectors, values, n), a, 1e-10);
     }
@@ -89,9 +94,12 @@ describe('symmetricEigen against numpy', () => {
     const n = 30;
     const a = new Float64Array(n * n);
     for (let i = 0; i < n; i++) for (let j = i; j < n; j++) a[i * n + j] = a[j * n + i] = rng.normal();
-    const script = 'import json,sys,numpy as np; a=np.array(json.load(sys.stdin)); print(json.dumps(np.linalg.eigvalsh(a)[::-1].tolist()))';
+    const script =
+      'import json,sys,numpy as np; a=np.array(json.load(sys.stdin)); print(json.dumps(np.linalg.eigvalsh(a)[::-1].tolist()))';
     const rows = Array.from({ length: n }, (_, i) => Array.from(a.subarray(i * n, (i + 1) * n)));
-    const expected: number[] = JSON.parse(execFileSync('/usr/bin/python3', ['-c', script], { input: JSON.stringify(rows), encoding: 'utf8' }));
+    const expected: number[] = JSON.parse(
+      execFileSync('/usr/bin/python3', ['-c', script], { input: JSON.stringify(rows), encoding: 'utf8' }),
+    );
     expectClose(symmetricEigen(a, n).values, expected, 1e-11);
     expectClose(jacobiEigen(a, n).values, expected, 1e-11);
   });

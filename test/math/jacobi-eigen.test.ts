@@ -15,7 +15,8 @@ describe('jacobiEigen', () => {
     expectClose(jacobi.values, ql.values, 1e-11);
     for (let j = 0; j < n; j++) {
       const sign = Math.sign(jacobi.vectors[j] * ql.vectors[j]) || 1;
-      for (let i = 0; i < n; i++) expect(Math.abs(jacobi.vectors[i * n + j] - sign * ql.vectors[i * n + j])).toBeLessThan(1e-9);
+      for (let i = 0; i < n; i++)
+        expect(Math.abs(jacobi.vectors[i * n + j] - sign * ql.vectors[i * n + j])).toBeLessThan(1e-9);
     }
     expect(jacobi.iterations).toBeLessThan(15);
   });

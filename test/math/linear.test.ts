@@ -134,7 +134,10 @@ describe('ridge path and row-space basis', () => {
     for (let i = 0; i < 6; i++) {
       for (let k = 0; k < 6; k++) {
         // coordinates in an orthonormal basis preserve the Gram matrix
-        expect(dot(coords.data.subarray(i * 5, i * 5 + 5), coords.data.subarray(k * 5, k * 5 + 5))).toBeCloseTo(dot(rows[i], rows[k]), 9);
+        expect(dot(coords.data.subarray(i * 5, i * 5 + 5), coords.data.subarray(k * 5, k * 5 + 5))).toBeCloseTo(
+          dot(rows[i], rows[k]),
+          9,
+        );
       }
       for (let r = 0; r < 5; r++) expect(again.data[i * 5 + r]).toBeCloseTo(coords.data[i * 5 + r], 9);
     }

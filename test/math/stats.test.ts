@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { logGamma, regularizedIncompleteBeta, studentTCdf, studentTTwoSidedP, welchTTest } from '../../src/math/stats.js';
+import {
+  logGamma,
+  regularizedIncompleteBeta,
+  studentTCdf,
+  studentTTwoSidedP,
+  welchTTest,
+} from '../../src/math/stats.js';
 import { createRng } from '../../src/rng.js';
 import { pythonJson } from '../eval/python-reference.js';
 

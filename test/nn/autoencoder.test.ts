@@ -21,9 +21,17 @@ describe('Autoencoder', () => {
     const net = createAutoencoder({ inputShape: 64 });
     const conv = (cin: number, cout: number) => 27 * cin * cout + cout;
     const expected =
-      conv(1, 16) + conv(16, 32) + conv(32, 64) + conv(64, 16) + // encoder
-      (1024 * 512 + 512) + (512 * 1024 + 1024) + // dense latent and its mirror
-      conv(16, 64) + conv(64, 32) + conv(32, 16) + conv(16, 16) + conv(16, 1); // decoder
+      conv(1, 16) +
+      conv(16, 32) +
+      conv(32, 64) +
+      conv(64, 16) + // encoder
+      (1024 * 512 + 512) +
+      (512 * 1024 + 1024) + // dense latent and its mirror
+      conv(16, 64) +
+      conv(64, 32) +
+      conv(32, 16) +
+      conv(16, 16) +
+      conv(16, 1); // decoder
     expect(net.params.size()).toBe(expected);
     expect(net.params.get('encoder/conv1/kernel').shape).toEqual([3, 3, 3, 1, 16]);
     expect(net.params.get('decoder/output/kernel').shape).toEqual([3, 3, 3, 16, 1]);
@@ -91,7 +99,9 @@ describe('Autoencoder', () => {
     expect(() => createAutoencoder({ latentSize: 0 })).toThrow(/latent size must be a positive integer, not 0/);
     expect(() => createAutoencoder({ norm: 'layer' as never })).toThrow(/norm must be none or batch/);
     const net = createAutoencoder({ inputShape: 16, latentSize: 4 });
-    expect(() => net.encode(tf.zeros([1, 32, 32, 32, 1]) as tf.Tensor5D)).toThrow(/\[B,16,16,16,1\], not \[1,32,32,32,1\]/);
+    expect(() => net.encode(tf.zeros([1, 32, 32, 32, 1]) as tf.Tensor5D)).toThrow(
+      /\[B,16,16,16,1\], not \[1,32,32,32,1\]/,
+    );
     expect(() => net.decode(tf.zeros([1, 5]) as tf.Tensor2D)).toThrow(/\[B,4\], not \[1,5\]/);
     net.dispose();
   });
@@ -99,7 +109,11 @@ describe('Autoencoder', () => {
   it('batch norm: normalises with batch moments in training, queues moving averages, and has gradients', () => {
     const net = createAutoencoder({ inputShape: 16, latentSize: 4, norm: 'batch', seed: 2 });
     const x = volumesToTensor([randomVolume(4096, 5), randomVolume(4096, 6)], [16, 16, 16]);
-    const { grads, value } = tf.variableGrads(() => tf.mean(tf.square(tf.sub(net.decode(net.encode(x, { training: true }), { training: true }), x))) as tf.Scalar, net.trainableVariables());
+    const { grads, value } = tf.variableGrads(
+      () =>
+        tf.mean(tf.square(tf.sub(net.decode(net.encode(x, { training: true }), { training: true }), x))) as tf.Scalar,
+      net.trainableVariables(),
+    );
     expect(Object.keys(grads).length).toBe(net.trainableVariables().length);
     for (const g of Object.values(grads)) expect(Number.isFinite(tf.sum(tf.abs(g)).dataSync()[0])).toBe(true);
     expect(tf.sum(tf.abs(grads[net.params.get('encoder/norm1/gamma').name])).dataSync()[0]).toBeGreaterThan(0);

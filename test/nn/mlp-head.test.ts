@@ -14,8 +14,15 @@ describe('MlpHead', () => {
   it('maps [B, in] → [B, out] and, with batch norm in training, queues its moving statistics', () => {
     const params = new ParameterSet();
     const head = new MlpHead(params, 'head', { input: 3, hidden: 5, output: 2, batchNorm: true }, 7);
-    expect(params.entries.filter((e) => !e.trainable).map((e) => e.name)).toEqual(['head/norm/movingMean', 'head/norm/movingVariance']);
-    const x = tf.tensor2d([[1, 2, 3], [0, -1, 2], [4, 0, 1]]);
+    expect(params.entries.filter((e) => !e.trainable).map((e) => e.name)).toEqual([
+      'head/norm/movingMean',
+      'head/norm/movingVariance',
+    ]);
+    const x = tf.tensor2d([
+      [1, 2, 3],
+      [0, -1, 2],
+      [4, 0, 1],
+    ]);
     const y = head.apply(x, true);
     expect(y.shape).toEqual([3, 2]);
     expect(head.pendingUpdates).toBe(2);
@@ -28,14 +35,22 @@ describe('MlpHead', () => {
     params.dispose();
   });
 
-  it('with outputNorm, gives each output dimension batch mean 0 and variance 1 in training (SimSiam\'s affine-free BN)', () => {
+  it("with outputNorm, gives each output dimension batch mean 0 and variance 1 in training (SimSiam's affine-free BN)", () => {
     const params = new ParameterSet();
     const head = new MlpHead(params, 'head', { input: 3, hidden: 6, output: 4, batchNorm: true, outputNorm: true }, 3);
-    expect(params.entries.filter((e) => e.name.startsWith('head/outputNorm')).map((e) => [e.name, e.trainable])).toEqual([
+    expect(
+      params.entries.filter((e) => e.name.startsWith('head/outputNorm')).map((e) => [e.name, e.trainable]),
+    ).toEqual([
       ['head/outputNorm/movingMean', false],
       ['head/outputNorm/movingVariance', false],
     ]);
-    const x = tf.tensor2d([[1, 2, 3], [0, -1, 2], [4, 0, 1], [2, 2, -1], [-3, 1, 0]]);
+    const x = tf.tensor2d([
+      [1, 2, 3],
+      [0, -1, 2],
+      [4, 0, 1],
+      [2, 2, -1],
+      [-3, 1, 0],
+    ]);
     const y = head.apply(x, true);
     const { mean, variance } = tf.moments(y, 0);
     const raw = Array.from(variance.dataSync());
@@ -55,7 +70,8 @@ describe('MlpHead', () => {
     addDense(reference, 'finetune/hidden', 6, 4, 5);
     addDense(reference, 'finetune/output', 4, 3, 5, he(1));
     expect(params.entries.map((e) => e.name)).toEqual(reference.entries.map((e) => e.name));
-    for (const e of reference.entries) expect(Array.from(params.get(e.name).dataSync())).toEqual(Array.from(e.variable.dataSync()));
+    for (const e of reference.entries)
+      expect(Array.from(params.get(e.name).dataSync())).toEqual(Array.from(e.variable.dataSync()));
     params.dispose();
     reference.dispose();
   });

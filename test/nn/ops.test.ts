@@ -38,7 +38,9 @@ describe('conv3dSame and maxPool3dBy2: gradients right on every backend', () => 
         const before = tf.memory().numTensors;
         const [gx, gk] = tf.tidy(() => {
           const wt = tf.tensor5d(w, [b, s, s, s, co]);
-          const g = tf.grads((xt: tf.Tensor, kt: tf.Tensor) => tf.sum(tf.mul(conv3dSame(xt as tf.Tensor5D, kt as tf.Tensor5D), wt)));
+          const g = tf.grads((xt: tf.Tensor, kt: tf.Tensor) =>
+            tf.sum(tf.mul(conv3dSame(xt as tf.Tensor5D, kt as tf.Tensor5D), wt)),
+          );
           return g([tf.tensor5d(x, [b, s, s, s, ci]), tf.tensor5d(k, [3, 3, 3, ci, co])]).map((t) => t.dataSync());
         });
         expect(tf.memory().numTensors).toBe(before);
@@ -52,7 +54,13 @@ describe('conv3dSame and maxPool3dBy2: gradients right on every backend', () => 
       const [b, s, c] = [2, 8, 5];
       const x = normals(b * s ** 3 * c, 4);
       const w = normals(b * (s / 2) ** 3 * c, 5);
-      const g = tf.tidy(() => tf.grad((xt: tf.Tensor) => tf.sum(tf.mul(maxPool3dBy2(xt as tf.Tensor5D), tf.tensor5d(w, [b, s / 2, s / 2, s / 2, c]))))(tf.tensor5d(x, [b, s, s, s, c])).dataSync());
+      const g = tf.tidy(() =>
+        tf
+          .grad((xt: tf.Tensor) =>
+            tf.sum(tf.mul(maxPool3dBy2(xt as tf.Tensor5D), tf.tensor5d(w, [b, s / 2, s / 2, s / 2, c]))),
+          )(tf.tensor5d(x, [b, s, s, s, c]))
+          .dataSync(),
+      );
       // By hand: for each window and channel, w goes to the position of the largest x.
       const expected = new Float32Array(x.length);
       const pooled = tf.tidy(() => maxPool3dBy2(tf.tensor5d(x, [b, s, s, s, c])).dataSync());
@@ -82,13 +90,19 @@ describe('conv3dSame and maxPool3dBy2: gradients right on every backend', () => 
     const run = (x: number[], k: number[], bias: number[], w: number[], [b, s, ci, co]: number[]): Float32Array[] =>
       tf.tidy(() => {
         const wt = tf.tensor5d(w, [b, s, s, s, co]);
-        const f = (xt: tf.Tensor, kt: tf.Tensor, bt: tf.Tensor) => conv3dSameBias(xt as tf.Tensor5D, kt as tf.Tensor5D, bt as tf.Tensor1D);
+        const f = (xt: tf.Tensor, kt: tf.Tensor, bt: tf.Tensor) =>
+          conv3dSameBias(xt as tf.Tensor5D, kt as tf.Tensor5D, bt as tf.Tensor1D);
         const args = [tf.tensor5d(x, [b, s, s, s, ci]), tf.tensor5d(k, [3, 3, 3, ci, co]), tf.tensor1d(bias)];
         const y = f(args[0], args[1], args[2]);
         const g = tf.grads((xt: tf.Tensor, kt: tf.Tensor, bt: tf.Tensor) => tf.sum(tf.mul(f(xt, kt, bt), wt)))(args);
         return [y, ...g].map((t) => t.dataSync() as Float32Array);
       });
-    for (const dims of [[1, 5, 1, 16], [2, 7, 16, 1], [3, 4, 3, 6], [1, 6, 8, 12]]) {
+    for (const dims of [
+      [1, 5, 1, 16],
+      [2, 7, 16, 1],
+      [3, 4, 3, 6],
+      [1, 6, 8, 12],
+    ]) {
       const [b, s, ci, co] = dims;
       const x = normals(b * s ** 3 * ci, 11);
       const k = normals(27 * ci * co, 12, 0.3);
@@ -119,7 +133,10 @@ describe('conv3dSame and maxPool3dBy2: gradients right on every backend', () => 
       await initBackend(backend);
       const net = new Autoencoder({ inputShape: 16, latentSize: 8, seed: 1 });
       const xt = tf.tensor5d(x, [2, 16, 16, 16, 1]);
-      const { value, grads: g } = tf.variableGrads(() => tf.mean(tf.square(tf.sub(net.decode(net.encode(xt)), xt))) as tf.Scalar, net.trainableVariables());
+      const { value, grads: g } = tf.variableGrads(
+        () => tf.mean(tf.square(tf.sub(net.decode(net.encode(xt)), xt))) as tf.Scalar,
+        net.trainableVariables(),
+      );
       grads[backend] = new Map(net.params.entries.map((e) => [e.name, g[e.variable.name].dataSync() as Float32Array]));
       tf.dispose([value, xt, ...Object.values(g)]);
       net.dispose();

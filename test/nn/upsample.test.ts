@@ -18,7 +18,13 @@ describe('upsample3d', () => {
     const [b, d, h, w, c] = [2, 2, 3, 2, 3];
     const x = randomArray(b * d * h * w * c, 1);
     const y = tf.tidy(() => upsample3d(tf.tensor5d(x, [b, d, h, w, c])).arraySync() as number[][][][][]);
-    expect([y.length, y[0].length, y[0][0].length, y[0][0][0].length, y[0][0][0][0].length]).toEqual([b, 2 * d, 2 * h, 2 * w, c]);
+    expect([y.length, y[0].length, y[0][0].length, y[0][0][0].length, y[0][0][0][0].length]).toEqual([
+      b,
+      2 * d,
+      2 * h,
+      2 * w,
+      c,
+    ]);
     for (let n = 0; n < b; n++)
       for (let k = 0; k < 2 * d; k++)
         for (let j = 0; j < 2 * h; j++)
@@ -50,7 +56,8 @@ describe('upsample3d', () => {
               let s = 0;
               for (let dk = 0; dk < 2; dk++)
                 for (let dj = 0; dj < 2; dj++)
-                  for (let di = 0; di < 2; di++) s += w[(((2 * k + dk) * 2 * h + 2 * j + dj) * 2 * wd + 2 * i + di) * c + ch];
+                  for (let di = 0; di < 2; di++)
+                    s += w[(((2 * k + dk) * 2 * h + 2 * j + dj) * 2 * wd + 2 * i + di) * c + ch];
               expect(grad[((k * h + j) * wd + i) * c + ch]).toBeCloseTo(s, 4);
             }
       // Numerically: central differences of the loss (float32, so a loose tolerance).

@@ -22,8 +22,20 @@ function plainAnatomy(): SubjectAnatomy {
   };
 }
 
-const still: ScanState = { atrophy: 0, pose: { rotationDeg: [0, 0, 0], translationMm: [0, 0, 0] }, gain: 1, bias: new Array(9).fill(0), noiseSd: 0 };
-const ras = (voxelMm = 1.25): Storage => ({ axcodes: 'RAS', voxelMm: [voxelMm, voxelMm, voxelMm], tiltDeg: 0, datatype: 'float32', compressed: false });
+const still: ScanState = {
+  atrophy: 0,
+  pose: { rotationDeg: [0, 0, 0], translationMm: [0, 0, 0] },
+  gain: 1,
+  bias: new Array(9).fill(0),
+  noiseSd: 0,
+};
+const ras = (voxelMm = 1.25): Storage => ({
+  axcodes: 'RAS',
+  voxelMm: [voxelMm, voxelMm, voxelMm],
+  tiltDeg: 0,
+  datatype: 'float32',
+  compressed: false,
+});
 
 function valueAtWorld(data: Float32Array, dims: number[], affine: number[][], world: number[]): number {
   // RAS grids without tilt: index = (world − offset) / spacing
@@ -36,7 +48,8 @@ describe('renderScan', () => {
     const anatomy = plainAnatomy();
     const grid = storageGrid(ras(0.5), 2 * U);
     const { data } = renderScan(anatomy, still, grid, U);
-    const at = (p: [number, number, number]) => valueAtWorld(data, grid.dims, grid.affine, headToWorld(p, still.pose, U));
+    const at = (p: [number, number, number]) =>
+      valueAtWorld(data, grid.dims, grid.affine, headToWorld(p, still.pose, U));
     const c = anatomy.contrast;
     expect(at([0.09, 0, 0.1])).toBeCloseTo(c.csf, 5); // right ventricle centre
     expect(at([-0.09, 0, 0.1])).toBeCloseTo(c.csf, 5);
@@ -76,12 +89,19 @@ describe('renderScan', () => {
     const anatomy = drawAnatomy(createRng(5), 'F');
     const grid = storageGrid(ras(), FOV);
     const base = renderScan(anatomy, still, grid, U).data;
-    const shifted = renderScan(anatomy, { ...still, pose: { rotationDeg: [0, 0, 0], translationMm: [2 * 1.25, 0, 0] } }, grid, U).data;
+    const shifted = renderScan(
+      anatomy,
+      { ...still, pose: { rotationDeg: [0, 0, 0], translationMm: [2 * 1.25, 0, 0] } },
+      grid,
+      U,
+    ).data;
     const [nx, ny, nz] = grid.dims;
     let worst = 0;
-    for (let k = 0; k < nz; k++) for (let j = 0; j < ny; j++) for (let i = 2; i < nx; i++) {
-      worst = Math.max(worst, Math.abs(shifted[i + nx * (j + ny * k)] - base[i - 2 + nx * (j + ny * k)]));
-    }
+    for (let k = 0; k < nz; k++)
+      for (let j = 0; j < ny; j++)
+        for (let i = 2; i < nx; i++) {
+          worst = Math.max(worst, Math.abs(shifted[i + nx * (j + ny * k)] - base[i - 2 + nx * (j + ny * k)]));
+        }
     expect(worst).toBeLessThan(1e-4);
   });
 
@@ -92,7 +112,11 @@ describe('renderScan', () => {
     const bias = [0.1, 0, 0, 0, 0, 0, 0, 0, 0];
     const biased = renderScan(anatomy, { ...still, gain: 2, bias }, grid, U).data;
     const [nx, ny] = grid.dims;
-    for (const [i, j, k] of [[5, 16, 16], [16, 16, 16], [26, 10, 20]]) {
+    for (const [i, j, k] of [
+      [5, 16, 16],
+      [16, 16, 16],
+      [26, 10, 20],
+    ]) {
       const n = i + nx * (j + ny * k);
       const x = (grid.affine[0][0] * i + grid.affine[0][3]) / U;
       if (base[n] > 0) expect(biased[n] / base[n]).toBeCloseTo(2 * Math.exp(0.1 * x), 5);
@@ -122,9 +146,10 @@ describe('rotationMatrix', () => {
     expect(r[0][1]).toBeCloseTo(-1, 12); // x ← −y: rotating +y by 90° about z gives −x
     expect(r[1][0]).toBeCloseTo(1, 12);
     const q = rotationMatrix([10, -20, 30]);
-    for (let a = 0; a < 3; a++) for (let b = 0; b < 3; b++) {
-      const dot = q[0][a] * q[0][b] + q[1][a] * q[1][b] + q[2][a] * q[2][b];
-      expect(dot).toBeCloseTo(a === b ? 1 : 0, 12);
-    }
+    for (let a = 0; a < 3; a++)
+      for (let b = 0; b < 3; b++) {
+        const dot = q[0][a] * q[0][b] + q[1][a] * q[1][b] + q[2][a] * q[2][b];
+        expect(dot).toBeCloseTo(a === b ? 1 : 0, 12);
+      }
   });
 });

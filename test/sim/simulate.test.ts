@@ -49,7 +49,12 @@ describe('simulateCohort', () => {
     expect(participants.map((p) => p.participant_id)).toEqual(['sub-01', 'sub-02', 'sub-03', 'sub-04']);
     expect(Object.keys(participants[0])).toEqual(['participant_id', 'sex', 'diagnosis']);
     // the first block of three is a permutation of the three labels
-    expect(participants.slice(0, 3).map((p) => p.diagnosis).sort()).toEqual(['AD', 'CN', 'MCI']);
+    expect(
+      participants
+        .slice(0, 3)
+        .map((p) => p.diagnosis)
+        .sort(),
+    ).toEqual(['AD', 'CN', 'MCI']);
     const truth = readTsv(join(dir, 'ground_truth.tsv'));
     expect(truth).toHaveLength(8);
     for (const p of participants) {
@@ -119,7 +124,11 @@ out = res
       expect(r.dtype).toBe(t.datatype);
       if (t.datatype === 'int16') expect(r.slope).not.toBe(1);
       expect(r.min).toBeGreaterThanOrEqual(0);
-      const distance = Math.hypot(r.centroid[0] - Number(t.ventricle_x_mm), r.centroid[1] - Number(t.ventricle_y_mm), r.centroid[2] - Number(t.ventricle_z_mm));
+      const distance = Math.hypot(
+        r.centroid[0] - Number(t.ventricle_x_mm),
+        r.centroid[1] - Number(t.ventricle_y_mm),
+        r.centroid[2] - Number(t.ventricle_z_mm),
+      );
       expect(distance).toBeLessThan(1.5);
     });
     const bySubject = truth.filter((t) => t.session_id === 'ses-01');
@@ -139,20 +148,27 @@ out = res
       const [first, second] = rows.slice(2 * s, 2 * s + 2);
       expect(Number(second.ventricles_ml)).toBeGreaterThan(Number(first.ventricles_ml));
       expect(Number(second.grey_matter_ml)).toBeLessThan(Number(first.grey_matter_ml));
-      const perYear = (Number(second.ventricles_ml) / Number(first.ventricles_ml) - 1) / (Number(second.age) - Number(first.age));
+      const perYear =
+        (Number(second.ventricles_ml) / Number(first.ventricles_ml) - 1) / (Number(second.age) - Number(first.age));
       growth[String(first.diagnosis)].push(perYear);
     }
     expect(Math.min(...growth.AD)).toBeGreaterThan(Math.max(...growth.CN));
   });
 
   it('refuses bad counts and a folder that holds other files', async () => {
-    await expect(simulateCohort({ out: join(root, 'bad'), subjects: 0 })).rejects.toThrow(/subjects must be an integer from 1 to 9999, not 0/);
+    await expect(simulateCohort({ out: join(root, 'bad'), subjects: 0 })).rejects.toThrow(
+      /subjects must be an integer from 1 to 9999, not 0/,
+    );
     await expect(simulateCohort({ out: join(root, 'bad'), shape: 30.5 })).rejects.toBeInstanceOf(LsslError);
-    await expect(simulateCohort({ out: join(root, 'bad'), nuisance: -1 })).rejects.toThrow(/nuisance must be a number in \[0, 10\], not -1/);
+    await expect(simulateCohort({ out: join(root, 'bad'), nuisance: -1 })).rejects.toThrow(
+      /nuisance must be a number in \[0, 10\], not -1/,
+    );
     const foreign = join(root, 'foreign');
     mkdirSync(foreign);
     writeFileSync(join(foreign, 'notes.txt'), 'mine');
-    await expect(simulateCohort({ out: foreign, subjects: 1, visits: 1, shape: 16 })).rejects.toThrow(/earlier lssl phantom/);
+    await expect(simulateCohort({ out: foreign, subjects: 1, visits: 1, shape: 16 })).rejects.toThrow(
+      /earlier lssl phantom/,
+    );
     expect(readdirSync(foreign)).toEqual(['notes.txt']);
   });
 
@@ -160,7 +176,11 @@ out = res
     const out = join(root, 'rewrite');
     await simulateCohort({ out, subjects: 3, visits: 1, shape: 16 });
     await simulateCohort({ out, subjects: 2, visits: 1, shape: 16 });
-    expect(readdirSync(out).filter((f) => f.startsWith('sub-')).sort()).toEqual(['sub-01', 'sub-02']);
+    expect(
+      readdirSync(out)
+        .filter((f) => f.startsWith('sub-'))
+        .sort(),
+    ).toEqual(['sub-01', 'sub-02']);
   });
 
   it('is read back by loadCohort as 4 subjects with 2 scans each, ages and labels intact', async () => {
@@ -179,7 +199,13 @@ describe('storage variants of one scan', () => {
   it('show the same physical head: nibabel samples every variant alike at the same world points', async () => {
     const unit = 16;
     const anatomy = drawAnatomy(createRng(9), 'M');
-    const scan: ScanState = { atrophy: 0.2, pose: { rotationDeg: [4, -3, 6], translationMm: [1.5, -1, 2] }, gain: 800, bias: new Array(9).fill(0), noiseSd: 0 };
+    const scan: ScanState = {
+      atrophy: 0.2,
+      pose: { rotationDeg: [4, -3, 6], translationMm: [1.5, -1, 2] },
+      gain: 800,
+      bias: new Array(9).fill(0),
+      noiseSd: 0,
+    };
     const variants: Storage[] = [
       { axcodes: 'RAS', voxelMm: [1, 1, 1], tiltDeg: 0, datatype: 'float32', compressed: false },
       { axcodes: 'LAS', voxelMm: [1, 1, 1.5], tiltDeg: 0, datatype: 'int16', compressed: true },
@@ -196,7 +222,11 @@ describe('storage variants of one scan', () => {
       await writeNifti(path, { data, shape: [...grid.dims], affine: grid.affine }, { datatype: storage.datatype });
       paths.push(path);
     }
-    const ventricle = headToWorld([anatomy.ventricleCenter[0], anatomy.ventricleCenter[1], anatomy.ventricleCenter[2]], scan.pose, unit);
+    const ventricle = headToWorld(
+      [anatomy.ventricleCenter[0], anatomy.ventricleCenter[1], anatomy.ventricleCenter[2]],
+      scan.pose,
+      unit,
+    );
     const out = runPython(
       `
 import nibabel as nib

@@ -1,6 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { modelVentricleVolume } from '../../src/sim/render.js';
-import { BASELINE_AGE_RANGE, DIAGNOSES, RATE_MULTIPLIER, diagnosisOf, drawScans, drawSubject, visitAges } from '../../src/sim/subject.js';
+import {
+  BASELINE_AGE_RANGE,
+  DIAGNOSES,
+  RATE_MULTIPLIER,
+  diagnosisOf,
+  drawScans,
+  drawSubject,
+  visitAges,
+} from '../../src/sim/subject.js';
 
 describe('drawSubject', () => {
   it('is a pure function of (seed, index): the same subject whatever else is drawn', () => {
@@ -68,7 +76,10 @@ describe('visits', () => {
     }
     // half the nuisance: half the misregistration about the subject pose
     const half = drawScans(1, s, 3, 20, 0.5);
-    expect(half[1].pose.rotationDeg[0] - s.rotationDeg[0]).toBeCloseTo((usual[1].pose.rotationDeg[0] - s.rotationDeg[0]) / 2, 12);
+    expect(half[1].pose.rotationDeg[0] - s.rotationDeg[0]).toBeCloseTo(
+      (usual[1].pose.rotationDeg[0] - s.rotationDeg[0]) / 2,
+      12,
+    );
     expect(half[1].noiseSd).toBeCloseTo(usual[1].noiseSd / 2, 15);
   });
 
@@ -76,7 +87,8 @@ describe('visits', () => {
     const s = drawSubject(2, 4);
     const scans = drawScans(2, s, 4, 20);
     expect(scans[0].atrophy).toBeCloseTo(s.baselineAtrophy, 12);
-    for (const scan of scans) expect(scan.atrophy).toBeCloseTo(s.baselineAtrophy + s.atrophyRate * (scan.age - s.baselineAge), 12);
+    for (const scan of scans)
+      expect(scan.atrophy).toBeCloseTo(s.baselineAtrophy + s.atrophyRate * (scan.age - s.baselineAge), 12);
     // baseline atrophy: normal ageing since 55 (×e^{±0.75} at most) plus 2 years of excess disease atrophy
     const excess = 0.01 * (RATE_MULTIPLIER[s.diagnosis] - 1) * 2;
     const ageing = s.baselineAtrophy - excess;

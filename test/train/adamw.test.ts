@@ -34,7 +34,10 @@ describe('AdamW', () => {
     const target = tf.tensor1d(input.target);
     const weights = tf.tensor1d([1, 2, 3, 4]);
     for (let k = 0; k < input.steps; k++) {
-      const { value, grads } = tf.variableGrads(() => tf.sum(tf.mul(tf.square(tf.sub(theta, target)), weights)) as tf.Scalar, [theta]);
+      const { value, grads } = tf.variableGrads(
+        () => tf.sum(tf.mul(tf.square(tf.sub(theta, target)), weights)) as tf.Scalar,
+        [theta],
+      );
       adam.apply(grads, input.lr * (k >= 3 ? 0.1 : 1));
       tf.dispose([value, ...Object.values(grads)]);
       expectClose(theta.dataSync(), expected[k], 2e-6);
@@ -53,7 +56,9 @@ describe('AdamW', () => {
     expect([...saved.keys()]).toEqual(['optimizer/w/m', 'optimizer/w/v']);
     const other = new AdamW([{ name: 'w', variable: a, trainable: true }]);
     other.loadState(saved, adam.step);
-    expect(Array.from(other.stateTensors()[1].tensor.dataSync())).toEqual(Array.from(adam.stateTensors()[1].tensor.dataSync()));
+    expect(Array.from(other.stateTensors()[1].tensor.dataSync())).toEqual(
+      Array.from(adam.stateTensors()[1].tensor.dataSync()),
+    );
     expect(() => other.loadState(new Map(), 1)).toThrow(/optimizer\/w\/m/);
     tf.dispose([a, g[a.name], ...saved.values()]);
     adam.dispose();

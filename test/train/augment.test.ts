@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { applySpatial, augmentSubject, augmentViews, DEFAULT_VIEW_AUGMENTATION, parseIntensityOptions, parseSpatialOptions, type AugmentOptions } from '../../src/train/augment.js';
+import {
+  applySpatial,
+  augmentSubject,
+  augmentViews,
+  DEFAULT_VIEW_AUGMENTATION,
+  parseIntensityOptions,
+  parseSpatialOptions,
+  type AugmentOptions,
+} from '../../src/train/augment.js';
 import { createRng } from '../../src/rng.js';
 
 const shape = [16, 16, 16];
@@ -11,7 +19,9 @@ const volume = (seed: number) => {
 describe('augmentSubject / augmentViews', () => {
   it('moves all visits of a subject with one spatial draw and draws intensity per image', () => {
     const visits = [volume(1), volume(2)];
-    const { images, params } = augmentSubject(createRng(3), visits, shape, { spatial: DEFAULT_VIEW_AUGMENTATION.spatial });
+    const { images, params } = augmentSubject(createRng(3), visits, shape, {
+      spatial: DEFAULT_VIEW_AUGMENTATION.spatial,
+    });
     // no intensity options: each output is exactly the shared spatial transform of its visit
     expect(images[0]).toEqual(applySpatial(visits[0], shape, params.spatial));
     expect(images[1]).toEqual(applySpatial(visits[1], shape, params.spatial));
@@ -65,18 +75,46 @@ function centroid(v: Float32Array, n: number): number[] {
 
 /** TorchIO's transform defaults, the view augmentation before issue 7's measurements. */
 const TORCHIO_STRENGTH: AugmentOptions = {
-  spatial: { flip: { axes: [0], probability: 0.5 }, affine: { degrees: 10, scales: 0.1, translation: 4 }, crop: { fraction: [0.7, 1] } },
-  intensity: { biasField: { coefficients: 0.5, order: 3, probability: 0.5 }, gamma: { logGamma: 0.3, probability: 0.5 }, blur: { std: [0, 1], probability: 0.5 }, noise: { std: [0, 0.1], probability: 0.5 } },
+  spatial: {
+    flip: { axes: [0], probability: 0.5 },
+    affine: { degrees: 10, scales: 0.1, translation: 4 },
+    crop: { fraction: [0.7, 1] },
+  },
+  intensity: {
+    biasField: { coefficients: 0.5, order: 3, probability: 0.5 },
+    gamma: { logGamma: 0.3, probability: 0.5 },
+    blur: { std: [0, 1], probability: 0.5 },
+    noise: { std: [0, 0.1], probability: 0.5 },
+  },
 };
 
 describe('DEFAULT_VIEW_AUGMENTATION (registered, skull-stripped brain MRI)', () => {
   it('has the documented ranges: ±3°, ±3 % scale, ±2 voxels, crops of 85–100 %, mild intensity', () => {
     const spatial = parseSpatialOptions(DEFAULT_VIEW_AUGMENTATION.spatial);
     expect(spatial.flipAxes).toEqual([true, false, false]);
-    expect(spatial.affine?.degrees).toEqual([[-3, 3], [-3, 3], [-3, 3]]);
-    expect(spatial.affine?.scales).toEqual([[0.97, 1.03], [0.97, 1.03], [0.97, 1.03]]);
-    expect(spatial.affine?.translationVoxels).toEqual([[-2, 2], [-2, 2], [-2, 2]]);
-    expect(spatial.crop).toEqual({ fraction: [[0.85, 1], [0.85, 1], [0.85, 1]], probability: 0.5 });
+    expect(spatial.affine?.degrees).toEqual([
+      [-3, 3],
+      [-3, 3],
+      [-3, 3],
+    ]);
+    expect(spatial.affine?.scales).toEqual([
+      [0.97, 1.03],
+      [0.97, 1.03],
+      [0.97, 1.03],
+    ]);
+    expect(spatial.affine?.translationVoxels).toEqual([
+      [-2, 2],
+      [-2, 2],
+      [-2, 2],
+    ]);
+    expect(spatial.crop).toEqual({
+      fraction: [
+        [0.85, 1],
+        [0.85, 1],
+        [0.85, 1],
+      ],
+      probability: 0.5,
+    });
     const intensity = parseIntensityOptions(DEFAULT_VIEW_AUGMENTATION.intensity);
     expect(intensity.gamma?.logGamma).toEqual([-0.15, 0.15]);
     expect(intensity.biasField).toMatchObject({ coefficients: [-0.15, 0.15], order: 2 });
@@ -93,7 +131,9 @@ describe('DEFAULT_VIEW_AUGMENTATION (registered, skull-stripped brain MRI)', () 
     const c0 = centroid(scan, n);
     let largest = 0;
     for (let seed = 0; seed < 12; seed++) {
-      const { images } = augmentViews(createRng(seed), scan, [n, n, n], 2, { spatial: DEFAULT_VIEW_AUGMENTATION.spatial });
+      const { images } = augmentViews(createRng(seed), scan, [n, n, n], 2, {
+        spatial: DEFAULT_VIEW_AUGMENTATION.spatial,
+      });
       for (const image of images) {
         const c = centroid(image, n);
         for (let a = 0; a < 3; a++) largest = Math.max(largest, Math.abs(c[a] - c0[a]));
@@ -106,7 +146,8 @@ describe('DEFAULT_VIEW_AUGMENTATION (registered, skull-stripped brain MRI)', () 
   it('makes two views of one scan differ several times less than TorchIO-strength views do', () => {
     const n = 20;
     const scan = blob(n);
-    const variance = scan.reduce((s, v) => s + v * v, 0) / scan.length - (scan.reduce((s, v) => s + v, 0) / scan.length) ** 2;
+    const variance =
+      scan.reduce((s, v) => s + v * v, 0) / scan.length - (scan.reduce((s, v) => s + v, 0) / scan.length) ** 2;
     const meanViewDifference = (options: AugmentOptions) => {
       let total = 0;
       const seeds = 12;

@@ -43,8 +43,13 @@ describe('batches', () => {
     const batch = await assembleBatch('scans', data.train.scans, data, { rng: createRng(0) });
     expect(batch.kind === 'scans' && batch.x.shape).toEqual([2, 16, 16, 16, 1]);
     tf.dispose(batchTensors(batch));
-    await expect(assembleBatch('views', data.train.scans, data, { rng: createRng(0) })).rejects.toThrow(/needs an augmentation/);
-    const views = await assembleBatch('views', data.train.scans, data, { rng: createRng(0), augment: (v, _s, d) => v.map((x) => x + d.intensity.next()) });
+    await expect(assembleBatch('views', data.train.scans, data, { rng: createRng(0) })).rejects.toThrow(
+      /needs an augmentation/,
+    );
+    const views = await assembleBatch('views', data.train.scans, data, {
+      rng: createRng(0),
+      augment: (v, _s, d) => v.map((x) => x + d.intensity.next()),
+    });
     expect(views.kind === 'views' && views.view1.shape).toEqual([2, 16, 16, 16, 1]);
     tf.dispose(batchTensors(views));
   });

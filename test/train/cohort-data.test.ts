@@ -39,6 +39,8 @@ describe('cohortTrainingData', () => {
     // the fingerprint follows the data and the split
     expect(cohortTrainingData(cohort, { shape: 16 }).fingerprint).toBe(data.fingerprint);
     expect(cohortTrainingData(cohort, { shape: 32 }).fingerprint).not.toBe(data.fingerprint);
-    expect(cohortTrainingData(cohort, { shape: 16, seed: 3, validationFraction: 0.4 }).fingerprint).not.toBe(data.fingerprint);
+    expect(cohortTrainingData(cohort, { shape: 16, seed: 3, validationFraction: 0.4 }).fingerprint).not.toBe(
+      data.fingerprint,
+    );
   });
 });

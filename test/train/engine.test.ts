@@ -42,7 +42,12 @@ describe('train (engine)', () => {
     const method = createMethod('vae', { network });
     const before = tf.memory().numTensors;
     const counts: number[] = [];
-    await train({ method, data, options: { epochs: 3, batchSize: 1 }, onProgress: (e) => e.type === 'epoch' && counts.push(tf.memory().numTensors) });
+    await train({
+      method,
+      data,
+      options: { epochs: 3, batchSize: 1 },
+      onProgress: (e) => e.type === 'epoch' && counts.push(tf.memory().numTensors),
+    });
     expect(new Set(counts).size).toBe(1);
     expect(tf.memory().numTensors).toBe(before);
     method.dispose();
@@ -55,11 +60,21 @@ describe('train (engine)', () => {
     const config = JSON.parse(readFileSync(join(dir, 'config.json'), 'utf8'));
     expect(config.method).toBe('lssl');
     expect(config.methodOptions.network.inputShape).toEqual([16, 16, 16]);
-    expect(config.cohort).toMatchObject({ fingerprint: 'tiny:16:4:2', volumeShape: [16, 16, 16], train: { subjects: 3, pairs: 3 }, validation: { subjects: 1, pairs: 1 } });
+    expect(config.cohort).toMatchObject({
+      fingerprint: 'tiny:16:4:2',
+      volumeShape: [16, 16, 16],
+      train: { subjects: 3, pairs: 3 },
+      validation: { subjects: 1, pairs: 1 },
+    });
     expect(config.versions.tfjs).toBe(tf.version.tfjs);
     const csv = readFileSync(join(dir, 'history.csv'), 'utf8').trim().split('\n');
     expect(csv[0]).toBe('epoch,split,loss,recon,cos,lr,seconds');
-    expect(csv.slice(1).map((l) => l.split(',').slice(0, 2).join(','))).toEqual(['1,train', '1,validation', '2,train', '2,validation']);
+    expect(csv.slice(1).map((l) => l.split(',').slice(0, 2).join(','))).toEqual([
+      '1,train',
+      '1,validation',
+      '2,train',
+      '2,validation',
+    ]);
     expect(existsSync(join(dir, 'model.json')) && existsSync(join(dir, 'weights.bin'))).toBe(true);
     const tau = JSON.parse(readFileSync(join(dir, 'tau.json'), 'utf8'));
     expect(Math.hypot(...tau.unit)).toBeCloseTo(1, 6);
@@ -99,7 +114,8 @@ describe('train (engine)', () => {
     expect(resumed.epochsFinished).toBe(2);
     const a = weightsOf(straight);
     const b = weightsOf(second);
-    for (const [name, values] of a) expect(Buffer.from(b.get(name)!.buffer).equals(Buffer.from(values.buffer)), name).toBe(true);
+    for (const [name, values] of a)
+      expect(Buffer.from(b.get(name)!.buffer).equals(Buffer.from(values.buffer)), name).toBe(true);
     expect(resumed.history.map((r) => r.loss)).toEqual(full.history.map((r) => r.loss));
     const bin = (run: string) => readFileSync(join(root, run, 'checkpoints', 'epoch-0002', 'weights.bin'));
     expect(bin('resumed').equals(bin('straight'))).toBe(true);
@@ -111,18 +127,30 @@ describe('train (engine)', () => {
   it('refuses clearly: an existing run, no pairs for lssl, a shape mismatch, unknown methods', async () => {
     const dir = join(root, 'run-lssl');
     const method = new LsslMethod({ network });
-    await expect(train({ method, data: tinyCohort(), runDir: dir })).rejects.toThrow(/holds a run already; pass --resume .* or --force/);
-    await expect(train({ method, data: tinyCohort({ visits: 1 }) })).rejects.toThrow(/trains on pairs of visits, and the training subjects have none/);
-    await expect(train({ method, data: tinyCohort({ n: 32 }) })).rejects.toThrow(/volumes are 32×32×32 .* network takes 16×16×16/);
-    await expect(train({ method, data: tinyCohort(), runDir: join(root, 'nothing-here'), resume: true })).rejects.toThrow(/nothing to resume/);
+    await expect(train({ method, data: tinyCohort(), runDir: dir })).rejects.toThrow(
+      /holds a run already; pass --resume .* or --force/,
+    );
+    await expect(train({ method, data: tinyCohort({ visits: 1 }) })).rejects.toThrow(
+      /trains on pairs of visits, and the training subjects have none/,
+    );
+    await expect(train({ method, data: tinyCohort({ n: 32 }) })).rejects.toThrow(
+      /volumes are 32×32×32 .* network takes 16×16×16/,
+    );
+    await expect(
+      train({ method, data: tinyCohort(), runDir: join(root, 'nothing-here'), resume: true }),
+    ).rejects.toThrow(/nothing to resume/);
     const other = new LsslMethod({ network: { ...network, latentSize: 4 } });
-    await expect(train({ method: other, data: tinyCohort(), runDir: dir, resume: true })).rejects.toThrow(/cannot resume: the method options differ/);
+    await expect(train({ method: other, data: tinyCohort(), runDir: dir, resume: true })).rejects.toThrow(
+      /cannot resume: the method options differ/,
+    );
     other.dispose();
     method.dispose();
     expect(() => createMethod('sgd')).toThrow(/method must be one of lssl, ae, vae, .* none, not "sgd"/);
     const byol = createMethod('byol', { network });
     expect([byol.name, byol.batchKind]).toEqual(['byol', 'views']);
-    await expect(train({ method: byol, data: tinyCohort() })).rejects.toThrow(/trains on augmented views and needs an augmentation/);
+    await expect(train({ method: byol, data: tinyCohort() })).rejects.toThrow(
+      /trains on augmented views and needs an augmentation/,
+    );
     byol.dispose();
   });
 

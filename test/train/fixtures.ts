@@ -23,13 +23,18 @@ export function ballVolume(n: number, radius: number, noise: number, seed: numbe
   return v.map((x) => (x - mean) / sd);
 }
 
-export function tinyCohort(options: { n?: number; subjects?: number; visits?: number; validationSubjects?: number } = {}): TrainingData {
+export function tinyCohort(
+  options: { n?: number; subjects?: number; visits?: number; validationSubjects?: number } = {},
+): TrainingData {
   const n = options.n ?? 16;
   const subjects = options.subjects ?? 4;
   const visits = options.visits ?? 2;
   const validationSubjects = options.validationSubjects ?? 1;
   const volumes = new Map<string, Float32Array>();
-  const splits = { train: { scans: [] as ScanRef[], pairs: [] as PairRef[] }, validation: { scans: [] as ScanRef[], pairs: [] as PairRef[] } };
+  const splits = {
+    train: { scans: [] as ScanRef[], pairs: [] as PairRef[] },
+    validation: { scans: [] as ScanRef[], pairs: [] as PairRef[] },
+  };
   for (let s = 0; s < subjects; s++) {
     const split = s < subjects - validationSubjects ? splits.train : splits.validation;
     const scans: ScanRef[] = [];
@@ -39,7 +44,8 @@ export function tinyCohort(options: { n?: number; subjects?: number; visits?: nu
       scans.push(scan);
     }
     split.scans.push(...scans);
-    for (let a = 0; a < visits; a++) for (let b = a + 1; b < visits; b++) split.pairs.push({ earlier: scans[a], later: scans[b] });
+    for (let a = 0; a < visits; a++)
+      for (let b = a + 1; b < visits; b++) split.pairs.push({ earlier: scans[a], later: scans[b] });
   }
   return inMemoryData({ volumes, volumeShape: [n, n, n], ...splits, fingerprint: `tiny:${n}:${subjects}:${visits}` });
 }

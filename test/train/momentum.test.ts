@@ -12,7 +12,7 @@ describe('cosineMomentum', () => {
     expectClose(cosineMomentum(0, 100), 0.996, 1e-12);
     expectClose(cosineMomentum(100, 100), 1, 1e-12);
     expectClose(cosineMomentum(50, 100, 0.99), 0.995, 1e-12); // cos(π/2) = 0 → halfway
-    expectClose(cosineMomentum(25, 100, 0.9), 1 - 0.1 * (Math.SQRT1_2 + 1) / 2, 1e-12);
+    expectClose(cosineMomentum(25, 100, 0.9), 1 - (0.1 * (Math.SQRT1_2 + 1)) / 2, 1e-12);
   });
 
   it('spells out its edge cases: K = 0 keeps m_base, k > K is clamped to K', () => {

@@ -2,8 +2,26 @@ import { describe, expect, it } from 'vitest';
 import { createProgressPrinter, formatDuration } from '../../src/train/progress.js';
 import { historyToCsv } from '../../src/train/history.js';
 
-const row = { epoch: 1, split: 'train' as const, loss: 1.5, parts: { recon: 1, cos: 0.5 }, learningRate: 0.001, seconds: 2.25 };
-const step = { type: 'step' as const, epoch: 1, epochs: 2, step: 3, steps: 6, loss: 1.5, parts: { recon: 1, cos: 0.5 }, learningRate: 1e-3, elapsedSeconds: 3, etaSeconds: 125 };
+const row = {
+  epoch: 1,
+  split: 'train' as const,
+  loss: 1.5,
+  parts: { recon: 1, cos: 0.5 },
+  learningRate: 0.001,
+  seconds: 2.25,
+};
+const step = {
+  type: 'step' as const,
+  epoch: 1,
+  epochs: 2,
+  step: 3,
+  steps: 6,
+  loss: 1.5,
+  parts: { recon: 1, cos: 0.5 },
+  learningRate: 1e-3,
+  elapsedSeconds: 3,
+  etaSeconds: 125,
+};
 
 describe('progress and history', () => {
   it('draws a bar with epoch, step, parts and ETA on a terminal', () => {
@@ -20,7 +38,14 @@ describe('progress and history', () => {
     const print = createProgressPrinter({ isTTY: false, write: (s: string) => (text += s) });
     print(step);
     expect(text).toBe('');
-    print({ type: 'epoch', epoch: 2, epochs: 2, rows: [{ ...row, epoch: 2, split: 'validation' }], improved: true, stop: true });
+    print({
+      type: 'epoch',
+      epoch: 2,
+      epochs: 2,
+      rows: [{ ...row, epoch: 2, split: 'validation' }],
+      improved: true,
+      stop: true,
+    });
     print({ type: 'interrupted', epoch: 3, step: 1 });
     expect(text.split('\n')).toEqual([
       'epoch 2/2 validation loss 1.5000 recon 1.000 cos 0.5000 lr 1.00e-3 2.3s (best)',
@@ -33,6 +58,8 @@ describe('progress and history', () => {
   });
 
   it('writes history.csv with a column per part', () => {
-    expect(historyToCsv([row], ['recon', 'cos'])).toBe('epoch,split,loss,recon,cos,lr,seconds\n1,train,1.5,1,0.5,0.001,2.250\n');
+    expect(historyToCsv([row], ['recon', 'cos'])).toBe(
+      'epoch,split,loss,recon,cos,lr,seconds\n1,train,1.5,1,0.5,0.001,2.250\n',
+    );
   });
 });

@@ -4,7 +4,13 @@ import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync, existsSync 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { initBackend } from '../../src/backend/select.js';
-import { prepareRunDirectory, readLatestCheckpoint, writeCheckpoint, lsslVersion, readRunConfig } from '../../src/train/run.js';
+import {
+  prepareRunDirectory,
+  readLatestCheckpoint,
+  writeCheckpoint,
+  lsslVersion,
+  readRunConfig,
+} from '../../src/train/run.js';
 import { initialPlateauState } from '../../src/train/schedule.js';
 
 let root: string;
@@ -32,7 +38,13 @@ describe('run directory', () => {
   it('keeps only the newest whole checkpoint and ignores a half-written one', async () => {
     const dir = join(root, 'b');
     const t = tf.tensor1d([1, 2, 3]);
-    const state = (epoch: number) => ({ epoch, plateau: initialPlateauState(1e-3), optimizerStep: epoch * 2, history: [], stoppedEarly: false });
+    const state = (epoch: number) => ({
+      epoch,
+      plateau: initialPlateauState(1e-3),
+      optimizerStep: epoch * 2,
+      history: [],
+      stoppedEarly: false,
+    });
     await writeCheckpoint(dir, [{ name: 'w', tensor: t }], state(1));
     await writeCheckpoint(dir, [{ name: 'w', tensor: t }], state(2));
     expect(readdirSync(join(dir, 'checkpoints'))).toEqual(['epoch-0002']);

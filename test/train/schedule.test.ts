@@ -16,7 +16,9 @@ for loss in inp['losses']:
 
 describe('stepPlateau', () => {
   it('lowers the LR exactly when PyTorch ReduceLROnPlateau does', () => {
-    const losses = [1, 0.9, 0.89995, 0.95, 0.91, 0.92, 0.8, 0.8, 0.8, 0.8, 0.8, 0.79, 0.85, 0.85, 0.85, 0.85, 0.85, 0.85, 0.85];
+    const losses = [
+      1, 0.9, 0.89995, 0.95, 0.91, 0.92, 0.8, 0.8, 0.8, 0.8, 0.8, 0.79, 0.85, 0.85, 0.85, 0.85, 0.85, 0.85, 0.85,
+    ];
     const expected: number[] = runPython(TORCH, { losses });
     let state = initialPlateauState(1e-3);
     const options = { ...DEFAULT_PLATEAU, patience: 2, earlyStopPatience: 100 };

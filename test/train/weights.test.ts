@@ -19,11 +19,18 @@ describe('writeWeights / readWeights', () => {
   it('round-trips bit-exactly, including −0, NaN, ±∞ and subnormals', async () => {
     const special = new Float32Array([-0, NaN, Infinity, -Infinity, 1e-45, 3.4028234e38, 0.1, -2.5]);
     const a = tf.tensor(special, [2, 4]);
-    const b = tf.tensor(Float32Array.from({ length: 27 * 2 }, (_, i) => Math.sin(i) / 7), [3, 3, 3, 1, 2]);
-    await writeWeights(dir, [
-      { name: 'encoder/x', tensor: a },
-      { name: 'decoder/y', tensor: b },
-    ], { epoch: 3 });
+    const b = tf.tensor(
+      Float32Array.from({ length: 27 * 2 }, (_, i) => Math.sin(i) / 7),
+      [3, 3, 3, 1, 2],
+    );
+    await writeWeights(
+      dir,
+      [
+        { name: 'encoder/x', tensor: a },
+        { name: 'decoder/y', tensor: b },
+      ],
+      { epoch: 3 },
+    );
     const { tensors, metadata } = await readWeights(dir);
     expect(metadata.epoch).toBe(3);
     expect(tensors.get('encoder/x')!.shape).toEqual([2, 4]);
@@ -41,12 +48,15 @@ describe('writeWeights / readWeights', () => {
       ['encoder/x', 'float32'],
       ['decoder/y', 'float32'],
     ]);
-    const out = runPython(`
+    const out = runPython(
+      `
 import numpy as np
 raw = np.fromfile(inp['bin'], dtype='<f4')
 y = raw[8:].reshape(3, 3, 3, 1, 2)
 out = [int(raw.size), float(raw[6]), float(y[1, 2, 0, 0, 1])]
-`, { bin: join(dir, 'weights.bin') });
+`,
+      { bin: join(dir, 'weights.bin') },
+    );
     expect(out[0]).toBe(8 + 54);
     expect(out[1]).toBeCloseTo(0.1, 7);
     // y[1,2,0,0,1] is flat index ((1·3 + 2)·3 + 0)·2 + 1 = 31 (row-major)

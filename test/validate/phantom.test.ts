@@ -5,7 +5,13 @@ import { join } from 'node:path';
 import { initBackend } from '../../src/backend/select.js';
 import { phantomCheck, scoreDirection, type HeldOutPair } from '../../src/validate/phantom.js';
 
-const pair = (group: string, earlier: string, later: string, dAtrophy: number, dAge: number): HeldOutPair => ({ group, earlier, later, dAtrophy, dAge });
+const pair = (group: string, earlier: string, later: string, dAtrophy: number, dAge: number): HeldOutPair => ({
+  group,
+  earlier,
+  later,
+  dAtrophy,
+  dAge,
+});
 
 describe('scoreDirection', () => {
   // Two groups of three pairs; tau_proj worked out so that Δtau = 2·Δatrophy exactly.
@@ -17,7 +23,14 @@ describe('scoreDirection', () => {
     pair('CN', 'c/2', 'c/3', 0.01, 1.5),
     pair('CN', 'c/1', 'c/3', 0.02, 2.5),
   ];
-  const tau = new Map([['a/1', 1], ['a/2', 1.06], ['a/3', 1.16], ['c/1', -1], ['c/2', -0.98], ['c/3', -0.96]]);
+  const tau = new Map([
+    ['a/1', 1],
+    ['a/2', 1.06],
+    ['a/3', 1.16],
+    ['c/1', -1],
+    ['c/2', -0.98],
+    ['c/3', -0.96],
+  ]);
 
   it('gives r = 1 with atrophy when Δtau is proportional to it, and the hand-worked r with Δage', () => {
     const s = scoreDirection(pairs, tau, 2.5);
@@ -40,7 +53,15 @@ describe('phantomCheck', () => {
   afterAll(() => rmSync(out, { recursive: true, force: true }));
 
   it('trains lssl and the PyTorch reference on the same pairs and scores both on unseen subjects', async () => {
-    const result = await phantomCheck({ out, subjects: 4, testSubjects: 3, shape: 16, epochs: 1, batch: 4, torch: true });
+    const result = await phantomCheck({
+      out,
+      subjects: 4,
+      testSubjects: 3,
+      shape: 16,
+      epochs: 1,
+      batch: 4,
+      torch: true,
+    });
     expect(result.held_out_pairs).toBe(9); // 3 subjects × 3 ordered pairs of 3 visits
     for (const scores of [result, result.torch!]) {
       expect(Math.abs(scores.r_delta_atrophy)).toBeLessThanOrEqual(1);

@@ -33,9 +33,22 @@ const TARGETS = [
   {
     out: 'conv3d-simd.wasm',
     sources: SOURCES,
-    flags: ['--enable', 'threads', '--importMemory', '--sharedMemory', '--initialMemory', '16', '--maximumMemory', String(MAX_PAGES)],
+    flags: [
+      '--enable',
+      'threads',
+      '--importMemory',
+      '--sharedMemory',
+      '--initialMemory',
+      '16',
+      '--maximumMemory',
+      String(MAX_PAGES),
+    ],
   },
-  { out: 'memory-bound-simd.wasm', sources: ['memory-bound-simd.as'], flags: ['--importMemory', '--initialMemory', '1'] },
+  {
+    out: 'memory-bound-simd.wasm',
+    sources: ['memory-bound-simd.as'],
+    flags: ['--importMemory', '--initialMemory', '1'],
+  },
 ];
 
 /** Ids of the sections of a wasm binary (11 = data). */
@@ -56,7 +69,9 @@ function sectionIds(bytes) {
 }
 
 async function compile({ out, sources: names, flags }) {
-  const sources = Object.fromEntries(names.map((name) => [name.replace(/\.as$/, '.ts'), readFileSync(join(here, name), 'utf8')]));
+  const sources = Object.fromEntries(
+    names.map((name) => [name.replace(/\.as$/, '.ts'), readFileSync(join(here, name), 'utf8')]),
+  );
   let binary;
   const { error, stderr } = await asc.main(
     [...Object.keys(sources), '--outFile', out, '-O3', '--noAssert', '--runtime', 'stub', '--enable', 'simd', ...flags],
@@ -69,7 +84,9 @@ async function compile({ out, sources: names, flags }) {
     },
   );
   if (error || !binary) {
-    process.stderr.write(`build-kernels: asc failed for ${out}: ${error?.message ?? 'no output'}\n${stderr.toString()}\n`);
+    process.stderr.write(
+      `build-kernels: asc failed for ${out}: ${error?.message ?? 'no output'}\n${stderr.toString()}\n`,
+    );
     process.exit(1);
   }
   if (sectionIds(binary).includes(11)) {

@@ -30,8 +30,14 @@ function registerGradientOnce(): void {
       const g = dy as tf.Tensor;
       const conv = { strides: [1, 1, 1], pad: (attrs as { pad: 'same' | 'valid' }).pad };
       return {
-        x: () => tf.engine().runKernel('Conv3DBackpropInputV2', { dy: g, filter }, { ...conv, inputShape: x.shape }) as tf.Tensor,
-        filter: () => tf.engine().runKernel('Conv3DBackpropFilterV2', { x, dy: g }, { ...conv, filterShape: filter.shape }) as tf.Tensor,
+        x: () =>
+          tf
+            .engine()
+            .runKernel('Conv3DBackpropInputV2', { dy: g, filter }, { ...conv, inputShape: x.shape }) as tf.Tensor,
+        filter: () =>
+          tf
+            .engine()
+            .runKernel('Conv3DBackpropFilterV2', { x, dy: g }, { ...conv, filterShape: filter.shape }) as tf.Tensor,
         bias: () => tf.sum(g, [0, 1, 2, 3]),
       };
     },
@@ -52,7 +58,17 @@ export function registerConv3dBias(backend: FastKernelBackend, rt: SimdRuntime):
       const info = tf.backend_util.computeConv3DInfo(x.shape as Shape5, filter.shape as Shape5, 1, 1, pad);
       const front: [number, number, number] = [info.padInfo.front, info.padInfo.top, info.padInfo.left];
       return withTensors(backend, b, [x, filter, bias], info.outShape, ([xv, fv, bv], out) =>
-        conv3dForward(rt, xv, x.shape as Shape5, fv, filter.shape as Shape5, front, [info.outDepth, info.outHeight, info.outWidth], out, bv),
+        conv3dForward(
+          rt,
+          xv,
+          x.shape as Shape5,
+          fv,
+          filter.shape as Shape5,
+          front,
+          [info.outDepth, info.outHeight, info.outWidth],
+          out,
+          bv,
+        ),
       );
     },
   });
@@ -68,8 +84,15 @@ export function unregisterConv3dBias(backend: FastKernelBackend): void {
  * conv3d(x, filter, stride 1, pad) + bias, differentiable: one kernel where LsslConv3DBias is
  * registered on the active backend (and everything is float32), else tf.conv3d + tf.add.
  */
-export function conv3dWithBias(x: tf.Tensor5D, filter: tf.Tensor5D, bias: tf.Tensor1D, pad: 'same' | 'valid'): tf.Tensor5D {
-  const fused = [x, filter, bias].every((t) => t.dtype === 'float32') && tf.getKernel(CONV3D_BIAS_KERNEL, tf.getBackend()) !== undefined;
+export function conv3dWithBias(
+  x: tf.Tensor5D,
+  filter: tf.Tensor5D,
+  bias: tf.Tensor1D,
+  pad: 'same' | 'valid',
+): tf.Tensor5D {
+  const fused =
+    [x, filter, bias].every((t) => t.dtype === 'float32') &&
+    tf.getKernel(CONV3D_BIAS_KERNEL, tf.getBackend()) !== undefined;
   if (fused) return tf.engine().runKernel(CONV3D_BIAS_KERNEL, { x, filter, bias }, { pad }) as tf.Tensor5D;
   return tf.tidy(() => tf.add(tf.conv3d(x, filter, 1, pad), bias));
 }

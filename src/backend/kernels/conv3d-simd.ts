@@ -79,14 +79,22 @@ function copyUnpadded(src: Float32Array, dst: Float32Array, voxels: number, C: n
  */
 function validConv(
   rt: SimdRuntime,
-  x: Float32Array, xShape: Shape5, front: Pad3,
-  weights: Float32Array, kernel: [number, number, number], cout: number,
-  outDims: [number, number, number], out: Float32Array, bias?: Float32Array,
+  x: Float32Array,
+  xShape: Shape5,
+  front: Pad3,
+  weights: Float32Array,
+  kernel: [number, number, number],
+  cout: number,
+  outDims: [number, number, number],
+  out: Float32Array,
+  bias?: Float32Array,
 ): void {
   const [N, D, H, W, Cin] = xShape;
   const [KD, KH, KW] = kernel;
   const [OD, OH, OW] = outDims;
-  const Dp = OD + KD - 1, Hp = OH + KH - 1, Wp = OW + KW - 1;
+  const Dp = OD + KD - 1,
+    Hp = OH + KH - 1,
+    Wp = OW + KW - 1;
   const narrow = cout < NARROW_BELOW;
   const coutP = narrow ? cout : roundUp4(cout);
   const taps = KD * KH * KW;
@@ -95,7 +103,8 @@ function validConv(
   const outLen = OD * OH * OW * coutP;
   // two input and two output buffers: element n+1 is copied in and n−1 copied out while the
   // workers compute element n
-  const inBytes = align(inLen * 4), outBytes = align(outLen * 4);
+  const inBytes = align(inLen * 4),
+    outBytes = align(outLen * 4);
   const base = rt.reserve(align(wLen * 4) + 2 * inBytes + 2 * outBytes);
   const wPtr = base;
   const inPtrs = [wPtr + align(wLen * 4), wPtr + align(wLen * 4) + inBytes];
@@ -112,11 +121,24 @@ function validConv(
   const biasAt = taps * Cin * coutP;
   w.fill(0, biasAt);
   if (bias) w.set(bias.subarray(0, cout), biasAt);
-  const voxelsIn = D * H * W, voxelsOut = OD * OH * OW;
+  const voxelsIn = D * H * W,
+    voxelsOut = OD * OH * OW;
   const copyIn = (n: number): void =>
-    copyPadded(x.subarray(n * voxelsIn * Cin, (n + 1) * voxelsIn * Cin), [D, H, W, Cin], rt.f32(inPtrs[n % 2], inLen), [Dp, Hp, Wp, Cin], front);
+    copyPadded(
+      x.subarray(n * voxelsIn * Cin, (n + 1) * voxelsIn * Cin),
+      [D, H, W, Cin],
+      rt.f32(inPtrs[n % 2], inLen),
+      [Dp, Hp, Wp, Cin],
+      front,
+    );
   const copyOut = (n: number): void =>
-    copyUnpadded(rt.f32(outPtrs[n % 2], outLen), out.subarray(n * voxelsOut * cout, (n + 1) * voxelsOut * cout), voxelsOut, cout, coutP);
+    copyUnpadded(
+      rt.f32(outPtrs[n % 2], outLen),
+      out.subarray(n * voxelsOut * cout, (n + 1) * voxelsOut * cout),
+      voxelsOut,
+      cout,
+      coutP,
+    );
   if (N === 0) return;
   copyIn(0);
   for (let n = 0; n < N; n++) {
@@ -135,8 +157,15 @@ function validConv(
  * [N, OD, OH, OW, Cout] is overwritten.
  */
 export function conv3dForward(
-  rt: SimdRuntime, x: Float32Array, xShape: Shape5, filter: Float32Array, filterShape: Shape5,
-  front: Pad3, outDims: [number, number, number], out: Float32Array, bias?: Float32Array,
+  rt: SimdRuntime,
+  x: Float32Array,
+  xShape: Shape5,
+  filter: Float32Array,
+  filterShape: Shape5,
+  front: Pad3,
+  outDims: [number, number, number],
+  out: Float32Array,
+  bias?: Float32Array,
 ): void {
   const [KD, KH, KW, , cout] = filterShape;
   validConv(rt, x, xShape, front, filter, [KD, KH, KW], cout, outDims, out, bias);
@@ -148,8 +177,14 @@ export function conv3dForward(
  * `out` [N, D, H, W, Cin] is overwritten.
  */
 export function conv3dBackpropInput(
-  rt: SimdRuntime, dy: Float32Array, dyShape: Shape5, filter: Float32Array, filterShape: Shape5,
-  front: Pad3, inDims: [number, number, number], out: Float32Array,
+  rt: SimdRuntime,
+  dy: Float32Array,
+  dyShape: Shape5,
+  filter: Float32Array,
+  filterShape: Shape5,
+  front: Pad3,
+  inDims: [number, number, number],
+  out: Float32Array,
 ): void {
   const [KD, KH, KW, cin, cout] = filterShape;
   const flipped = new Float32Array(filter.length);
@@ -158,7 +193,8 @@ export function conv3dBackpropInput(
       for (let kw = 0; kw < KW; kw++) {
         const src = (((KD - 1 - kd) * KH + (KH - 1 - kh)) * KW + (KW - 1 - kw)) * cin * cout;
         const dst = ((kd * KH + kh) * KW + kw) * cout * cin;
-        for (let ci = 0; ci < cin; ci++) for (let co = 0; co < cout; co++) flipped[dst + co * cin + ci] = filter[src + ci * cout + co];
+        for (let ci = 0; ci < cin; ci++)
+          for (let co = 0; co < cout; co++) flipped[dst + co * cin + ci] = filter[src + ci * cout + co];
       }
   const frontT: Pad3 = [KD - 1 - front[0], KH - 1 - front[1], KW - 1 - front[2]];
   validConv(rt, dy, dyShape, frontT, flipped, [KD, KH, KW], cin, inDims, out);
@@ -170,13 +206,21 @@ export function conv3dBackpropInput(
  * order at the end, so the result does not depend on thread scheduling. `out` [KD, KH, KW, Cin, Cout] is overwritten.
  */
 export function conv3dBackpropFilter(
-  rt: SimdRuntime, x: Float32Array, xShape: Shape5, dy: Float32Array, dyShape: Shape5,
-  filterShape: Shape5, front: Pad3, out: Float32Array,
+  rt: SimdRuntime,
+  x: Float32Array,
+  xShape: Shape5,
+  dy: Float32Array,
+  dyShape: Shape5,
+  filterShape: Shape5,
+  front: Pad3,
+  out: Float32Array,
 ): void {
   const [N, D, H, W, Cin] = xShape;
   const [, OD, OH, OW, cout] = dyShape;
   const [KD, KH, KW] = filterShape;
-  const Dp = OD + KD - 1, Hp = OH + KH - 1, Wp = OW + KW - 1;
+  const Dp = OD + KD - 1,
+    Hp = OH + KH - 1,
+    Wp = OW + KW - 1;
   const narrow = cout < NARROW_BELOW;
   const coutP = narrow ? cout : roundUp4(cout);
   const taps = KD * KH * KW;
@@ -198,10 +242,23 @@ export function conv3dBackpropFilter(
   const inPtrs = [dwPtr + chunks * dwBytes, dwPtr + chunks * dwBytes + inBytes];
   const dyPtrs = [inPtrs[1] + inBytes, inPtrs[1] + inBytes + dyBytes];
   rt.f32(dwPtr, (chunks * dwBytes) / 4).fill(0);
-  const voxelsIn = D * H * W, voxelsOut = OD * OH * OW;
+  const voxelsIn = D * H * W,
+    voxelsOut = OD * OH * OW;
   const copyIn = (n: number): void => {
-    copyPadded(x.subarray(n * voxelsIn * Cin, (n + 1) * voxelsIn * Cin), [D, H, W, Cin], rt.f32(inPtrs[n % 2], inLen), [Dp, Hp, Wp, Cin], front);
-    copyPadded(dy.subarray(n * voxelsOut * cout, (n + 1) * voxelsOut * cout), [OD, OH, OW, cout], rt.f32(dyPtrs[n % 2], dyLen), [OD, OH, OW, coutP], [0, 0, 0]);
+    copyPadded(
+      x.subarray(n * voxelsIn * Cin, (n + 1) * voxelsIn * Cin),
+      [D, H, W, Cin],
+      rt.f32(inPtrs[n % 2], inLen),
+      [Dp, Hp, Wp, Cin],
+      front,
+    );
+    copyPadded(
+      dy.subarray(n * voxelsOut * cout, (n + 1) * voxelsOut * cout),
+      [OD, OH, OW, cout],
+      rt.f32(dyPtrs[n % 2], dyLen),
+      [OD, OH, OW, coutP],
+      [0, 0, 0],
+    );
   };
   if (N > 0) copyIn(0);
   for (let n = 0; n < N; n++) {
@@ -221,7 +278,8 @@ export function conv3dBackpropFilter(
   } else {
     for (let t = 0; t < KD * KH; t++)
       for (let j = 0; j < J; j++) {
-        const src = (t * Jp + j) * coutP, dst = (t * J + j) * cout;
+        const src = (t * Jp + j) * coutP,
+          dst = (t * J + j) * cout;
         for (let c = 0; c < cout; c++) out[dst + c] = sum[src + c];
       }
   }

@@ -37,7 +37,8 @@ type ConvKernelName = (typeof KERNEL_NAMES)[number];
 /** Stock kernel configs, saved per backend before we replace them. */
 const stock = new Map<string, tf.KernelConfig>();
 
-const allOnes = (v: number | number[] | undefined): boolean => v === undefined || (Array.isArray(v) ? v.every((d) => d === 1) : v === 1);
+const allOnes = (v: number | number[] | undefined): boolean =>
+  v === undefined || (Array.isArray(v) ? v.every((d) => d === 1) : v === 1);
 
 /** True when the SIMD kernels cover this call (stride 1, dilation 1, NDHWC, float32). */
 function supported(attrs: tf.NamedAttrMap, inputs: tf.TensorInfo[]): boolean {
@@ -55,7 +56,12 @@ function padFront(info: tf.backend_util.Conv3DInfo): Pad3 {
   return [info.padInfo.front, info.padInfo.top, info.padInfo.left];
 }
 
-function makeKernel(name: ConvKernelName, backendName: FastKernelBackend, rt: SimdRuntime, original: tf.KernelFunc): tf.KernelFunc {
+function makeKernel(
+  name: ConvKernelName,
+  backendName: FastKernelBackend,
+  rt: SimdRuntime,
+  original: tf.KernelFunc,
+): tf.KernelFunc {
   return (args) => {
     const { inputs, attrs, backend } = args;
     const list = Object.values(inputs) as tf.TensorInfo[];
@@ -66,7 +72,16 @@ function makeKernel(name: ConvKernelName, backendName: FastKernelBackend, rt: Si
         const { x, filter } = inputs as { x: tf.TensorInfo; filter: tf.TensorInfo };
         const info = tf.backend_util.computeConv3DInfo(x.shape as Shape5, filter.shape as Shape5, 1, 1, pad);
         return withTensors(backendName, backend, [x, filter], info.outShape, ([xv, fv], out) =>
-          conv3dForward(rt, xv, x.shape as Shape5, fv, filter.shape as Shape5, padFront(info), [info.outDepth, info.outHeight, info.outWidth], out),
+          conv3dForward(
+            rt,
+            xv,
+            x.shape as Shape5,
+            fv,
+            filter.shape as Shape5,
+            padFront(info),
+            [info.outDepth, info.outHeight, info.outWidth],
+            out,
+          ),
         );
       }
       case 'Conv3DBackpropInputV2': {
@@ -74,7 +89,16 @@ function makeKernel(name: ConvKernelName, backendName: FastKernelBackend, rt: Si
         const inShape = attrs!.inputShape as Shape5;
         const info = tf.backend_util.computeConv3DInfo(inShape, filter.shape as Shape5, 1, 1, pad);
         return withTensors(backendName, backend, [dy, filter], inShape, ([dyv, fv], out) =>
-          conv3dBackpropInput(rt, dyv, dy.shape as Shape5, fv, filter.shape as Shape5, padFront(info), [inShape[1], inShape[2], inShape[3]], out),
+          conv3dBackpropInput(
+            rt,
+            dyv,
+            dy.shape as Shape5,
+            fv,
+            filter.shape as Shape5,
+            padFront(info),
+            [inShape[1], inShape[2], inShape[3]],
+            out,
+          ),
         );
       }
       case 'Conv3DBackpropFilterV2': {

@@ -20,7 +20,8 @@ import { withTensors, type FastKernelBackend } from './tensor-io.js';
 /** Offsets of the 8 window voxels in (d, h, w) scan order, for an input of H × W × C. */
 function windowOffsets(H: number, W: number, C: number): number[] {
   const offsets: number[] = [];
-  for (let d = 0; d < 2; d++) for (let h = 0; h < 2; h++) for (let w = 0; w < 2; w++) offsets.push(((d * H + h) * W + w) * C);
+  for (let d = 0; d < 2; d++)
+    for (let h = 0; h < 2; h++) for (let w = 0; w < 2; w++) offsets.push(((d * H + h) * W + w) * C);
   return offsets;
 }
 
@@ -30,12 +31,14 @@ function windowOffsets(H: number, W: number, C: number): number[] {
  */
 function forEachWindow(shape: number[], visit: (inBase: number, outBase: number) => void): void {
   const [N, D, H, W, C] = shape;
-  const OD = D >> 1, OH = H >> 1, OW = W >> 1;
+  const OD = D >> 1,
+    OH = H >> 1,
+    OW = W >> 1;
   let o = 0;
   for (let n = 0; n < N; n++)
     for (let z = 0; z < OD; z++)
       for (let y = 0; y < OH; y++) {
-        const row = (((n * D + 2 * z) * H + 2 * y) * W) * C;
+        const row = ((n * D + 2 * z) * H + 2 * y) * W * C;
         for (let x = 0; x < OW; x++, o += C) visit(row + 2 * x * C, o);
       }
 }
@@ -82,7 +85,14 @@ const isTwo = (v: unknown): boolean => v === 2 || (Array.isArray(v) && v.length 
 /** True for filter 2, stride 2, 'valid', NDHWC, float32 rank-5 input. */
 function supported(attrs: tf.NamedAttrMap, x: tf.TensorInfo): boolean {
   const format = attrs.dataFormat as string | undefined;
-  return isTwo(attrs.filterSize) && isTwo(attrs.strides) && attrs.pad === 'valid' && (format === undefined || format === 'NDHWC') && x.dtype === 'float32' && x.shape.length === 5;
+  return (
+    isTwo(attrs.filterSize) &&
+    isTwo(attrs.strides) &&
+    attrs.pad === 'valid' &&
+    (format === undefined || format === 'NDHWC') &&
+    x.dtype === 'float32' &&
+    x.shape.length === 5
+  );
 }
 
 const stock = new Map<string, tf.KernelConfig>();

@@ -44,8 +44,13 @@ interface Stream {
  * small values to run several groups.
  */
 function staged(
-  rt: SimdRuntime, units: number, inputs: Stream[], output: Stream, stage: number,
-  body: (inPtrs: number[], outPtr: number, count: number) => void, zeroOut = false,
+  rt: SimdRuntime,
+  units: number,
+  inputs: Stream[],
+  output: Stream,
+  stage: number,
+  body: (inPtrs: number[], outPtr: number, count: number) => void,
+  zeroOut = false,
 ): void {
   const perUnitBytes = [...inputs, output].reduce((a, s) => a + s.perUnit * 4, 0);
   const group = Math.max(1, Math.min(units, Math.floor(stage / perUnitBytes)));
@@ -55,7 +60,9 @@ function staged(
   const outPtr = ptrs[inputs.length];
   for (let u0 = 0; u0 < units; u0 += group) {
     const count = Math.min(group, units - u0);
-    inputs.forEach((s, i) => rt.f32(ptrs[i], count * s.perUnit).set(s.data.subarray(u0 * s.perUnit, (u0 + count) * s.perUnit)));
+    inputs.forEach((s, i) =>
+      rt.f32(ptrs[i], count * s.perUnit).set(s.data.subarray(u0 * s.perUnit, (u0 + count) * s.perUnit)),
+    );
     if (zeroOut) rt.f32(outPtr, count * output.perUnit).fill(0);
     body(ptrs.slice(0, inputs.length), outPtr, count);
     output.data.set(rt.f32(outPtr, count * output.perUnit), u0 * output.perUnit);
@@ -92,14 +99,30 @@ let inPlace: InPlace | undefined;
  * the binary is not built. The module has no data segments (build-kernels.mjs checks), so
  * instantiating it writes nothing into the heap.
  */
-export function attachWasmHeap(memory: WasmMemory, malloc: (bytes: number) => number, free: (ptr: number) => void): boolean {
+export function attachWasmHeap(
+  memory: WasmMemory,
+  malloc: (bytes: number) => number,
+  free: (ptr: number) => void,
+): boolean {
   if (inPlace?.memory === memory) return true;
   const conv = findKernelBinary();
   if (!conv) return false;
   const module = new WebAssembly.Module(readFileSync(join(dirname(conv), 'memory-bound-simd.wasm')));
   const { exports } = new WebAssembly.Instance(module, { env: { memory } });
-  const names: InPlaceName[] = ['maxPool2Forward', 'maxPool2Grad', 'upsample2Forward', 'upsample2Grad', 'reluGrad', 'sumRows'];
-  inPlace = { memory, fns: Object.fromEntries(names.map((n) => [n, exports[n] as Kernel])) as Record<InPlaceName, Kernel>, malloc, free };
+  const names: InPlaceName[] = [
+    'maxPool2Forward',
+    'maxPool2Grad',
+    'upsample2Forward',
+    'upsample2Grad',
+    'reluGrad',
+    'sumRows',
+  ];
+  inPlace = {
+    memory,
+    fns: Object.fromEntries(names.map((n) => [n, exports[n] as Kernel])) as Record<InPlaceName, Kernel>,
+    malloc,
+    free,
+  };
   return true;
 }
 
@@ -138,20 +161,40 @@ function inPlaceFor(...arrays: Float32Array[]): InPlace | undefined {
 }
 
 /** y [N, ⌊D/2⌋, ⌊H/2⌋, ⌊W/2⌋, C] = max over each 2×2×2 window of x [N, D, H, W, C]. */
-export function maxPool2ForwardSimd(rt: SimdRuntime, x: Float32Array, shape: number[], y: Float32Array, stage = STAGE_BYTES): void {
+export function maxPool2ForwardSimd(
+  rt: SimdRuntime,
+  x: Float32Array,
+  shape: number[],
+  y: Float32Array,
+  stage = STAGE_BYTES,
+): void {
   const [N, D, H, W, C] = shape;
   const [OD, OH, OW] = [D >> 1, H >> 1, W >> 1];
   if (OD * OH * OW * C === 0) return;
   const heap = inPlaceFor(x, y);
   if (heap) return heap.fns.maxPool2Forward(x.byteOffset, 0, y.byteOffset, D, H, W, C, OD, OH, OW, 0, 0, 0, N * OD);
-  staged(rt, N, [{ data: x, perUnit: D * H * W * C }], { data: y, perUnit: OD * OH * OW * C }, stage, ([xPtr], yPtr, count) => {
-    const args: KernelArgs = [xPtr, 0, yPtr, D, H, W, C, OD, OH, OW, 0, 0];
-    rt.run('maxPool2Forward', args, count * OD, 0, fineChunk(count * OD));
-  });
+  staged(
+    rt,
+    N,
+    [{ data: x, perUnit: D * H * W * C }],
+    { data: y, perUnit: OD * OH * OW * C },
+    stage,
+    ([xPtr], yPtr, count) => {
+      const args: KernelArgs = [xPtr, 0, yPtr, D, H, W, C, OD, OH, OW, 0, 0];
+      rt.run('maxPool2Forward', args, count * OD, 0, fineChunk(count * OD));
+    },
+  );
 }
 
 /** dx [N, D, H, W, C] = dy at each window's last maximum of x, 0 elsewhere. */
-export function maxPool2GradSimd(rt: SimdRuntime, dy: Float32Array, x: Float32Array, shape: number[], dx: Float32Array, stage = STAGE_BYTES): void {
+export function maxPool2GradSimd(
+  rt: SimdRuntime,
+  dy: Float32Array,
+  x: Float32Array,
+  shape: number[],
+  dx: Float32Array,
+  stage = STAGE_BYTES,
+): void {
   const [N, D, H, W, C] = shape;
   const [OD, OH, OW] = [D >> 1, H >> 1, W >> 1];
   if (OD * OH * OW * C === 0) {
@@ -166,49 +209,125 @@ export function maxPool2GradSimd(rt: SimdRuntime, dy: Float32Array, x: Float32Ar
     return heap.fns.maxPool2Grad(x.byteOffset, dy.byteOffset, dx.byteOffset, D, H, W, C, OD, OH, OW, 0, 0, 0, N * OD);
   }
   const perX = D * H * W * C;
-  staged(rt, N, [{ data: x, perUnit: perX }, { data: dy, perUnit: OD * OH * OW * C }], { data: dx, perUnit: perX }, stage, ([xPtr, dyPtr], dxPtr, count) => {
-    const args: KernelArgs = [xPtr, dyPtr, dxPtr, D, H, W, C, OD, OH, OW, 0, 0];
-    rt.run('maxPool2Grad', args, count * OD, 0, fineChunk(count * OD));
-  }, odd);
+  staged(
+    rt,
+    N,
+    [
+      { data: x, perUnit: perX },
+      { data: dy, perUnit: OD * OH * OW * C },
+    ],
+    { data: dx, perUnit: perX },
+    stage,
+    ([xPtr, dyPtr], dxPtr, count) => {
+      const args: KernelArgs = [xPtr, dyPtr, dxPtr, D, H, W, C, OD, OH, OW, 0, 0];
+      rt.run('maxPool2Grad', args, count * OD, 0, fineChunk(count * OD));
+    },
+    odd,
+  );
 }
 
 /** y [N, 2D, 2H, 2W, C] = x [N, D, H, W, C] repeated twice along each spatial axis. */
-export function upsample2ForwardSimd(rt: SimdRuntime, x: Float32Array, shape: number[], y: Float32Array, stage = STAGE_BYTES): void {
+export function upsample2ForwardSimd(
+  rt: SimdRuntime,
+  x: Float32Array,
+  shape: number[],
+  y: Float32Array,
+  stage = STAGE_BYTES,
+): void {
   const [N, D, H, W, C] = shape;
   if (volume(shape) === 0) return;
   const heap = inPlaceFor(x, y);
   if (heap) return heap.fns.upsample2Forward(x.byteOffset, 0, y.byteOffset, H, W, C, 0, 0, 0, 0, 0, 0, 0, N * D);
-  staged(rt, N, [{ data: x, perUnit: D * H * W * C }], { data: y, perUnit: 8 * D * H * W * C }, stage, ([xPtr], yPtr, count) => {
-    rt.run('upsample2Forward', [xPtr, 0, yPtr, H, W, C, 0, 0, 0, 0, 0, 0], count * D, 0, fineChunk(count * D));
-  });
+  staged(
+    rt,
+    N,
+    [{ data: x, perUnit: D * H * W * C }],
+    { data: y, perUnit: 8 * D * H * W * C },
+    stage,
+    ([xPtr], yPtr, count) => {
+      rt.run('upsample2Forward', [xPtr, 0, yPtr, H, W, C, 0, 0, 0, 0, 0, 0], count * D, 0, fineChunk(count * D));
+    },
+  );
 }
 
 /** dx [N, D, H, W, C] = Σ of the 8 children in dy [N, 2D, 2H, 2W, C]; `shape` is dx's. */
-export function upsample2GradSimd(rt: SimdRuntime, dy: Float32Array, shape: number[], dx: Float32Array, stage = STAGE_BYTES): void {
+export function upsample2GradSimd(
+  rt: SimdRuntime,
+  dy: Float32Array,
+  shape: number[],
+  dx: Float32Array,
+  stage = STAGE_BYTES,
+): void {
   const [N, D, H, W, C] = shape;
   if (volume(shape) === 0) return;
   const heap = inPlaceFor(dy, dx);
   if (heap) return heap.fns.upsample2Grad(dy.byteOffset, 0, dx.byteOffset, H, W, C, 0, 0, 0, 0, 0, 0, 0, N * D);
-  staged(rt, N, [{ data: dy, perUnit: 8 * D * H * W * C }], { data: dx, perUnit: D * H * W * C }, stage, ([dyPtr], dxPtr, count) => {
-    rt.run('upsample2Grad', [dyPtr, 0, dxPtr, H, W, C, 0, 0, 0, 0, 0, 0], count * D, 0, fineChunk(count * D));
-  });
+  staged(
+    rt,
+    N,
+    [{ data: dy, perUnit: 8 * D * H * W * C }],
+    { data: dx, perUnit: D * H * W * C },
+    stage,
+    ([dyPtr], dxPtr, count) => {
+      rt.run('upsample2Grad', [dyPtr, 0, dxPtr, H, W, C, 0, 0, 0, 0, 0, 0], count * D, 0, fineChunk(count * D));
+    },
+  );
 }
 
 /** dx = dy · step(x), elementwise (the ReLU gradient). */
-export function reluGradSimd(rt: SimdRuntime, dy: Float32Array, x: Float32Array, dx: Float32Array, stage = STAGE_BYTES): void {
+export function reluGradSimd(
+  rt: SimdRuntime,
+  dy: Float32Array,
+  x: Float32Array,
+  dx: Float32Array,
+  stage = STAGE_BYTES,
+): void {
   const heap = inPlaceFor(dy, x, dx);
-  if (heap) return heap.fns.reluGrad(dy.byteOffset, x.byteOffset, dx.byteOffset, dx.length, dx.length, 0, 0, 0, 0, 0, 0, 0, 0, 1);
-  staged(rt, dx.length, [{ data: dy, perUnit: 1 }, { data: x, perUnit: 1 }], { data: dx, perUnit: 1 }, stage, ([dyPtr, xPtr], dxPtr, count) => {
-    const blocks = Math.ceil(count / FLAT_BLOCK);
-    rt.run('reluGrad', [dyPtr, xPtr, dxPtr, count, FLAT_BLOCK, 0, 0, 0, 0, 0, 0, 0], blocks, 0, fineChunk(blocks));
-  });
+  if (heap)
+    return heap.fns.reluGrad(
+      dy.byteOffset,
+      x.byteOffset,
+      dx.byteOffset,
+      dx.length,
+      dx.length,
+      0,
+      0,
+      0,
+      0,
+      0,
+      0,
+      0,
+      0,
+      1,
+    );
+  staged(
+    rt,
+    dx.length,
+    [
+      { data: dy, perUnit: 1 },
+      { data: x, perUnit: 1 },
+    ],
+    { data: dx, perUnit: 1 },
+    stage,
+    ([dyPtr, xPtr], dxPtr, count) => {
+      const blocks = Math.ceil(count / FLAT_BLOCK);
+      rt.run('reluGrad', [dyPtr, xPtr, dxPtr, count, FLAT_BLOCK, 0, 0, 0, 0, 0, 0, 0], blocks, 0, fineChunk(blocks));
+    },
+  );
 }
 
 /**
  * out[j] = Σ_i x[i·inner + j] for i < outer, accumulated in float64: one accumulator per chunk
  * of rows (the chunks of each staged group go to accumulators 0..7 in turn), added in order.
  */
-export function sumLeadingRowsSimd(rt: SimdRuntime, x: Float32Array, outer: number, inner: number, out: Float32Array, stage = STAGE_BYTES): void {
+export function sumLeadingRowsSimd(
+  rt: SimdRuntime,
+  x: Float32Array,
+  outer: number,
+  inner: number,
+  out: Float32Array,
+  stage = STAGE_BYTES,
+): void {
   if (inner === 0) return;
   const slots = 8;
   const slotBytes = align(inner * 8);
@@ -234,12 +353,19 @@ export function sumLeadingRowsSimd(rt: SimdRuntime, x: Float32Array, outer: numb
   out.set(acc);
 }
 
-
 /**
  * sumLeadingRowsSimd in place on the tfjs-wasm heap: the same ≤ 8 float64 accumulators, one per
  * chunk of rows, in scratch memory from the heap's allocator, added in chunk order.
  */
-function sumInPlace(heap: InPlace, xPtr: number, outer: number, inner: number, outPtr: number, slots: number, slotBytes: number): void {
+function sumInPlace(
+  heap: InPlace,
+  xPtr: number,
+  outer: number,
+  inner: number,
+  outPtr: number,
+  slots: number,
+  slotBytes: number,
+): void {
   // pointers were taken before malloc, which may grow the heap and detach the callers' views
   const scratch = heap.malloc(slots * slotBytes + 64);
   try {

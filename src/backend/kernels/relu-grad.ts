@@ -54,7 +54,9 @@ export function registerReluGrad(backend: FastKernelBackend): void {
       const { dy, x } = inputs as { dy: tf.TensorInfo; x: tf.TensorInfo };
       useBackendHeap(backend, b);
       const rt = simdRuntime();
-      return withTensors(backend, b, [dy, x], x.shape, ([dyv, xv], out) => (rt ? reluGradSimd(rt, dyv, xv, out) : reluGrad(dyv, xv, out)));
+      return withTensors(backend, b, [dy, x], x.shape, ([dyv, xv], out) =>
+        rt ? reluGradSimd(rt, dyv, xv, out) : reluGrad(dyv, xv, out),
+      );
     },
   });
 }

@@ -18,13 +18,34 @@ import { Worker } from 'node:worker_threads';
 
 /** The kernels exported by conv3d-simd.as and memory-bound-simd.as; all take the same 14 i32 arguments. */
 export const KERNELS = [
-  'convForward', 'convForwardNarrow', 'convFilterGrad', 'convFilterGradNarrow',
-  'maxPool2Forward', 'maxPool2Grad', 'upsample2Forward', 'upsample2Grad', 'reluGrad', 'sumRows',
+  'convForward',
+  'convForwardNarrow',
+  'convFilterGrad',
+  'convFilterGradNarrow',
+  'maxPool2Forward',
+  'maxPool2Grad',
+  'upsample2Forward',
+  'upsample2Grad',
+  'reluGrad',
+  'sumRows',
 ] as const;
 export type KernelName = (typeof KERNELS)[number];
 
 /** (inPtr, wOrDyPtr, outPtr, Hp, Wp, Cin, OH, OW, Cout(P), KD, KH, KW) — z0, z1 are added per thread. */
-export type KernelArgs = [number, number, number, number, number, number, number, number, number, number, number, number];
+export type KernelArgs = [
+  number,
+  number,
+  number,
+  number,
+  number,
+  number,
+  number,
+  number,
+  number,
+  number,
+  number,
+  number,
+];
 
 type KernelFn = (...args: number[]) => void;
 

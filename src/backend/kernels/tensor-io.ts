@@ -21,18 +21,27 @@ interface CpuBackendLike {
  * `outShape`, and returns that output. The views are only valid during the call.
  */
 export function withTensors(
-  backendName: FastKernelBackend, backend: unknown, inputs: tf.TensorInfo[], outShape: number[],
+  backendName: FastKernelBackend,
+  backend: unknown,
+  inputs: tf.TensorInfo[],
+  outShape: number[],
   compute: (inputs: Float32Array[], out: Float32Array) => void,
 ): tf.TensorInfo {
   if (backendName === 'wasm') {
     const wasm = backend as WasmBackendLike;
     // Output first: allocating may grow the wasm heap and detach earlier views.
     const out = wasm.makeOutput(outShape, 'float32');
-    compute(inputs.map((t) => wasm.typedArrayFromHeap(t)), wasm.typedArrayFromHeap(out));
+    compute(
+      inputs.map((t) => wasm.typedArrayFromHeap(t)),
+      wasm.typedArrayFromHeap(out),
+    );
     return out;
   }
   const cpu = backend as CpuBackendLike;
   const values = new Float32Array(outShape.reduce((a, b) => a * b, 1));
-  compute(inputs.map((t) => cpu.data.get(t.dataId).values), values);
+  compute(
+    inputs.map((t) => cpu.data.get(t.dataId).values),
+    values,
+  );
   return cpu.makeTensorInfo(outShape, 'float32', values);
 }

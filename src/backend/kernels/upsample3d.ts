@@ -49,12 +49,16 @@ export function upsampleNearest3dGrad(dy: Float32Array, shape: number[], dx: Flo
       for (let yy = 0; yy < H; yy++) {
         const dst = ((n * D + z) * H + yy) * W * C;
         const r0 = ((n * 2 * D + 2 * z) * 2 * H + 2 * yy) * rowOut;
-        const r1 = r0 + rowOut, r2 = r0 + plane, r3 = r0 + plane + rowOut;
+        const r1 = r0 + rowOut,
+          r2 = r0 + plane,
+          r3 = r0 + plane + rowOut;
         for (let xx = 0; xx < W; xx++) {
           const a = 2 * xx * C;
           for (let c = 0; c < C; c++) {
-            const i = a + c, j = a + C + c;
-            dx[dst + xx * C + c] = dy[r0 + i] + dy[r0 + j] + dy[r1 + i] + dy[r1 + j] + dy[r2 + i] + dy[r2 + j] + dy[r3 + i] + dy[r3 + j];
+            const i = a + c,
+              j = a + C + c;
+            dx[dst + xx * C + c] =
+              dy[r0 + i] + dy[r0 + j] + dy[r1 + i] + dy[r1 + j] + dy[r2 + i] + dy[r2 + j] + dy[r3 + i] + dy[r3 + j];
           }
         }
       }
@@ -88,13 +92,17 @@ export function registerUpsampleKernels(backend: FastKernelBackend): void {
       const shape = [N, D2 / 2, H2 / 2, W2 / 2, C];
       useBackendHeap(backend, b);
       const rt = simdRuntime();
-      return withTensors(backend, b, [dy], shape, ([dyv], out) => (rt ? upsample2GradSimd(rt, dyv, shape, out) : upsampleNearest3dGrad(dyv, shape, out)));
+      return withTensors(backend, b, [dy], shape, ([dyv], out) =>
+        rt ? upsample2GradSimd(rt, dyv, shape, out) : upsampleNearest3dGrad(dyv, shape, out),
+      );
     },
   });
   if (!tf.getGradient(UPSAMPLE_KERNEL)) {
     tf.registerGradient({
       kernelName: UPSAMPLE_KERNEL,
-      gradFunc: (dy) => ({ x: () => tf.engine().runKernel(UPSAMPLE_GRAD_KERNEL, { dy: dy as tf.Tensor }) as tf.Tensor }),
+      gradFunc: (dy) => ({
+        x: () => tf.engine().runKernel(UPSAMPLE_GRAD_KERNEL, { dy: dy as tf.Tensor }) as tf.Tensor,
+      }),
     });
   }
 }
@@ -110,7 +118,9 @@ export function unregisterUpsampleKernels(backend: FastKernelBackend): void {
 function upsampleWithOps(x: tf.Tensor5D): tf.Tensor5D {
   return tf.tidy(() => {
     const [N, D, H, W, C] = x.shape;
-    let y = tf.image.resizeNearestNeighbor(x.reshape([N * D, H, W, C]) as tf.Tensor4D, [2 * H, 2 * W]).reshape([N, D, 1, 4 * H * W * C]);
+    let y = tf.image
+      .resizeNearestNeighbor(x.reshape([N * D, H, W, C]) as tf.Tensor4D, [2 * H, 2 * W])
+      .reshape([N, D, 1, 4 * H * W * C]);
     y = tf.concat([y, y], 2);
     return y.reshape([N, 2 * D, 2 * H, 2 * W, C]) as tf.Tensor5D;
   });

@@ -95,13 +95,17 @@ export function directPredPredictor(
   });
 }
 
-function flattenSquare(matrix: ArrayLike<number> | readonly (readonly number[])[]): { matrix: ArrayLike<number>; dim: number } {
+function flattenSquare(matrix: ArrayLike<number> | readonly (readonly number[])[]): {
+  matrix: ArrayLike<number>;
+  dim: number;
+} {
   const first = (matrix as ArrayLike<unknown>)[0];
   if (Array.isArray(first)) {
     const rows = matrix as readonly (readonly number[])[];
     const dim = rows.length;
     rows.forEach((row, i) => {
-      if (row.length !== dim) throw new Error(`the correlation matrix must be square, but row ${i} has ${row.length} entries, not ${dim}`);
+      if (row.length !== dim)
+        throw new Error(`the correlation matrix must be square, but row ${i} has ${row.length} entries, not ${dim}`);
     });
     return { matrix: rows.flat(), dim };
   }

@@ -54,7 +54,8 @@ export function supConLoss(
   checkTemperature('baseTemperature', baseTemperature);
   if (features.rank !== 3) throw new Error(`features must be [batch, views, dim], not shape [${features.shape}]`);
   const [batch, views] = features.shape;
-  if (batch < 1 || views < 1) throw new Error(`features need at least one sample and one view, not shape [${features.shape}]`);
+  if (batch < 1 || views < 1)
+    throw new Error(`features need at least one sample and one view, not shape [${features.shape}]`);
   if (labels !== undefined && labels.length !== batch) {
     throw new Error(`labels must have one entry per sample (${batch}), not ${labels.length}`);
   }

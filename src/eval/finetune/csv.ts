@@ -18,8 +18,17 @@ export function finetuneHistoryCsv(history: readonly FinetuneEpoch[], kind: Targ
   const header = ['fold', 'epoch', 'split', 'loss', ...metrics, 'lr', 'seconds'];
   const lines = history.flatMap((h) =>
     FINETUNE_SPLITS.map((split) => {
-      const values: Record<string, number | null | undefined> = split === 'train' ? { loss: h.train_loss } : { ...h[split] };
-      return [h.fold, h.epoch, split, cell(values.loss), ...metrics.map((m) => cell(values[m])), h.learning_rate, split === 'train' ? h.seconds.toFixed(3) : ''].join(',');
+      const values: Record<string, number | null | undefined> =
+        split === 'train' ? { loss: h.train_loss } : { ...h[split] };
+      return [
+        h.fold,
+        h.epoch,
+        split,
+        cell(values.loss),
+        ...metrics.map((m) => cell(values[m])),
+        h.learning_rate,
+        split === 'train' ? h.seconds.toFixed(3) : '',
+      ].join(',');
     }),
   );
   return `${[header.join(','), ...lines].join('\n')}\n`;

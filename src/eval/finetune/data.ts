@@ -48,7 +48,8 @@ function sortClasses(values: string[]): string[] {
  * a number and there are more than two distinct values, else classes.
  */
 export function resolveTarget(cohort: Cohort, target: string, requested: TargetKind | 'auto' = 'auto'): ResolvedTarget {
-  if (requested !== 'auto' && requested !== 'class' && requested !== 'numeric') throw inputError(`kind must be auto, class or numeric, not '${requested}'`);
+  if (requested !== 'auto' && requested !== 'class' && requested !== 'numeric')
+    throw inputError(`kind must be auto, class or numeric, not '${requested}'`);
   const found: { scan: Scan; value: string | number }[] = [];
   let missing = 0;
   let known = false;
@@ -61,21 +62,48 @@ export function resolveTarget(cohort: Cohort, target: string, requested: TargetK
     }
   }
   if (!known) {
-    const names = new Set(['age', ...cohort.subjects.flatMap((s) => [...Object.keys(s.covariates), ...s.scans.flatMap((x) => Object.keys(x.covariates))])]);
+    const names = new Set([
+      'age',
+      ...cohort.subjects.flatMap((s) => [
+        ...Object.keys(s.covariates),
+        ...s.scans.flatMap((x) => Object.keys(x.covariates)),
+      ]),
+    ]);
     throw inputError(`the cohort has no column '${target}' (columns: ${[...names].join(', ')})`, cohort.source);
   }
   if (found.length === 0) throw inputError(`no scan has a value of '${target}'`, cohort.source);
   const texts = found.map((f) => String(f.value));
   const allNumbers = texts.every((t) => Number.isFinite(Number(t)));
-  const kind: TargetKind = requested !== 'auto' ? requested : allNumbers && new Set(texts.map(Number)).size > 2 ? 'numeric' : 'class';
+  const kind: TargetKind =
+    requested !== 'auto' ? requested : allNumbers && new Set(texts.map(Number)).size > 2 ? 'numeric' : 'class';
   if (kind === 'numeric') {
     const bad = found.find((f) => !Number.isFinite(Number(f.value)));
-    if (bad) throw inputError(`a numeric target needs numbers, and scan ${scanKey(bad.scan)} has '${target}' = '${bad.value}'`, cohort.source);
-    return { target, kind, classes: [], missing, scans: found.map(({ scan, value }) => ({ scan, ref: refOf(scan, Number(value)) })) };
+    if (bad)
+      throw inputError(
+        `a numeric target needs numbers, and scan ${scanKey(bad.scan)} has '${target}' = '${bad.value}'`,
+        cohort.source,
+      );
+    return {
+      target,
+      kind,
+      classes: [],
+      missing,
+      scans: found.map(({ scan, value }) => ({ scan, ref: refOf(scan, Number(value)) })),
+    };
   }
   const classes = sortClasses(texts);
-  if (classes.length < 2) throw inputError(`a class target needs at least 2 classes, and '${target}' has only '${classes[0]}'`, cohort.source);
-  return { target, kind, classes, missing, scans: found.map(({ scan, value }) => ({ scan, ref: refOf(scan, String(value)) })) };
+  if (classes.length < 2)
+    throw inputError(
+      `a class target needs at least 2 classes, and '${target}' has only '${classes[0]}'`,
+      cohort.source,
+    );
+  return {
+    target,
+    kind,
+    classes,
+    missing,
+    scans: found.map(({ scan, value }) => ({ scan, ref: refOf(scan, String(value)) })),
+  };
 }
 
 function refOf(scan: Scan, label: string | number): LabelledScan['ref'] {
@@ -87,11 +115,23 @@ function refOf(scan: Scan, label: string | number): LabelledScan['ref'] {
  * subject's baseline class. `validationFraction` of each fold's training subjects is held
  * out for model selection.
  */
-export function finetuneFolds(resolved: ResolvedTarget, k: number, options: { seed?: number; validationFraction?: number } = {}): Fold[] {
+export function finetuneFolds(
+  resolved: ResolvedTarget,
+  k: number,
+  options: { seed?: number; validationFraction?: number } = {},
+): Fold[] {
   const firstLabel = new Map<string, string | number>();
   for (const { ref } of resolved.scans) if (!firstLabel.has(ref.subject)) firstLabel.set(ref.subject, ref.label);
-  const subjects: Subject[] = [...firstLabel].map(([id, label]) => ({ id, covariates: { label: resolved.kind === 'class' ? String(label) : null }, scans: [] }));
-  const folds = subjectFolds(subjects, k, { stratifyBy: resolved.kind === 'class' ? 'label' : undefined, seed: options.seed ?? 0, validationFraction: options.validationFraction ?? 0.2 });
+  const subjects: Subject[] = [...firstLabel].map(([id, label]) => ({
+    id,
+    covariates: { label: resolved.kind === 'class' ? String(label) : null },
+    scans: [],
+  }));
+  const folds = subjectFolds(subjects, k, {
+    stratifyBy: resolved.kind === 'class' ? 'label' : undefined,
+    seed: options.seed ?? 0,
+    validationFraction: options.validationFraction ?? 0.2,
+  });
   if (resolved.kind === 'class') checkClassesPresent(resolved, folds);
   return folds;
 }
@@ -125,7 +165,12 @@ export interface FoldSplit {
 }
 
 /** One fold as TrainingData (scans only) plus its test scans; volumes from `loadVolume`. */
-export function foldSplit(resolved: ResolvedTarget, fold: Fold, volumeShape: [number, number, number], loadVolume: (ref: ScanRef) => Float32Array): FoldSplit {
+export function foldSplit(
+  resolved: ResolvedTarget,
+  fold: Fold,
+  volumeShape: [number, number, number],
+  loadVolume: (ref: ScanRef) => Float32Array,
+): FoldSplit {
   const refsOf = (ids: readonly string[]) => {
     const members = new Set(ids);
     return resolved.scans.filter((s) => members.has(s.ref.subject)).map((s) => s.ref);
@@ -133,7 +178,13 @@ export function foldSplit(resolved: ResolvedTarget, fold: Fold, volumeShape: [nu
   const split = (ids: readonly string[]): SplitData => ({ scans: refsOf(ids), pairs: [] });
   const validation = refsOf(fold.validation);
   return {
-    data: { volumeShape, train: split(fold.train), validation: { scans: validation, pairs: [] }, fingerprint: `finetune:${resolved.target}:fold${fold.index}`, loadVolume },
+    data: {
+      volumeShape,
+      train: split(fold.train),
+      validation: { scans: validation, pairs: [] },
+      fingerprint: `finetune:${resolved.target}:fold${fold.index}`,
+      loadVolume,
+    },
     validation,
     test: refsOf(fold.test),
   };

@@ -27,7 +27,13 @@ import { assignVariables, readRunConfig } from '../../train/run.js';
 import { readWeights } from '../../train/weights.js';
 import { finetuneFolds, foldSplit, resolveTarget, scanKey, type LabelledScan, type ResolvedTarget } from './data.js';
 import { FinetuneMethod, type FinetuneTarget } from './method.js';
-import { classMetrics, convergenceSummary, numericMetrics, type ConvergenceSummary, type SplitMetrics } from './metrics.js';
+import {
+  classMetrics,
+  convergenceSummary,
+  numericMetrics,
+  type ConvergenceSummary,
+  type SplitMetrics,
+} from './metrics.js';
 import type { TargetKind } from '../probe/probe.js';
 
 export interface FinetuneOptions {
@@ -105,13 +111,24 @@ const mean = (values: (number | null)[]): number | null => {
 };
 
 /** Every labelled scan's voxels, loaded once for all folds and checked against the run's shape. */
-async function loadVolumes(scans: readonly LabelledScan[], shape: [number, number, number], options: FinetuneOptions): Promise<Map<string, Float32Array>> {
+async function loadVolumes(
+  scans: readonly LabelledScan[],
+  shape: [number, number, number],
+  options: FinetuneOptions,
+): Promise<Map<string, Float32Array>> {
   const size = shape[0] * shape[1] * shape[2];
-  const load = options.loadVolume ?? (async (scan: Scan) => (await loadPreprocessed(scan, { ...options.cache, cacheDir: options.cacheDir, shape: [...shape] })).data);
+  const load =
+    options.loadVolume ??
+    (async (scan: Scan) =>
+      (await loadPreprocessed(scan, { ...options.cache, cacheDir: options.cacheDir, shape: [...shape] })).data);
   const volumes = new Map<string, Float32Array>();
   for (const { scan } of scans) {
     const data = await load(scan);
-    if (data.length !== size) throw inputError(`the scan has ${data.length} voxels, the run was trained at ${shape.join('×')} = ${size}`, scan.path);
+    if (data.length !== size)
+      throw inputError(
+        `the scan has ${data.length} voxels, the run was trained at ${shape.join('×')} = ${size}`,
+        scan.path,
+      );
     volumes.set(scanKey(scan), data);
   }
   return volumes;
@@ -125,10 +142,19 @@ function headTarget(resolved: ResolvedTarget, trainLabels: number[]): FinetuneTa
 }
 
 /** Predicts `refs` in batches and scores them; no tensors are left behind. */
-function scoreSplit(method: FinetuneMethod, refs: readonly LabelledScan['ref'][], volumes: ReadonlyMap<string, Float32Array>, shape: [number, number, number], batchSize: number): SplitMetrics {
+function scoreSplit(
+  method: FinetuneMethod,
+  refs: readonly LabelledScan['ref'][],
+  volumes: ReadonlyMap<string, Float32Array>,
+  shape: [number, number, number],
+  batchSize: number,
+): SplitMetrics {
   const predictions: Float32Array[] = [];
   for (let i = 0; i < refs.length; i += batchSize) {
-    const x = volumesToTensor(refs.slice(i, i + batchSize).map((r) => volumes.get(r.key)!), shape);
+    const x = volumesToTensor(
+      refs.slice(i, i + batchSize).map((r) => volumes.get(r.key)!),
+      shape,
+    );
     try {
       predictions.push(...method.predict(x));
     } finally {
@@ -136,8 +162,16 @@ function scoreSplit(method: FinetuneMethod, refs: readonly LabelledScan['ref'][]
     }
   }
   const target = method.target;
-  if (target.kind === 'class') return classMetrics(refs.map((r) => method.classOf(r)), predictions);
-  return numericMetrics(refs.map((r) => Number(r.label)), predictions.map((p) => p[0]), target.sd);
+  if (target.kind === 'class')
+    return classMetrics(
+      refs.map((r) => method.classOf(r)),
+      predictions,
+    );
+  return numericMetrics(
+    refs.map((r) => Number(r.label)),
+    predictions.map((p) => p[0]),
+    target.sd,
+  );
 }
 
 /** Fine-tunes the encoder of the run in `runDir` on `cohort`; see the module comment. */
@@ -150,7 +184,8 @@ export async function finetune(runDir: string, cohort: Cohort, options: Finetune
   const folds = finetuneFolds(resolved, k, { seed, validationFraction: options.validationFraction });
   const config = await readRunConfig(runDir);
   const modelPath = join(runDir, 'model.json');
-  if (!(await fs.stat(modelPath).catch(() => null))) throw inputError('the run has no model yet (no finished epoch); train it or --resume it', modelPath);
+  if (!(await fs.stat(modelPath).catch(() => null)))
+    throw inputError('the run has no model yet (no finished epoch); train it or --resume it', modelPath);
   const shape = config.cohort.volumeShape;
   const isClass = resolved.kind === 'class';
   const threshold = options.threshold ?? (isClass ? 0.7 : null);
@@ -158,7 +193,13 @@ export async function finetune(runDir: string, cohort: Cohort, options: Finetune
   const loadVolume = (ref: { key: string }) => volumes.get(ref.key)!;
   const { tensors } = await readWeights(runDir);
   const history: FinetuneEpoch[] = [];
-  const perFold: Record<string, (number | null)[]> = { best_epoch: [], epochs_run: [], n_train: [], n_validation: [], n_test: [] };
+  const perFold: Record<string, (number | null)[]> = {
+    best_epoch: [],
+    epochs_run: [],
+    n_train: [],
+    n_validation: [],
+    n_test: [],
+  };
   const metricNames = isClass ? ['balanced_accuracy', 'auc'] : ['mae', 'r'];
   for (const name of metricNames) perFold[name] = [];
   try {
@@ -171,7 +212,14 @@ export async function finetune(runDir: string, cohort: Cohort, options: Finetune
         base.dispose();
         throw error;
       }
-      const method = new FinetuneMethod(base, headTarget(resolved, split.data.train.scans.map((s) => Number(s.label))), { hidden: options.hidden, seed });
+      const method = new FinetuneMethod(
+        base,
+        headTarget(
+          resolved,
+          split.data.train.scans.map((s) => Number(s.label)),
+        ),
+        { hidden: options.hidden, seed },
+      );
       const rows: FinetuneEpoch[] = [];
       try {
         const result = await train({
@@ -211,7 +259,8 @@ export async function finetune(runDir: string, cohort: Cohort, options: Finetune
         perFold.n_train.push(split.data.train.scans.length);
         perFold.n_validation.push(split.validation.length);
         perFold.n_test.push(split.test.length);
-        for (const name of metricNames) perFold[name].push((best.test[name as keyof SplitMetrics] as number | null | undefined) ?? null);
+        for (const name of metricNames)
+          perFold[name].push((best.test[name as keyof SplitMetrics] as number | null | undefined) ?? null);
         history.push(...rows);
       } finally {
         method.dispose();
@@ -222,7 +271,11 @@ export async function finetune(runDir: string, cohort: Cohort, options: Finetune
   }
   const curveMetric = isClass ? 'balanced_accuracy' : 'mae';
   const curves = (part: 'validation' | 'test') =>
-    folds.map((f) => history.filter((h) => h.fold === f.index + 1).map((h) => (h[part][curveMetric] as number | null | undefined) ?? null));
+    folds.map((f) =>
+      history
+        .filter((h) => h.fold === f.index + 1)
+        .map((h) => (h[part][curveMetric] as number | null | undefined) ?? null),
+    );
   return {
     target: resolved.target,
     kind: resolved.kind,

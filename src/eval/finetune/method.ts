@@ -23,7 +23,9 @@ import { LSSL_PAIR_AUGMENTATION } from '../../train/augmenter.js';
 import type { Batch, LossResult, Method, MethodAugmentation } from '../../train/method.js';
 
 /** What the head predicts: class indices into `classes`, or a number z-scored by mean/sd. */
-export type FinetuneTarget = { kind: 'class'; classes: readonly string[] } | { kind: 'numeric'; mean: number; sd: number };
+export type FinetuneTarget =
+  | { kind: 'class'; classes: readonly string[] }
+  | { kind: 'numeric'; mean: number; sd: number };
 
 export interface FinetuneHeadOptions {
   /** width of the hidden layer (default 64) */
@@ -92,7 +94,10 @@ export class FinetuneMethod implements Method {
   /** The class index of a scan's label; every scan the engine sees has one (finetune-data.ts). */
   classOf(item: ScanRef): number {
     const index = this.classIndex.get(String(item.label));
-    if (index === undefined) throw new Error(`scan ${item.key} has label ${String(item.label)}, not one of ${[...this.classIndex.keys()].join(', ')}`);
+    if (index === undefined)
+      throw new Error(
+        `scan ${item.key} has label ${String(item.label)}, not one of ${[...this.classIndex.keys()].join(', ')}`,
+      );
     return index;
   }
 
@@ -101,12 +106,21 @@ export class FinetuneMethod implements Method {
     const out = this.forward(batch.x);
     if (this.target.kind === 'class') {
       const k = this.target.classes.length;
-      const labels = tf.oneHot(tf.tensor1d(batch.items.map((s) => this.classOf(s)), 'int32'), k);
+      const labels = tf.oneHot(
+        tf.tensor1d(
+          batch.items.map((s) => this.classOf(s)),
+          'int32',
+        ),
+        k,
+      );
       const ce = tf.neg(tf.mean(tf.sum(tf.mul(labels, tf.logSoftmax(out)), 1))) as tf.Scalar;
       return { total: ce, parts: { ce } };
     }
     const { mean, sd } = this.target;
-    const y = tf.tensor2d(batch.items.map((s) => (Number(s.label) - mean) / sd), [batch.items.length, 1]);
+    const y = tf.tensor2d(
+      batch.items.map((s) => (Number(s.label) - mean) / sd),
+      [batch.items.length, 1],
+    );
     const mse = tf.mean(tf.squaredDifference(out, y)) as tf.Scalar;
     return { total: mse, parts: { mse } };
   }

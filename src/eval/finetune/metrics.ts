@@ -37,7 +37,9 @@ export function classMetrics(yTrue: readonly number[], probabilities: readonly F
   return {
     loss,
     balanced_accuracy: orNull(() => balancedAccuracy(yTrue, predicted, k)),
-    auc: orNull(() => rocAuc(yTrue, k === 2 ? probabilities.map((p) => p[1]) : probabilities.map((p) => Array.from(p)))),
+    auc: orNull(() =>
+      rocAuc(yTrue, k === 2 ? probabilities.map((p) => p[1]) : probabilities.map((p) => Array.from(p))),
+    ),
   };
 }
 
@@ -70,11 +72,16 @@ const meanDefined = (values: (number | null)[]): number | null => {
  * Summarises per-fold curves (index e = epoch e + 1). `higherIsBetter`: the threshold is
  * reached when value ≥ threshold (balanced accuracy), else when value ≤ threshold (MAE).
  */
-export function convergenceSummary(foldCurves: readonly (number | null)[][], threshold: number | null, higherIsBetter: boolean): ConvergenceSummary {
+export function convergenceSummary(
+  foldCurves: readonly (number | null)[][],
+  threshold: number | null,
+  higherIsBetter: boolean,
+): ConvergenceSummary {
   const epochs = Math.max(0, ...foldCurves.map((c) => c.length));
   const valueAt = (c: readonly (number | null)[], e: number) => (c.length === 0 ? null : c[Math.min(e, c.length - 1)]);
   const curve = Array.from({ length: epochs }, (_, e) => meanDefined(foldCurves.map((c) => valueAt(c, e))));
-  const reached = (v: number | null) => v !== null && threshold !== null && (higherIsBetter ? v >= threshold : v <= threshold);
+  const reached = (v: number | null) =>
+    v !== null && threshold !== null && (higherIsBetter ? v >= threshold : v <= threshold);
   const firstReach = (c: readonly (number | null)[]) => {
     const i = c.findIndex(reached);
     return i < 0 ? null : i + 1;

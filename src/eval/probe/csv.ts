@@ -18,7 +18,8 @@ export function probeResultCsv(result: ProbeResult): string {
   const perFold = result.per_fold as unknown as Record<string, (number | null)[]>;
   const metrics = Object.keys(perFold);
   const rows: (string | number | null)[][] = [];
-  for (let f = 0; f < result.folds; f++) rows.push([result.target, result.features, String(f + 1), ...metrics.map((m) => perFold[m][f])]);
+  for (let f = 0; f < result.folds; f++)
+    rows.push([result.target, result.features, String(f + 1), ...metrics.map((m) => perFold[m][f])]);
   const stats = metrics.map((m) => summary(perFold[m]));
   rows.push([result.target, result.features, 'mean', ...stats.map((s) => s[0])]);
   rows.push([result.target, result.features, 'sd', ...stats.map((s) => s[1])]);

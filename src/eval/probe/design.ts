@@ -37,7 +37,9 @@ export function scansBySubject(table: EmbeddingsTable): Map<string, EmbeddingRow
 }
 
 /** Consecutive visit pairs (earlier, later) of every subject, with Δt = age difference > 0. */
-export function consecutivePairs(table: EmbeddingsTable): { subject: string; earlier: EmbeddingRow; later: EmbeddingRow; years: number }[] {
+export function consecutivePairs(
+  table: EmbeddingsTable,
+): { subject: string; earlier: EmbeddingRow; later: EmbeddingRow; years: number }[] {
   const pairs: { subject: string; earlier: EmbeddingRow; later: EmbeddingRow; years: number }[] = [];
   for (const [subject, scans] of scansBySubject(table)) {
     for (let i = 0; i + 1 < scans.length; i++) {
@@ -68,14 +70,30 @@ function subjectLabel(table: EmbeddingsTable, scans: EmbeddingRow[], target: str
  * Builds the probe's rows. `numericTarget` selects how a pair gets its target (mean of the
  * two visits) versus a class (the subject's label).
  */
-export function probeDesign(table: EmbeddingsTable, target: string, features: ProbeFeatures, numericTarget: boolean): DesignRow[] {
-  if (!PROBE_FEATURES.includes(features)) throw inputError(`features must be one of ${PROBE_FEATURES.join(', ')}, not '${features}'`);
+export function probeDesign(
+  table: EmbeddingsTable,
+  target: string,
+  features: ProbeFeatures,
+  numericTarget: boolean,
+): DesignRow[] {
+  if (!PROBE_FEATURES.includes(features))
+    throw inputError(`features must be one of ${PROBE_FEATURES.join(', ')}, not '${features}'`);
   if (table.rows.length > 0) columnText(table, table.rows[0], target); // unknown column → error naming it
   if (features === 'z') {
-    return table.rows.map((row) => ({ subject: row.subject, x: row.z, target: columnText(table, row, target), age: row.age, line: row.line }));
+    return table.rows.map((row) => ({
+      subject: row.subject,
+      x: row.z,
+      target: columnText(table, row, target),
+      age: row.age,
+      line: row.line,
+    }));
   }
   const pairs = consecutivePairs(table);
-  if (pairs.length === 0) throw inputError(`'${features}' features need subjects with at least two visits; every subject has one`, table.file);
+  if (pairs.length === 0)
+    throw inputError(
+      `'${features}' features need subjects with at least two visits; every subject has one`,
+      table.file,
+    );
   const bySubject = scansBySubject(table);
   const d = table.latentDim;
   return pairs.map(({ subject, earlier, later, years }) => {

@@ -4,7 +4,17 @@
  * standardise on the training rows only, fit, and record the test-fold metric after every
  * optimiser iteration (the probe's convergence curve; it is recorded, never used to select).
  */
-import { applyStandardizer, fitRidge, fitRidgePath, fitStandardizer, predictLinear, rowSpaceProjector, ridgeConjugateGradient, selectRows, type Matrix } from '../../math/linear.js';
+import {
+  applyStandardizer,
+  fitRidge,
+  fitRidgePath,
+  fitStandardizer,
+  predictLinear,
+  rowSpaceProjector,
+  ridgeConjugateGradient,
+  selectRows,
+  type Matrix,
+} from '../../math/linear.js';
 import { argmaxRows, fitLogistic, predictProba, type LogisticModel } from './logistic.js';
 import { balancedAccuracy, mae } from '../metrics.js';
 import { foldsBySubject } from '../../io/splits.js';
@@ -42,12 +52,19 @@ function subsetOf(data: FoldData, rows: number[]): FoldData {
 }
 
 /** Inner folds over the subjects of `data`; stratified by each subject's last label when given. */
-function innerFolds(data: FoldData, options: ProbeFitOptions, stratify: boolean): { train: FoldData; test: FoldData; testRows: number[] }[] {
+function innerFolds(
+  data: FoldData,
+  options: ProbeFitOptions,
+  stratify: boolean,
+): { train: FoldData; test: FoldData; testRows: number[] }[] {
   const labels = new Map<string, string>();
   data.subjects.forEach((s, i) => labels.set(s, String(data.y[i])));
   const ids = [...labels.keys()];
   const k = Math.min(options.innerFolds, ids.length);
-  if (k < 2) throw inputError(`choosing the regularisation needs at least 2 training subjects, not ${ids.length}: use fewer folds or more subjects`);
+  if (k < 2)
+    throw inputError(
+      `choosing the regularisation needs at least 2 training subjects, not ${ids.length}: use fewer folds or more subjects`,
+    );
   return foldsBySubject(ids, k, options.seed, stratify ? labels : undefined).map((fold) => {
     const trainRows = rowsOf(data, new Set(fold.train));
     const testRows = rowsOf(data, new Set(fold.test));
@@ -79,23 +96,40 @@ function meanLogLoss(probabilities: Float64Array, y: number[], numClasses: numbe
  * λ with the best pooled out-of-fold balanced accuracy over the inner folds (ties: lower
  * log-loss, then the stronger penalty).
  */
-export function selectLambda(data: FoldData, numClasses: number, lambdas: readonly number[], options: ProbeFitOptions): number {
+export function selectLambda(
+  data: FoldData,
+  numClasses: number,
+  lambdas: readonly number[],
+  options: ProbeFitOptions,
+): number {
   const folds = innerFolds(data, options, true);
   const pooled = lambdas.map(() => new Float64Array(data.y.length * numClasses));
   for (const fold of folds) {
     const { train: xTrain, test: xTest } = prepareFeatures(fold.train.x, fold.test.x, true);
     let warm: LogisticModel | undefined;
     lambdas.forEach((lambda, l) => {
-      warm = fitLogistic(xTrain, fold.train.y, numClasses, { lambda, init: warm, maxIterations: options.maxIterations });
+      warm = fitLogistic(xTrain, fold.train.y, numClasses, {
+        lambda,
+        init: warm,
+        maxIterations: options.maxIterations,
+      });
       const probabilities = predictProba(warm, xTest);
-      fold.testRows.forEach((row, i) => pooled[l].set(probabilities.subarray(i * numClasses, (i + 1) * numClasses), row * numClasses));
+      fold.testRows.forEach((row, i) =>
+        pooled[l].set(probabilities.subarray(i * numClasses, (i + 1) * numClasses), row * numClasses),
+      );
     });
   }
   let best = 0;
   let bestScore = [-Infinity, Infinity];
   lambdas.forEach((_, l) => {
-    const score = [balancedAccuracy(data.y, argmaxRows(pooled[l], numClasses)), meanLogLoss(pooled[l], data.y, numClasses)];
-    if (score[0] > bestScore[0] + 1e-12 || (Math.abs(score[0] - bestScore[0]) <= 1e-12 && score[1] < bestScore[1] - 1e-12)) {
+    const score = [
+      balancedAccuracy(data.y, argmaxRows(pooled[l], numClasses)),
+      meanLogLoss(pooled[l], data.y, numClasses),
+    ];
+    if (
+      score[0] > bestScore[0] + 1e-12 ||
+      (Math.abs(score[0] - bestScore[0]) <= 1e-12 && score[1] < bestScore[1] - 1e-12)
+    ) {
       best = l;
       bestScore = score;
     }
@@ -132,21 +166,43 @@ export interface ClassFoldResult {
 }
 
 /** Softmax probe on one outer fold. */
-export function fitClassFold(train: FoldData, test: FoldData, numClasses: number, lambdas: readonly number[], options: ProbeFitOptions): ClassFoldResult {
+export function fitClassFold(
+  train: FoldData,
+  test: FoldData,
+  numClasses: number,
+  lambdas: readonly number[],
+  options: ProbeFitOptions,
+): ClassFoldResult {
   const lambda = lambdas.length === 1 ? lambdas[0] : selectLambda(train, numClasses, lambdas, options);
   const { train: xTrain, test: xTest } = prepareFeatures(train.x, test.x, true);
   const uniform = new Float64Array(test.y.length * numClasses).fill(1 / numClasses);
-  const curve = [{ iteration: 0, balanced_accuracy: balancedAccuracy(test.y, argmaxRows(uniform, numClasses), numClasses), loss: Math.log(numClasses) }];
+  const curve = [
+    {
+      iteration: 0,
+      balanced_accuracy: balancedAccuracy(test.y, argmaxRows(uniform, numClasses), numClasses),
+      loss: Math.log(numClasses),
+    },
+  ];
   const model = fitLogistic(xTrain, train.y, numClasses, {
     lambda,
     maxIterations: options.maxIterations,
     onIteration: (current, _loss, iteration) => {
       const p = predictProba(current, xTest);
-      curve.push({ iteration, balanced_accuracy: balancedAccuracy(test.y, argmaxRows(p, numClasses), numClasses), loss: meanLogLoss(p, test.y, numClasses) });
+      curve.push({
+        iteration,
+        balanced_accuracy: balancedAccuracy(test.y, argmaxRows(p, numClasses), numClasses),
+        loss: meanLogLoss(p, test.y, numClasses),
+      });
     },
   });
   const probabilities = predictProba(model, xTest);
-  return { lambda, iterations: model.iterations, probabilities, predictions: argmaxRows(probabilities, numClasses), curve };
+  return {
+    lambda,
+    iterations: model.iterations,
+    probabilities,
+    predictions: argmaxRows(probabilities, numClasses),
+    curve,
+  };
 }
 
 export interface NumericFoldResult {
@@ -157,11 +213,24 @@ export interface NumericFoldResult {
 }
 
 /** Ridge probe on one outer fold: closed-form fit; the curve comes from the CG path to it. */
-export function fitNumericFold(train: FoldData, test: FoldData, alphas: readonly number[], options: ProbeFitOptions): NumericFoldResult {
+export function fitNumericFold(
+  train: FoldData,
+  test: FoldData,
+  alphas: readonly number[],
+  options: ProbeFitOptions,
+): NumericFoldResult {
   const alpha = alphas.length === 1 ? alphas[0] : selectAlpha(train, alphas, options);
   const { train: xTrain, test: xTest } = prepareFeatures(train.x, test.x, false);
   const trainMean = train.y.reduce((s, v) => s + v, 0) / train.y.length;
-  const curve = [{ iteration: 0, mae: mae(test.y, test.y.map(() => trainMean)) }];
+  const curve = [
+    {
+      iteration: 0,
+      mae: mae(
+        test.y,
+        test.y.map(() => trainMean),
+      ),
+    },
+  ];
   ridgeConjugateGradient(xTrain, train.y, alpha, {
     maxIterations: Math.min(xTrain.cols, options.maxIterations),
     onIteration: (model, iteration) => curve.push({ iteration, mae: mae(test.y, predictLinear(model, xTest)) }),

@@ -34,7 +34,8 @@ export interface LogisticOptions {
 // inner loops are plain dot products and axpys over contiguous memory.
 function unpack(params: Float64Array, numFeatures: number, numClasses: number): LogisticModel {
   const weights = new Float64Array(numFeatures * numClasses);
-  for (let c = 0; c < numClasses; c++) for (let j = 0; j < numFeatures; j++) weights[j * numClasses + c] = params[c * numFeatures + j];
+  for (let c = 0; c < numClasses; c++)
+    for (let j = 0; j < numFeatures; j++) weights[j * numClasses + c] = params[c * numFeatures + j];
   return { numClasses, numFeatures, weights, intercepts: params.slice(numFeatures * numClasses) };
 }
 
@@ -116,7 +117,12 @@ export function logisticObjective(x: Matrix, y: ArrayLike<number>, numClasses: n
  * Fits the softmax regression. x: [rows, features] (standardise it first);
  * y: class index per row in [0, numClasses).
  */
-export function fitLogistic(x: Matrix, y: ArrayLike<number>, numClasses: number, options: LogisticOptions): LogisticModel & { iterations: number; loss: number } {
+export function fitLogistic(
+  x: Matrix,
+  y: ArrayLike<number>,
+  numClasses: number,
+  options: LogisticOptions,
+): LogisticModel & { iterations: number; loss: number } {
   if (y.length !== x.rows) throw new Error(`logistic regression: ${x.rows} rows of features but ${y.length} labels`);
   if (!(numClasses >= 2)) throw new Error(`logistic regression needs at least 2 classes, not ${numClasses}`);
   if (!(options.lambda >= 0)) throw new Error(`logistic regression lambda must be >= 0, not ${options.lambda}`);
@@ -129,7 +135,9 @@ export function fitLogistic(x: Matrix, y: ArrayLike<number>, numClasses: number,
   const start = new Float64Array(size);
   if (options.init) {
     if (options.init.numFeatures !== x.cols || options.init.numClasses !== numClasses) {
-      throw new Error(`warm start has ${options.init.numFeatures} features and ${options.init.numClasses} classes, the problem ${x.cols} and ${numClasses}`);
+      throw new Error(
+        `warm start has ${options.init.numFeatures} features and ${options.init.numClasses} classes, the problem ${x.cols} and ${numClasses}`,
+      );
     }
     start.set(pack(options.init));
   }
@@ -158,7 +166,8 @@ export function argmaxRows(probabilities: Float64Array, numClasses: number): num
   const rows = probabilities.length / numClasses;
   return Array.from({ length: rows }, (_, i) => {
     let best = 0;
-    for (let c = 1; c < numClasses; c++) if (probabilities[i * numClasses + c] > probabilities[i * numClasses + best]) best = c;
+    for (let c = 1; c < numClasses; c++)
+      if (probabilities[i * numClasses + c] > probabilities[i * numClasses + best]) best = c;
     return best;
   });
 }

@@ -61,7 +61,16 @@ export interface ClassProbeResult extends CommonResult {
   specificity: number;
   /** summed over test folds; rows true class, columns predicted, in `classes` order */
   confusion: number[][];
-  per_fold: { balanced_accuracy: number[]; auc: number[]; sensitivity: number[]; specificity: number[]; lambda: number[]; iterations: number[]; n_train: number[]; n_test: number[] };
+  per_fold: {
+    balanced_accuracy: number[];
+    auc: number[];
+    sensitivity: number[];
+    specificity: number[];
+    lambda: number[];
+    iterations: number[];
+    n_train: number[];
+    n_test: number[];
+  };
   curve: { iteration: number; balanced_accuracy: number; loss: number }[];
 }
 
@@ -92,7 +101,8 @@ export function choosePositive(classes: readonly string[]): string {
 
 function targetKind(values: string[], requested: ProbeOptions['kind']): TargetKind {
   if (requested === 'class' || requested === 'numeric') return requested;
-  if (requested !== undefined && requested !== 'auto') throw inputError(`kind must be auto, class or numeric, not '${requested}'`);
+  if (requested !== undefined && requested !== 'auto')
+    throw inputError(`kind must be auto, class or numeric, not '${requested}'`);
   // Two distinct numbers are a coded class (0/1, 1/2), not a quantity to regress.
   const numeric = values.every((v) => Number.isFinite(Number(v))) && new Set(values.map(Number)).size > 2;
   return numeric ? 'numeric' : 'class';
@@ -123,14 +133,19 @@ function meanCurve<T extends { iteration: number }>(curves: T[][], keys: (keyof 
   const length = Math.max(...curves.map((c) => c.length));
   return Array.from({ length }, (_, i) => {
     const point = { iteration: i } as T;
-    for (const key of keys) point[key] = mean(curves.map((c) => c[Math.min(i, c.length - 1)][key] as number)) as T[keyof T];
+    for (const key of keys)
+      point[key] = mean(curves.map((c) => c[Math.min(i, c.length - 1)][key] as number)) as T[keyof T];
     return point;
   });
 }
 
 function foldData(rows: DesignRow[], y: number[], subjects: Set<string>): FoldData {
   const picked = rows.map((_, i) => i).filter((i) => subjects.has(rows[i].subject));
-  return { x: matrixFromRows(picked.map((i) => rows[i].x)), y: picked.map((i) => y[i]), subjects: picked.map((i) => rows[i].subject) };
+  return {
+    x: matrixFromRows(picked.map((i) => rows[i].x)),
+    y: picked.map((i) => y[i]),
+    subjects: picked.map((i) => rows[i].subject),
+  };
 }
 
 /** Runs the probe; throws LsslError for bad input (unknown column, too few subjects per class, ...). */
@@ -141,7 +156,9 @@ export function probe(table: EmbeddingsTable, options: ProbeOptions): ProbeResul
   const fitOptions = { innerFolds: options.innerFolds ?? 3, seed, maxIterations: options.maxIterations ?? 200 };
   if (!Number.isInteger(k) || k < 2) throw inputError(`folds must be an integer ≥ 2, not ${k}`);
   // The kind decides how pairs get their target, so look at the per-scan values first.
-  const scanValues = probeDesign(table, options.target, 'z', false).flatMap((r) => (r.target === undefined ? [] : [r.target]));
+  const scanValues = probeDesign(table, options.target, 'z', false).flatMap((r) =>
+    r.target === undefined ? [] : [r.target],
+  );
   if (scanValues.length === 0) throw inputError(`target column '${options.target}' has no values`, table.file);
   const kind = targetKind(scanValues, options.kind);
   const allRows = probeDesign(table, options.target, features, kind === 'numeric');
@@ -156,19 +173,37 @@ export function probe(table: EmbeddingsTable, options: ProbeOptions): ProbeResul
     n_subjects: subjectIds.length,
     n_missing: allRows.length - rows.length,
   };
-  if (subjectIds.length < k) throw inputError(`${k} folds need at least ${k} subjects with a '${options.target}' value, not ${subjectIds.length}`, table.file);
+  if (subjectIds.length < k)
+    throw inputError(
+      `${k} folds need at least ${k} subjects with a '${options.target}' value, not ${subjectIds.length}`,
+      table.file,
+    );
   if (kind === 'numeric') {
     const y = rows.map((r) => Number(r.target));
     const bad = rows.find((r, i) => !Number.isFinite(y[i]));
-    if (bad) throw inputError(`numeric target '${options.target}' must be a number, not '${bad.target}'`, table.file, bad.line);
+    if (bad)
+      throw inputError(
+        `numeric target '${options.target}' must be a number, not '${bad.target}'`,
+        table.file,
+        bad.line,
+      );
     return numericProbe(common, rows, y, subjectIds, options, fitOptions);
   }
   return classProbe(common, rows, subjectIds, options, fitOptions);
 }
 
-function classProbe(common: CommonResult, rows: DesignRow[], subjectIds: string[], options: ProbeOptions, fitOptions: { innerFolds: number; seed: number; maxIterations: number }): ClassProbeResult {
+function classProbe(
+  common: CommonResult,
+  rows: DesignRow[],
+  subjectIds: string[],
+  options: ProbeOptions,
+  fitOptions: { innerFolds: number; seed: number; maxIterations: number },
+): ClassProbeResult {
   const classes = sortClasses(rows.map((r) => r.target!));
-  if (classes.length < 2) throw inputError(`class target '${options.target}' needs at least 2 classes, not ${classes.length} (${classes.join(', ')})`);
+  if (classes.length < 2)
+    throw inputError(
+      `class target '${options.target}' needs at least 2 classes, not ${classes.length} (${classes.join(', ')})`,
+    );
   const y = rows.map((r) => classes.indexOf(r.target!));
   // Stratify by each subject's label at its last visit (as the delta rows are labelled).
   const subjectLabel = new Map<string, string>();
@@ -182,18 +217,30 @@ function classProbe(common: CommonResult, rows: DesignRow[], subjectIds: string[
   for (const c of classes) {
     const count = [...subjectLabel.values()].filter((v) => v === c).length;
     if (count < common.folds) {
-      throw inputError(`class '${c}' of '${options.target}' has ${count} subject(s), fewer than the ${common.folds} folds: every test fold needs every class (use --folds ${Math.max(2, count)} or fewer)`);
+      throw inputError(
+        `class '${c}' of '${options.target}' has ${count} subject(s), fewer than the ${common.folds} folds: every test fold needs every class (use --folds ${Math.max(2, count)} or fewer)`,
+      );
     }
   }
   const binary = classes.length === 2;
   let positive: string | null = null;
   if (binary) {
     positive = options.positive ?? choosePositive(classes);
-    if (!classes.includes(positive)) throw inputError(`positive class '${positive}' is not one of ${classes.join(', ')}`);
+    if (!classes.includes(positive))
+      throw inputError(`positive class '${positive}' is not one of ${classes.join(', ')}`);
   }
   const positiveIndex = positive === null ? -1 : classes.indexOf(positive);
   const folds = foldsBySubject(subjectIds, common.folds, common.seed, subjectLabel);
-  const perFold: ClassProbeResult['per_fold'] = { balanced_accuracy: [], auc: [], sensitivity: [], specificity: [], lambda: [], iterations: [], n_train: [], n_test: [] };
+  const perFold: ClassProbeResult['per_fold'] = {
+    balanced_accuracy: [],
+    auc: [],
+    sensitivity: [],
+    specificity: [],
+    lambda: [],
+    iterations: [],
+    n_train: [],
+    n_test: [],
+  };
   const confusion = classes.map(() => classes.map(() => 0));
   const curves: ClassProbeResult['curve'][] = [];
   folds.forEach((fold, f) => {
@@ -201,19 +248,37 @@ function classProbe(common: CommonResult, rows: DesignRow[], subjectIds: string[
     const test = foldData(rows, y, new Set(fold.test));
     const result = fitClassFold(train, test, classes.length, options.lambdas ?? DEFAULT_LAMBDAS, fitOptions);
     try {
-      const probabilityRows = Array.from({ length: test.y.length }, (_, i) => result.probabilities.subarray(i * classes.length, (i + 1) * classes.length));
-      const oneVsRest = (c: number) => [sensitivity(test.y, result.predictions, c), specificity(test.y, result.predictions, c)];
+      const probabilityRows = Array.from({ length: test.y.length }, (_, i) =>
+        result.probabilities.subarray(i * classes.length, (i + 1) * classes.length),
+      );
+      const oneVsRest = (c: number) => [
+        sensitivity(test.y, result.predictions, c),
+        specificity(test.y, result.predictions, c),
+      ];
       const [sens, spec] = binary
         ? oneVsRest(positiveIndex)
-        : classes.map((_, c) => oneVsRest(c)).reduce((acc, v) => [acc[0] + v[0] / classes.length, acc[1] + v[1] / classes.length], [0, 0]);
+        : classes
+            .map((_, c) => oneVsRest(c))
+            .reduce((acc, v) => [acc[0] + v[0] / classes.length, acc[1] + v[1] / classes.length], [0, 0]);
       perFold.balanced_accuracy.push(balancedAccuracy(test.y, result.predictions, classes.length));
-      perFold.auc.push(binary ? rocAuc(test.y.map((v) => (v === positiveIndex ? 1 : 0)), probabilityRows.map((p) => p[positiveIndex])) : rocAuc(test.y, probabilityRows));
+      perFold.auc.push(
+        binary
+          ? rocAuc(
+              test.y.map((v) => (v === positiveIndex ? 1 : 0)),
+              probabilityRows.map((p) => p[positiveIndex]),
+            )
+          : rocAuc(test.y, probabilityRows),
+      );
       perFold.sensitivity.push(sens);
       perFold.specificity.push(spec);
     } catch (error) {
-      throw inputError(`fold ${f + 1} of ${common.folds}: ${(error as Error).message}; classes: ${classes.map((c, i) => `${i}=${c}`).join(', ')}`);
+      throw inputError(
+        `fold ${f + 1} of ${common.folds}: ${(error as Error).message}; classes: ${classes.map((c, i) => `${i}=${c}`).join(', ')}`,
+      );
     }
-    confusionMatrix(test.y, result.predictions, classes.length).forEach((row, t) => row.forEach((v, p) => (confusion[t][p] += v)));
+    confusionMatrix(test.y, result.predictions, classes.length).forEach((row, t) =>
+      row.forEach((v, p) => (confusion[t][p] += v)),
+    );
     perFold.lambda.push(result.lambda);
     perFold.iterations.push(result.iterations);
     perFold.n_train.push(train.y.length);
@@ -235,7 +300,14 @@ function classProbe(common: CommonResult, rows: DesignRow[], subjectIds: string[
   };
 }
 
-function numericProbe(common: CommonResult, rows: DesignRow[], y: number[], subjectIds: string[], options: ProbeOptions, fitOptions: { innerFolds: number; seed: number; maxIterations: number }): NumericProbeResult {
+function numericProbe(
+  common: CommonResult,
+  rows: DesignRow[],
+  y: number[],
+  subjectIds: string[],
+  options: ProbeOptions,
+  fitOptions: { innerFolds: number; seed: number; maxIterations: number },
+): NumericProbeResult {
   const folds = foldsBySubject(subjectIds, common.folds, common.seed);
   const perFold: NumericProbeResult['per_fold'] = { mae: [], r: [], r2: [], alpha: [], n_train: [], n_test: [] };
   const curves: NumericProbeResult['curve'][] = [];

@@ -43,7 +43,11 @@ export function decoderOf(run: Pick<TrainedRun, 'method'>): Autoencoder | null {
  * Encodes and decodes one scan with the run's weights (inference mode; no tensors left).
  * alpha: step along τ̂ in latent units (the units of tau_proj).
  */
-export function decodeScan(run: Pick<TrainedRun, 'method' | 'direction'>, scan: Pick<DecoderScan, 'volume' | 'shape'>, alpha: number): DecodedVolumes {
+export function decodeScan(
+  run: Pick<TrainedRun, 'method' | 'direction'>,
+  scan: Pick<DecoderScan, 'volume' | 'shape'>,
+  alpha: number,
+): DecodedVolumes {
   const net = decoderOf(run);
   if (!net) throw inputError(`method ${run.method.name} has no decoder`);
   return tf.tidy(() => {
@@ -70,14 +74,42 @@ export function defaultAlpha(tauProj: readonly number[]): number {
 }
 
 /** PNG panels of a decoded scan: rows scan / reconstruction / direction, columns the planes. */
-export function sliceFigure(run: { label: string; method: string }, scan: DecoderScan, decoded: DecodedVolumes, alphaNote = 'two sd of tau_proj'): SliceFigure {
+export function sliceFigure(
+  run: { label: string; method: string },
+  scan: DecoderScan,
+  decoded: DecodedVolumes,
+  alphaNote = 'two sd of tau_proj',
+): SliceFigure {
   const low = quantile(scan.volume, 0.005);
   const high = quantile(scan.volume, 0.995);
-  const planes = PLANES.map((plane) => ({ plane, scan: middleSlice(scan.volume, scan.shape, plane), recon: middleSlice(decoded.reconstruction, scan.shape, plane) }));
-  const image = (png: Buffer, plane: string, slice: { width: number; height: number }, scale: number) => ({ plane, dataUri: pngDataUri(png), width: slice.width * scale, height: slice.height * scale });
+  const planes = PLANES.map((plane) => ({
+    plane,
+    scan: middleSlice(scan.volume, scan.shape, plane),
+    recon: middleSlice(decoded.reconstruction, scan.shape, plane),
+  }));
+  const image = (png: Buffer, plane: string, slice: { width: number; height: number }, scale: number) => ({
+    plane,
+    dataUri: pngDataUri(png),
+    width: slice.width * scale,
+    height: slice.height * scale,
+  });
   const rows: SliceFigure['rows'] = [
-    { name: 'scan', description: 'input x (preprocessed)', images: planes.map((p) => { const s = displayScale(p.scan); return image(greyPng(p.scan, low, high, s), p.plane, p.scan, s); }) },
-    { name: 'reconstruction', description: 'dec(enc(x))', images: planes.map((p) => { const s = displayScale(p.recon); return image(greyPng(p.recon, low, high, s), p.plane, p.recon, s); }) },
+    {
+      name: 'scan',
+      description: 'input x (preprocessed)',
+      images: planes.map((p) => {
+        const s = displayScale(p.scan);
+        return image(greyPng(p.scan, low, high, s), p.plane, p.scan, s);
+      }),
+    },
+    {
+      name: 'reconstruction',
+      description: 'dec(enc(x))',
+      images: planes.map((p) => {
+        const s = displayScale(p.recon);
+        return image(greyPng(p.recon, low, high, s), p.plane, p.recon, s);
+      }),
+    },
   ];
   let note = `Grey window [${low.toFixed(2)}, ${high.toFixed(2)}] (0.5th–99.5th percentile of the scan) for scan and reconstruction.`;
   if (decoded.direction) {
@@ -99,13 +131,20 @@ export function sliceFigure(run: { label: string; method: string }, scan: Decode
 }
 
 /** Opens the run, decodes `scan`, builds the panel; null for a run without a decoder. */
-export async function decoderSlices(run: Pick<ReportRun, 'dir' | 'label' | 'method' | 'embeddings'>, scan: DecoderScan, alpha?: number): Promise<SliceFigure | null> {
+export async function decoderSlices(
+  run: Pick<ReportRun, 'dir' | 'label' | 'method' | 'embeddings'>,
+  scan: DecoderScan,
+  alpha?: number,
+): Promise<SliceFigure | null> {
   const trained = await openRun(run.dir);
   try {
     if (!decoderOf(trained) || trained.config.method === 'none') return null;
     const [d, h, w] = trained.method.inputShape;
     const [nx, ny, nz] = scan.shape;
-    if (d !== nz || h !== ny || w !== nx) throw inputError(`run ${run.label} takes volumes of [${w}, ${h}, ${d}] (x, y, z), the scan is [${scan.shape.join(', ')}]`);
+    if (d !== nz || h !== ny || w !== nx)
+      throw inputError(
+        `run ${run.label} takes volumes of [${w}, ${h}, ${d}] (x, y, z), the scan is [${scan.shape.join(', ')}]`,
+      );
     const tau = run.embeddings.rows.flatMap((r) => (r.tauProj === undefined ? [] : [r.tauProj]));
     const decoded = decodeScan(trained, scan, alpha ?? defaultAlpha(tau));
     return sliceFigure(run, scan, decoded, alpha === undefined ? 'two sd of tau_proj' : 'given');
@@ -139,10 +178,19 @@ export function cohortSlices(options: CohortSlicesOptions): (run: ReportRun) => 
     const session = options.session ?? (options.subject === undefined ? first.session : undefined);
     const scans = (await cohort).subjects.find((s) => s.id === subject)?.scans ?? [];
     const scan = session === undefined ? scans[0] : scans.find((s) => s.session === session);
-    if (!scan) throw inputError(`the cohort has no scan of subject '${subject}'${session === undefined ? '' : ` session '${session}'`}`, options.source);
+    if (!scan)
+      throw inputError(
+        `the cohort has no scan of subject '${subject}'${session === undefined ? '' : ` session '${session}'`}`,
+        options.source,
+      );
     const shape = run.config.cohort.volumeShape;
     const volume = await loadPreprocessed(scan, { cacheDir: options.cacheDir, shape });
-    if (volume.shape.join(',') !== shape.join(',')) throw inputError(`preprocessed scan has shape [${volume.shape}], the run [${shape}]`, scan.path);
-    return decoderSlices(run, { volume: volume.data, shape, description: `${scan.subject} ${scan.session}, age ${scan.age}` }, options.alpha);
+    if (volume.shape.join(',') !== shape.join(','))
+      throw inputError(`preprocessed scan has shape [${volume.shape}], the run [${shape}]`, scan.path);
+    return decoderSlices(
+      run,
+      { volume: volume.data, shape, description: `${scan.subject} ${scan.session}, age ${scan.age}` },
+      options.alpha,
+    );
   };
 }

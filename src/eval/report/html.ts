@@ -30,7 +30,11 @@ export function formatMeanSd(mean: number | null | undefined, sd: number | null 
 }
 
 /** A table; `header` and cells are plain text (escaped here). */
-export function htmlTable(header: readonly string[], rows: readonly (readonly (string | number | null)[])[], className = 'data'): string {
+export function htmlTable(
+  header: readonly string[],
+  rows: readonly (readonly (string | number | null)[])[],
+  className = 'data',
+): string {
   const head = `<tr>${header.map((h) => `<th>${escapeHtml(h)}</th>`).join('')}</tr>`;
   const body = rows.map((r) => `<tr>${r.map((c) => `<td>${escapeHtml(c)}</td>`).join('')}</tr>`).join('\n');
   return `<table class="${escapeHtml(className)}">\n<thead>${head}</thead>\n<tbody>\n${body}\n</tbody>\n</table>`;
@@ -43,7 +47,8 @@ export function svgFigure(id: string, svg: string, caption: string): string {
 
 /** An <img> from a data: URI (refuses anything else, so the page never fetches). */
 export function dataImage(dataUri: string, alt: string, width?: number): string {
-  if (!dataUri.startsWith('data:image/')) throw new Error(`report images must be data: URIs, not ${dataUri.slice(0, 30)}…`);
+  if (!dataUri.startsWith('data:image/'))
+    throw new Error(`report images must be data: URIs, not ${dataUri.slice(0, 30)}…`);
   const size = width === undefined ? '' : ` width="${width}"`;
   return `<img src="${escapeHtml(dataUri)}" alt="${escapeHtml(alt)}"${size}>`;
 }
@@ -72,7 +77,9 @@ figcaption { font-size: 0.85em; color: #555; }
 /** The whole page: inline style, no scripts, no external references. */
 export function htmlPage(title: string, intro: string, sections: readonly HtmlSection[]): string {
   const toc = sections.map((s) => `<li><a href="#${escapeHtml(s.id)}">${escapeHtml(s.title)}</a></li>`).join('');
-  const body = sections.map((s) => `<section id="${escapeHtml(s.id)}">\n<h2>${escapeHtml(s.title)}</h2>\n${s.body}\n</section>`).join('\n');
+  const body = sections
+    .map((s) => `<section id="${escapeHtml(s.id)}">\n<h2>${escapeHtml(s.title)}</h2>\n${s.body}\n</section>`)
+    .join('\n');
   return `<!DOCTYPE html>
 <html lang="en">
 <head>

@@ -10,7 +10,12 @@ import { compile, type TopLevelSpec } from 'vega-lite';
 /** vega-lite's JSON, loosely typed: specs are built from data here and checked by compile(). */
 export type VegaLiteSpec = Record<string, unknown>;
 
-const CONFIG = { font: 'sans-serif', view: { stroke: '#ddd' }, axis: { labelFontSize: 10, titleFontSize: 11 }, legend: { labelLimit: 240 } };
+const CONFIG = {
+  font: 'sans-serif',
+  view: { stroke: '#ddd' },
+  axis: { labelFontSize: 10, titleFontSize: 11 },
+  legend: { labelLimit: 240 },
+};
 const WIDTH = 320;
 const HEIGHT = 200;
 
@@ -24,7 +29,10 @@ function runColour(runs?: readonly string[]): Record<string, unknown> {
 }
 
 /** Training (and validation) loss per epoch: one line per run, dashed for validation. */
-export function trainingLossSpec(rows: { run: string; split: string; epoch: number; loss: number }[], runs?: readonly string[]): VegaLiteSpec {
+export function trainingLossSpec(
+  rows: { run: string; split: string; epoch: number; loss: number }[],
+  runs?: readonly string[],
+): VegaLiteSpec {
   return topLevel({
     data: { values: rows },
     width: WIDTH * 1.6,
@@ -44,7 +52,11 @@ export function trainingLossSpec(rows: { run: string; split: string; epoch: numb
  * Convergence curves (probe iterations or fine-tuning epochs), one panel per
  * target · features · metric, one line per run; each panel has its own y scale.
  */
-export function convergenceSpec(rows: { run: string; panel: string; step: number; value: number }[], stepTitle: string, runs?: readonly string[]): VegaLiteSpec {
+export function convergenceSpec(
+  rows: { run: string; panel: string; step: number; value: number }[],
+  stepTitle: string,
+  runs?: readonly string[],
+): VegaLiteSpec {
   return topLevel({
     data: { values: rows },
     facet: { field: 'panel', type: 'nominal', title: null, header: { labelFontSize: 11, labelLimit: 400 } },
@@ -55,7 +67,12 @@ export function convergenceSpec(rows: { run: string; panel: string; step: number
       mark: { type: 'line' },
       encoding: {
         x: { field: 'step', type: 'quantitative', title: stepTitle },
-        y: { field: 'value', type: 'quantitative', title: 'test-fold metric (mean over folds)', scale: { zero: false } },
+        y: {
+          field: 'value',
+          type: 'quantitative',
+          title: 'test-fold metric (mean over folds)',
+          scale: { zero: false },
+        },
         color: runColour(runs),
       },
     },
@@ -64,7 +81,9 @@ export function convergenceSpec(rows: { run: string; panel: string; step: number
 }
 
 /** tau_proj against age, points coloured by label, each subject's visits joined; one panel per run. */
-export function tauAgeSpec(rows: { run: string; subject: string; age: number; tau_proj: number; label: string }[]): VegaLiteSpec {
+export function tauAgeSpec(
+  rows: { run: string; subject: string; age: number; tau_proj: number; label: string }[],
+): VegaLiteSpec {
   return topLevel({
     data: { values: rows },
     facet: { field: 'run', type: 'nominal', title: null },
@@ -78,7 +97,10 @@ export function tauAgeSpec(rows: { run: string; subject: string; age: number; ta
         color: { field: 'label', type: 'nominal', title: 'label' },
       },
       layer: [
-        { mark: { type: 'line', opacity: 0.5, strokeWidth: 1 }, encoding: { detail: { field: 'subject' }, order: { field: 'age', type: 'quantitative' } } },
+        {
+          mark: { type: 'line', opacity: 0.5, strokeWidth: 1 },
+          encoding: { detail: { field: 'subject' }, order: { field: 'age', type: 'quantitative' } },
+        },
         { mark: { type: 'point', filled: true, size: 28 } },
       ],
     },
@@ -87,7 +109,9 @@ export function tauAgeSpec(rows: { run: string; subject: string; age: number; ta
 }
 
 /** Mean progression rate (Δtau_proj per year) per label, with ± 1 sd over subjects; one panel per run. */
-export function progressionRateSpec(rows: { run: string; label: string; rate: number; low: number; high: number; subjects: number }[]): VegaLiteSpec {
+export function progressionRateSpec(
+  rows: { run: string; label: string; rate: number; low: number; high: number; subjects: number }[],
+): VegaLiteSpec {
   return topLevel({
     data: { values: rows },
     facet: { field: 'run', type: 'nominal', title: null },
@@ -105,7 +129,10 @@ export function progressionRateSpec(rows: { run: string; label: string; rate: nu
             tooltip: [{ field: 'subjects', type: 'quantitative', title: 'subjects' }],
           },
         },
-        { mark: { type: 'rule', color: 'black' }, encoding: { y: { field: 'low', type: 'quantitative' }, y2: { field: 'high' } } },
+        {
+          mark: { type: 'rule', color: 'black' },
+          encoding: { y: { field: 'low', type: 'quantitative' }, y2: { field: 'high' } },
+        },
       ],
     },
     resolve: { scale: { y: 'independent' } },

@@ -23,7 +23,8 @@ export const PLANES: readonly Plane[] = ['axial', 'coronal', 'sagittal'];
 
 function checkVolume(volume: ArrayLike<number>, shape: readonly [number, number, number]): void {
   const [nx, ny, nz] = shape;
-  if (volume.length !== nx * ny * nz) throw new Error(`volume has ${volume.length} voxels, not ${nx}×${ny}×${nz} = ${nx * ny * nz}`);
+  if (volume.length !== nx * ny * nz)
+    throw new Error(`volume has ${volume.length} voxels, not ${nx}×${ny}×${nz} = ${nx * ny * nz}`);
 }
 
 /**
@@ -59,7 +60,9 @@ export function middleSlice(volume: ArrayLike<number>, shape: readonly [number, 
 
 /** The q-th quantile (0 ≤ q ≤ 1) of finite values, linear interpolation (numpy's default). */
 export function quantile(values: ArrayLike<number>, q: number): number {
-  const finite = Array.from(values).filter(Number.isFinite).sort((a, b) => a - b);
+  const finite = Array.from(values)
+    .filter(Number.isFinite)
+    .sort((a, b) => a - b);
   if (finite.length === 0) throw new Error('quantile of no finite values');
   const pos = q * (finite.length - 1);
   const lo = Math.floor(pos);

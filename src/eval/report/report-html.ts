@@ -13,7 +13,11 @@ export interface SliceFigure {
   method: string;
   /** which scan, e.g. "sub-01 ses-1, age 71.2" */
   scan: string;
-  rows: { name: string; description: string; images: { plane: string; dataUri: string; width: number; height: number }[] }[];
+  rows: {
+    name: string;
+    description: string;
+    images: { plane: string; dataUri: string; width: number; height: number }[];
+  }[];
   /** how to read it (windows, α, colour limits) */
   note: string;
 }
@@ -27,8 +31,30 @@ export function comparisonTables(rows: readonly SummaryRow[]): string {
   if (classRows.length > 0) {
     parts.push(
       htmlTable(
-        ['run', 'method', 'target', 'features', 'rows', 'subjects', 'balanced accuracy', 'ROC AUC', 'sensitivity', 'specificity'],
-        classRows.map((r) => [r.run, r.method, r.target, r.features, r.n_rows, r.n_subjects, ms(r, 'balanced_accuracy'), ms(r, 'auc'), ms(r, 'sensitivity'), ms(r, 'specificity')]),
+        [
+          'run',
+          'method',
+          'target',
+          'features',
+          'rows',
+          'subjects',
+          'balanced accuracy',
+          'ROC AUC',
+          'sensitivity',
+          'specificity',
+        ],
+        classRows.map((r) => [
+          r.run,
+          r.method,
+          r.target,
+          r.features,
+          r.n_rows,
+          r.n_subjects,
+          ms(r, 'balanced_accuracy'),
+          ms(r, 'auc'),
+          ms(r, 'sensitivity'),
+          ms(r, 'specificity'),
+        ]),
         'data comparison',
       ),
     );
@@ -37,7 +63,17 @@ export function comparisonTables(rows: readonly SummaryRow[]): string {
     parts.push(
       htmlTable(
         ['run', 'method', 'target', 'features', 'rows', 'subjects', 'MAE', 'Pearson r', 'R²'],
-        numericRows.map((r) => [r.run, r.method, r.target, r.features, r.n_rows, r.n_subjects, ms(r, 'mae'), ms(r, 'r'), ms(r, 'r2')]),
+        numericRows.map((r) => [
+          r.run,
+          r.method,
+          r.target,
+          r.features,
+          r.n_rows,
+          r.n_subjects,
+          ms(r, 'mae'),
+          ms(r, 'r'),
+          ms(r, 'r2'),
+        ]),
         'data comparison',
       ),
     );
@@ -54,15 +90,40 @@ export function comparisonTables(rows: readonly SummaryRow[]): string {
 export function ageAxisTable(axes: readonly { run: string; axis: AgeAxisResult }[]): string {
   const summary = htmlTable(
     ['run', 'scans', 'subjects', 'pairs', 'r(tau_proj, age)', 'r(Δtau_proj, Δage)', 'age MAE from tau_proj (years)'],
-    axes.map(({ run, axis }) => [run, axis.n_scans, axis.n_subjects, axis.n_pairs, formatNumber(axis.r_tau_age), formatNumber(axis.r_dtau_dage), formatNumber(axis.age_mae, 2)]),
+    axes.map(({ run, axis }) => [
+      run,
+      axis.n_scans,
+      axis.n_subjects,
+      axis.n_pairs,
+      formatNumber(axis.r_tau_age),
+      formatNumber(axis.r_dtau_dage),
+      formatNumber(axis.age_mae, 2),
+    ]),
   );
   const perLabel = htmlTable(
     ['run', 'label', 'subjects', 'rated subjects', 'Δtau_proj per year', 'brain-age gap (years)'],
-    axes.flatMap(({ run, axis }) => axis.per_label.map((l) => [run, l.label, l.n_subjects, l.n_rated, formatMeanSd(l.rate_mean, l.rate_sd), formatMeanSd(l.gap_mean, l.gap_sd, 2)])),
+    axes.flatMap(({ run, axis }) =>
+      axis.per_label.map((l) => [
+        run,
+        l.label,
+        l.n_subjects,
+        l.n_rated,
+        formatMeanSd(l.rate_mean, l.rate_sd),
+        formatMeanSd(l.gap_mean, l.gap_sd, 2),
+      ]),
+    ),
   );
   const tests = htmlTable(
     ['run', 'labels', 'Welch t', 'df', 'p'],
-    axes.flatMap(({ run, axis }) => axis.rate_tests.map((t) => [run, `${t.a} vs ${t.b}`, formatNumber(t.t), formatNumber(t.df, 1), formatNumber(t.p, 4)])),
+    axes.flatMap(({ run, axis }) =>
+      axis.rate_tests.map((t) => [
+        run,
+        `${t.a} vs ${t.b}`,
+        formatNumber(t.t),
+        formatNumber(t.df, 1),
+        formatNumber(t.p, 4),
+      ]),
+    ),
   );
   return [summary, perLabel, axes.some((a) => a.axis.rate_tests.length > 0) ? tests : ''].join('\n');
 }
@@ -83,7 +144,10 @@ export function flattenJson(value: unknown, prefix = '', out: [string, string][]
 /** Theory checks: one small table per lab result file. */
 export function labsSection(labs: readonly { name: string; file: string; result: unknown }[]): string {
   return labs
-    .map((lab) => `<h3>${escapeHtml(lab.name)}</h3>\n<p class="note">${escapeHtml(lab.file)}</p>\n${htmlTable(['quantity', 'value'], flattenJson(lab.result))}`)
+    .map(
+      (lab) =>
+        `<h3>${escapeHtml(lab.name)}</h3>\n<p class="note">${escapeHtml(lab.file)}</p>\n${htmlTable(['quantity', 'value'], flattenJson(lab.result))}`,
+    )
     .join('\n');
 }
 
@@ -94,7 +158,10 @@ export function slicesSection(figures: readonly SliceFigure[]): string {
       const planes = f.rows[0]?.images.map((i) => i.plane) ?? [];
       const head = `<div></div>${planes.map((p) => `<div class="note">${escapeHtml(p)}</div>`).join('')}`;
       const rows = f.rows
-        .map((r) => `<div title="${escapeHtml(r.description)}">${escapeHtml(r.name)}</div>${r.images.map((i) => dataImage(i.dataUri, `${f.run} ${r.name} ${i.plane}`, i.width)).join('')}`)
+        .map(
+          (r) =>
+            `<div title="${escapeHtml(r.description)}">${escapeHtml(r.name)}</div>${r.images.map((i) => dataImage(i.dataUri, `${f.run} ${r.name} ${i.plane}`, i.width)).join('')}`,
+        )
         .join('\n');
       return `<h3>${escapeHtml(f.run)} (${escapeHtml(f.method)})</h3>\n<p class="note">${escapeHtml(f.scan)}</p>\n<div class="slices">\n${head}\n${rows}\n</div>\n<p class="note">${escapeHtml(f.note)}</p>`;
     })

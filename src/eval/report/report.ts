@@ -19,7 +19,16 @@ import { PROBE_FEATURES, type ProbeFeatures } from '../probe/design.js';
 import { convergenceSpec, progressionRateSpec, renderSvg, tauAgeSpec, trainingLossSpec } from './plots.js';
 import { ageAxisTable, comparisonTables, labsSection, slicesSection, type SliceFigure } from './report-html.js';
 import { readReportRun, runLabels, type ReportRun } from './run.js';
-import { convergenceCsv, finetuneCurveRows, probeCurveRows, summaryCsv, summaryRow, trainingCurveRows, type ConvergenceRow, type SummaryRow } from './tables.js';
+import {
+  convergenceCsv,
+  finetuneCurveRows,
+  probeCurveRows,
+  summaryCsv,
+  summaryRow,
+  trainingCurveRows,
+  type ConvergenceRow,
+  type SummaryRow,
+} from './tables.js';
 
 export const LAB_FILES = ['identifiability', 'decoupling', 'hltm'] as const;
 const DEFAULT_TARGETS = ['diagnosis', 'age'];
@@ -58,7 +67,12 @@ export interface ReportResult {
 }
 
 function withRun(run: string, what: string, error: unknown): Error {
-  if (error instanceof LsslError) return new LsslError(`run '${run}', ${what}: ${error.message}`, { file: error.file, row: error.row, exitCode: error.exitCode });
+  if (error instanceof LsslError)
+    return new LsslError(`run '${run}', ${what}: ${error.message}`, {
+      file: error.file,
+      row: error.row,
+      exitCode: error.exitCode,
+    });
   return error as Error;
 }
 
@@ -79,7 +93,8 @@ function targetsFor(run: ReportRun, requested: string[] | undefined): string[] {
 function readLabs(dir: string): { name: string; file: string; result: unknown }[] {
   if (!existsSync(dir)) throw inputError('labs folder not found', dir);
   const found = LAB_FILES.map((name) => ({ name, file: join(dir, `${name}.json`) })).filter((l) => existsSync(l.file));
-  if (found.length === 0) throw inputError(`labs folder has none of ${LAB_FILES.map((n) => `${n}.json`).join(', ')}`, dir);
+  if (found.length === 0)
+    throw inputError(`labs folder has none of ${LAB_FILES.map((n) => `${n}.json`).join(', ')}`, dir);
   return found.map((l) => {
     try {
       return { ...l, result: JSON.parse(readFileSync(l.file, 'utf8')) };
@@ -92,11 +107,16 @@ function readLabs(dir: string): { name: string; file: string; result: unknown }[
 const panelMetric = (r: ProbeResult) => (r.kind === 'class' ? 'balanced_accuracy' : 'mae');
 
 /** Builds everything without writing (the CLI and tests call writeReport). */
-export async function buildReport(runDirs: readonly string[], options: Omit<ReportOptions, 'out'>): Promise<ReportResult> {
+export async function buildReport(
+  runDirs: readonly string[],
+  options: Omit<ReportOptions, 'out'>,
+): Promise<ReportResult> {
   if (runDirs.length === 0) throw inputError('report needs at least one run folder');
   const progress = options.onProgress ?? (() => {});
   const features = options.features ?? ['z', 'delta'];
-  for (const f of features) if (!PROBE_FEATURES.includes(f)) throw inputError(`features must be among ${PROBE_FEATURES.join(', ')}, not '${f}'`);
+  for (const f of features)
+    if (!PROBE_FEATURES.includes(f))
+      throw inputError(`features must be among ${PROBE_FEATURES.join(', ')}, not '${f}'`);
   const labels = runLabels(runDirs);
   const runs: ReportRun[] = [];
   for (const [i, dir] of runDirs.entries()) runs.push(await readReportRun(dir, labels[i], options.embeddingsFile));
@@ -133,7 +153,8 @@ export async function buildReport(runDirs: readonly string[], options: Omit<Repo
         convergence.push(...probeCurveRows(run, result));
         const metric = panelMetric(result);
         const panel = `${target} · ${feature} — ${metric.replace('_', ' ')}`;
-        for (const p of result.curve as unknown as Record<string, number>[]) probePanels.push({ run: run.label, panel, step: p.iteration, value: p[metric] });
+        for (const p of result.curve as unknown as Record<string, number>[])
+          probePanels.push({ run: run.label, panel, step: p.iteration, value: p[metric] });
       }
     }
     convergence.push(...finetuneCurveRows(run));
@@ -147,28 +168,76 @@ export async function buildReport(runDirs: readonly string[], options: Omit<Repo
     plots.push(svg);
     return svgFigure(id, svg, caption);
   };
-  const training = convergence.filter((r) => r.curve === 'training' && r.metric === 'loss').map((r) => ({ run: r.run, split: r.split, epoch: r.step, loss: r.value }));
+  const training = convergence
+    .filter((r) => r.curve === 'training' && r.metric === 'loss')
+    .map((r) => ({ run: r.run, split: r.split, epoch: r.step, loss: r.value }));
   sections.push({
     id: 'training',
     title: 'Training loss',
-    body: training.length > 0 ? await figure('plot-training', trainingLossSpec(training, labels), 'Total loss per epoch from each run\'s history.csv (solid: training, dashed: validation subjects). Losses of different methods have different units.') : '<p class="note">No run has a history.csv with epochs.</p>',
+    body:
+      training.length > 0
+        ? await figure(
+            'plot-training',
+            trainingLossSpec(training, labels),
+            "Total loss per epoch from each run's history.csv (solid: training, dashed: validation subjects). Losses of different methods have different units.",
+          )
+        : '<p class="note">No run has a history.csv with epochs.</p>',
   });
   if (probePanels.length > 0) {
-    sections.push({ id: 'probe-convergence', title: 'Probe convergence', body: await figure('plot-probe', convergenceSpec(probePanels, 'optimiser iteration', labels), 'Test-fold metric of the linear probe after each optimiser iteration, mean over folds (balanced accuracy for class targets, MAE for numeric ones).') });
+    sections.push({
+      id: 'probe-convergence',
+      title: 'Probe convergence',
+      body: await figure(
+        'plot-probe',
+        convergenceSpec(probePanels, 'optimiser iteration', labels),
+        'Test-fold metric of the linear probe after each optimiser iteration, mean over folds (balanced accuracy for class targets, MAE for numeric ones).',
+      ),
+    });
   }
-  const finetune = convergence.filter((r) => r.curve === 'finetune' && r.split !== 'train').map((r) => ({ run: r.run, panel: `${r.target} · ${r.split} — ${r.metric}`, step: r.step, value: r.value }));
+  const finetune = convergence
+    .filter((r) => r.curve === 'finetune' && r.split !== 'train')
+    .map((r) => ({ run: r.run, panel: `${r.target} · ${r.split} — ${r.metric}`, step: r.step, value: r.value }));
   if (finetune.length > 0) {
-    sections.push({ id: 'finetune', title: 'Fine-tuning convergence', body: await figure('plot-finetune', convergenceSpec(finetune, 'epoch', labels), 'Fine-tuning histories (finetune-*.csv), mean over folds per epoch.') });
+    sections.push({
+      id: 'finetune',
+      title: 'Fine-tuning convergence',
+      body: await figure(
+        'plot-finetune',
+        convergenceSpec(finetune, 'epoch', labels),
+        'Fine-tuning histories (finetune-*.csv), mean over folds per epoch.',
+      ),
+    });
   }
   if (axes.length > 0) {
-    const points = axes.flatMap(({ run, axis }) => axis.scans.map((s) => ({ run, subject: s.subject, age: s.age, tau_proj: s.tau_proj, label: s.label ?? 'all' })));
+    const points = axes.flatMap(({ run, axis }) =>
+      axis.scans.map((s) => ({ run, subject: s.subject, age: s.age, tau_proj: s.tau_proj, label: s.label ?? 'all' })),
+    );
     const rates = axes.flatMap(({ run, axis }) =>
-      axis.per_label.filter((l) => l.rate_mean !== null).map((l) => ({ run, label: l.label, rate: l.rate_mean!, low: l.rate_mean! - (l.rate_sd ?? 0), high: l.rate_mean! + (l.rate_sd ?? 0), subjects: l.n_rated })),
+      axis.per_label
+        .filter((l) => l.rate_mean !== null)
+        .map((l) => ({
+          run,
+          label: l.label,
+          rate: l.rate_mean!,
+          low: l.rate_mean! - (l.rate_sd ?? 0),
+          high: l.rate_mean! + (l.rate_sd ?? 0),
+          subjects: l.n_rated,
+        })),
     );
     const body = [
       ageAxisTable(axes),
-      await figure('plot-tau-age', tauAgeSpec(points), 'tau_proj (projection of z on the unit τ) against age; each subject\'s visits joined by a line, colour by label.'),
-      rates.length > 0 ? await figure('plot-rates', progressionRateSpec(rates), 'Mean progression rate Δtau_proj per year per label (each subject\'s mean over its consecutive pairs), ± 1 sd over subjects.') : '',
+      await figure(
+        'plot-tau-age',
+        tauAgeSpec(points),
+        "tau_proj (projection of z on the unit τ) against age; each subject's visits joined by a line, colour by label.",
+      ),
+      rates.length > 0
+        ? await figure(
+            'plot-rates',
+            progressionRateSpec(rates),
+            "Mean progression rate Δtau_proj per year per label (each subject's mean over its consecutive pairs), ± 1 sd over subjects.",
+          )
+        : '',
     ];
     sections.push({ id: 'brain-age-axis', title: 'Brain-age axis (τ)', body: body.join('\n') });
   }
@@ -190,15 +259,30 @@ export async function buildReport(runDirs: readonly string[], options: Omit<Repo
 
   const intro = `Runs: ${runs.map((r) => `${r.label} (${r.method})`).join(', ')}. Files next to this page: summary.csv (every metric, mean and sd over folds) and convergence.csv (every curve).`;
   const html = htmlPage(options.title ?? 'lssl report', intro, sections);
-  return { summaryCsv: summaryCsv(summary), convergenceCsv: convergenceCsv(convergence), html, summary, convergence, plots, slices: slices.map((s) => s.run) };
+  return {
+    summaryCsv: summaryCsv(summary),
+    convergenceCsv: convergenceCsv(convergence),
+    html,
+    summary,
+    convergence,
+    plots,
+    slices: slices.map((s) => s.run),
+  };
 }
 
 /** Builds the report and writes summary.csv, convergence.csv and report.html into `out`. */
-export async function writeReport(runDirs: readonly string[], options: ReportOptions): Promise<ReportResult & { files: { summary: string; convergence: string; html: string } }> {
+export async function writeReport(
+  runDirs: readonly string[],
+  options: ReportOptions,
+): Promise<ReportResult & { files: { summary: string; convergence: string; html: string } }> {
   const result = await buildReport(runDirs, options);
   const out = resolve(options.out);
   await fs.mkdir(out, { recursive: true });
-  const files = { summary: join(out, 'summary.csv'), convergence: join(out, 'convergence.csv'), html: join(out, 'report.html') };
+  const files = {
+    summary: join(out, 'summary.csv'),
+    convergence: join(out, 'convergence.csv'),
+    html: join(out, 'report.html'),
+  };
   await writeFileAtomic(files.summary, result.summaryCsv);
   await writeFileAtomic(files.convergence, result.convergenceCsv);
   await writeFileAtomic(files.html, result.html);

@@ -43,7 +43,11 @@ function parseCsv(file: string): { header: string[]; records: string[][] } {
   } catch (error) {
     throw inputError(`cannot read: ${(error as Error).message.split('\n')[0]}`, file);
   }
-  const parsed = Papa.parse<string[]>(text.replace(/^\uFEFF/, ''), { header: false, skipEmptyLines: true, delimiter: ',' });
+  const parsed = Papa.parse<string[]>(text.replace(/^\uFEFF/, ''), {
+    header: false,
+    skipEmptyLines: true,
+    delimiter: ',',
+  });
   const error = parsed.errors[0];
   if (error) throw inputError(`cannot parse CSV: ${error.message}`, file, (error.row ?? 0) + 1);
   if (parsed.data.length === 0) throw inputError('the file is empty; expected a header row', file, 1);
@@ -64,7 +68,8 @@ export function readHistoryCsv(file: string): HistoryPoint[] {
   const metrics = header.map((name, i) => ({ name, i })).filter((c) => !NON_METRIC.has(c.name));
   return records.map((record, r) => {
     const epoch = Number(record[epochAt]);
-    if (!Number.isInteger(epoch) || epoch < 0) throw inputError(`epoch must be a whole number, not '${record[epochAt]}'`, file, r + 2);
+    if (!Number.isInteger(epoch) || epoch < 0)
+      throw inputError(`epoch must be a whole number, not '${record[epochAt]}'`, file, r + 2);
     const values: Record<string, number> = {};
     for (const { name, i } of metrics) {
       const text = (record[i] ?? '').trim();
@@ -87,7 +92,13 @@ export function readFinetuneCsv(file: string): FinetuneCurve {
   const epochAt = header.indexOf('epoch');
   const splitAt = header.indexOf('split');
   const skip = new Set(['epoch', 'fold', 'split', 'lr', 'seconds']);
-  const columns = header.map((name, i) => ({ name, i })).filter((c) => !skip.has(c.name) && records.some((r) => r[c.i] !== undefined && r[c.i].trim() !== '' && Number.isFinite(Number(r[c.i]))));
+  const columns = header
+    .map((name, i) => ({ name, i }))
+    .filter(
+      (c) =>
+        !skip.has(c.name) &&
+        records.some((r) => r[c.i] !== undefined && r[c.i].trim() !== '' && Number.isFinite(Number(r[c.i]))),
+    );
   const sums = new Map<string, { epoch: number; split: string; metric: string; sum: number; n: number }>();
   records.forEach((record, r) => {
     const epoch = Number(record[epochAt]);
@@ -103,22 +114,37 @@ export function readFinetuneCsv(file: string): FinetuneCurve {
       sums.set(key, entry);
     }
   });
-  const points = [...sums.values()].map((e) => ({ epoch: e.epoch, split: e.split, metric: e.metric, value: e.sum / e.n }));
+  const points = [...sums.values()].map((e) => ({
+    epoch: e.epoch,
+    split: e.split,
+    metric: e.metric,
+    value: e.sum / e.n,
+  }));
   points.sort((a, b) => a.metric.localeCompare(b.metric) || a.split.localeCompare(b.split) || a.epoch - b.epoch);
-  return { name: basename(file).replace(/^finetune-/, '').replace(/\.csv$/, ''), file, points };
+  return {
+    name: basename(file)
+      .replace(/^finetune-/, '')
+      .replace(/\.csv$/, ''),
+    file,
+    points,
+  };
 }
 
 /** Unique short names: the folder names, or paths relative to their common parent when two share one. */
 export function runLabels(dirs: readonly string[]): string[] {
   const names = dirs.map((d) => basename(resolve(d)));
   if (new Set(names).size === names.length) return names;
-  const common = dirs.map((d) => resolve(d)).reduce((a, b) => {
-    let i = 0;
-    while (i < a.length && i < b.length && a[i] === b[i]) i++;
-    return a.slice(0, a.slice(0, i).lastIndexOf('/') + 1);
-  });
+  const common = dirs
+    .map((d) => resolve(d))
+    .reduce((a, b) => {
+      let i = 0;
+      while (i < a.length && i < b.length && a[i] === b[i]) i++;
+      return a.slice(0, a.slice(0, i).lastIndexOf('/') + 1);
+    });
   const relatives = dirs.map((d) => relative(common, resolve(d)) || resolve(d));
-  return new Set(relatives).size === relatives.length ? relatives : dirs.map((d, i) => `${i + 1}:${basename(resolve(d))}`);
+  return new Set(relatives).size === relatives.length
+    ? relatives
+    : dirs.map((d, i) => `${i + 1}:${basename(resolve(d))}`);
 }
 
 /** Reads one run for the report; a run without embeddings.csv is an error naming it. */
@@ -126,7 +152,10 @@ export async function readReportRun(dir: string, label: string, embeddingsFile =
   const config = await readRunConfig(dir);
   const embeddingsPath = join(dir, embeddingsFile);
   if (!existsSync(embeddingsPath)) {
-    throw inputError(`run '${label}' has no ${embeddingsFile}; write it first with \`lssl embed ${dir} SOURCE --out ${embeddingsPath}\``, embeddingsPath);
+    throw inputError(
+      `run '${label}' has no ${embeddingsFile}; write it first with \`lssl embed ${dir} SOURCE --out ${embeddingsPath}\``,
+      embeddingsPath,
+    );
   }
   const finetuneFiles = readdirSync(dir)
     .filter((f) => /^finetune-.+\.csv$/.test(f))

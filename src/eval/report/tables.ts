@@ -79,7 +79,11 @@ export function axisFigures(axis: AgeAxisResult): Record<string, number | null> 
   return figures;
 }
 
-export function summaryRow(run: Pick<ReportRun, 'label' | 'method'>, result: ProbeResult, axis?: AgeAxisResult): SummaryRow {
+export function summaryRow(
+  run: Pick<ReportRun, 'label' | 'method'>,
+  result: ProbeResult,
+  axis?: AgeAxisResult,
+): SummaryRow {
   const perFold = result.per_fold as unknown as Record<string, (number | null)[]>;
   const names = result.kind === 'class' ? CLASS_METRICS : NUMERIC_METRICS;
   const metrics: Record<string, MeanSd> = {};
@@ -98,12 +102,24 @@ export function summaryRow(run: Pick<ReportRun, 'label' | 'method'>, result: Pro
   };
 }
 
-const cell = (v: number | string | null | undefined) => (v === null || v === undefined || (typeof v === 'number' && !Number.isFinite(v)) ? '' : v);
+const cell = (v: number | string | null | undefined) =>
+  v === null || v === undefined || (typeof v === 'number' && !Number.isFinite(v)) ? '' : v;
 
 /** summary.csv text; the axis columns are the union over runs, in first-seen order. */
 export function summaryCsv(rows: readonly SummaryRow[]): string {
   const axisColumns = [...new Set(rows.flatMap((r) => Object.keys(r.axis ?? {})))];
-  const fields = ['run', 'method', 'target', 'features', 'kind', 'n_rows', 'n_subjects', 'folds', ...PROBE_METRICS.flatMap((m) => [`${m}_mean`, `${m}_sd`]), ...axisColumns];
+  const fields = [
+    'run',
+    'method',
+    'target',
+    'features',
+    'kind',
+    'n_rows',
+    'n_subjects',
+    'folds',
+    ...PROBE_METRICS.flatMap((m) => [`${m}_mean`, `${m}_sd`]),
+    ...axisColumns,
+  ];
   const data = rows.map((r) => [
     r.run,
     r.method,
@@ -122,7 +138,18 @@ export function summaryCsv(rows: readonly SummaryRow[]): string {
 /** Training curves of a run: every value of history.csv (loss and parts) per epoch and split. */
 export function trainingCurveRows(run: Pick<ReportRun, 'label' | 'method' | 'history'>): ConvergenceRow[] {
   return run.history.flatMap((h) =>
-    Object.entries(h.values).map(([metric, value]) => ({ run: run.label, method: run.method, curve: 'training' as const, target: '', features: '', split: h.split, metric, unit: 'epoch' as const, step: h.epoch, value })),
+    Object.entries(h.values).map(([metric, value]) => ({
+      run: run.label,
+      method: run.method,
+      curve: 'training' as const,
+      target: '',
+      features: '',
+      split: h.split,
+      metric,
+      unit: 'epoch' as const,
+      step: h.epoch,
+      value,
+    })),
   );
 }
 
@@ -132,17 +159,50 @@ export function probeCurveRows(run: Pick<ReportRun, 'label' | 'method'>, result:
   return points.flatMap((p) =>
     Object.entries(p)
       .filter(([k]) => k !== 'iteration')
-      .map(([metric, value]) => ({ run: run.label, method: run.method, curve: 'probe' as const, target: result.target, features: result.features, split: 'test', metric, unit: 'iteration' as const, step: p.iteration, value })),
+      .map(([metric, value]) => ({
+        run: run.label,
+        method: run.method,
+        curve: 'probe' as const,
+        target: result.target,
+        features: result.features,
+        split: 'test',
+        metric,
+        unit: 'iteration' as const,
+        step: p.iteration,
+        value,
+      })),
   );
 }
 
 export function finetuneCurveRows(run: Pick<ReportRun, 'label' | 'method' | 'finetune'>): ConvergenceRow[] {
   return run.finetune.flatMap((f) =>
-    f.points.map((p) => ({ run: run.label, method: run.method, curve: 'finetune' as const, target: f.name, features: '', split: p.split, metric: p.metric, unit: 'epoch' as const, step: p.epoch, value: p.value })),
+    f.points.map((p) => ({
+      run: run.label,
+      method: run.method,
+      curve: 'finetune' as const,
+      target: f.name,
+      features: '',
+      split: p.split,
+      metric: p.metric,
+      unit: 'epoch' as const,
+      step: p.epoch,
+      value: p.value,
+    })),
   );
 }
 
-export const CONVERGENCE_FIELDS = ['run', 'method', 'curve', 'target', 'features', 'split', 'metric', 'unit', 'step', 'value'] as const;
+export const CONVERGENCE_FIELDS = [
+  'run',
+  'method',
+  'curve',
+  'target',
+  'features',
+  'split',
+  'metric',
+  'unit',
+  'step',
+  'value',
+] as const;
 
 export function convergenceCsv(rows: readonly ConvergenceRow[]): string {
   return `${Papa.unparse({ fields: [...CONVERGENCE_FIELDS], data: rows.map((r) => CONVERGENCE_FIELDS.map((f) => cell(r[f]))) })}\n`;

@@ -31,7 +31,13 @@ export function gaussianBlur(data: Float32Array, shape: Triple, sigmas: Triple):
   return current;
 }
 
-function convolveAxis(data: Float32Array, shape: Triple, axis: number, stride: number, kernel: Float64Array): Float32Array {
+function convolveAxis(
+  data: Float32Array,
+  shape: Triple,
+  axis: number,
+  stride: number,
+  kernel: Float64Array,
+): Float32Array {
   const n = shape[axis];
   const radius = (kernel.length - 1) / 2;
   const out = new Float32Array(data.length);

@@ -65,7 +65,8 @@ export function parseIntensityOptions(options: IntensityOptions | IntensityConfi
   const config: IntensityConfig = { kind: 'IntensityConfig', biasField: null, gamma: null, blur: null, noise: null };
   if (options.biasField) {
     const order = options.biasField.order ?? 3;
-    if (!Number.isInteger(order) || order < 0 || order > 6) throw inputError(`bias field order must be an integer in 0..6, not ${order}`);
+    if (!Number.isInteger(order) || order < 0 || order > 6)
+      throw inputError(`bias field order must be an integer in 0..6, not ${order}`);
     config.biasField = {
       coefficients: parseRange('bias field coefficients', options.biasField.coefficients ?? 0.5),
       order,
@@ -110,12 +111,17 @@ export function drawIntensity(rng: Rng, options: IntensityOptions | IntensityCon
     const { order, coefficients } = config.biasField;
     params.biasField = { order, coefficients: biasFieldTerms(order).map(() => uniformIn(rng, coefficients)) };
   }
-  if (config.gamma && rng.next() < config.gamma.probability) params.gamma = Math.exp(uniformIn(rng, config.gamma.logGamma));
+  if (config.gamma && rng.next() < config.gamma.probability)
+    params.gamma = Math.exp(uniformIn(rng, config.gamma.logGamma));
   if (config.blur && rng.next() < config.blur.probability) {
     params.blurSigma = config.blur.std.map((r) => uniformIn(rng, r)) as Triple;
   }
   if (config.noise && rng.next() < config.noise.probability) {
-    params.noise = { mean: uniformIn(rng, config.noise.mean), std: uniformIn(rng, config.noise.std), seed: rng.int(2 ** 31) };
+    params.noise = {
+      mean: uniformIn(rng, config.noise.mean),
+      std: uniformIn(rng, config.noise.std),
+      seed: rng.int(2 ** 31),
+    };
   }
   return params;
 }

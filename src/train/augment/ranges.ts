@@ -34,7 +34,12 @@ export function parseRange(name: string, value: number | readonly number[], arou
  * A per-axis range option: a number or [lo, hi] (same for x, y, z) or six numbers
  * [xlo, xhi, ylo, yhi, zlo, zhi], as TorchIO's RandomAffine accepts.
  */
-export function parseAxisRanges(name: string, value: number | readonly number[], around = 0, min = -Infinity): AxisRanges {
+export function parseAxisRanges(
+  name: string,
+  value: number | readonly number[],
+  around = 0,
+  min = -Infinity,
+): AxisRanges {
   if (typeof value !== 'number' && value.length === 6) {
     return [0, 1, 2].map((a) =>
       parseRange(`${name}[${'xyz'[a]}]`, [value[2 * a], value[2 * a + 1]], around, min),
@@ -65,7 +70,8 @@ export function checkVolume(data: ArrayLike<number>, shape: readonly number[]): 
     throw inputError(`shape must be three positive integers [nx, ny, nz], not [${shape.join(', ')}]`);
   }
   const count = shape[0] * shape[1] * shape[2];
-  if (data.length !== count) throw inputError(`volume data must have ${shape.join('×')} = ${count} voxels, not ${data.length}`);
+  if (data.length !== count)
+    throw inputError(`volume data must have ${shape.join('×')} = ${count} voxels, not ${data.length}`);
   return [shape[0], shape[1], shape[2]];
 }
 

@@ -108,7 +108,8 @@ export function parseSpatialOptions(options: SpatialOptions | SpatialConfig = {}
     if (scales.some(([lo]) => lo <= 0)) throw inputError(`scales must stay above 0, not [${scales.flat().join(', ')}]`);
     const translation = parseAxisRanges('translation', a.translation ?? 0);
     const unit = a.translationUnit ?? 'voxel';
-    if (unit !== 'voxel' && unit !== 'mm') throw inputError(`translationUnit must be 'voxel' or 'mm', not ${String(unit)}`);
+    if (unit !== 'voxel' && unit !== 'mm')
+      throw inputError(`translationUnit must be 'voxel' or 'mm', not ${String(unit)}`);
     const translationVoxels = translation.map(
       ([lo, hi], axis) => (unit === 'mm' ? [lo / spacing[axis], hi / spacing[axis]] : [lo, hi]) as Range,
     ) as AxisRanges;
@@ -147,11 +148,17 @@ export function identitySpatialParams(spacing: Triple = [1, 1, 1]): SpatialParam
 }
 
 /** Draws concrete spatial parameters for a volume of `shape` (once per subject). */
-export function drawSpatial(rng: Rng, shape: readonly number[], options: SpatialOptions | SpatialConfig = {}): SpatialParams {
+export function drawSpatial(
+  rng: Rng,
+  shape: readonly number[],
+  options: SpatialOptions | SpatialConfig = {},
+): SpatialParams {
   const config = parseSpatialOptions(options);
   const params = identitySpatialParams(config.spacing);
   params.padValue = config.padValue;
-  params.flip = config.flipAxes.map((allowed) => allowed && rng.next() < config.flipProbability) as SpatialParams['flip'];
+  params.flip = config.flipAxes.map(
+    (allowed) => allowed && rng.next() < config.flipProbability,
+  ) as SpatialParams['flip'];
   if (config.affine && rng.next() < config.affine.probability) {
     const { degrees, scales, translationVoxels } = config.affine;
     params.rotationDegrees = degrees.map((r) => uniformIn(rng, r)) as Triple;
@@ -191,7 +198,9 @@ export function spatialVoxelMap(shape: Triple, params: SpatialParams): VoxelMap 
   const d = params.spacing;
   const linear = rotation.map((row, i) => row.map((r, j) => r * params.scale[j] * (d[j] / d[i])));
   const inverse = invert3(linear);
-  const shift = centre.map((c, r) => c - inverse[r].reduce((sum, v, k) => sum + v * (centre[k] + params.translation[k]), 0));
+  const shift = centre.map(
+    (c, r) => c - inverse[r].reduce((sum, v, k) => sum + v * (centre[k] + params.translation[k]), 0),
+  );
   const fromAffine = inverse.map((row, r) => [...row, shift[r]]);
   // pre-affine → input: flips
   const fromFlip = diagonalAffine(
@@ -210,15 +219,38 @@ function minimumOf(data: Float32Array): number {
 /** R = Rz·Ry·Rx for angles in degrees about x, y, z (right-handed). */
 export function rotationMatrix([ax, ay, az]: readonly number[]): number[][] {
   const rad = Math.PI / 180;
-  const [cx, sx, cy, sy, cz, sz] = [Math.cos(ax * rad), Math.sin(ax * rad), Math.cos(ay * rad), Math.sin(ay * rad), Math.cos(az * rad), Math.sin(az * rad)];
-  const rx = [[1, 0, 0], [0, cx, -sx], [0, sx, cx]];
-  const ry = [[cy, 0, sy], [0, 1, 0], [-sy, 0, cy]];
-  const rz = [[cz, -sz, 0], [sz, cz, 0], [0, 0, 1]];
+  const [cx, sx, cy, sy, cz, sz] = [
+    Math.cos(ax * rad),
+    Math.sin(ax * rad),
+    Math.cos(ay * rad),
+    Math.sin(ay * rad),
+    Math.cos(az * rad),
+    Math.sin(az * rad),
+  ];
+  const rx = [
+    [1, 0, 0],
+    [0, cx, -sx],
+    [0, sx, cx],
+  ];
+  const ry = [
+    [cy, 0, sy],
+    [0, 1, 0],
+    [-sy, 0, cy],
+  ];
+  const rz = [
+    [cz, -sz, 0],
+    [sz, cz, 0],
+    [0, 0, 1],
+  ];
   return multiply3(rz, multiply3(ry, rx));
 }
 
 function diagonalAffine(d: readonly number[], b: readonly number[]): number[][] {
-  return [[d[0], 0, 0, b[0]], [0, d[1], 0, b[1]], [0, 0, d[2], b[2]]];
+  return [
+    [d[0], 0, 0, b[0]],
+    [0, d[1], 0, b[1]],
+    [0, 0, d[2], b[2]],
+  ];
 }
 
 function multiply3(a: number[][], b: number[][]): number[][] {

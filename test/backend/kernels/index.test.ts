@@ -10,7 +10,12 @@
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fastKernelsActive, registerFastKernels, unregisterFastKernels, type FastKernelBackend } from '../../../src/backend/kernels/index.js';
+import {
+  fastKernelsActive,
+  registerFastKernels,
+  unregisterFastKernels,
+  type FastKernelBackend,
+} from '../../../src/backend/kernels/index.js';
 import { createRng } from '../../../src/rng.js';
 
 type Pad = 'same' | 'valid';
@@ -40,7 +45,12 @@ function convAndGrads(c: Case): Float32Array[] {
     const f = randomTensor(c.f, 12) as tf.Tensor5D;
     const y = tf.conv3d(x, f, c.strides ?? 1, c.pad);
     const r = randomTensor(y.shape, 13);
-    const grads = tf.grads((a: tf.Tensor, b: tf.Tensor) => tf.conv3d(a as tf.Tensor5D, b as tf.Tensor5D, c.strides ?? 1, c.pad).mul(r).sum());
+    const grads = tf.grads((a: tf.Tensor, b: tf.Tensor) =>
+      tf
+        .conv3d(a as tf.Tensor5D, b as tf.Tensor5D, c.strides ?? 1, c.pad)
+        .mul(r)
+        .sum(),
+    );
     const [dx, df] = grads([x, f]);
     return [y, dx, df].map((t) => t.dataSync() as Float32Array);
   });

@@ -5,7 +5,12 @@
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { afterAll, describe, expect, it } from 'vitest';
-import { leadingAxesCount, registerLeadingSum, sumLeadingRows, unregisterLeadingSum } from '../../../src/backend/kernels/leading-sum.js';
+import {
+  leadingAxesCount,
+  registerLeadingSum,
+  sumLeadingRows,
+  unregisterLeadingSum,
+} from '../../../src/backend/kernels/leading-sum.js';
 import type { FastKernelBackend } from '../../../src/backend/kernels/tensor-io.js';
 import { createRng } from '../../../src/rng.js';
 
@@ -35,8 +40,16 @@ for (const backend of ['wasm', 'cpu'] as FastKernelBackend[]) {
       await tf.setBackend(backend);
       await tf.ready();
       const rng = createRng(5);
-      const x = tf.tensor(Float32Array.from({ length: 3 * 4 * 5 * 6 * 7 }, () => rng.normal()), [3, 4, 5, 6, 7]);
-      const cases: [number[], boolean][] = [[[0, 1, 2, 3], false], [[0, 1], true], [[1, 2], false], [[0, 1, 2, 3, 4], false]];
+      const x = tf.tensor(
+        Float32Array.from({ length: 3 * 4 * 5 * 6 * 7 }, () => rng.normal()),
+        [3, 4, 5, 6, 7],
+      );
+      const cases: [number[], boolean][] = [
+        [[0, 1, 2, 3], false],
+        [[0, 1], true],
+        [[1, 2], false],
+        [[0, 1, 2, 3, 4], false],
+      ];
       unregisterLeadingSum(backend);
       const want = cases.map(([axes, keep]) => tf.tidy(() => x.sum(axes, keep)));
       registerLeadingSum(backend);
@@ -45,7 +58,8 @@ for (const backend of ['wasm', 'cpu'] as FastKernelBackend[]) {
       expect(tf.memory().numTensors).toBe(before + cases.length);
       for (let i = 0; i < cases.length; i++) {
         expect(got[i].shape).toEqual(want[i].shape);
-        const g = got[i].dataSync(), w = want[i].dataSync();
+        const g = got[i].dataSync(),
+          w = want[i].dataSync();
         for (let j = 0; j < w.length; j++) expect(g[j]).toBeCloseTo(w[j], 4);
       }
       tf.dispose([x, ...want, ...got]);

@@ -16,10 +16,23 @@ function poolAndGrad(c: PoolCase): Float32Array[] {
   return tf.tidy(() => {
     const rng = createRng(7);
     const n = c.shape.reduce((a, b) => a * b, 1);
-    const x = tf.relu(tf.tensor5d(Float32Array.from({ length: n }, () => rng.normal()), c.shape));
+    const x = tf.relu(
+      tf.tensor5d(
+        Float32Array.from({ length: n }, () => rng.normal()),
+        c.shape,
+      ),
+    );
     const y = tf.maxPool3d(x as tf.Tensor5D, c.size, c.stride, 'valid');
-    const r = tf.tensor(Float32Array.from({ length: y.size }, () => rng.normal()), y.shape);
-    const dx = tf.grad((a: tf.Tensor) => tf.maxPool3d(a as tf.Tensor5D, c.size, c.stride, 'valid').mul(r).sum())(x);
+    const r = tf.tensor(
+      Float32Array.from({ length: y.size }, () => rng.normal()),
+      y.shape,
+    );
+    const dx = tf.grad((a: tf.Tensor) =>
+      tf
+        .maxPool3d(a as tf.Tensor5D, c.size, c.stride, 'valid')
+        .mul(r)
+        .sum(),
+    )(x);
     return [y.dataSync() as Float32Array, dx.dataSync() as Float32Array];
   });
 }

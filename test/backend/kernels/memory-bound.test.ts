@@ -12,7 +12,13 @@ import '@tensorflow/tfjs-backend-wasm';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { registerFastKernels, unregisterFastKernels, upsampleNearest3d } from '../../../src/backend/kernels/index.js';
 import {
-  maxPool2ForwardSimd, maxPool2GradSimd, reluGradSimd, sumLeadingRowsSimd, upsample2ForwardSimd, upsample2GradSimd, wasmHeapAttached,
+  maxPool2ForwardSimd,
+  maxPool2GradSimd,
+  reluGradSimd,
+  sumLeadingRowsSimd,
+  upsample2ForwardSimd,
+  upsample2GradSimd,
+  wasmHeapAttached,
 } from '../../../src/backend/kernels/memory-bound.js';
 import { loadSimdRuntime, type SimdRuntime } from '../../../src/backend/kernels/simd-runtime.js';
 import { createRng } from '../../../src/rng.js';
@@ -35,7 +41,13 @@ function randomValues(n: number, seed: number, relu = false): Float32Array {
 const size = (s: number[]): number => s.reduce((a, b) => a * b, 1);
 const bits = (a: Float32Array): number[] => Array.from(new Uint32Array(a.buffer, a.byteOffset, a.length));
 
-const SHAPES: Shape5[] = [[1, 4, 4, 4, 1], [2, 6, 4, 8, 3], [1, 5, 7, 3, 5], [3, 7, 6, 9, 16], [1, 2, 2, 2, 7]];
+const SHAPES: Shape5[] = [
+  [1, 4, 4, 4, 1],
+  [2, 6, 4, 8, 3],
+  [1, 5, 7, 3, 5],
+  [3, 7, 6, 9, 16],
+  [1, 2, 2, 2, 7],
+];
 const STAGES = [undefined, 2048];
 
 describe('maxPool2 SIMD', () => {
@@ -49,7 +61,12 @@ describe('maxPool2 SIMD', () => {
           const xt = tf.tensor5d(x, shape);
           const r = tf.tensor(dy, outShape);
           const y = tf.maxPool3d(xt, 2, 2, 'valid');
-          const dx = tf.grad((a: tf.Tensor) => tf.maxPool3d(a as tf.Tensor5D, 2, 2, 'valid').mul(r).sum())(xt);
+          const dx = tf.grad((a: tf.Tensor) =>
+            tf
+              .maxPool3d(a as tf.Tensor5D, 2, 2, 'valid')
+              .mul(r)
+              .sum(),
+          )(xt);
           return [y.dataSync() as Float32Array, dx.dataSync() as Float32Array];
         });
         const y = new Float32Array(size(outShape));
@@ -94,11 +111,21 @@ describe('upsample2 SIMD', () => {
 
 describe('reluGrad SIMD', () => {
   it('equals the stock cpu Relu gradient bit for bit (−0 for negative dy where x ≤ 0)', () => {
-    for (const [n, stage] of [[1, undefined], [7, undefined], [100_003, undefined], [100_003, 4096]] as [number, number | undefined][]) {
+    for (const [n, stage] of [
+      [1, undefined],
+      [7, undefined],
+      [100_003, undefined],
+      [100_003, 4096],
+    ] as [number, number | undefined][]) {
       const x = randomValues(n, 31);
       x[0] = 0; // step(0) = 0
       const dy = randomValues(n, 32);
-      const want = tf.tidy(() => tf.grad((a: tf.Tensor) => tf.relu(a).mul(tf.tensor(dy)).sum())(tf.tensor(x)).dataSync() as Float32Array);
+      const want = tf.tidy(
+        () =>
+          tf
+            .grad((a: tf.Tensor) => tf.relu(a).mul(tf.tensor(dy)).sum())(tf.tensor(x))
+            .dataSync() as Float32Array,
+      );
       const dx = new Float32Array(n);
       reluGradSimd(rt, dy, x, dx, stage);
       expect(bits(dx)).toEqual(bits(want));
@@ -107,7 +134,14 @@ describe('reluGrad SIMD', () => {
 });
 
 describe('sumLeadingRows SIMD', () => {
-  for (const [outer, inner] of [[1, 1], [5, 3], [4096 + 17, 1], [3001, 16], [777, 5], [64, 33]])
+  for (const [outer, inner] of [
+    [1, 1],
+    [5, 3],
+    [4096 + 17, 1],
+    [3001, 16],
+    [777, 5],
+    [64, 33],
+  ])
     for (const stage of STAGES) {
       it(`matches stock cpu tf.sum over axis 0 of [${outer}, ${inner}] (stage ${stage ?? 'default'}) and repeats bit for bit`, () => {
         const x = randomValues(outer * inner, 41);
@@ -138,18 +172,37 @@ describe('in place on the tfjs-wasm heap', () => {
       const pooledShape = [shape[0], shape[1] >> 1, shape[2] >> 1, shape[3] >> 1, shape[4]];
       const r = tf.tensor(randomValues(size(pooledShape), 52), pooledShape);
       const s = tf.tensor(randomValues(size(shape), 53), shape);
-      const u = tf.tensor(randomValues(8 * size(shape), 54), [shape[0], 2 * shape[1], 2 * shape[2], 2 * shape[3], shape[4]]);
+      const u = tf.tensor(randomValues(8 * size(shape), 54), [
+        shape[0],
+        2 * shape[1],
+        2 * shape[2],
+        2 * shape[3],
+        shape[4],
+      ]);
       const pool = tf.maxPool3d(tf.relu(x), 2, 2, 'valid');
-      const poolGrad = tf.grad((a: tf.Tensor) => tf.maxPool3d(a as tf.Tensor5D, 2, 2, 'valid').mul(r).sum())(tf.relu(x));
+      const poolGrad = tf.grad((a: tf.Tensor) =>
+        tf
+          .maxPool3d(a as tf.Tensor5D, 2, 2, 'valid')
+          .mul(r)
+          .sum(),
+      )(tf.relu(x));
       const reluGrad = tf.grad((a: tf.Tensor) => tf.relu(a).mul(s).sum())(x);
       const biasSum = tf.sum(s, [0, 1, 2, 3]);
       const up = upsampleNearest3d(x);
-      const upGrad = tf.grad((a: tf.Tensor) => upsampleNearest3d(a as tf.Tensor5D).mul(u).sum())(x);
+      const upGrad = tf.grad((a: tf.Tensor) =>
+        upsampleNearest3d(a as tf.Tensor5D)
+          .mul(u)
+          .sum(),
+      )(x);
       return [pool, poolGrad, reluGrad, biasSum, up, upGrad, u].map((t) => t.dataSync() as Float32Array);
     });
   }
 
-  for (const shape of [[1, 5, 7, 3, 1], [2, 6, 4, 8, 3], [3, 7, 6, 9, 16]] as Shape5[]) {
+  for (const shape of [
+    [1, 5, 7, 3, 1],
+    [2, 6, 4, 8, 3],
+    [3, 7, 6, 9, 16],
+  ] as Shape5[]) {
     it(`matches the stock cpu kernels for [${shape}] (pool, ReLU and upsampling gradients, bias sum)`, async () => {
       await tf.setBackend('cpu');
       const want = opsOn(shape);
@@ -176,8 +229,11 @@ describe('in place on the tfjs-wasm heap', () => {
         for (let z = 0; z < 2 * D; z++)
           for (let yy = 0; yy < 2 * H; yy++)
             for (let xx = 0; xx < 2 * W; xx++)
-              for (let c = 0; c < C; c++) blockSum[(((n * D + (z >> 1)) * H + (yy >> 1)) * W + (xx >> 1)) * C + c] += u[i++];
-      got[5].forEach((v, k) => expect(Math.abs(v - blockSum[k])).toBeLessThanOrEqual(1e-5 * (1 + Math.abs(blockSum[k]))));
+              for (let c = 0; c < C; c++)
+                blockSum[(((n * D + (z >> 1)) * H + (yy >> 1)) * W + (xx >> 1)) * C + c] += u[i++];
+      got[5].forEach((v, k) =>
+        expect(Math.abs(v - blockSum[k])).toBeLessThanOrEqual(1e-5 * (1 + Math.abs(blockSum[k]))),
+      );
     });
   }
 });

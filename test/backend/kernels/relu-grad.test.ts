@@ -6,7 +6,11 @@
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { describe, expect, it } from 'vitest';
-import { registerFastKernels, unregisterFastKernels, type FastKernelBackend } from '../../../src/backend/kernels/index.js';
+import {
+  registerFastKernels,
+  unregisterFastKernels,
+  type FastKernelBackend,
+} from '../../../src/backend/kernels/index.js';
 import { RELU_GRAD_KERNEL } from '../../../src/backend/kernels/relu-grad.js';
 import { createRng } from '../../../src/rng.js';
 
@@ -14,8 +18,14 @@ function reluGradOf(shape: number[]): Uint32Array {
   const values = tf.tidy(() => {
     const rng = createRng(9);
     const n = shape.reduce((a, b) => a * b, 1);
-    const x = tf.tensor(Float32Array.from({ length: n }, (_, i) => (i % 5 === 0 ? 0 : rng.normal())), shape);
-    const r = tf.tensor(Float32Array.from({ length: n }, () => rng.normal()), shape);
+    const x = tf.tensor(
+      Float32Array.from({ length: n }, (_, i) => (i % 5 === 0 ? 0 : rng.normal())),
+      shape,
+    );
+    const r = tf.tensor(
+      Float32Array.from({ length: n }, () => rng.normal()),
+      shape,
+    );
     const dx = tf.grad((a: tf.Tensor) => tf.relu(a).mul(r).sum())(x);
     return dx.dataSync() as Float32Array;
   });

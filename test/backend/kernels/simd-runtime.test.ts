@@ -4,7 +4,12 @@
  */
 import { describe, expect, it } from 'vitest';
 import { conv3dBackpropFilter, conv3dForward } from '../../../src/backend/kernels/conv3d-simd.js';
-import { findKernelBinary, kernelThreadCount, loadSimdRuntime, rowChunk } from '../../../src/backend/kernels/simd-runtime.js';
+import {
+  findKernelBinary,
+  kernelThreadCount,
+  loadSimdRuntime,
+  rowChunk,
+} from '../../../src/backend/kernels/simd-runtime.js';
 
 describe('kernelThreadCount', () => {
   it('uses LSSL_KERNEL_THREADS when it is a positive integer, else the cores (≤ 4)', () => {

@@ -7,7 +7,12 @@
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { registerFastKernels, unregisterFastKernels, upsampleNearest3d, type FastKernelBackend } from '../../../src/backend/kernels/index.js';
+import {
+  registerFastKernels,
+  unregisterFastKernels,
+  upsampleNearest3d,
+  type FastKernelBackend,
+} from '../../../src/backend/kernels/index.js';
 import { createRng } from '../../../src/rng.js';
 
 function randomTensor(shape: number[], seed: number): tf.Tensor5D {
@@ -22,7 +27,11 @@ function valueAndGrad(shape: number[]): Float32Array[] {
     const x = randomTensor(shape, 3);
     const r = randomTensor([shape[0], 2 * shape[1], 2 * shape[2], 2 * shape[3], shape[4]] as number[], 4);
     const y = upsampleNearest3d(x);
-    const dx = tf.grad((a: tf.Tensor) => upsampleNearest3d(a as tf.Tensor5D).mul(r).sum())(x);
+    const dx = tf.grad((a: tf.Tensor) =>
+      upsampleNearest3d(a as tf.Tensor5D)
+        .mul(r)
+        .sum(),
+    )(x);
     return [y.dataSync() as Float32Array, dx.dataSync() as Float32Array, r.dataSync() as Float32Array];
   });
 }
@@ -48,7 +57,8 @@ for (const backend of ['wasm', 'cpu'] as FastKernelBackend[]) {
         for (let z = 0; z < 2 * D; z++)
           for (let yy = 0; yy < 2 * H; yy++)
             for (let xx = 0; xx < 2 * W; xx++)
-              for (let c = 0; c < C; c++) expect(yv[i++]).toBe(xv[(((n * D + (z >> 1)) * H + (yy >> 1)) * W + (xx >> 1)) * C + c]);
+              for (let c = 0; c < C; c++)
+                expect(yv[i++]).toBe(xv[(((n * D + (z >> 1)) * H + (yy >> 1)) * W + (xx >> 1)) * C + c]);
       tf.dispose([x, y]);
     });
 
@@ -63,7 +73,8 @@ for (const backend of ['wasm', 'cpu'] as FastKernelBackend[]) {
       expect(Array.from(fast[0])).toEqual(Array.from(stock[0]));
       const [N, D, H, W, C] = shape;
       const r = fast[2];
-      const at = (n: number, z: number, y: number, x: number, c: number): number => r[((((n * 2 * D + z) * 2 * H + y) * 2 * W + x) * C) + c];
+      const at = (n: number, z: number, y: number, x: number, c: number): number =>
+        r[(((n * 2 * D + z) * 2 * H + y) * 2 * W + x) * C + c];
       let i = 0;
       for (let n = 0; n < N; n++)
         for (let z = 0; z < D; z++)
@@ -71,7 +82,8 @@ for (const backend of ['wasm', 'cpu'] as FastKernelBackend[]) {
             for (let x = 0; x < W; x++)
               for (let c = 0; c < C; c++) {
                 let sum = 0;
-                for (const dz of [0, 1]) for (const dy of [0, 1]) for (const dx of [0, 1]) sum += at(n, 2 * z + dz, 2 * y + dy, 2 * x + dx, c);
+                for (const dz of [0, 1])
+                  for (const dy of [0, 1]) for (const dx of [0, 1]) sum += at(n, 2 * z + dz, 2 * y + dy, 2 * x + dx, c);
                 expect(fast[1][i++]).toBeCloseTo(sum, 5);
               }
     });

@@ -10,11 +10,13 @@ beforeAll(async () => {
 
 /** ‖p̄ − z̄‖² averaged over rows: BYOL eq. 2 as written, not via the cosine. */
 function squaredDistanceOfUnitVectors(p: number[][], z: number[][]): number {
-  return p.reduce((s, row, i) => {
-    const a = normalizeRow(row);
-    const b = normalizeRow(z[i]);
-    return s + a.reduce((t, x, k) => t + (x - b[k]) ** 2, 0);
-  }, 0) / p.length;
+  return (
+    p.reduce((s, row, i) => {
+      const a = normalizeRow(row);
+      const b = normalizeRow(z[i]);
+      return s + a.reduce((t, x, k) => t + (x - b[k]) ** 2, 0);
+    }, 0) / p.length
+  );
 }
 
 const value = (f: () => tf.Scalar) => tf.tidy(() => f().dataSync()[0]);
@@ -22,14 +24,35 @@ const value = (f: () => tf.Scalar) => tf.tidy(() => f().dataSync()[0]);
 describe('byolLoss', () => {
   it('matches values worked out by hand', () => {
     // orthogonal → 2, opposite → 4; the batch mean is 3
-    expectClose(value(() => byolLoss(tf.tensor2d([[1, 0], [1, 0]]), tf.tensor2d([[0, 1], [-3, 0]]))), 3);
-    expectClose(value(() => byolLoss(tf.tensor2d([[2, 2]]), tf.tensor2d([[5, 5]]))), 0, 1e-6);
+    expectClose(
+      value(() =>
+        byolLoss(
+          tf.tensor2d([
+            [1, 0],
+            [1, 0],
+          ]),
+          tf.tensor2d([
+            [0, 1],
+            [-3, 0],
+          ]),
+        ),
+      ),
+      3,
+    );
+    expectClose(
+      value(() => byolLoss(tf.tensor2d([[2, 2]]), tf.tensor2d([[5, 5]]))),
+      0,
+      1e-6,
+    );
   });
 
   it('equals the mean squared distance of the normalised vectors, and symmetrises as a sum', () => {
     const rng = createRng(12);
     const [p1, z2, p2, z1] = [0, 1, 2, 3].map(() => randomMatrix(rng, 6, 4));
-    expectClose(value(() => byolLoss(tf.tensor2d(p1), tf.tensor2d(z2))), squaredDistanceOfUnitVectors(p1, z2));
+    expectClose(
+      value(() => byolLoss(tf.tensor2d(p1), tf.tensor2d(z2))),
+      squaredDistanceOfUnitVectors(p1, z2),
+    );
     expectClose(
       value(() => byolSymmetricLoss(tf.tensor2d(p1), tf.tensor2d(z2), tf.tensor2d(p2), tf.tensor2d(z1))),
       squaredDistanceOfUnitVectors(p1, z2) + squaredDistanceOfUnitVectors(p2, z1),

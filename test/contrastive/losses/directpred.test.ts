@@ -17,7 +17,10 @@ function predictor(f: ArrayLike<number> | number[][], eps?: number): Float32Arra
 
 describe('updateCorrelation', () => {
   it('starts at E[f fᵀ] and then blends ρ·F + (1 − ρ)·E[f fᵀ]', () => {
-    const f1 = tf.tensor2d([[1, 2], [3, 0]]);
+    const f1 = tf.tensor2d([
+      [1, 2],
+      [3, 0],
+    ]);
     const first = updateCorrelation(undefined, f1);
     // (1/2)·([1,2]ᵀ[1,2] + [3,0]ᵀ[3,0]) = (1/2)·[[10, 2], [2, 4]]
     expect(Array.from(first)).toEqual([5, 1, 1, 2]);
@@ -42,9 +45,19 @@ describe('directPredGains', () => {
 
 describe('directPredPredictor', () => {
   it('gives diag(p) for a diagonal F and R diag(p) Rᵀ for a rotated one (by hand)', () => {
-    expectClose(predictor([[4, 0], [0, 1]]), [1.01, 0, 0, 0.51], 1e-6);
+    expectClose(
+      predictor([
+        [4, 0],
+        [0, 1],
+      ]),
+      [1.01, 0, 0, 0.51],
+      1e-6,
+    );
     const [c, s] = [Math.cos(0.7), Math.sin(0.7)];
-    const f = [[4 * c * c + s * s, 3 * c * s], [3 * c * s, 4 * s * s + c * c]];
+    const f = [
+      [4 * c * c + s * s, 3 * c * s],
+      [3 * c * s, 4 * s * s + c * c],
+    ];
     const expected = [1.01 * c * c + 0.51 * s * s, 0.5 * c * s, 0.5 * c * s, 1.01 * s * s + 0.51 * c * c];
     expectClose(predictor(f), expected, 1e-6);
   });
@@ -70,7 +83,11 @@ describe('directPredPredictor', () => {
       lambda = Math.hypot(...next);
       v = next.map((x) => x / lambda);
     }
-    expectClose(square, Array.from(correlation).map((x) => x / lambda), 1e-4);
+    expectClose(
+      square,
+      Array.from(correlation).map((x) => x / lambda),
+      1e-4,
+    );
     tf.dispose([f, w]);
   });
 });

@@ -36,9 +36,35 @@ describe('ntXentLoss', () => {
   it('matches values worked out by hand on 2 pairs of unit vectors', () => {
     // anchors e1, e2 | e1, e2: each anchor has its partner at cos 1 and two negatives at cos 0
     // → −log(e^{1/τ} / (e^{1/τ} + 2)); τ = 1 gives log(1 + 2/e).
-    expectClose(loss([[1, 0], [0, 1]], [[1, 0], [0, 1]], 1), Math.log(1 + 2 / Math.E));
+    expectClose(
+      loss(
+        [
+          [1, 0],
+          [0, 1],
+        ],
+        [
+          [1, 0],
+          [0, 1],
+        ],
+        1,
+      ),
+      Math.log(1 + 2 / Math.E),
+    );
     // anchors e1, e2 | e2, e1: partner at cos 0, negatives at cos 0 and 1; τ = 0.5 → log(2 + e²).
-    expectClose(loss([[1, 0], [0, 1]], [[0, 1], [1, 0]], 0.5), Math.log(2 + Math.E ** 2));
+    expectClose(
+      loss(
+        [
+          [1, 0],
+          [0, 1],
+        ],
+        [
+          [0, 1],
+          [1, 0],
+        ],
+        0.5,
+      ),
+      Math.log(2 + Math.E ** 2),
+    );
   });
 
   it('normalises its inputs (scaling rows changes nothing)', () => {
@@ -51,7 +77,12 @@ describe('ntXentLoss', () => {
 
   it('agrees with a plain-loop implementation on random inputs', () => {
     const rng = createRng(11);
-    for (const [n, d, t] of [[2, 3, 0.5], [5, 8, 0.1], [8, 16, 1.3], [1, 4, 0.5]] as const) {
+    for (const [n, d, t] of [
+      [2, 3, 0.5],
+      [5, 8, 0.1],
+      [8, 16, 1.3],
+      [1, 4, 0.5],
+    ] as const) {
       const z1 = randomMatrix(rng, n, d);
       const z2 = randomMatrix(rng, n, d);
       expectClose(loss(z1, z2, t), ntXentByLoops(z1, z2, t), 1e-5);
@@ -63,12 +94,23 @@ describe('ntXentLoss', () => {
     const before = tf.memory().numTensors;
     const z1 = tf.tensor2d(randomMatrix(rng, 6, 4));
     const z2 = tf.tensor2d(randomMatrix(rng, 6, 4));
-    const grads = tf.grads((a: tf.Tensor, b: tf.Tensor) => ntXentLoss(a as tf.Tensor2D, b as tf.Tensor2D, 0.07))([z1, z2]);
+    const grads = tf.grads((a: tf.Tensor, b: tf.Tensor) => ntXentLoss(a as tf.Tensor2D, b as tf.Tensor2D, 0.07))([
+      z1,
+      z2,
+    ]);
     for (const g of grads) expect(Array.from(g.dataSync()).every(Number.isFinite)).toBe(true);
     expect(Math.max(...grads.flatMap((g) => Array.from(g.dataSync()).map(Math.abs)))).toBeGreaterThan(0);
     tf.dispose([z1, z2, ...grads]);
     expect(tf.memory().numTensors).toBe(before);
     expect(() => loss([[1, 0]], [[0, 1]], 0)).toThrow(/temperature must be .* > 1e-8, not 0/);
-    expect(() => loss([[1, 0]], [[0, 1], [1, 0]])).toThrow(/same shape/);
+    expect(() =>
+      loss(
+        [[1, 0]],
+        [
+          [0, 1],
+          [1, 0],
+        ],
+      ),
+    ).toThrow(/same shape/);
   });
 });

@@ -21,7 +21,27 @@ describe('simSiamLoss', () => {
     // cos([1,0],[1,1]) = 1/√2, cos([0,2],[1,0]) = 0 → −½(1/√2 + 0)
     expectClose(loss([[1, 0]], [[1, 1]], [[0, 2]], [[1, 0]]), -0.5 / Math.SQRT2);
     // perfect alignment (any scale) gives −1; opposite directions +1
-    expectClose(loss([[2, 1], [0, 3]], [[4, 2], [0, 1]], [[1, 1], [5, 0]], [[3, 3], [1, 0]]), -1);
+    expectClose(
+      loss(
+        [
+          [2, 1],
+          [0, 3],
+        ],
+        [
+          [4, 2],
+          [0, 1],
+        ],
+        [
+          [1, 1],
+          [5, 0],
+        ],
+        [
+          [3, 3],
+          [1, 0],
+        ],
+      ),
+      -1,
+    );
     expectClose(loss([[1, 0]], [[-1, 0]], [[0, 1]], [[0, -2]]), 1);
   });
 

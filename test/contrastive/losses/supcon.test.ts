@@ -45,7 +45,11 @@ function randomFeatures(seed: number, b: number, v: number, d: number): number[]
   return Array.from({ length: b }, () => randomMatrix(rng, v, d).map(normalizeRow));
 }
 
-function loss(features: number[][][], labels?: number[], options?: { temperature?: number; baseTemperature?: number }): number {
+function loss(
+  features: number[][][],
+  labels?: number[],
+  options?: { temperature?: number; baseTemperature?: number },
+): number {
   return tf.tidy(() => supConLoss(tf.tensor3d(features), labels, options).dataSync()[0]);
 }
 
@@ -63,7 +67,11 @@ describe('supConLoss', () => {
 
   it('gives log(BV − 1) when every feature is the same, with or without labels', () => {
     const f = normalizeRow([1, 2, 2]);
-    const features = [[f, f], [f, f], [f, f]];
+    const features = [
+      [f, f],
+      [f, f],
+      [f, f],
+    ];
     expectClose(loss(features), Math.log(5));
     expectClose(loss(features, [4, 4, 7]), Math.log(5));
   });
@@ -77,7 +85,11 @@ describe('supConLoss', () => {
     ];
     cases.forEach(([b, v, d, labels, t, tb], i) => {
       const features = randomFeatures(20 + i, b, v, d);
-      expectClose(loss(features, labels, { temperature: t, baseTemperature: tb }), supConByLoops(features, labels, t, tb), 1e-5);
+      expectClose(
+        loss(features, labels, { temperature: t, baseTemperature: tb }),
+        supConByLoops(features, labels, t, tb),
+        1e-5,
+      );
     });
   });
 
@@ -130,6 +142,8 @@ print(json.dumps(per_anchor.view(v, b).mean().item()))
     expect(() => loss(features, [0, 1], { temperature: 1e-9 })).toThrow(/temperature must be .* not 1e-9/);
     expect(() => loss(features, [0, 1], { baseTemperature: 0 })).toThrow(/baseTemperature/);
     expect(() => loss(features, [0])).toThrow(/one entry per sample \(2\), not 1/);
-    expect(() => tf.tidy(() => supConLoss(tf.zeros([2, 3]) as unknown as tf.Tensor3D))).toThrow(/\[batch, views, dim\]/);
+    expect(() => tf.tidy(() => supConLoss(tf.zeros([2, 3]) as unknown as tf.Tensor3D))).toThrow(
+      /\[batch, views, dim\]/,
+    );
   });
 });

@@ -14,7 +14,15 @@ let root: string;
 let runDir: string;
 let result: FinetuneResult;
 const data = labelledCohort(6);
-const options = { target: 'diagnosis', folds: 3, epochs: 4, batchSize: 4, learningRate: 3e-3, seed: 5, loadVolume: data.loadVolume };
+const options = {
+  target: 'diagnosis',
+  folds: 3,
+  epochs: 4,
+  batchSize: 4,
+  learningRate: 3e-3,
+  seed: 5,
+  loadVolume: data.loadVolume,
+};
 let tensorsBefore = 0;
 let tensorsAfter = 0;
 
@@ -41,7 +49,9 @@ describe('finetune', () => {
 
   it('records one history row per fold × epoch, with validation and test metrics', () => {
     expect(result.history).toHaveLength(3 * 4);
-    expect(result.history.map((h) => `${h.fold}:${h.epoch}`)).toEqual([1, 2, 3].flatMap((f) => [1, 2, 3, 4].map((e) => `${f}:${e}`)));
+    expect(result.history.map((h) => `${h.fold}:${h.epoch}`)).toEqual(
+      [1, 2, 3].flatMap((f) => [1, 2, 3, 4].map((e) => `${f}:${e}`)),
+    );
     for (const h of result.history) {
       expect(Number.isFinite(h.train_loss)).toBe(true);
       expect(h.test.balanced_accuracy).toBeGreaterThanOrEqual(0);
@@ -100,14 +110,27 @@ describe('finetune', () => {
     writeFileSync(file, finetuneHistoryCsv(result.history, result.kind));
     const curve = readFinetuneCsv(file);
     expect(curve.name).toBe('diagnosis');
-    const point = (split: string, metric: string, epoch: number) => curve.points.find((p) => p.split === split && p.metric === metric && p.epoch === epoch)?.value;
+    const point = (split: string, metric: string, epoch: number) =>
+      curve.points.find((p) => p.split === split && p.metric === metric && p.epoch === epoch)?.value;
     for (const epoch of [1, 2, 3, 4]) {
       const rows = result.history.filter((h) => h.epoch === epoch);
       const avg = (f: (h: (typeof rows)[number]) => number) => rows.reduce((s, h) => s + f(h), 0) / rows.length;
-      expect(point('train', 'loss', epoch)).toBeCloseTo(avg((h) => h.train_loss), 12);
-      expect(point('validation', 'loss', epoch)).toBeCloseTo(avg((h) => h.validation.loss!), 12);
-      expect(point('test', 'balanced_accuracy', epoch)).toBeCloseTo(avg((h) => h.test.balanced_accuracy!), 12);
-      expect(point('test', 'auc', epoch)).toBeCloseTo(avg((h) => h.test.auc!), 12);
+      expect(point('train', 'loss', epoch)).toBeCloseTo(
+        avg((h) => h.train_loss),
+        12,
+      );
+      expect(point('validation', 'loss', epoch)).toBeCloseTo(
+        avg((h) => h.validation.loss!),
+        12,
+      );
+      expect(point('test', 'balanced_accuracy', epoch)).toBeCloseTo(
+        avg((h) => h.test.balanced_accuracy!),
+        12,
+      );
+      expect(point('test', 'auc', epoch)).toBeCloseTo(
+        avg((h) => h.test.auc!),
+        12,
+      );
       expect(point('train', 'auc', epoch)).toBeUndefined();
     }
     expect(new Set(curve.points.map((p) => p.metric))).toEqual(new Set(['loss', 'balanced_accuracy', 'auc']));
@@ -119,7 +142,9 @@ describe('finetune', () => {
     expect(numeric.history).toHaveLength(4);
     expect(numeric.mae).toBeGreaterThan(0);
     for (const h of numeric.history) expect(h.test.mae).toBeGreaterThan(0);
-    expect(finetuneHistoryCsv(numeric.history, 'numeric').split('\n')[0]).toBe('fold,epoch,split,loss,mae,r,lr,seconds');
+    expect(finetuneHistoryCsv(numeric.history, 'numeric').split('\n')[0]).toBe(
+      'fold,epoch,split,loss,mae,r,lr,seconds',
+    );
   });
 });
 
@@ -131,7 +156,9 @@ describe('finetune folds', () => {
     const tested = folds.flatMap((f) => f.test).sort();
     expect(tested).toEqual(cohort.subjects.map((s) => s.id).sort());
     for (const fold of folds) {
-      const split = foldSplit(resolved, fold, [N, N, N], (ref) => loadVolume({ subject: ref.subject, session: ref.session! } as never));
+      const split = foldSplit(resolved, fold, [N, N, N], (ref) =>
+        loadVolume({ subject: ref.subject, session: ref.session! } as never),
+      );
       const subjectsOf = (refs: { subject: string }[]) => new Set(refs.map((r) => r.subject));
       const train = subjectsOf(split.data.train.scans);
       const validation = subjectsOf(split.validation);
@@ -146,8 +173,12 @@ describe('finetune folds', () => {
 
   it('a class absent from a fold is a clear error naming the fold, part and class', async () => {
     const { cohort, loadVolume } = labelledCohort(6, { MCI: 1 });
-    expect(() => finetuneFolds(resolveTarget(cohort, 'diagnosis'), 3)).toThrow(/fold \d of 3: class 'MCI' of 'diagnosis' is absent from the (train|test) subjects.*fewer folds/);
-    await expect(finetune(join(tmpdir(), 'unused'), cohort, { target: 'diagnosis', folds: 3, loadVolume })).rejects.toThrow(/class 'MCI'/);
+    expect(() => finetuneFolds(resolveTarget(cohort, 'diagnosis'), 3)).toThrow(
+      /fold \d of 3: class 'MCI' of 'diagnosis' is absent from the (train|test) subjects.*fewer folds/,
+    );
+    await expect(
+      finetune(join(tmpdir(), 'unused'), cohort, { target: 'diagnosis', folds: 3, loadVolume }),
+    ).rejects.toThrow(/class 'MCI'/);
   });
 
   it('an unknown target column is an error listing the columns', () => {

@@ -28,7 +28,13 @@ export function labelledCohort(perClass = 6, extra: Record<string, number> = {})
     for (let i = 0; i < count; i++, s++) {
       const id = `s${String(s).padStart(2, '0')}`;
       const scans: Scan[] = [0, 1].map((t) => {
-        const scan: Scan = { subject: id, session: `v${t}`, age: 70 + s * 0.5 + 2 * t, path: `/nowhere/${id}_v${t}.nii.gz`, covariates: { diagnosis: label } };
+        const scan: Scan = {
+          subject: id,
+          session: `v${t}`,
+          age: 70 + s * 0.5 + 2 * t,
+          path: `/nowhere/${id}_v${t}.nii.gz`,
+          covariates: { diagnosis: label },
+        };
         const radius = label === 'AD' ? 3 : label === 'CN' ? 6 : 4.5;
         volumes.set(`${id}/v${t}`, ballVolume(N, radius - 0.2 * t, 0.1, 1000 * s + t));
         return scan;

@@ -9,7 +9,15 @@ import { volumesToTensor } from '../../../src/nn/autoencoder.js';
 import { labelledCohort, N, NETWORK } from './fixtures.js';
 
 const { cohort, volumes } = labelledCohort(2);
-const refs: ScanRef[] = cohort.subjects.flatMap((s) => s.scans.map((x) => ({ key: `${x.subject}/${x.session}`, subject: x.subject, session: x.session, age: x.age, label: x.covariates.diagnosis! })));
+const refs: ScanRef[] = cohort.subjects.flatMap((s) =>
+  s.scans.map((x) => ({
+    key: `${x.subject}/${x.session}`,
+    subject: x.subject,
+    session: x.session,
+    age: x.age,
+    label: x.covariates.diagnosis!,
+  })),
+);
 
 describe('FinetuneMethod', () => {
   beforeAll(async () => {
@@ -17,22 +25,40 @@ describe('FinetuneMethod', () => {
   });
 
   it('trains the encoder and the head, not the decoder', () => {
-    const method = new FinetuneMethod(createMethod('ae', { network: NETWORK }), { kind: 'class', classes: ['AD', 'CN'] });
+    const method = new FinetuneMethod(createMethod('ae', { network: NETWORK }), {
+      kind: 'class',
+      classes: ['AD', 'CN'],
+    });
     const names = method.variables().map((v) => v.name);
     expect(names.some((n) => n.startsWith('decoder/'))).toBe(false);
     expect(names).toContain('encoder/conv1/kernel');
     expect(names).toContain('encoder/latent/kernel');
-    expect(names.filter((n) => n.startsWith('finetune/'))).toEqual(['finetune/hidden/kernel', 'finetune/hidden/bias', 'finetune/output/kernel', 'finetune/output/bias']);
+    expect(names.filter((n) => n.startsWith('finetune/'))).toEqual([
+      'finetune/hidden/kernel',
+      'finetune/hidden/bias',
+      'finetune/output/kernel',
+      'finetune/output/bias',
+    ]);
     const head = method.head.get('finetune/output/kernel');
     expect(head.shape).toEqual([64, 2]);
     method.dispose();
   });
 
   it('computes softmax cross-entropy and MSE as worked out from its own logits', () => {
-    const classes = new FinetuneMethod(createMethod('none', { network: NETWORK }), { kind: 'class', classes: ['AD', 'CN'] });
-    const numeric = new FinetuneMethod(createMethod('none', { network: NETWORK }), { kind: 'numeric', mean: 70, sd: 2 });
+    const classes = new FinetuneMethod(createMethod('none', { network: NETWORK }), {
+      kind: 'class',
+      classes: ['AD', 'CN'],
+    });
+    const numeric = new FinetuneMethod(createMethod('none', { network: NETWORK }), {
+      kind: 'numeric',
+      mean: 70,
+      sd: 2,
+    });
     const items = refs.slice(0, 4);
-    const x = volumesToTensor(items.map((r) => volumes.get(r.key)!), [N, N, N]);
+    const x = volumesToTensor(
+      items.map((r) => volumes.get(r.key)!),
+      [N, N, N],
+    );
     const logits = classes.forward(x).arraySync();
     const ce = tf.tidy(() => classes.loss({ kind: 'scans', x, items }).total.dataSync()[0]);
     const byHand =
@@ -42,8 +68,13 @@ describe('FinetuneMethod', () => {
         return s + lse - l[y];
       }, 0) / items.length;
     expect(ce).toBeCloseTo(byHand, 5);
-    const out = numeric.forward(x).arraySync().map((r) => r[0]);
-    const mse = tf.tidy(() => numeric.loss({ kind: 'scans', x, items: items.map((r) => ({ ...r, label: r.age! })) }).total.dataSync()[0]);
+    const out = numeric
+      .forward(x)
+      .arraySync()
+      .map((r) => r[0]);
+    const mse = tf.tidy(
+      () => numeric.loss({ kind: 'scans', x, items: items.map((r) => ({ ...r, label: r.age! })) }).total.dataSync()[0],
+    );
     expect(mse).toBeCloseTo(out.reduce((s, o, i) => s + (o - (items[i].age! - 70) / 2) ** 2, 0) / items.length, 5);
     expect(numeric.predict(x).map((p) => p[0])).toEqual(out.map((o) => expect.closeTo(o * 2 + 70, 4)));
     x.dispose();
@@ -53,7 +84,11 @@ describe('FinetuneMethod', () => {
 
   it('an engine step changes encoder weights (end to end) and leaves decoder weights alone', async () => {
     const base = createMethod('ae', { network: NETWORK });
-    const decoderBefore = base.variables().find((v) => v.name === 'decoder/output/kernel')!.variable.dataSync().slice();
+    const decoderBefore = base
+      .variables()
+      .find((v) => v.name === 'decoder/output/kernel')!
+      .variable.dataSync()
+      .slice();
     const method = new FinetuneMethod(base, { kind: 'class', classes: ['AD', 'CN'] });
     const conv = method.variables().find((v) => v.name === 'encoder/conv1/kernel')!.variable;
     const before = conv.dataSync().slice();
@@ -63,7 +98,12 @@ describe('FinetuneMethod', () => {
     expect(tf.memory().numTensors).toBe(count);
     const after = conv.dataSync();
     expect(after.some((v, i) => v !== before[i])).toBe(true);
-    expect(base.variables().find((v) => v.name === 'decoder/output/kernel')!.variable.dataSync()).toEqual(decoderBefore);
+    expect(
+      base
+        .variables()
+        .find((v) => v.name === 'decoder/output/kernel')!
+        .variable.dataSync(),
+    ).toEqual(decoderBefore);
     method.dispose();
   });
 });

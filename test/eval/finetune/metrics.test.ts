@@ -33,7 +33,14 @@ describe('numericMetrics', () => {
 
 describe('convergenceSummary', () => {
   it('averages folds per epoch, carries a stopped fold forward, finds the first epoch at the threshold', () => {
-    const s = convergenceSummary([[0.5, 0.7, 0.9], [0.5, 0.6]], 0.7, true);
+    const s = convergenceSummary(
+      [
+        [0.5, 0.7, 0.9],
+        [0.5, 0.6],
+      ],
+      0.7,
+      true,
+    );
     [0.5, 0.65, 0.75].forEach((v, i) => expect(s.curve[i]).toBeCloseTo(v, 12));
     expect(s.epochs_to_threshold).toBe(3);
     expect(s.per_fold_epochs_to_threshold).toEqual([2, null]);

@@ -5,8 +5,17 @@ import type { NumericProbeResult } from '../../../src/eval/probe/probe.js';
 describe('probeResultCsv', () => {
   it('writes one row per fold, then mean and sample sd', () => {
     const result: NumericProbeResult = {
-      target: 'age', features: 'z', folds: 2, seed: 0, n_rows: 10, n_subjects: 5, n_missing: 0, kind: 'numeric',
-      mae: 2, r: 0.5, r2: 0.3,
+      target: 'age',
+      features: 'z',
+      folds: 2,
+      seed: 0,
+      n_rows: 10,
+      n_subjects: 5,
+      n_missing: 0,
+      kind: 'numeric',
+      mae: 2,
+      r: 0.5,
+      r2: 0.3,
       per_fold: { mae: [1, 3], r: [0.5, null], r2: [0.2, 0.4], alpha: [1, 1], n_train: [5, 5], n_test: [5, 5] },
       curve: [],
     };

@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { matrixFromRows } from '../../../src/math/linear.js';
-import { fitClassFold, fitNumericFold, selectAlpha, selectLambda, type FoldData } from '../../../src/eval/probe/fold.js';
+import {
+  fitClassFold,
+  fitNumericFold,
+  selectAlpha,
+  selectLambda,
+  type FoldData,
+} from '../../../src/eval/probe/fold.js';
 import { createRng } from '../../../src/rng.js';
 
 function data(n: number, seed: number, signal: number): FoldData {
@@ -42,7 +48,10 @@ describe('one probe fold', () => {
     const noise = data(60, 5, 0);
     const rng = createRng(6);
     expect(selectAlpha({ ...noise, y: noise.y.map(() => rng.normal()) }, [1e6, 1e-3], options)).toBe(1e6);
-    const clean = { ...noise, y: Array.from({ length: 60 }, (_, i) => 3 * noise.x.data[i * 3 + 1] - noise.x.data[i * 3 + 2]) };
+    const clean = {
+      ...noise,
+      y: Array.from({ length: 60 }, (_, i) => 3 * noise.x.data[i * 3 + 1] - noise.x.data[i * 3 + 2]),
+    };
     expect(selectAlpha(clean, [1e6, 1e-3], options)).toBe(1e-3);
     const fold = fitNumericFold(clean, clean, [1e-3, 1e6], options);
     expect(fold.alpha).toBe(1e-3);

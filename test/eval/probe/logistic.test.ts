@@ -119,6 +119,8 @@ print(json.dumps({'p': P.ravel().tolist(), 'f': float(r.fun)}))`,
   });
 
   it('rejects labels outside the classes', () => {
-    expect(() => fitLogistic(matrixFromRows([[0], [1]]), [0, 2], 2, { lambda: 1 })).toThrow(/integers in \[0, 2\), not 2/);
+    expect(() => fitLogistic(matrixFromRows([[0], [1]]), [0, 2], 2, { lambda: 1 })).toThrow(
+      /integers in \[0, 2\), not 2/,
+    );
   });
 });

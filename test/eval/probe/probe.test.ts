@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { parseEmbeddingsCsv } from '../../../src/eval/embeddings-csv.js';
-import { choosePositive, probe, type ClassProbeResult, type NumericProbeResult } from '../../../src/eval/probe/probe.js';
+import {
+  choosePositive,
+  probe,
+  type ClassProbeResult,
+  type NumericProbeResult,
+} from '../../../src/eval/probe/probe.js';
 import { LsslError } from '../../../src/errors.js';
 import { foldsBySubject } from '../../../src/io/splits.js';
 import { pythonJson } from '../python-reference.js';
@@ -60,7 +65,12 @@ for f in d['folds']:
     pos = P[yt == 0, 0]; neg = P[yt == 1, 0]  # class 0 = AD is the positive class
     out['auc'].append(float(mannwhitneyu(pos, neg).statistic / (len(pos) * len(neg))))
 print(json.dumps(out))`,
-      { x: table.rows.map((r) => Array.from(r.z)), y: table.rows.map((r) => (r.covariates.diagnosis === 'AD' ? 0 : 1)), lam: lambda, folds },
+      {
+        x: table.rows.map((r) => Array.from(r.z)),
+        y: table.rows.map((r) => (r.covariates.diagnosis === 'AD' ? 0 : 1)),
+        lam: lambda,
+        folds,
+      },
     );
     reference.ba.forEach((ba, f) => expect(result.per_fold.balanced_accuracy[f]).toBeCloseTo(ba, 10));
     reference.auc.forEach((auc, f) => expect(result.per_fold.auc[f]).toBeCloseTo(auc, 10));
@@ -68,7 +78,9 @@ print(json.dumps(out))`,
   });
 
   it('stays near chance without a signal', () => {
-    const result = probe(syntheticTable({ labelShift: 0, seed: 2, subjects: 60 }), { target: 'diagnosis' }) as ClassProbeResult;
+    const result = probe(syntheticTable({ labelShift: 0, seed: 2, subjects: 60 }), {
+      target: 'diagnosis',
+    }) as ClassProbeResult;
     expect(result.balanced_accuracy).toBeGreaterThan(0.25);
     expect(result.balanced_accuracy).toBeLessThan(0.75);
   });
@@ -106,8 +118,11 @@ print(json.dumps(out))`,
 
   it('says when a class has too few subjects for the folds', () => {
     const table = syntheticTable({ subjects: 8, seed: 6 });
-    for (const row of table.rows) if (row.subject !== 'sub-0' && row.subject !== 'sub-2') row.covariates.diagnosis = 'CN';
-    expect(() => probe(table, { target: 'diagnosis' })).toThrow(/class 'AD' of 'diagnosis' has 2 subject\(s\), fewer than the 5 folds/);
+    for (const row of table.rows)
+      if (row.subject !== 'sub-0' && row.subject !== 'sub-2') row.covariates.diagnosis = 'CN';
+    expect(() => probe(table, { target: 'diagnosis' })).toThrow(
+      /class 'AD' of 'diagnosis' has 2 subject\(s\), fewer than the 5 folds/,
+    );
     expect(() => probe(table, { target: 'nope' })).toThrow(LsslError);
   });
 
@@ -168,12 +183,20 @@ for f in d['folds']:
 print(json.dumps(out))`,
       { x: table.rows.map((r) => Array.from(r.z)), y: table.rows.map((r) => r.age), alpha: 5, folds },
     );
-    (['mae', 'r', 'r2'] as const).forEach((key) => reference[key].forEach((v, f) => expect(result.per_fold[key][f]).toBeCloseTo(v, 9)));
+    (['mae', 'r', 'r2'] as const).forEach((key) =>
+      reference[key].forEach((v, f) => expect(result.per_fold[key][f]).toBeCloseTo(v, 9)),
+    );
   });
 
   it('skips rows whose target is missing and uses pair means for delta features', () => {
     const table = parseEmbeddingsCsv(
-      ['subject,session,age,score,z0', ...Array.from({ length: 16 }, (_, i) => `s${i >> 1},${i % 2},${60 + i},${i % 7 === 0 ? 'n/a' : i},${i * 0.1 + (i % 3) * 0.05}`)].join('\n'),
+      [
+        'subject,session,age,score,z0',
+        ...Array.from(
+          { length: 16 },
+          (_, i) => `s${i >> 1},${i % 2},${60 + i},${i % 7 === 0 ? 'n/a' : i},${i * 0.1 + (i % 3) * 0.05}`,
+        ),
+      ].join('\n'),
       'score.csv',
     );
     const z = probe(table, { target: 'score', folds: 2 }) as NumericProbeResult;

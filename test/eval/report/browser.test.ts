@@ -22,15 +22,38 @@ afterAll(() => rmSync(root, { recursive: true, force: true }));
 function ballSlices(run: string, method: string): SliceFigure {
   const n = 16;
   const volume = new Float32Array(n * n * n);
-  for (let k = 0; k < n; k++) for (let j = 0; j < n; j++) for (let i = 0; i < n; i++) volume[i + n * (j + n * k)] = Math.hypot(i - 7.5, j - 7.5, k - 7.5) < 6 ? 1 : 0;
+  for (let k = 0; k < n; k++)
+    for (let j = 0; j < n; j++)
+      for (let i = 0; i < n; i++) volume[i + n * (j + n * k)] = Math.hypot(i - 7.5, j - 7.5, k - 7.5) < 6 ? 1 : 0;
   const image = (png: Buffer, plane: string) => ({ plane, dataUri: pngDataUri(png), width: 128, height: 128 });
   return {
     run,
     method,
     scan: 'synthetic ball',
     rows: [
-      { name: 'scan', description: 'input', images: PLANES.map((p) => image(greyPng(middleSlice(volume, [n, n, n], p), 0, 1, 8), p)) },
-      { name: 'direction', description: 'signed', images: PLANES.map((p) => image(divergingPng(middleSlice(volume.map((v) => v - 0.5), [n, n, n], p), 0.5, 8), p)) },
+      {
+        name: 'scan',
+        description: 'input',
+        images: PLANES.map((p) => image(greyPng(middleSlice(volume, [n, n, n], p), 0, 1, 8), p)),
+      },
+      {
+        name: 'direction',
+        description: 'signed',
+        images: PLANES.map((p) =>
+          image(
+            divergingPng(
+              middleSlice(
+                volume.map((v) => v - 0.5),
+                [n, n, n],
+                p,
+              ),
+              0.5,
+              8,
+            ),
+            p,
+          ),
+        ),
+      },
     ],
     note: 'test',
   };
@@ -56,7 +79,12 @@ const CHECK_PAGE = `(async () => {
 })()`;
 
 test('report.html renders every plot and image in headless Chromium with no console errors and no network', async () => {
-  const lssl = makeFakeRun(join(root, 'lssl'), { method: 'lssl', embeddings: { subjects: 18, visits: 3, dim: 4, seed: 5, adRate: 1, tauAdExtra: 0.4 }, tau: true, finetune: { diagnosis: 'fold,epoch,balanced_accuracy\n1,1,0.6\n1,2,0.7\n2,1,0.5\n2,2,0.9\n' } });
+  const lssl = makeFakeRun(join(root, 'lssl'), {
+    method: 'lssl',
+    embeddings: { subjects: 18, visits: 3, dim: 4, seed: 5, adRate: 1, tauAdExtra: 0.4 },
+    tau: true,
+    finetune: { diagnosis: 'fold,epoch,balanced_accuracy\n1,1,0.6\n1,2,0.7\n2,1,0.5\n2,2,0.9\n' },
+  });
   const ae = makeFakeRun(join(root, 'ae'), { method: 'ae', embeddings: { subjects: 18, visits: 3, dim: 4, seed: 6 } });
   const report = await writeReport([lssl, ae], {
     out: join(root, 'out'),
@@ -67,19 +95,32 @@ test('report.html renders every plot and image in headless Chromium with no cons
   const browser = CdpBrowser.launch();
   try {
     const { targetId } = (await browser.send('Target.createTarget', { url: 'about:blank' })) as { targetId: string };
-    const { sessionId } = (await browser.send('Target.attachToTarget', { targetId, flatten: true })) as { sessionId: string };
+    const { sessionId } = (await browser.send('Target.attachToTarget', { targetId, flatten: true })) as {
+      sessionId: string;
+    };
     for (const domain of ['Runtime', 'Log', 'Page', 'Network']) await browser.send(`${domain}.enable`, {}, sessionId);
     const loaded = browser.waitFor('Page.loadEventFired', 20000, false);
     await browser.send('Page.navigate', { url: pathToFileURL(report.files.html).href }, sessionId);
     await loaded;
-    const evaluated = (await browser.send('Runtime.evaluate', { expression: CHECK_PAGE, awaitPromise: true, returnByValue: true }, sessionId, 20000)) as {
+    const evaluated = (await browser.send(
+      'Runtime.evaluate',
+      { expression: CHECK_PAGE, awaitPromise: true, returnByValue: true },
+      sessionId,
+      20000,
+    )) as {
       result: { value: PageCheck };
       exceptionDetails?: unknown;
     };
     expect(evaluated.exceptionDetails).toBeUndefined();
     const page = evaluated.result.value;
 
-    expect(page.plots.map((p) => p.id)).toEqual(['plot-training', 'plot-probe', 'plot-finetune', 'plot-tau-age', 'plot-rates']);
+    expect(page.plots.map((p) => p.id)).toEqual([
+      'plot-training',
+      'plot-probe',
+      'plot-finetune',
+      'plot-tau-age',
+      'plot-rates',
+    ]);
     for (const plot of page.plots) {
       expect(plot.svgs, plot.id).toBe(1);
       expect(plot.width, plot.id).toBeGreaterThan(100);
@@ -100,7 +141,9 @@ test('report.html renders every plot and image in headless Chromium with no cons
           (e.method === 'Log.entryAdded' && (e.params.entry as { level: string }).level === 'error')),
     );
     expect(errors).toEqual([]);
-    const requested = browser.events.filter((e) => e.method === 'Network.requestWillBeSent').map((e) => (e.params.request as { url: string }).url);
+    const requested = browser.events
+      .filter((e) => e.method === 'Network.requestWillBeSent')
+      .map((e) => (e.params.request as { url: string }).url);
     expect(requested.length).toBeGreaterThan(0);
     for (const url of requested) expect(url).toMatch(/^(file:|data:)/);
     await browser.send('Browser.close').catch(() => {});

@@ -12,7 +12,19 @@ import type { Readable, Writable } from 'node:stream';
 export const CHROMIUM = '/usr/bin/chromium';
 
 /** Flags that keep a headless Chromium off the network and away from the user's profile. */
-export const QUIET_FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-extensions', '--disable-default-apps', '--mute-audio'];
+export const QUIET_FLAGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--disable-extensions',
+  '--disable-default-apps',
+  '--mute-audio',
+];
 
 export interface CdpEvent {
   method: string;
@@ -24,7 +36,10 @@ export class CdpBrowser {
   readonly events: CdpEvent[] = [];
   private nextId = 1;
   private buffer = '';
-  private readonly pending = new Map<number, { resolve: (v: Record<string, unknown>) => void; reject: (e: Error) => void; method: string }>();
+  private readonly pending = new Map<
+    number,
+    { resolve: (v: Record<string, unknown>) => void; reject: (e: Error) => void; method: string }
+  >();
   private readonly waiters: { method: string; resolve: (e: CdpEvent) => void }[] = [];
   private exited = false;
   stderr = '';
@@ -42,7 +57,8 @@ export class CdpBrowser {
     child.stderr!.on('data', (chunk: string) => (this.stderr = (this.stderr + chunk).slice(-20000)));
     child.on('exit', () => {
       this.exited = true;
-      for (const p of this.pending.values()) p.reject(new Error(`chromium exited while waiting for ${p.method}; stderr: ${this.stderr.slice(-2000)}`));
+      for (const p of this.pending.values())
+        p.reject(new Error(`chromium exited while waiting for ${p.method}; stderr: ${this.stderr.slice(-2000)}`));
       this.pending.clear();
     });
   }
@@ -51,11 +67,15 @@ export class CdpBrowser {
   static launch(extraFlags: string[] = []): CdpBrowser {
     if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} not found: install the Debian package chromium (CI does)`);
     const profile = mkdtempSync(join(tmpdir(), 'lssl-chromium-'));
-    const child = spawn(CHROMIUM, [...QUIET_FLAGS, `--user-data-dir=${profile}`, '--remote-debugging-pipe', ...extraFlags, 'about:blank'], {
-      stdio: ['ignore', 'ignore', 'pipe', 'pipe', 'pipe'],
-      // its own process group, so close() can end the renderer and zygote children with it
-      detached: true,
-    });
+    const child = spawn(
+      CHROMIUM,
+      [...QUIET_FLAGS, `--user-data-dir=${profile}`, '--remote-debugging-pipe', ...extraFlags, 'about:blank'],
+      {
+        stdio: ['ignore', 'ignore', 'pipe', 'pipe', 'pipe'],
+        // its own process group, so close() can end the renderer and zygote children with it
+        detached: true,
+      },
+    );
     return new CdpBrowser(child, profile);
   }
 
@@ -82,8 +102,16 @@ export class CdpBrowser {
   }
 
   /** Sends a command and waits for its answer, at most `timeoutMs`. */
-  send(method: string, params: Record<string, unknown> = {}, sessionId?: string, timeoutMs = 15000): Promise<Record<string, unknown>> {
-    if (this.exited) return Promise.reject(new Error(`chromium has exited; cannot send ${method}; stderr: ${this.stderr.slice(-2000)}`));
+  send(
+    method: string,
+    params: Record<string, unknown> = {},
+    sessionId?: string,
+    timeoutMs = 15000,
+  ): Promise<Record<string, unknown>> {
+    if (this.exited)
+      return Promise.reject(
+        new Error(`chromium has exited; cannot send ${method}; stderr: ${this.stderr.slice(-2000)}`),
+      );
     const id = this.nextId++;
     const body = JSON.stringify({ id, method, params, ...(sessionId ? { sessionId } : {}) });
     return withTimeout(
@@ -120,5 +148,10 @@ export class CdpBrowser {
 
 function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
   let timer: NodeJS.Timeout;
-  return Promise.race([promise, new Promise<T>((_, reject) => (timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms waiting for ${what}`)), ms)))]).finally(() => clearTimeout(timer));
+  return Promise.race([
+    promise,
+    new Promise<T>(
+      (_, reject) => (timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms waiting for ${what}`)), ms)),
+    ),
+  ]).finally(() => clearTimeout(timer));
 }

@@ -20,18 +20,30 @@ const { PNG } = pngjs;
 const root = mkdtempSync(join(tmpdir(), 'lssl-report-decoder-'));
 // Non-cubic on purpose: [nx, ny, nz] = [32, 16, 16] is the network's [D, H, W] = [16, 16, 32].
 const SHAPE: [number, number, number] = [32, 16, 16];
-const NETWORK = { inputShape: [16, 16, 32] as [number, number, number], channels: [2, 2, 2, 2] as [number, number, number, number], latentSize: 6 };
+const NETWORK = {
+  inputShape: [16, 16, 32] as [number, number, number],
+  channels: [2, 2, 2, 2] as [number, number, number, number],
+  latentSize: 6,
+};
 
 function blobScan(): DecoderScan {
   const [nx, ny, nz] = SHAPE;
   const volume = new Float32Array(nx * ny * nz);
-  for (let k = 0; k < nz; k++) for (let j = 0; j < ny; j++) for (let i = 0; i < nx; i++) volume[i + nx * (j + ny * k)] = Math.exp(-((i - 12) ** 2 / 40 + (j - 8) ** 2 / 10 + (k - 7) ** 2 / 12)) + 0.01 * i;
+  for (let k = 0; k < nz; k++)
+    for (let j = 0; j < ny; j++)
+      for (let i = 0; i < nx; i++)
+        volume[i + nx * (j + ny * k)] =
+          Math.exp(-((i - 12) ** 2 / 40 + (j - 8) ** 2 / 10 + (k - 7) ** 2 / 12)) + 0.01 * i;
   return { volume, shape: SHAPE, description: 'blob' };
 }
 
 /** Writes method's weights as a run whose config recreates it with network seed 0. */
 async function saveRun(name: string, method: Method): Promise<string> {
-  const dir = makeFakeRun(join(root, name), { method: method.name, tau: method.name === 'lssl', embeddings: { subjects: 6, visits: 2, dim: 6, seed: 1 } });
+  const dir = makeFakeRun(join(root, name), {
+    method: method.name,
+    tau: method.name === 'lssl',
+    embeddings: { subjects: 6, visits: 2, dim: 6, seed: 1 },
+  });
   const options = method.options() as { network: Record<string, unknown> };
   await writeBestModel(dir, method, {});
   await writeRunConfig(dir, {
@@ -40,7 +52,12 @@ async function saveRun(name: string, method: Method): Promise<string> {
     method: method.name,
     methodOptions: { ...options, network: { ...options.network, seed: 0 } },
     training: {},
-    cohort: { fingerprint: 'test', volumeShape: SHAPE, train: { subjects: 6, scans: 12, pairs: 6 }, validation: { subjects: 0, scans: 0, pairs: 0 } },
+    cohort: {
+      fingerprint: 'test',
+      volumeShape: SHAPE,
+      train: { subjects: 6, scans: 12, pairs: 6 },
+      validation: { subjects: 0, scans: 0, pairs: 0 },
+    },
     versions: { lssl: 'test', tfjs: tf.version_core, node: process.version },
     backend: tf.getBackend(),
     created: '2026-01-01T00:00:00.000Z',
@@ -48,7 +65,12 @@ async function saveRun(name: string, method: Method): Promise<string> {
   return dir;
 }
 
-const reportRun = (dir: string, label: string, method: string) => ({ dir, label, method, embeddings: parseEmbeddingsCsv('subject,session,age,z0,tau_proj\na,1,60,0,1\na,2,61,0,2\nb,1,70,0,4\n', 'e.csv') });
+const reportRun = (dir: string, label: string, method: string) => ({
+  dir,
+  label,
+  method,
+  embeddings: parseEmbeddingsCsv('subject,session,age,z0,tau_proj\na,1,60,0,1\na,2,61,0,2\nb,1,70,0,4\n', 'e.csv'),
+});
 
 let lssl: LsslMethod;
 let lsslDir: string;
@@ -72,7 +94,9 @@ describe('decoderSlices', () => {
     const figure = await decoderSlices(reportRun(lsslDir, 'lssl', 'lssl'), scan, alpha);
     expect(tf.memory().numTensors).toBe(before);
     expect(figure!.rows.map((r) => r.name)).toEqual(['scan', 'reconstruction', 'direction']);
-    expect(figure!.rows.map((r) => r.images.map((i) => i.plane))).toEqual(Array(3).fill(['axial', 'coronal', 'sagittal']));
+    expect(figure!.rows.map((r) => r.images.map((i) => i.plane))).toEqual(
+      Array(3).fill(['axial', 'coronal', 'sagittal']),
+    );
 
     // The expected volumes, computed with the method object that was saved.
     const [recon, direction] = tf.tidy(() => {
@@ -80,7 +104,16 @@ describe('decoderSlices', () => {
       const z = lssl.net.encode(x);
       const tau = Float32Array.from(lssl.tau.dataSync());
       const norm = Math.hypot(...tau);
-      const moved = tf.add(z, tf.mul(tf.tensor2d(tau.map((t) => t / norm), [1, 6]), alpha)) as tf.Tensor2D;
+      const moved = tf.add(
+        z,
+        tf.mul(
+          tf.tensor2d(
+            tau.map((t) => t / norm),
+            [1, 6],
+          ),
+          alpha,
+        ),
+      ) as tf.Tensor2D;
       const base = lssl.net.decode(z);
       return [base.dataSync() as Float32Array, tf.sub(lssl.net.decode(moved), base).dataSync() as Float32Array];
     });
@@ -102,7 +135,8 @@ describe('decoderSlices', () => {
     const diffSlice = middleSlice(direction, SHAPE, 'sagittal');
     expect(diffSlice.data.some((v) => v !== 0)).toBe(true);
     const pixels = new Set<string>();
-    for (let i = 0; i < sagittal.data.length; i += 4) pixels.add(`${sagittal.data[i]},${sagittal.data[i + 1]},${sagittal.data[i + 2]}`);
+    for (let i = 0; i < sagittal.data.length; i += 4)
+      pixels.add(`${sagittal.data[i]},${sagittal.data[i + 1]},${sagittal.data[i + 2]}`);
     expect(pixels.size).toBeGreaterThan(3);
     const limit = quantile(Array.from(direction, Math.abs), 0.995);
     const sScale = sagittal.width / diffSlice.width;
@@ -127,8 +161,14 @@ describe('decoderSlices', () => {
   });
 
   test('a scan of another shape is refused, naming both', async () => {
-    const scan = { volume: new Float32Array(16 ** 3), shape: [16, 16, 16] as [number, number, number], description: 'x' };
-    await expect(decoderSlices(reportRun(lsslDir, 'lssl', 'lssl'), scan)).rejects.toThrow('run lssl takes volumes of [32, 16, 16] (x, y, z), the scan is [16, 16, 16]');
+    const scan = {
+      volume: new Float32Array(16 ** 3),
+      shape: [16, 16, 16] as [number, number, number],
+      description: 'x',
+    };
+    await expect(decoderSlices(reportRun(lsslDir, 'lssl', 'lssl'), scan)).rejects.toThrow(
+      'run lssl takes volumes of [32, 16, 16] (x, y, z), the scan is [16, 16, 16]',
+    );
   });
 
   test('default α is two sample sd of tau_proj', () => {
@@ -137,7 +177,13 @@ describe('decoderSlices', () => {
   });
 
   test('wired into writeReport: the page gets the panel as data: URIs', async () => {
-    const result = await writeReport([lsslDir], { out: join(root, 'out'), targets: ['age'], features: ['z'], folds: 3, slices: (run) => decoderSlices(run, blobScan(), 0.5) });
+    const result = await writeReport([lsslDir], {
+      out: join(root, 'out'),
+      targets: ['age'],
+      features: ['z'],
+      folds: 3,
+      slices: (run) => decoderSlices(run, blobScan(), 0.5),
+    });
     expect(result.slices).toEqual(['lssl']);
     expect(result.html).toContain('id="image-space"');
     expect((result.html.match(/<img src="data:image\/png;base64,/g) ?? []).length).toBe(9);

@@ -15,15 +15,26 @@ export interface FakeRunOptions {
   noEmbeddings?: boolean;
 }
 
-export const DEFAULT_HISTORY = ['epoch,split,loss,recon,lr,seconds', '1,train,2.5,2,0.001,1.000', '1,validation,2.7,2.2,0.001,0.500', '2,train,1.5,1.2,0.001,1.000', '2,validation,1.9,1.6,0.001,0.500', '3,train,1.1,0.9,0.0005,1.000', '3,validation,1.6,1.4,0.0005,0.500'].join('\n') + '\n';
+export const DEFAULT_HISTORY =
+  [
+    'epoch,split,loss,recon,lr,seconds',
+    '1,train,2.5,2,0.001,1.000',
+    '1,validation,2.7,2.2,0.001,0.500',
+    '2,train,1.5,1.2,0.001,1.000',
+    '2,validation,1.9,1.6,0.001,0.500',
+    '3,train,1.1,0.9,0.0005,1.000',
+    '3,validation,1.6,1.4,0.0005,0.500',
+  ].join('\n') + '\n';
 
 /** Drops the tau_proj column (the last one syntheticCsv writes). */
 function withoutTau(csv: string): string {
-  return csv
-    .trimEnd()
-    .split('\n')
-    .map((line) => line.slice(0, line.lastIndexOf(',')))
-    .join('\n') + '\n';
+  return (
+    csv
+      .trimEnd()
+      .split('\n')
+      .map((line) => line.slice(0, line.lastIndexOf(',')))
+      .join('\n') + '\n'
+  );
 }
 
 export function makeFakeRun(dir: string, options: FakeRunOptions): string {
@@ -34,7 +45,12 @@ export function makeFakeRun(dir: string, options: FakeRunOptions): string {
     method: options.method,
     methodOptions: {},
     training: { epochs: 3 },
-    cohort: { fingerprint: 'test', volumeShape: [16, 16, 16], train: { subjects: 1, scans: 1, pairs: 0 }, validation: { subjects: 0, scans: 0, pairs: 0 } },
+    cohort: {
+      fingerprint: 'test',
+      volumeShape: [16, 16, 16],
+      train: { subjects: 1, scans: 1, pairs: 0 },
+      validation: { subjects: 0, scans: 0, pairs: 0 },
+    },
     versions: { lssl: 'test', tfjs: 'test', node: process.version },
     backend: 'cpu',
     created: '2026-01-01T00:00:00.000Z',
@@ -45,6 +61,7 @@ export function makeFakeRun(dir: string, options: FakeRunOptions): string {
     const csv = syntheticCsv(options.embeddings);
     writeFileSync(join(dir, 'embeddings.csv'), options.tau ? csv : withoutTau(csv));
   }
-  for (const [name, text] of Object.entries(options.finetune ?? {})) writeFileSync(join(dir, `finetune-${name}.csv`), text);
+  for (const [name, text] of Object.entries(options.finetune ?? {}))
+    writeFileSync(join(dir, `finetune-${name}.csv`), text);
   return dir;
 }

@@ -1,5 +1,12 @@
 import { describe, expect, test } from 'vitest';
-import { dataImage, escapeHtml, formatMeanSd, formatNumber, htmlPage, htmlTable } from '../../../src/eval/report/html.js';
+import {
+  dataImage,
+  escapeHtml,
+  formatMeanSd,
+  formatNumber,
+  htmlPage,
+  htmlTable,
+} from '../../../src/eval/report/html.js';
 
 describe('escaping', () => {
   test('the five HTML-significant characters become entities', () => {
@@ -21,7 +28,9 @@ describe('escaping', () => {
   });
 
   test('images must be data: URIs', () => {
-    expect(dataImage('data:image/png;base64,AAAA', 'a"b', 64)).toBe('<img src="data:image/png;base64,AAAA" alt="a&quot;b" width="64">');
+    expect(dataImage('data:image/png;base64,AAAA', 'a"b', 64)).toBe(
+      '<img src="data:image/png;base64,AAAA" alt="a&quot;b" width="64">',
+    );
     expect(() => dataImage('https://example.org/x.png', 'x')).toThrow('data: URIs');
   });
 });

@@ -1,13 +1,23 @@
 import pngjs from 'pngjs';
 import { describe, expect, test } from 'vitest';
-import { displayScale, divergingColour, divergingPng, greyLevel, greyPng, middleSlice, pngDataUri, quantile } from '../../../src/eval/report/png.js';
+import {
+  displayScale,
+  divergingColour,
+  divergingPng,
+  greyLevel,
+  greyPng,
+  middleSlice,
+  pngDataUri,
+  quantile,
+} from '../../../src/eval/report/png.js';
 
 const { PNG } = pngjs;
 
 /** volume[i + nx(j + ny·k)] = 100i + 10j + k, so every voxel tells where it came from. */
 function codedVolume(nx: number, ny: number, nz: number): Float32Array {
   const v = new Float32Array(nx * ny * nz);
-  for (let k = 0; k < nz; k++) for (let j = 0; j < ny; j++) for (let i = 0; i < nx; i++) v[i + nx * (j + ny * k)] = 100 * i + 10 * j + k;
+  for (let k = 0; k < nz; k++)
+    for (let j = 0; j < ny; j++) for (let i = 0; i < nx; i++) v[i + nx * (j + ny * k)] = 100 * i + 10 * j + k;
   return v;
 }
 
@@ -42,7 +52,13 @@ describe('middleSlice', () => {
 
 describe('colour maps', () => {
   test('grey window clips and scales linearly', () => {
-    expect([greyLevel(-1, 0, 2), greyLevel(0, 0, 2), greyLevel(1, 0, 2), greyLevel(2, 0, 2), greyLevel(5, 0, 2)]).toEqual([0, 0, 128, 255, 255]);
+    expect([
+      greyLevel(-1, 0, 2),
+      greyLevel(0, 0, 2),
+      greyLevel(1, 0, 2),
+      greyLevel(2, 0, 2),
+      greyLevel(5, 0, 2),
+    ]).toEqual([0, 0, 128, 255, 255]);
     expect(greyLevel(1, 1, 1)).toBe(0);
   });
 
@@ -50,7 +66,11 @@ describe('colour maps', () => {
     expect(divergingColour(0, 2)).toEqual([255, 255, 255]);
     expect(divergingColour(-2, 2)).toEqual([59, 76, 192]);
     expect(divergingColour(9, 2)).toEqual([180, 4, 38]);
-    expect(divergingColour(1, 2)).toEqual([Math.round(255 + 0.5 * (180 - 255)), Math.round(255 + 0.5 * (4 - 255)), Math.round(255 + 0.5 * (38 - 255))]);
+    expect(divergingColour(1, 2)).toEqual([
+      Math.round(255 + 0.5 * (180 - 255)),
+      Math.round(255 + 0.5 * (4 - 255)),
+      Math.round(255 + 0.5 * (38 - 255)),
+    ]);
     expect(divergingColour(3, 0)).toEqual([255, 255, 255]);
   });
 

@@ -11,10 +11,26 @@ import { LsslError } from '../../../src/errors.js';
 import { DEFAULT_HISTORY, makeFakeRun } from './fixtures.js';
 
 const root = mkdtempSync(join(tmpdir(), 'lssl-report-'));
-const SIGNAL = { subjects: 24, visits: 3, dim: 4, seed: 3, adRate: 2.0, ageWeight: 0.3, tauPerYear: 0.1, tauAdExtra: 0.5 };
+const SIGNAL = {
+  subjects: 24,
+  visits: 3,
+  dim: 4,
+  seed: 3,
+  adRate: 2.0,
+  ageWeight: 0.3,
+  tauPerYear: 0.1,
+  tauAdExtra: 0.5,
+};
 const NOISE = { subjects: 24, visits: 3, dim: 4, seed: 4 };
 // Two folds of a fine-tuning history; the report averages them per epoch.
-const FINETUNE = ['fold,epoch,split,loss,balanced_accuracy', '1,1,validation,0.7,0.6', '2,1,validation,0.5,0.8', '1,2,validation,0.4,0.9', '2,2,validation,0.2,0.7'].join('\n') + '\n';
+const FINETUNE =
+  [
+    'fold,epoch,split,loss,balanced_accuracy',
+    '1,1,validation,0.7,0.6',
+    '2,1,validation,0.5,0.8',
+    '1,2,validation,0.4,0.9',
+    '2,2,validation,0.2,0.7',
+  ].join('\n') + '\n';
 
 let lsslDir: string;
 let aeDir: string;
@@ -23,7 +39,12 @@ let result: ReportResult;
 const csvRows = (text: string) => Papa.parse<Record<string, string>>(text.trim(), { header: true }).data;
 
 beforeAll(async () => {
-  lsslDir = makeFakeRun(join(root, 'lssl'), { method: 'lssl', embeddings: SIGNAL, tau: true, finetune: { diagnosis: FINETUNE } });
+  lsslDir = makeFakeRun(join(root, 'lssl'), {
+    method: 'lssl',
+    embeddings: SIGNAL,
+    tau: true,
+    finetune: { diagnosis: FINETUNE },
+  });
   aeDir = makeFakeRun(join(root, 'ae<&>'), { method: 'ae', embeddings: NOISE });
   out = join(root, 'out');
   result = await writeReport([lsslDir, aeDir], { out, targets: ['diagnosis', 'age'], folds: 3 });
@@ -35,11 +56,18 @@ describe('summary.csv', () => {
   test('one row per run × target × feature set, every metric as mean and sd', () => {
     const rows = csvRows(readFileSync(join(out, 'summary.csv'), 'utf8'));
     expect(rows.map((r) => `${r.run}/${r.target}/${r.features}`)).toEqual([
-      'lssl/diagnosis/z', 'lssl/diagnosis/delta', 'lssl/age/z', 'lssl/age/delta',
-      'ae<&>/diagnosis/z', 'ae<&>/diagnosis/delta', 'ae<&>/age/z', 'ae<&>/age/delta',
+      'lssl/diagnosis/z',
+      'lssl/diagnosis/delta',
+      'lssl/age/z',
+      'lssl/age/delta',
+      'ae<&>/diagnosis/z',
+      'ae<&>/diagnosis/delta',
+      'ae<&>/age/z',
+      'ae<&>/age/delta',
     ]);
     const columns = Object.keys(rows[0]);
-    for (const m of ['balanced_accuracy', 'auc', 'sensitivity', 'specificity', 'mae', 'r', 'r2']) expect(columns).toEqual(expect.arrayContaining([`${m}_mean`, `${m}_sd`]));
+    for (const m of ['balanced_accuracy', 'auc', 'sensitivity', 'specificity', 'mae', 'r', 'r2'])
+      expect(columns).toEqual(expect.arrayContaining([`${m}_mean`, `${m}_sd`]));
     expect(rows.map((r) => r.method)).toEqual(['lssl', 'lssl', 'lssl', 'lssl', 'ae', 'ae', 'ae', 'ae']);
     expect(rows[0].kind).toBe('class');
     expect(rows[0].mae_mean).toBe('');
@@ -87,16 +115,43 @@ describe('summary.csv', () => {
 describe('convergence.csv', () => {
   test('training rows reproduce history.csv, probe rows every iteration, fine-tuning averaged over folds', () => {
     const rows = csvRows(readFileSync(join(out, 'convergence.csv'), 'utf8'));
-    expect(Object.keys(rows[0])).toEqual(['run', 'method', 'curve', 'target', 'features', 'split', 'metric', 'unit', 'step', 'value']);
+    expect(Object.keys(rows[0])).toEqual([
+      'run',
+      'method',
+      'curve',
+      'target',
+      'features',
+      'split',
+      'metric',
+      'unit',
+      'step',
+      'value',
+    ]);
     const training = rows.filter((r) => r.run === 'lssl' && r.curve === 'training');
     expect(training).toHaveLength(6 * 2); // 6 history rows × (loss, recon)
-    const historyLines = DEFAULT_HISTORY.trim().split('\n').slice(1).map((l) => l.split(','));
+    const historyLines = DEFAULT_HISTORY.trim()
+      .split('\n')
+      .slice(1)
+      .map((l) => l.split(','));
     for (const [epoch, split, loss] of historyLines) {
       expect(training.find((r) => r.step === epoch && r.split === split && r.metric === 'loss')?.value).toBe(loss);
     }
-    const probeRows = rows.filter((r) => r.run === 'lssl' && r.curve === 'probe' && r.target === 'diagnosis' && r.features === 'delta' && r.metric === 'balanced_accuracy');
-    const direct = probe(readEmbeddingsCsv(join(lsslDir, 'embeddings.csv')), { target: 'diagnosis', features: 'delta', folds: 3 });
-    expect(probeRows.map((r) => Number(r.value))).toEqual(direct.curve.map((p) => (p as { balanced_accuracy: number }).balanced_accuracy));
+    const probeRows = rows.filter(
+      (r) =>
+        r.run === 'lssl' &&
+        r.curve === 'probe' &&
+        r.target === 'diagnosis' &&
+        r.features === 'delta' &&
+        r.metric === 'balanced_accuracy',
+    );
+    const direct = probe(readEmbeddingsCsv(join(lsslDir, 'embeddings.csv')), {
+      target: 'diagnosis',
+      features: 'delta',
+      folds: 3,
+    });
+    expect(probeRows.map((r) => Number(r.value))).toEqual(
+      direct.curve.map((p) => (p as { balanced_accuracy: number }).balanced_accuracy),
+    );
     expect(probeRows.every((r) => r.unit === 'iteration' && r.split === 'test')).toBe(true);
     const finetune = rows.filter((r) => r.curve === 'finetune');
     expect(finetune.map((r) => [r.run, r.target, r.metric, r.step, Number(r.value)])).toEqual([
@@ -116,7 +171,8 @@ describe('report.html', () => {
     expect(figures).toHaveLength(5);
     expect(result.plots).toHaveLength(5);
     expect((html.match(/<svg[\s>]/g) ?? []).length).toBe(5);
-    for (const id of ['plot-training', 'plot-probe', 'plot-finetune', 'plot-tau-age', 'plot-rates']) expect(html).toContain(`id="${id}"`);
+    for (const id of ['plot-training', 'plot-probe', 'plot-finetune', 'plot-tau-age', 'plot-rates'])
+      expect(html).toContain(`id="${id}"`);
     expect(html).toContain('<table class="data comparison">');
     expect(html).toContain('ae&lt;&amp;&gt;');
     expect(html).not.toContain('ae<&>');
@@ -146,7 +202,9 @@ describe('errors', () => {
   });
 
   test('an unknown target names the run and the column', async () => {
-    const error = await writeReport([aeDir], { out: join(root, 'out-target'), targets: ['grade'], folds: 3 }).catch((e) => e);
+    const error = await writeReport([aeDir], { out: join(root, 'out-target'), targets: ['grade'], folds: 3 }).catch(
+      (e) => e,
+    );
     expect(error).toBeInstanceOf(LsslError);
     expect(error.message).toMatch(/run 'ae<&>', probe of 'grade'.*no column 'grade'/);
   });
@@ -154,8 +212,17 @@ describe('errors', () => {
   test('a lab folder is shown as a theory-checks table', async () => {
     const labs = join(root, 'labs');
     (await import('node:fs')).mkdirSync(labs, { recursive: true });
-    (await import('node:fs')).writeFileSync(join(labs, 'hltm.json'), JSON.stringify({ experiment: 'hltm', best_corr: { mean: 0.93 }, note: '<b>' }));
-    const r = await writeReport([aeDir], { out: join(root, 'out-labs'), targets: ['age'], features: ['z'], folds: 3, labs });
+    (await import('node:fs')).writeFileSync(
+      join(labs, 'hltm.json'),
+      JSON.stringify({ experiment: 'hltm', best_corr: { mean: 0.93 }, note: '<b>' }),
+    );
+    const r = await writeReport([aeDir], {
+      out: join(root, 'out-labs'),
+      targets: ['age'],
+      features: ['z'],
+      folds: 3,
+      labs,
+    });
     expect(r.html).toContain('id="theory"');
     expect(r.html).toContain('<td>best_corr.mean</td><td>0.9300</td>');
     expect(r.html).toContain('&lt;b&gt;');

@@ -5,7 +5,12 @@ describe('biasField', () => {
   it('has (order+1)(order+2)(order+3)/6 terms, TorchIO’s count (20 for order 3)', () => {
     expect(biasFieldTerms(3).length).toBe(20);
     expect(biasFieldTerms(0)).toEqual([[0, 0, 0]]);
-    expect(biasFieldTerms(1)).toEqual([[0, 0, 0], [0, 0, 1], [0, 1, 0], [1, 0, 0]]);
+    expect(biasFieldTerms(1)).toEqual([
+      [0, 0, 0],
+      [0, 0, 1],
+      [0, 1, 0],
+      [1, 0, 0],
+    ]);
   });
 
   it('is exp(c) for a constant and exp(c·x) with x ∈ [−1, 1] for a linear term (by hand)', () => {

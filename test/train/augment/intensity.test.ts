@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { applyIntensity, drawIntensity, identityIntensityParams, parseIntensityOptions } from '../../../src/train/augment/intensity.js';
+import {
+  applyIntensity,
+  drawIntensity,
+  identityIntensityParams,
+  parseIntensityOptions,
+} from '../../../src/train/augment/intensity.js';
 import { createRng } from '../../../src/rng.js';
 
 const shape = [8, 8, 8];
@@ -34,7 +39,10 @@ describe('intensity augmentation', () => {
 
   it('adds noise with the drawn mean and std', () => {
     const zeros = new Float32Array(32 ** 3);
-    const out = applyIntensity(zeros, [32, 32, 32], { ...identityIntensityParams(), noise: { mean: 0.5, std: 0.2, seed: 3 } });
+    const out = applyIntensity(zeros, [32, 32, 32], {
+      ...identityIntensityParams(),
+      noise: { mean: 0.5, std: 0.2, seed: 3 },
+    });
     const mean = out.reduce((s, v) => s + v, 0) / out.length;
     const std = Math.sqrt(out.reduce((s, v) => s + (v - mean) ** 2, 0) / out.length);
     expect(mean).toBeCloseTo(0.5, 2);
@@ -47,7 +55,9 @@ describe('intensity augmentation', () => {
     expect(config.gamma?.logGamma).toEqual([-0.3, 0.3]);
     expect(config.blur?.std[0]).toEqual([0, 2]);
     expect(config.biasField).toMatchObject({ coefficients: [-0.5, 0.5], order: 3 });
-    expect(() => parseIntensityOptions({ noise: { std: -1 } })).toThrow(/noise std must be a finite number ≥ 0, not -1/);
+    expect(() => parseIntensityOptions({ noise: { std: -1 } })).toThrow(
+      /noise std must be a finite number ≥ 0, not -1/,
+    );
     expect(() => parseIntensityOptions({ blur: { std: [-1, 1] } })).toThrow(/blur std must not go below 0/);
     expect(() => parseIntensityOptions({ gamma: { logGamma: [0.3, -0.3] } })).toThrow(/lo ≤ hi, not \[0.3, -0.3\]/);
     expect(() => parseIntensityOptions({ biasField: { order: 9 } })).toThrow(/order must be an integer in 0..6, not 9/);

@@ -22,10 +22,14 @@ describe('coordinate masking (Wen & Li 2021)', () => {
   it('masks whole blocks and replays from its recorded seed', () => {
     const params = drawCoordinateMask(createRng(8), { blockSize: [4, 4, 4] });
     const { plus } = applyCoordinateMask(data, shape, params);
-    for (let k = 0; k < 4; k++) for (let j = 0; j < 4; j++) for (let i = 0; i < 4; i++) {
-      expect(plus[i + 16 * (j + 16 * k)] !== 0).toBe(plus[0] !== 0);
-    }
+    for (let k = 0; k < 4; k++)
+      for (let j = 0; j < 4; j++)
+        for (let i = 0; i < 4; i++) {
+          expect(plus[i + 16 * (j + 16 * k)] !== 0).toBe(plus[0] !== 0);
+        }
     expect(applyCoordinateMask(data, shape, JSON.parse(JSON.stringify(params))).plus).toEqual(plus);
-    expect(() => drawCoordinateMask(createRng(1), { blockSize: [0, 1, 1] })).toThrow(/blockSize must be three positive numbers/);
+    expect(() => drawCoordinateMask(createRng(1), { blockSize: [0, 1, 1] })).toThrow(
+      /blockSize must be three positive numbers/,
+    );
   });
 });

@@ -19,7 +19,8 @@ function randomVolume(seed: number, shape: Triple): Float32Array {
 function coordinateVolume(shape: Triple, axis: number): Float32Array {
   const out = new Float32Array(shape[0] * shape[1] * shape[2]);
   let n = 0;
-  for (let k = 0; k < shape[2]; k++) for (let j = 0; j < shape[1]; j++) for (let i = 0; i < shape[0]; i++) out[n++] = [i, j, k][axis];
+  for (let k = 0; k < shape[2]; k++)
+    for (let j = 0; j < shape[1]; j++) for (let i = 0; i < shape[0]; i++) out[n++] = [i, j, k][axis];
   return out;
 }
 
@@ -35,9 +36,21 @@ function forwardMap(p: Triple, shape: Triple, params: SpatialParams): Triple {
   const d = params.spacing;
   const mm = y.map((v, a) => (v - c[a]) * d[a] * params.scale[a]);
   const r = params.rotationDegrees.map((deg) => (deg * Math.PI) / 180);
-  const rotX = [mm[0], Math.cos(r[0]) * mm[1] - Math.sin(r[0]) * mm[2], Math.sin(r[0]) * mm[1] + Math.cos(r[0]) * mm[2]];
-  const rotY = [Math.cos(r[1]) * rotX[0] + Math.sin(r[1]) * rotX[2], rotX[1], -Math.sin(r[1]) * rotX[0] + Math.cos(r[1]) * rotX[2]];
-  const rotZ = [Math.cos(r[2]) * rotY[0] - Math.sin(r[2]) * rotY[1], Math.sin(r[2]) * rotY[0] + Math.cos(r[2]) * rotY[1], rotY[2]];
+  const rotX = [
+    mm[0],
+    Math.cos(r[0]) * mm[1] - Math.sin(r[0]) * mm[2],
+    Math.sin(r[0]) * mm[1] + Math.cos(r[0]) * mm[2],
+  ];
+  const rotY = [
+    Math.cos(r[1]) * rotX[0] + Math.sin(r[1]) * rotX[2],
+    rotX[1],
+    -Math.sin(r[1]) * rotX[0] + Math.cos(r[1]) * rotX[2],
+  ];
+  const rotZ = [
+    Math.cos(r[2]) * rotY[0] - Math.sin(r[2]) * rotY[1],
+    Math.sin(r[2]) * rotY[0] + Math.cos(r[2]) * rotY[1],
+    rotY[2],
+  ];
   const a = rotZ.map((v, ax) => v / d[ax] + c[ax] + params.translation[ax]);
   if (!params.crop) return a as Triple;
   const { origin, size } = params.crop;
@@ -92,17 +105,21 @@ describe('applySpatial', () => {
       crop: { fraction: [0.6, 0.9] },
     });
     expect(params.crop).not.toBeNull();
-    const sources = [0, 1, 2].map((axis) => applySpatial(coordinateVolume(shape, axis), shape, { ...params, padValue: -1000 }));
+    const sources = [0, 1, 2].map((axis) =>
+      applySpatial(coordinateVolume(shape, axis), shape, { ...params, padValue: -1000 }),
+    );
     let checked = 0;
-    for (let k = 0; k < shape[2]; k++) for (let j = 0; j < shape[1]; j++) for (let i = 0; i < shape[0]; i++) {
-      const source = sources.map((s) => s[at(shape, i, j, k)]) as Triple;
-      if (source.some((v) => v < -1)) continue; // sampled outside the input
-      const back = forwardMap(source, shape, params);
-      expect(back[0]).toBeCloseTo(i, 3);
-      expect(back[1]).toBeCloseTo(j, 3);
-      expect(back[2]).toBeCloseTo(k, 3);
-      checked++;
-    }
+    for (let k = 0; k < shape[2]; k++)
+      for (let j = 0; j < shape[1]; j++)
+        for (let i = 0; i < shape[0]; i++) {
+          const source = sources.map((s) => s[at(shape, i, j, k)]) as Triple;
+          if (source.some((v) => v < -1)) continue; // sampled outside the input
+          const back = forwardMap(source, shape, params);
+          expect(back[0]).toBeCloseTo(i, 3);
+          expect(back[1]).toBeCloseTo(j, 3);
+          expect(back[2]).toBeCloseTo(k, 3);
+          checked++;
+        }
     expect(checked).toBeGreaterThan(200);
   });
 
@@ -117,11 +134,20 @@ describe('applySpatial', () => {
   });
 
   it('validates options into canonical ranges with messages that echo the value', () => {
-    const config = parseSpatialOptions({ affine: { degrees: [-5, 15], scales: 0.2, translation: 2, translationUnit: 'mm' }, spacing: [2, 1, 1] });
-    expect(config.affine?.degrees).toEqual([[-5, 15], [-5, 15], [-5, 15]]);
+    const config = parseSpatialOptions({
+      affine: { degrees: [-5, 15], scales: 0.2, translation: 2, translationUnit: 'mm' },
+      spacing: [2, 1, 1],
+    });
+    expect(config.affine?.degrees).toEqual([
+      [-5, 15],
+      [-5, 15],
+      [-5, 15],
+    ]);
     expect(config.affine?.scales[0][0]).toBeCloseTo(0.8, 12);
     expect(config.affine?.translationVoxels[0]).toEqual([-1, 1]);
-    expect(() => parseSpatialOptions({ affine: { degrees: -3 } })).toThrow(/degrees must be a finite number ≥ 0, not -3/);
+    expect(() => parseSpatialOptions({ affine: { degrees: -3 } })).toThrow(
+      /degrees must be a finite number ≥ 0, not -3/,
+    );
     expect(() => parseSpatialOptions({ affine: { scales: 1.5 } })).toThrow(/scales must stay above 0/);
     expect(() => parseSpatialOptions({ flip: { axes: [3] } })).toThrow(/flip axes must be 0, 1 or 2, not 3/);
     expect(() => parseSpatialOptions({ crop: { fraction: [0.5, 1.2] } })).toThrow(/crop fraction must lie in \(0, 1\]/);

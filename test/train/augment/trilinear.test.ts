@@ -28,7 +28,10 @@ out = map_coordinates(vol, x, order=1, mode='grid-constant', cval=inp['pad']).re
 print(json.dumps(out.transpose(2, 1, 0).ravel().tolist()))
 `;
     const expected: number[] = JSON.parse(
-      execFileSync('/usr/bin/python3', ['-c', script], { input: JSON.stringify({ shape, data: Array.from(data), map, pad: -2 }), encoding: 'utf8' }),
+      execFileSync('/usr/bin/python3', ['-c', script], {
+        input: JSON.stringify({ shape, data: Array.from(data), map, pad: -2 }),
+        encoding: 'utf8',
+      }),
     );
     const actual = resampleTrilinear(data, shape, map, -2);
     let worst = 0;
