@@ -6,7 +6,7 @@
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { loadCohort, type Cohort } from './io/cohort.js';
+import { loadCohort } from './io/cohort.js';
 import { preprocessCohort } from './io/cache.js';
 import { simulateCohort } from './sim/simulate.js';
 import type { MethodName } from './methods.js';

@@ -14,17 +14,7 @@ import { inputError } from '../errors.js';
 import { loadBidsRecords } from './bids.js';
 import { compareIds } from './ids.js';
 import { loadManifestRecords } from './manifest.js';
-import type {
-  Cohort,
-  CohortRecords,
-  CohortWarning,
-  CovariateValue,
-  LoadCohortOptions,
-  RunChoice,
-  Scan,
-  ScanRecord,
-  Subject,
-} from './records.js';
+import type { Cohort, CohortWarning, CovariateValue, LoadCohortOptions, Scan, ScanRecord, Subject } from './records.js';
 
 export { bidsLabel, compareIds } from './ids.js';
 export type {

@@ -4,7 +4,7 @@
  * splits (folds, the validation split) are in ./splits.ts.
  */
 import { inputError } from '../errors.js';
-import type { Cohort, CovariateValue, Scan, Subject } from './cohort.js';
+import type { Cohort, Scan, Subject } from './cohort.js';
 
 export interface Pair {
   subject: string;

@@ -97,12 +97,6 @@ function inside(level: number, threshold: number, voxelsPerUnit: number): number
   return f <= 0 ? 0 : f >= 1 ? 1 : f;
 }
 
-function dot(coefficients: readonly number[], basis: Float64Array): number {
-  let s = 0;
-  for (let t = 0; t < HARMONIC_TERMS; t++) s += coefficients[t] * basis[t];
-  return s;
-}
-
 /**
  * Renders a scan. `unitMm` is U, half the nominal field of view. With `noiseRng` the
  * magnitude gets Rician noise (|signal + n₁ + i·n₂|, n ~ N(0, σ²)); without it the image

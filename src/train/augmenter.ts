@@ -13,7 +13,6 @@ import {
   type AugmentOptions,
 } from './augment.js';
 import type { VolumeAugmenter } from './batches.js';
-import type { BatchKind } from './method.js';
 
 /**
  * LSSL's augmentation (the authors' code, docs/references.md): rotations U(−2°, 2°), shifts

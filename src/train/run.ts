@@ -14,7 +14,7 @@
  * Randomness needs no saved position: every generator is derived from (seed, epoch, step)
  * (engine.ts), so the epoch number in state.json is the RNG position.
  */
-import * as tf from '@tensorflow/tfjs';
+import type * as tf from '@tensorflow/tfjs';
 import { promises as fs, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';

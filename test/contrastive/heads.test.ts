@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, it } from 'vitest';
 import { normalizedStd } from '../../src/contrastive/heads.js';
 import { expectClose } from './helpers.js';
 

@@ -300,9 +300,7 @@ describe('readNifti on bad input', () => {
 });
 
 /** What nibabel reads from files we wrote. */
-function nibabelReads(
-  paths: string[],
-): Record<
+function nibabelReads(paths: string[]): Record<
   string,
   {
     shape: number[];

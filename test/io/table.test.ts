@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { LsslError } from '../../src/errors.js';
+import type { LsslError } from '../../src/errors.js';
 import { covariateParser, findColumn, isMissingCell, parseNumberCell, parseTable } from '../../src/io/table.js';
 
 describe('parseTable', () => {

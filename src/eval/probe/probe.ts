@@ -180,7 +180,7 @@ export function probe(table: EmbeddingsTable, options: ProbeOptions): ProbeResul
     );
   if (kind === 'numeric') {
     const y = rows.map((r) => Number(r.target));
-    const bad = rows.find((r, i) => !Number.isFinite(y[i]));
+    const bad = rows.find((_r, i) => !Number.isFinite(y[i]));
     if (bad)
       throw inputError(
         `numeric target '${options.target}' must be a number, not '${bad.target}'`,

@@ -25,7 +25,6 @@ import {
   parseAxisRanges,
   parsePositiveTriple,
   parseProbability,
-  parseRange,
   uniformIn,
   type AxisRanges,
   type Range,
