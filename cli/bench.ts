@@ -9,7 +9,7 @@ import { benchPreprocessCommand } from './bench/preprocess.js';
 import { benchCacheCommand } from './bench/cache.js';
 import { benchTrainCommand } from './bench/train.js';
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
+// biome-ignore lint/suspicious/noExplicitAny: yargs types each command by its own argument shape; a list of them has none in common
 export const benchSubcommands: CommandModule<GlobalArgs, any>[] = [
   benchTrainCommand,
   benchPreprocessCommand,

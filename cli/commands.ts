@@ -15,7 +15,7 @@ import { embedCommand } from './embed.js';
 import { reportCommand } from './report.js';
 import { finetuneCommand } from './finetune.js';
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
+// biome-ignore lint/suspicious/noExplicitAny: yargs types each command by its own argument shape; a list of them has none in common
 export const commands: CommandModule<any, any>[] = [
   backendCommand,
   demoCommand,

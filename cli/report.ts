@@ -106,7 +106,7 @@ export const reportCommand: CommandModule<GlobalArgs, Args> = {
     ) {
       throw inputError('--scan, --alpha and --cache go with --source (the cohort to take the scan from)');
     }
-    let slices;
+    let slices: ReturnType<typeof cohortSlices> | undefined;
     if (args.source !== undefined) {
       await startBackend(args, args.json);
       const [subject, session] = args.scan === undefined ? [undefined, undefined] : args.scan.split('/');

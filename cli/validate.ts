@@ -7,7 +7,7 @@ import type { GlobalArgs } from './common.js';
 import { validateContrastivePhantomCommand } from './validate/contrastive-phantom.js';
 import { validatePhantomCommand } from './validate/phantom.js';
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
+// biome-ignore lint/suspicious/noExplicitAny: yargs types each command by its own argument shape; a list of them has none in common
 export const validateSubcommands: CommandModule<GlobalArgs, any>[] = [
   validatePhantomCommand,
   validateContrastivePhantomCommand,

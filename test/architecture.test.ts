@@ -19,7 +19,7 @@ function listFiles(dir: string, keep: (path: string) => boolean): string[] {
 }
 
 /** Relative imports (static, side-effect and dynamic) of one file, as repository paths of .ts files. */
-export function relativeImports(file: string, source: string): string[] {
+function relativeImports(file: string, source: string): string[] {
   const specifiers = [...source.matchAll(/(?:from|import)\s*\(?\s*'(\.{1,2}\/[^']+)'/g)].map((m) => m[1]);
   return specifiers.map((s) => join(dirname(file), s).replace(/\.js$/, '.ts'));
 }
@@ -30,7 +30,7 @@ function importGraph(files: string[]): Map<string, string[]> {
 }
 
 /** One cycle of the graph as a path a → … → a, or undefined when there is none. */
-export function findCycle(graph: Map<string, string[]>): string[] | undefined {
+function findCycle(graph: Map<string, string[]>): string[] | undefined {
   const state = new Map<string, 'open' | 'done'>();
   const stack: string[] = [];
   const visit = (node: string): string[] | undefined => {

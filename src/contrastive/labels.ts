@@ -18,7 +18,10 @@ export interface DroppedScans {
 }
 
 function labelledSplit(split: SplitData, dropped: string[]): SplitData {
-  const scans = split.scans.filter((s) => hasLabel(s) || (dropped.push(s.key), false));
+  const scans = split.scans.filter((s) => {
+    if (!hasLabel(s)) dropped.push(s.key);
+    return hasLabel(s);
+  });
   const pairs = split.pairs.filter((p: PairRef) => hasLabel(p.earlier) && hasLabel(p.later));
   return { scans, pairs };
 }

@@ -41,7 +41,7 @@ export function otsuThreshold(data: Float32Array): number {
   const scale = OTSU_BINS / (hi - lo);
   for (let i = 0; i < data.length; i++) {
     const v = data[i];
-    if (v !== v) continue; // NaN
+    if (Number.isNaN(v)) continue;
     counts[Math.min(OTSU_BINS - 1, Math.floor((v - lo) * scale))]++;
   }
   const centre = (b: number) => lo + (b + 0.5) / scale;
@@ -78,7 +78,7 @@ function meanValue(data: Float32Array): number {
   let n = 0;
   for (let i = 0; i < data.length; i++) {
     const v = data[i];
-    if (v === v) {
+    if (!Number.isNaN(v)) {
       sum += v;
       n++;
     }

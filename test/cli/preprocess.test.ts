@@ -107,7 +107,13 @@ describe('lssl preprocess (compiled)', () => {
     const scan = { subject: '01', session: 'm12' } as Scan;
     const capture = (isTTY: boolean) => {
       let text = '';
-      const stream = { isTTY, write: (chunk: string) => ((text += chunk), true) } as unknown as NodeJS.WriteStream;
+      const stream = {
+        isTTY,
+        write: (chunk: string) => {
+          text += chunk;
+          return true;
+        },
+      } as unknown as NodeJS.WriteStream;
       const p = progressPrinter(stream);
       p.update({ done: 1, total: 2, scan, status: 'built', seconds: 0.5 });
       p.update({ done: 2, total: 2, scan, status: 'rebuilt', seconds: 0.25, message: 'data checksum differs' });

@@ -18,6 +18,7 @@ let runs = 0;
 async function trainRun(
   method: string,
   ...extra: string[]
+  // biome-ignore lint/suspicious/noExplicitAny: config.json read back, fields checked by the assertions
 ): Promise<{ methodOptions: Record<string, any>; training: Record<string, any> }> {
   const out = join(root, `run-${runs++}`);
   const argv = [

@@ -47,7 +47,14 @@ function newCache(): string {
 function countingPipeline(options = { shape: SHAPE }): ScanPreprocessor & { built: string[] } {
   const inner = niftiPreprocessor(options);
   const built: string[] = [];
-  return { settings: inner.settings, built, run: (path, bytes) => (built.push(path), inner.run(path, bytes)) };
+  return {
+    settings: inner.settings,
+    built,
+    run: (path, bytes) => {
+      built.push(path);
+      return inner.run(path, bytes);
+    },
+  };
 }
 
 function statuses(events: CacheProgress[]): Record<string, string> {

@@ -39,6 +39,7 @@ describe('float16', () => {
       2049,
       2051,
       -7.25e-6,
+      // biome-ignore lint/suspicious/noApproximativeNumericConstant: an arbitrary value that float16 rounds, not π
       3.14159,
     ];
     const f32 = Array.from(new Float32Array(values));

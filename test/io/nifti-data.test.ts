@@ -12,6 +12,7 @@ function encode(
 ): Uint8Array {
   const bytes = new Uint8Array(pad + values.length * size);
   const view = new DataView(bytes.buffer);
+  // biome-ignore lint/suspicious/noExplicitAny: DataView's setter chosen by name (setInt16, setFloat32, …)
   values.forEach((v, i) => (view as any)[`set${kind}`](pad + i * size, v, littleEndian));
   return bytes.subarray(pad);
 }

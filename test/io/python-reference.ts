@@ -18,6 +18,7 @@ inp = json.loads(sys.stdin.read())
 out = None
 `;
 
+// biome-ignore lint/suspicious/noExplicitAny: whatever JSON the reference script prints
 export function runPython(script: string, input: unknown = {}): any {
   const code = `${PRELUDE}\n${script}\nprint(json.dumps(out))\n`;
   const stdout = execFileSync('/usr/bin/python3', ['-c', code], {

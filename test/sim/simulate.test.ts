@@ -117,6 +117,7 @@ out = res
 `,
       { dir: four.out, rows: truth, radius: 0.3 * SHAPE * 0.625 },
     );
+    // biome-ignore lint/suspicious/noExplicitAny: rows of the Python reference's JSON
     result.forEach((r: any, n: number) => {
       const t = truth[n];
       expect(r.codes).toBe(t.orientation);
@@ -136,6 +137,7 @@ out = res
     expect(new Set(bySubject.map((t) => t.datatype)).size).toBe(2);
     expect(new Set(four.files.filter((f) => f.includes('ses-01')).map((f) => f.endsWith('.gz'))).size).toBe(2);
     // the dark-voxel volume seen by nibabel follows the hidden ventricle volume
+    // biome-ignore lint/suspicious/noExplicitAny: rows of the Python reference's JSON
     const seen = result.map((r: any) => r.dark_ml);
     const hidden = truth.map((t) => Number(t.ventricles_grid_ml));
     expect(correlation(seen, hidden)).toBeGreaterThan(0.9);

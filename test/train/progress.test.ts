@@ -30,6 +30,7 @@ describe('progress and history', () => {
     print(step);
     expect(text).toContain('epoch 1/2 [##########..........] 3/6 loss 1.500 recon 1.000 cos 0.5000 lr 1.0e-3 ETA 2:05');
     print({ type: 'epoch', epoch: 1, epochs: 2, rows: [row], improved: true, stop: false });
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: the progress line starts with the ANSI erase-line escape
     expect(text).toMatch(/\r\x1b\[2Kepoch 1\/2 train loss 1.5000 recon 1.000 cos 0.5000 lr 1.00e-3 2.3s\n$/);
   });
 

@@ -172,7 +172,10 @@ export function maxPool2ForwardSimd(
   const [OD, OH, OW] = [D >> 1, H >> 1, W >> 1];
   if (OD * OH * OW * C === 0) return;
   const heap = inPlaceFor(x, y);
-  if (heap) return heap.fns.maxPool2Forward(x.byteOffset, 0, y.byteOffset, D, H, W, C, OD, OH, OW, 0, 0, 0, N * OD);
+  if (heap) {
+    heap.fns.maxPool2Forward(x.byteOffset, 0, y.byteOffset, D, H, W, C, OD, OH, OW, 0, 0, 0, N * OD);
+    return;
+  }
   staged(
     rt,
     N,
@@ -206,7 +209,8 @@ export function maxPool2GradSimd(
   const heap = inPlaceFor(dy, x, dx);
   if (heap) {
     if (odd) dx.fill(0);
-    return heap.fns.maxPool2Grad(x.byteOffset, dy.byteOffset, dx.byteOffset, D, H, W, C, OD, OH, OW, 0, 0, 0, N * OD);
+    heap.fns.maxPool2Grad(x.byteOffset, dy.byteOffset, dx.byteOffset, D, H, W, C, OD, OH, OW, 0, 0, 0, N * OD);
+    return;
   }
   const perX = D * H * W * C;
   staged(
@@ -237,7 +241,10 @@ export function upsample2ForwardSimd(
   const [N, D, H, W, C] = shape;
   if (volume(shape) === 0) return;
   const heap = inPlaceFor(x, y);
-  if (heap) return heap.fns.upsample2Forward(x.byteOffset, 0, y.byteOffset, H, W, C, 0, 0, 0, 0, 0, 0, 0, N * D);
+  if (heap) {
+    heap.fns.upsample2Forward(x.byteOffset, 0, y.byteOffset, H, W, C, 0, 0, 0, 0, 0, 0, 0, N * D);
+    return;
+  }
   staged(
     rt,
     N,
@@ -261,7 +268,10 @@ export function upsample2GradSimd(
   const [N, D, H, W, C] = shape;
   if (volume(shape) === 0) return;
   const heap = inPlaceFor(dy, dx);
-  if (heap) return heap.fns.upsample2Grad(dy.byteOffset, 0, dx.byteOffset, H, W, C, 0, 0, 0, 0, 0, 0, 0, N * D);
+  if (heap) {
+    heap.fns.upsample2Grad(dy.byteOffset, 0, dx.byteOffset, H, W, C, 0, 0, 0, 0, 0, 0, 0, N * D);
+    return;
+  }
   staged(
     rt,
     N,
@@ -283,23 +293,10 @@ export function reluGradSimd(
   stage = STAGE_BYTES,
 ): void {
   const heap = inPlaceFor(dy, x, dx);
-  if (heap)
-    return heap.fns.reluGrad(
-      dy.byteOffset,
-      x.byteOffset,
-      dx.byteOffset,
-      dx.length,
-      dx.length,
-      0,
-      0,
-      0,
-      0,
-      0,
-      0,
-      0,
-      0,
-      1,
-    );
+  if (heap) {
+    heap.fns.reluGrad(dy.byteOffset, x.byteOffset, dx.byteOffset, dx.length, dx.length, 0, 0, 0, 0, 0, 0, 0, 0, 1);
+    return;
+  }
   staged(
     rt,
     dx.length,
@@ -332,7 +329,10 @@ export function sumLeadingRowsSimd(
   const slots = 8;
   const slotBytes = align(inner * 8);
   const wasmHeap = inPlaceFor(x, out);
-  if (wasmHeap) return sumInPlace(wasmHeap, x.byteOffset, outer, inner, out.byteOffset, slots, slotBytes);
+  if (wasmHeap) {
+    sumInPlace(wasmHeap, x.byteOffset, outer, inner, out.byteOffset, slots, slotBytes);
+    return;
+  }
   const group = Math.max(1, Math.min(outer, Math.floor(stage / (inner * 4))));
   const inBytes = align(group * inner * 4);
   const base = rt.reserve(inBytes + slots * slotBytes);

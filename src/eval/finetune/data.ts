@@ -31,7 +31,7 @@ export interface ResolvedTarget {
 export const scanKey = (scan: Pick<Scan, 'subject' | 'session'>) => `${scan.subject}/${scan.session}`;
 
 /** The target's value on a scan: `age` is the scan's age, else the scan's or the subject's covariate. */
-function valueOf(scan: Scan, subject: Subject, target: string): CovariateValue | undefined {
+function targetValue(scan: Scan, subject: Subject, target: string): CovariateValue | undefined {
   if (target === 'age') return scan.age;
   if (target in scan.covariates) return scan.covariates[target];
   return subject.covariates[target];
@@ -55,7 +55,7 @@ export function resolveTarget(cohort: Cohort, target: string, requested: TargetK
   let known = false;
   for (const subject of cohort.subjects) {
     for (const scan of subject.scans) {
-      const value = valueOf(scan, subject, target);
+      const value = targetValue(scan, subject, target);
       if (value !== undefined) known = true;
       if (value === undefined || value === null || value === '') missing++;
       else found.push({ scan, value });

@@ -81,8 +81,7 @@ export class CdpBrowser {
 
   private receive(chunk: string): void {
     this.buffer += chunk;
-    let end: number;
-    while ((end = this.buffer.indexOf('\0')) >= 0) {
+    for (let end = this.buffer.indexOf('\0'); end >= 0; end = this.buffer.indexOf('\0')) {
       const message = JSON.parse(this.buffer.slice(0, end));
       this.buffer = this.buffer.slice(end + 1);
       if (message.id !== undefined) {
