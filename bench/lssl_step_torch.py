@@ -4,7 +4,7 @@ Encoder 4 x [Conv3d(k3, pad 1) -> ReLU -> MaxPool3d(2)], channels 1->16->32->64-
   --arch lssl (default; `lssl bench train`, src/nn/autoencoder.ts with no latent and no norm):
     4 x [Conv3d -> ReLU -> Upsample(x2, nearest)] 16->64->32->16->16, then Conv3d(16->1);
     AdamW (weight decay 1e-5) lr 1e-4.
-  --arch bench (bench/lssl-step.ts, `node dist/bench/conv3d.js`):
+  --arch bench (src/bench/lssl-step.ts, `node dist/bench/conv3d.js`):
     3 x [Upsample -> Conv3d -> ReLU] 16->64->32->16, then Upsample -> Conv3d(16->1); Adam.
 Loss: MSE(xs, xs^) + MSE(xt, xt^) + (1 - cos(zt - zs, tau)).
 

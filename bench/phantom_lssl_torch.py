@@ -2,7 +2,7 @@
 optimiser (torch.nn's default init, AdamW), trained on the very volumes and pairs lssl trained
 on, for a fixed number of epochs; prints tau_proj of every held-out scan as JSON.
 
-Data folder (written by bench/phantom-lssl.ts): train.f32 / test.f32 hold float32 volumes
+Data folder (written by src/validate/phantom.ts): train.f32 / test.f32 hold float32 volumes
 back to back, each [D, H, W] = lssl's x-fastest [nx, ny, nz]; data.json holds the shape, the
 training pairs as (earlier, later) indices into train.f32 and the number of test scans.
 """

@@ -1,7 +1,7 @@
 /**
  * DirectPred (Tian, Chen, Ganguli, ICML 2021) as an engine plug-in: BYOL whose predictor is
  * linear and bias-free and is not trained but set at every training step from the running
- * correlation F of the online projections of both views (./directpred.ts):
+ * correlation F of the online projections of both views (./losses/directpred.ts):
  * F ← ρF + (1 − ρ)E[zzᵀ], W_p = Q diag(sqrt(s/s_max) + ε) Qᵀ. Validation uses the last W_p.
  * F is not checkpointed: a resumed run rebuilds it from its first step (ρ = 0.3 forgets
  * the past within a few steps anyway).

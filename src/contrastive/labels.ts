@@ -1,7 +1,7 @@
 /**
  * SupCon's labelled data (issue 7): SupCon needs a class label on every scan it trains on
  * (ScanRef.label, which cohort-data.ts fills from the `stratifyBy` column, `diagnosis` by
- * default). A scan without one is an error in the loss (supcon-method.ts); a caller that
+ * default). A scan without one is an error in the loss (supcon.ts); a caller that
  * prefers to train on the labelled part (`--drop-unlabelled`) filters the data here first.
  */
 import { inputError } from '../errors.js';

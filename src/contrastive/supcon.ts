@@ -24,7 +24,7 @@ export interface SupConMethodOptions extends ViewMethodOptions {
 export class SupConMethod extends ViewMethod implements Method {
   readonly name = 'supcon';
   readonly partNames = ['supcon', 'zstd'] as const;
-  /** batch norm in the projector, as SimCLR's (see simclr-method.ts: without it, collapse) */
+  /** batch norm in the projector, as SimCLR's (see simclr.ts: without it, collapse) */
   protected readonly projectorPreset = MLP_HEAD_PRESETS.simclrProjector;
   readonly temperature: number;
   readonly baseTemperature: number;

@@ -4,6 +4,11 @@
  * with no gradient into the target projection z′ (it comes from the EMA target network;
  * the stop-gradient here also guards callers that pass an online tensor). The paper's
  * total loss is the sum over the two view orders, L + L̃ (range [0, 8]).
+ *
+ * Shapes: p, zTarget [B, D] → scalar (mean over the batch).
+ *
+ * @example
+ *   const loss = byolSymmetricLoss(p1, targetZ2, p2, targetZ1); // predictions vs the other view's target
  */
 import * as tf from '@tensorflow/tfjs';
 import { checkSameShape2D, rowCosineSimilarity } from '../../math/cosine.js';

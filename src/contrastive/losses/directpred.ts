@@ -9,7 +9,15 @@
  *   W_p = Q diag(p) Qᵀ
  *
  * The correlation matrix and the eigendecomposition need no gradient; they are plain
- * Float64 arithmetic (src/contrastive/eigen.ts).
+ * Float64 arithmetic (src/math/eigen.ts).
+ *
+ * Shapes: f [N, D] (online projections of both views) → F as a row-major Float64Array of
+ * D·D; W_p [D, D].
+ *
+ * @example
+ *   correlation = updateCorrelation(correlation, tf.concat([z1, z2]), 0.3); // D·D values
+ *   const wp = directPredPredictor(correlation, { eps: 0.01 });            // [D, D]
+ *   const [p1, p2] = [tf.matMul(z1, wp), tf.matMul(z2, wp)];                // [B, D] each
  */
 import * as tf from '@tensorflow/tfjs';
 import { inputError } from '../../errors.js';

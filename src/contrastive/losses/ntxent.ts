@@ -8,6 +8,11 @@
  *   ℓ_i = −log( exp(s_{i,pos}/τ) / Σ_{k≠i} exp(s_{ik}/τ) ),   s = cosine similarity,
  * and the loss is the mean of ℓ_i over the 2N anchors.
  * Identical embeddings in every row give exactly −log(1/(2N−1)) = log(2N − 1).
+ *
+ * Shapes: z1, z2 [N, D] (the two views' projections, normalised inside) → scalar.
+ *
+ * @example
+ *   const loss = ntXentLoss(projector(encoder(view1)), projector(encoder(view2)), 0.5);
  */
 import * as tf from '@tensorflow/tfjs';
 import { checkSameShape2D, checkTemperature, l2NormalizeRows } from '../../math/cosine.js';

@@ -3,6 +3,12 @@
  * stop-gradient of eq. 3 and Algorithm 1):
  *   L = −½ [ cos(p1, sg(z2)) + cos(p2, sg(z1)) ],  each cosine averaged over the batch.
  * Range [−1, 1]; −1 when every prediction points along its target.
+ *
+ * Shapes: p1, z2, p2, z1 [B, D] → scalar.
+ *
+ * @example
+ *   const [z1, z2] = [project(view1), project(view2)];
+ *   const loss = simSiamLoss(predict(z1), z2, predict(z2), z1);
  */
 import * as tf from '@tensorflow/tfjs';
 import { checkSameShape2D, rowCosineSimilarity } from '../../math/cosine.js';

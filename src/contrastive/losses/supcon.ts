@@ -25,6 +25,12 @@
  * Identity with NT-Xent: for V = 2 and no labels, supConLoss(f, undefined,
  * { temperature: t, baseTemperature: b }) = (t / b) · ntXentLoss(f[:,0], f[:,1], t) for
  * unit-norm f; with b = t the two are equal.
+ *
+ * Shapes: features [B, V, D], labels B class indices (or none) → scalar.
+ *
+ * @example
+ *   const f = tf.stack([l2NormalizeRows(z1), l2NormalizeRows(z2)], 1); // [B, 2, D]
+ *   const loss = supConLoss(f, [0, 1, 0, 2], { temperature: 0.07 }); // class indices
  */
 import * as tf from '@tensorflow/tfjs';
 import { checkTemperature } from '../../math/cosine.js';

@@ -1,6 +1,6 @@
 /**
  * RUN/finetune-<target>.csv: the fine-tuning history in the long form the report reads
- * (report-run.ts readFinetuneCsv): one row per fold × epoch × split, with columns
+ * (report/run.ts readFinetuneCsv): one row per fold × epoch × split, with columns
  * `fold,epoch,split,loss,<metrics>,lr,seconds`. Split `train` carries the training loss
  * only; `validation` and `test` the loss and balanced_accuracy, auc (classes) or mae, r
  * (numeric). An undefined value is an empty cell.

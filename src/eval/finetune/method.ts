@@ -91,7 +91,7 @@ export class FinetuneMethod implements Method {
     });
   }
 
-  /** The class index of a scan's label; every scan the engine sees has one (finetune-data.ts). */
+  /** The class index of a scan's label; every scan the engine sees has one (data.ts). */
   classOf(item: ScanRef): number {
     const index = this.classIndex.get(String(item.label));
     if (index === undefined)

@@ -4,7 +4,7 @@
  * convergence, the training curves, and what the learned direction τ means (the brain-age
  * axis, and the decoded direction in image space). Writes, each atomically:
  *
- *   DIR/summary.csv       one row per run × target × feature set (report-tables.ts)
+ *   DIR/summary.csv       one row per run × target × feature set (tables.ts)
  *   DIR/convergence.csv   training, probe and fine-tuning curves, long format
  *   DIR/report.html       one self-contained page: tables, SVG plots, PNG data: URIs
  */
@@ -48,7 +48,7 @@ export interface ReportOptions {
   labs?: string;
   /** file name of the embeddings inside each run (default embeddings.csv) */
   embeddingsFile?: string;
-  /** slice panels of runs with a decoder (report-decoder.ts builds them) */
+  /** slice panels of runs with a decoder (decoder.ts builds them) */
   slices?: (run: ReportRun) => Promise<SliceFigure | null>;
   title?: string;
   onProgress?: (message: string) => void;
