@@ -95,28 +95,48 @@ function checkOptions(options: BootstrapOptions): { confidence: number; method: 
   return { confidence, method };
 }
 
-function identity(n: number): Int32Array {
+/** the indices 0..n−1: the original sample */
+export function identity(n: number): Int32Array {
   return Int32Array.from({ length: n }, (_, i) => i);
 }
 
-/** θ̂₍ᵢ₎ for every unit i left out; BCa's acceleration â from them (NaN when they are all equal). */
-export function jackknifeAcceleration(n: number, statistic: IndexStatistic): number {
+/** θ̂₍ᵢ₎ for every unit i of n left out: [n] */
+export function jackknifeValues(n: number, statistic: IndexStatistic): Float64Array {
   const values = new Float64Array(n);
   const leaveOut = new Int32Array(n - 1);
   for (let i = 0; i < n; i++) {
     for (let j = 0, k = 0; j < n; j++) if (j !== i) leaveOut[k++] = j;
     values[i] = statistic(leaveOut);
   }
+  return values;
+}
+
+/** BCa's acceleration â from the jackknife values [n] (NaN when they are all equal). */
+export function accelerationFromJackknife(values: ArrayLike<number>): number {
+  const n = values.length;
   let mean = 0;
-  for (const v of values) mean += v / n;
+  for (let i = 0; i < n; i++) mean += values[i] / n;
   let sum2 = 0;
   let sum3 = 0;
-  for (const v of values) {
-    const u = mean - v;
+  for (let i = 0; i < n; i++) {
+    const u = mean - values[i];
     sum2 += u * u;
     sum3 += u * u * u;
   }
   return sum3 / (6 * sum2 ** 1.5);
+}
+
+/** BCa's acceleration â of `statistic` over n units, by the jackknife. */
+export function jackknifeAcceleration(n: number, statistic: IndexStatistic): number {
+  return accelerationFromJackknife(jackknifeValues(n, statistic));
+}
+
+/** θ̂*_b of every resample in `indices` [B × n]: [B] (NaN where the statistic is undefined). */
+export function bootstrapValues(n: number, statistic: IndexStatistic, indices: Int32Array): Float64Array {
+  if (indices.length === 0 || indices.length % n !== 0) throw inputError(`resample indices must be B × ${n} values, not ${indices.length}`);
+  const values = new Float64Array(indices.length / n);
+  for (let b = 0; b < values.length; b++) values[b] = statistic(indices.subarray(b * n, (b + 1) * n));
+  return values;
 }
 
 function standardDeviation(values: Float64Array): number {
@@ -148,33 +168,26 @@ function bcaLevels(sorted: Float64Array, estimate: number, acceleration: number,
 }
 
 /**
- * Bootstrap CI of `statistic` over n units. Resamples whose statistic is not finite (e.g. a
- * metric undefined on that resample) are left out and counted; if none is finite, throws.
+ * The interval from a bootstrap distribution already computed: `estimate` θ̂, `values` [B]
+ * the θ̂*_b (non-finite ones are left out and counted), `jackknife` [n] the leave-one-out
+ * values (needed for BCa only). Lets a caller reuse one distribution, e.g. the difference of
+ * two methods' values on the same resamples.
  */
-export function bootstrapInterval(n: number, statistic: IndexStatistic, options: BootstrapOptions = {}): BootstrapInterval {
+export function intervalFromValues(estimate: number, values: ArrayLike<number>, jackknife: ArrayLike<number> | undefined, options: Pick<BootstrapOptions, 'confidence' | 'method'> = {}): BootstrapInterval {
   const { confidence, method } = checkOptions(options);
-  if (!Number.isInteger(n) || n < 2) throw inputError(`a bootstrap interval needs at least 2 units, not ${n}`);
-  const indices = options.indices ?? resampleIndices(n, options.resamples ?? DEFAULT_RESAMPLES, options.seed ?? 0);
-  if (indices.length === 0 || indices.length % n !== 0) throw inputError(`resample indices must be B × ${n} values, not ${indices.length}`);
-  const estimate = statistic(identity(n));
   if (!Number.isFinite(estimate)) throw inputError(`the statistic is not finite on the sample (${estimate})`);
-  const total = indices.length / n;
-  const kept: number[] = [];
-  for (let b = 0; b < total; b++) {
-    const value = statistic(indices.subarray(b * n, (b + 1) * n));
-    if (Number.isFinite(value)) kept.push(value);
-  }
-  if (kept.length === 0) throw inputError(`the statistic is not finite on any of the ${total} resamples`);
-  const values = Float64Array.from(kept);
-  const sorted = values.slice().sort();
+  const kept = Float64Array.from(Array.from(values).filter(Number.isFinite));
+  if (kept.length === 0) throw inputError(`the statistic is not finite on any of the ${values.length} resamples`);
+  const sorted = kept.slice().sort();
   const alpha = (1 - confidence) / 2;
-  const common = { estimate, confidence, resamples: values.length, dropped: total - values.length, standardError: standardDeviation(values) };
+  const common = { estimate, confidence, resamples: kept.length, dropped: values.length - kept.length, standardError: standardDeviation(kept) };
   if (sorted[0] === sorted[sorted.length - 1]) {
     // Every resample gave the same value: the interval is that point (e.g. identical methods).
     return { ...common, low: sorted[0], high: sorted[0], method: 'percentile' };
   }
   if (method === 'bca') {
-    const acceleration = jackknifeAcceleration(n, statistic);
+    if (jackknife === undefined) throw new Error('BCa needs the jackknife values');
+    const acceleration = accelerationFromJackknife(jackknife);
     const bca = bcaLevels(sorted, estimate, acceleration, alpha);
     if (bca !== undefined) {
       const [low, high] = bca.levels.map((level) => quantileSorted(sorted, level));
@@ -182,6 +195,19 @@ export function bootstrapInterval(n: number, statistic: IndexStatistic, options:
     }
   }
   return { ...common, low: quantileSorted(sorted, alpha), high: quantileSorted(sorted, 1 - alpha), method: 'percentile' };
+}
+
+/**
+ * Bootstrap CI of `statistic` over n units. Resamples whose statistic is not finite (e.g. a
+ * metric undefined on that resample) are left out and counted; if none is finite, throws.
+ */
+export function bootstrapInterval(n: number, statistic: IndexStatistic, options: BootstrapOptions = {}): BootstrapInterval {
+  const { method } = checkOptions(options);
+  if (!Number.isInteger(n) || n < 2) throw inputError(`a bootstrap interval needs at least 2 units, not ${n}`);
+  const indices = options.indices ?? resampleIndices(n, options.resamples ?? DEFAULT_RESAMPLES, options.seed ?? 0);
+  const values = bootstrapValues(n, statistic, indices);
+  const estimate = statistic(identity(n));
+  return intervalFromValues(estimate, values, method === 'bca' ? jackknifeValues(n, statistic) : undefined, options);
 }
 
 function checkFinite(values: ArrayLike<number>, what: string): void {

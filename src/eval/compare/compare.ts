@@ -14,10 +14,21 @@
  * Efron & Tibshirani 1993 (bootstrap), Efron 1987 (BCa), Phipson & Smyth 2010 (p-values).
  */
 import { inputError } from '../../errors.js';
-import { bootstrapInterval, bootstrapMean, type BootstrapInterval, type BootstrapMethod } from '../../math/bootstrap.js';
+import {
+  bootstrapMean,
+  bootstrapValues,
+  DEFAULT_RESAMPLES,
+  identity,
+  intervalFromValues,
+  jackknifeValues,
+  resampleIndices,
+  type BootstrapInterval,
+  type BootstrapMethod,
+} from '../../math/bootstrap.js';
 import { pairedComparison, pairedPermutationTest, type PermutationOptions } from '../../math/paired-test.js';
-import { runsByMethod, type ClassPredictionRow, type NumericPredictionRow, type PredictionRun, type RunsByMethod } from './predictions.js';
-import { absoluteErrorScores, balancedAccuracyScores, meanOverSeeds, pooledMetric, rowsBySubject } from './subject-scores.js';
+import { runsByMethod, type PredictionRun, type RunsByMethod } from './predictions.js';
+import { absoluteErrorScores, balancedAccuracyScores, meanOverSeeds } from './subject-scores.js';
+import { pooledRows, splitDifference, weightedMetric, weightsFromPicks } from './weighted-pooled.js';
 
 export type CompareMetric = 'balanced_accuracy' | 'auc' | 'mae' | 'r';
 export const CLASS_METRICS: readonly CompareMetric[] = ['balanced_accuracy', 'auc'];
@@ -31,7 +42,8 @@ export interface CompareOptions {
   references?: string[];
   /** default 0.95 */
   confidence?: number;
-  bootstrap?: { resamples?: number; method?: BootstrapMethod; seed?: number };
+  /** resamples B (default 9999), interval method (default BCa), seed, or the resample indices [B × subjects] themselves */
+  bootstrap?: { resamples?: number; method?: BootstrapMethod; seed?: number; indices?: Int32Array };
   permutation?: PermutationOptions;
 }
 
@@ -89,13 +101,14 @@ interface MetricModel {
   difference(method: string, reference: string): { interval: BootstrapInterval; p: number; exact: boolean };
 }
 
-function linearModel(grouped: RunsByMethod, options: CompareOptions, confidence: number): MetricModel {
+type SharedBootstrap = { indices: Int32Array; method?: BootstrapMethod; confidence: number };
+
+function linearModel(grouped: RunsByMethod, options: CompareOptions, bootstrap: SharedBootstrap): MetricModel {
   const scores = new Map<string, Float64Array>();
   for (const [method, runs] of grouped.runs) {
     // the metric follows the kind: balanced accuracy for class runs, MAE for numeric ones
     scores.set(method, meanOverSeeds(runs.map((run) => (run.kind === 'class' ? balancedAccuracyScores(run, grouped.subjects) : absoluteErrorScores(run, grouped.subjects)))));
   }
-  const bootstrap = { ...options.bootstrap, confidence };
   return {
     interval: (method) => bootstrapMean(scores.get(method)!, bootstrap),
     difference: (method, reference) => {
@@ -105,52 +118,57 @@ function linearModel(grouped: RunsByMethod, options: CompareOptions, confidence:
   };
 }
 
-function pooledModel(grouped: RunsByMethod, metric: 'auc' | 'r', options: CompareOptions, confidence: number): MetricModel {
-  const groups = new Map<string, number[][][]>();
-  for (const [method, runs] of grouped.runs) groups.set(method, runs.map((run) => rowsBySubject(run, grouped.subjects)));
+/** θ̂, θ̂*_b [B] and the jackknife values [n] of one method's pooled metric. */
+interface Distribution {
+  estimate: number;
+  values: Float64Array;
+  jackknife: Float64Array | undefined;
+}
+
+function pooledModel(grouped: RunsByMethod, metric: 'auc' | 'r', options: CompareOptions, bootstrap: SharedBootstrap): MetricModel {
   const n = grouped.subjects.length;
-  const meanOverSeeds = (method: string, picks: ArrayLike<number>): number => {
-    const runs = grouped.runs.get(method)!;
-    return runs.reduce((sum, run, s) => sum + pooledMetric(run, groups.get(method)![s], picks, metric), 0) / runs.length;
+  const runsOf = (method: string) => grouped.runs.get(method)!;
+  const distributions = new Map<string, Distribution>();
+  const distribution = (method: string): Distribution => {
+    if (!distributions.has(method)) {
+      const tables = runsOf(method).map((run) => pooledRows([run], grouped.subjects));
+      const weights = tables.map((rows) => new Float64Array(rows.subject.length));
+      const statistic = (picks: ArrayLike<number>) =>
+        tables.reduce((sum, rows, s) => sum + weightedMetric(rows, weightsFromPicks(rows, picks, n, weights[s]), metric), 0) / tables.length;
+      distributions.set(method, {
+        estimate: statistic(identity(n)),
+        values: bootstrapValues(n, statistic, bootstrap.indices),
+        jackknife: bootstrap.method === 'percentile' ? undefined : jackknifeValues(n, statistic),
+      });
+    }
+    return distributions.get(method)!;
   };
-  const bootstrap = { ...options.bootstrap, confidence };
   return {
-    interval: (method) => bootstrapInterval(n, (picks) => meanOverSeeds(method, picks), bootstrap),
+    interval: (method) => {
+      const d = distribution(method);
+      return intervalFromValues(d.estimate, d.values, d.jackknife, bootstrap);
+    },
     difference: (method, reference) => {
-      const interval = bootstrapInterval(n, (picks) => meanOverSeeds(method, picks) - meanOverSeeds(reference, picks), bootstrap);
-      const test = pairedPermutationTest(n, (swapped) => swappedDifference(grouped, groups, method, reference, swapped, metric), options.permutation);
+      // the same resamples for both methods, so the difference's distribution is the difference of theirs
+      const [a, b] = [distribution(method), distribution(reference)];
+      const minus = (x: Float64Array, y: Float64Array) => x.map((v, i) => v - y[i]);
+      const interval = intervalFromValues(a.estimate - b.estimate, minus(a.values, b.values), a.jackknife && b.jackknife && minus(a.jackknife, b.jackknife), bootstrap);
+      // seed by seed, both methods' rows stacked (method: source 0); a swap deals a subject's rows to the other side
+      const mixed = grouped.seeds.map((_, s) => pooledRows([runsOf(method)[s], runsOf(reference)[s]], grouped.subjects));
+      const sides = mixed.map((rows) => new Uint8Array(rows.subject.length));
+      const swappedDifference = (swapped: Uint8Array): number => {
+        let sum = 0;
+        mixed.forEach((rows, s) => {
+          // side 1 = the method's side: its own rows of subjects not swapped, the reference's of those swapped
+          for (let i = 0; i < rows.subject.length; i++) sides[s][i] = (rows.source[i] === 0) !== (swapped[rows.subject[i]] === 1) ? 1 : 0;
+          sum += splitDifference(rows, sides[s], metric);
+        });
+        return sum / mixed.length;
+      };
+      const test = pairedPermutationTest(n, swappedDifference, options.permutation);
       return { interval, p: test.p, exact: test.exact };
     },
   };
-}
-
-/**
- * metric(A') − metric(B') averaged over seeds, where A' and B' exchange the rows of the
- * swapped subjects (seed by seed). `groups` [seeds][subjects][row indices] per method.
- */
-function swappedDifference(grouped: RunsByMethod, groups: Map<string, number[][][]>, a: string, b: string, swapped: Uint8Array, metric: 'auc' | 'r'): number {
-  const runsA = grouped.runs.get(a)!;
-  const runsB = grouped.runs.get(b)!;
-  let sum = 0;
-  runsA.forEach((runA, s) => {
-    const runB = runsB[s];
-    const mixed = (first: PredictionRun, firstGroups: number[][], second: PredictionRun, secondGroups: number[][]): PredictionRun => {
-      const rows: (ClassPredictionRow | NumericPredictionRow)[] = [];
-      swapped.forEach((swap, i) => {
-        const [run, rowIndices] = swap ? [second, secondGroups[i]] : [first, firstGroups[i]];
-        for (const r of rowIndices) rows.push(run.rows[r]);
-      });
-      return { ...first, rows } as PredictionRun;
-    };
-    const [groupsA, groupsB] = [groups.get(a)![s], groups.get(b)![s]];
-    sum += pooledAll(mixed(runA, groupsA, runB, groupsB), metric) - pooledAll(mixed(runB, groupsB, runA, groupsA), metric);
-  });
-  return sum / runsA.length;
-}
-
-/** the metric on every row of a run */
-function pooledAll(run: PredictionRun, metric: 'auc' | 'r'): number {
-  return pooledMetric(run, [run.rows.map((_, i) => i)], [0], metric);
 }
 
 /** Compares methods over seeds × subject folds (see the module comment). */
@@ -160,11 +178,17 @@ export function compareMethods(runs: readonly PredictionRun[], options: CompareO
   const references = chooseReferences(grouped.methods, options.references);
   const metricNames = grouped.kind === 'class' ? CLASS_METRICS : NUMERIC_METRICS;
   const common = { nSubjects: grouped.subjects.length, nSeeds: grouped.seeds.length };
+  const bootstrap: SharedBootstrap = {
+    // one set of resamples for every method and metric: differences then pair resample by resample
+    indices: options.bootstrap?.indices ?? resampleIndices(grouped.subjects.length, options.bootstrap?.resamples ?? DEFAULT_RESAMPLES, options.bootstrap?.seed ?? 0),
+    method: options.bootstrap?.method,
+    confidence,
+  };
   const metrics: MethodMetric[] = [];
   const differences: MethodDifference[] = [];
   for (const metric of metricNames) {
     const model =
-      metric === 'balanced_accuracy' || metric === 'mae' ? linearModel(grouped, options, confidence) : pooledModel(grouped, metric, options, confidence);
+      metric === 'balanced_accuracy' || metric === 'mae' ? linearModel(grouped, options, bootstrap) : pooledModel(grouped, metric, options, bootstrap);
     for (const method of grouped.methods) {
       const ci = model.interval(method);
       metrics.push({ method, metric, estimate: ci.estimate, low: ci.low, high: ci.high, interval: ci.method, ...common });

@@ -11,11 +11,10 @@
  * w_r = 1 / (F · n_f). Scores of several seeds are averaged per subject.
  *
  * AUC and r are not sums over subjects (every subject's rank or deviation depends on the
- * others), so they are recomputed on each resample of subjects instead: the metric of the
- * pooled out-of-fold predictions of a seed, averaged over seeds. (A test fold holds a
- * handful of subjects, too few to define AUC or r on most of its resamples.)
+ * others), so they are recomputed on each resample of subjects instead (weighted-pooled.ts):
+ * the metric of the pooled out-of-fold predictions of a seed, averaged over seeds. (A test
+ * fold holds a handful of subjects, too few to define AUC or r on most of its resamples.)
  */
-import { pearsonR, rocAuc } from '../metrics.js';
 import type { ClassRun, NumericRun, PredictionRun } from './predictions.js';
 
 /** per-row weights w_r that turn the rows' correctness (or absolute error) into the fold-mean metric */
@@ -58,36 +57,4 @@ export function meanOverSeeds(perSeed: Float64Array[]): Float64Array {
   const out = new Float64Array(perSeed[0].length);
   for (const scores of perSeed) scores.forEach((v, i) => (out[i] += v / perSeed.length));
   return out;
-}
-
-/** A run's rows grouped by subject, in `subjects` order: [subjects][row indices]. */
-export function rowsBySubject(run: PredictionRun, subjects: readonly string[]): number[][] {
-  const index = new Map(subjects.map((s, i) => [s, i]));
-  const groups: number[][] = subjects.map(() => []);
-  run.rows.forEach((row, i) => groups[index.get(row.subject)!].push(i));
-  return groups;
-}
-
-/**
- * A pooled metric on the rows of a multiset of subjects: `picks` [m] are subject indices
- * (repeats allowed, as in a bootstrap resample), `groups` from `rowsBySubject`.
- * Returns NaN where the metric is undefined on those rows (one class only, constant values).
- */
-export function pooledMetric(run: PredictionRun, groups: number[][], picks: ArrayLike<number>, metric: 'auc' | 'r'): number {
-  if ((metric === 'auc') !== (run.kind === 'class')) throw new Error(`${metric} does not apply to a ${run.kind} target`);
-  const truth: number[] = [];
-  const scores: ArrayLike<number>[] = [];
-  const predicted: number[] = [];
-  for (let p = 0; p < picks.length; p++) {
-    for (const i of groups[picks[p]]) {
-      truth.push(run.rows[i].truth);
-      if (run.kind === 'class') scores.push(run.rows[i].scores);
-      else predicted.push(run.rows[i].predicted);
-    }
-  }
-  try {
-    return metric === 'auc' ? rocAuc(truth, scores) : pearsonR(predicted, truth);
-  } catch {
-    return NaN;
-  }
 }
