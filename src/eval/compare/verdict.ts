@@ -51,17 +51,22 @@ function orient(d: MethodDifference, focus: string): Omit<VerdictRow, 'text'> {
     : { first: d.method, second: d.reference, metric: d.metric, difference: d.difference, low: d.low, high: d.high, p: d.p };
 }
 
-/** One verdict line per difference of the comparison (focus reference first, then the others). */
+/** One verdict line per pair of methods and metric (focus reference first, then the others). */
 export function verdictRows(comparison: Comparison, options: VerdictOptions = {}): VerdictRow[] {
   const focus = options.focus ?? 'lssl';
   const digits = options.digits ?? 2;
   const metrics = options.metrics ?? [...new Set(comparison.differences.map((d) => d.metric))];
   const references = [...comparison.references].sort((a, b) => Number(b === focus) - Number(a === focus));
   const rows: VerdictRow[] = [];
+  const seen = new Set<string>();
   for (const reference of references) {
     for (const metric of metrics) {
       for (const d of comparison.differences.filter((x) => x.reference === reference && x.metric === metric)) {
         const row = orient(d, focus);
+        // "lssl vs none" comes once, whether reached from reference lssl or reference none
+        const key = [row.first, row.second, metric].join('\u0000');
+        if (seen.has(key)) continue;
+        seen.add(key);
         const lowerBetter = HIGHER_IS_BETTER[metric] ? '' : ' (lower is better)';
         const text = `${row.first} vs ${row.second}: ${signed(row.difference, digits)} ${METRIC_LABELS[metric]}${lowerBetter} [${row.low.toFixed(digits)}, ${row.high.toFixed(digits)}], ${formatP(row.p)}`;
         rows.push({ ...row, text });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { compareMethods } from '../../../src/eval/compare/compare.js';
+import { compareEmbeddings } from '../../../src/eval/compare/compare-embeddings.js';
 import { outOfFoldPredictions } from '../../../src/eval/compare/out-of-fold.js';
 import type { ClassRun, NumericRun } from '../../../src/eval/compare/predictions.js';
 import { absoluteErrorScores, balancedAccuracyScores } from '../../../src/eval/compare/subject-scores.js';
@@ -46,12 +46,15 @@ describe('outOfFoldPredictions', () => {
     expect(mean(absoluteErrorScores(run, subjects))).toBeCloseTo(reference.mae, 12);
   });
 
-  it('feeds compareMethods end to end: a method with the signal beats one without', () => {
+  it('compareEmbeddings end to end: a method with the signal beats one without', () => {
     const strong = syntheticTable({ adRate: 2, seed: 6, subjects: 40 });
     const weak = syntheticTable({ adRate: 0, seed: 6, subjects: 40 });
-    const options = { target: 'diagnosis', features: 'delta' as const };
-    const runs = [0, 1].flatMap((seed) => [outOfFoldPredictions(strong, 'lssl', seed, options), outOfFoldPredictions(weak, 'none', seed, options)]);
-    const c = compareMethods(runs, { bootstrap: { resamples: 1000 }, permutation: { resamples: 1000 } });
+    const runs = [0, 1].flatMap((seed) => [
+      { method: 'lssl', seed, table: strong },
+      { method: 'none', seed, table: weak },
+    ]);
+    const { comparison: c, predictions } = compareEmbeddings(runs, { target: 'diagnosis', features: 'delta' }, { bootstrap: { resamples: 1000 }, permutation: { resamples: 1000 } });
+    expect(predictions.map((p) => [p.method, p.seed])).toEqual([['lssl', 0], ['none', 0], ['lssl', 1], ['none', 1]]);
     const d = c.differences.find((x) => x.method === 'none' && x.reference === 'lssl' && x.metric === 'balanced_accuracy')!;
     expect(d.difference).toBeLessThan(-0.2);
     expect(d.high).toBeLessThan(0);
