@@ -9,7 +9,8 @@ import type { Comparison, MethodDifference } from './compare.js';
 export const COMPARE_COLUMNS = ['method', 'reference', 'metric', 'mean', 'ci_low', 'ci_high', 'diff', 'diff_ci_low', 'diff_ci_high', 'p_value', 'n_subjects', 'n_seeds'] as const;
 
 function csvField(value: string | number | undefined): string {
-  if (value === undefined) return '';
+  // undefined metrics (NaN) and absent differences are empty cells
+  if (value === undefined || (typeof value === 'number' && Number.isNaN(value))) return '';
   const text = String(value);
   return /[",\n\r]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }

@@ -47,14 +47,19 @@ export interface CompareOptions {
   permutation?: PermutationOptions;
 }
 
+/**
+ * A metric undefined on a method's predictions (r of constant predictions, in any seed) is
+ * NaN in `estimate`, `low`, `high` and in every difference involving the method, with
+ * `interval` null: reported as undefined rather than failing the whole comparison.
+ */
 export interface MethodMetric {
   method: string;
   metric: CompareMetric;
   estimate: number;
   low: number;
   high: number;
-  /** the interval computed ('percentile' where BCa was undefined) */
-  interval: BootstrapMethod;
+  /** the interval computed ('percentile' where BCa was undefined); null where the metric is undefined */
+  interval: BootstrapMethod | null;
   nSubjects: number;
   nSeeds: number;
 }
@@ -95,10 +100,20 @@ function chooseReferences(methods: string[], requested: string[] | undefined): s
   return present.length > 0 ? present : [methods[0]];
 }
 
+type Estimate = Pick<MethodMetric, 'estimate' | 'low' | 'high' | 'interval'>;
+type Difference = Pick<MethodDifference, 'difference' | 'low' | 'high' | 'p' | 'exactP'>;
+
 /** One metric's two views of a method: an interval of its value, and paired differences from another method. */
 interface MetricModel {
-  interval(method: string): BootstrapInterval;
-  difference(method: string, reference: string): { interval: BootstrapInterval; p: number; exact: boolean };
+  interval(method: string): Estimate;
+  difference(method: string, reference: string): Difference;
+}
+
+const UNDEFINED_ESTIMATE: Estimate = { estimate: NaN, low: NaN, high: NaN, interval: null };
+const UNDEFINED_DIFFERENCE: Difference = { difference: NaN, low: NaN, high: NaN, p: NaN, exactP: false };
+
+function estimateOf(ci: BootstrapInterval): Estimate {
+  return { estimate: ci.estimate, low: ci.low, high: ci.high, interval: ci.method };
 }
 
 type SharedBootstrap = { indices: Int32Array; method?: BootstrapMethod; confidence: number };
@@ -110,10 +125,11 @@ function linearModel(grouped: RunsByMethod, options: CompareOptions, bootstrap: 
     scores.set(method, meanOverSeeds(runs.map((run) => (run.kind === 'class' ? balancedAccuracyScores(run, grouped.subjects) : absoluteErrorScores(run, grouped.subjects)))));
   }
   return {
-    interval: (method) => bootstrapMean(scores.get(method)!, bootstrap),
+    interval: (method) => estimateOf(bootstrapMean(scores.get(method)!, bootstrap)),
     difference: (method, reference) => {
       const paired = pairedComparison(scores.get(method)!, scores.get(reference)!, { bootstrap, permutation: options.permutation });
-      return { interval: paired.interval, p: paired.test.p, exact: paired.test.exact };
+      const { estimate, low, high } = paired.interval;
+      return { difference: estimate, low, high, p: paired.test.p, exactP: paired.test.exact };
     },
   };
 }
@@ -146,11 +162,12 @@ function pooledModel(grouped: RunsByMethod, metric: 'auc' | 'r', options: Compar
   return {
     interval: (method) => {
       const d = distribution(method);
-      return intervalFromValues(d.estimate, d.values, d.jackknife, bootstrap);
+      return Number.isFinite(d.estimate) ? estimateOf(intervalFromValues(d.estimate, d.values, d.jackknife, bootstrap)) : UNDEFINED_ESTIMATE;
     },
     difference: (method, reference) => {
       // the same resamples for both methods, so the difference's distribution is the difference of theirs
       const [a, b] = [distribution(method), distribution(reference)];
+      if (!Number.isFinite(a.estimate) || !Number.isFinite(b.estimate)) return UNDEFINED_DIFFERENCE;
       const minus = (x: Float64Array, y: Float64Array) => x.map((v, i) => v - y[i]);
       const interval = intervalFromValues(a.estimate - b.estimate, minus(a.values, b.values), a.jackknife && b.jackknife && minus(a.jackknife, b.jackknife), bootstrap);
       // seed by seed, both methods' rows stacked (method: source 0); a swap deals a subject's rows to the other side
@@ -166,7 +183,7 @@ function pooledModel(grouped: RunsByMethod, metric: 'auc' | 'r', options: Compar
         return sum / mixed.length;
       };
       const test = pairedPermutationTest(n, swappedDifference, options.permutation);
-      return { interval, p: test.p, exact: test.exact };
+      return { difference: interval.estimate, low: interval.low, high: interval.high, p: test.p, exactP: test.exact };
     },
   };
 }
@@ -174,6 +191,7 @@ function pooledModel(grouped: RunsByMethod, metric: 'auc' | 'r', options: Compar
 /** Compares methods over seeds × subject folds (see the module comment). */
 export function compareMethods(runs: readonly PredictionRun[], options: CompareOptions = {}): Comparison {
   const grouped = runsByMethod(runs);
+  if (grouped.subjects.length < 2) throw inputError(`a comparison needs at least 2 subjects, not ${grouped.subjects.length}`);
   const confidence = options.confidence ?? 0.95;
   const references = chooseReferences(grouped.methods, options.references);
   const metricNames = grouped.kind === 'class' ? CLASS_METRICS : NUMERIC_METRICS;
@@ -189,15 +207,10 @@ export function compareMethods(runs: readonly PredictionRun[], options: CompareO
   for (const metric of metricNames) {
     const model =
       metric === 'balanced_accuracy' || metric === 'mae' ? linearModel(grouped, options, bootstrap) : pooledModel(grouped, metric, options, bootstrap);
-    for (const method of grouped.methods) {
-      const ci = model.interval(method);
-      metrics.push({ method, metric, estimate: ci.estimate, low: ci.low, high: ci.high, interval: ci.method, ...common });
-    }
+    for (const method of grouped.methods) metrics.push({ method, metric, ...model.interval(method), ...common });
     for (const reference of references) {
       for (const method of grouped.methods) {
-        if (method === reference) continue;
-        const d = model.difference(method, reference);
-        differences.push({ method, reference, metric, difference: d.interval.estimate, low: d.interval.low, high: d.interval.high, p: d.p, exactP: d.exact, ...common });
+        if (method !== reference) differences.push({ method, reference, metric, ...model.difference(method, reference), ...common });
       }
     }
   }

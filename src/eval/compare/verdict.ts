@@ -68,6 +68,10 @@ export function verdictRows(comparison: Comparison, options: VerdictOptions = {}
         if (seen.has(key)) continue;
         seen.add(key);
         const lowerBetter = HIGHER_IS_BETTER[metric] ? '' : ' (lower is better)';
+        if (Number.isNaN(row.difference)) {
+          rows.push({ ...row, text: `${row.first} vs ${row.second}: ${METRIC_LABELS[metric]} undefined on these predictions` });
+          continue;
+        }
         const text = `${row.first} vs ${row.second}: ${signed(row.difference, digits)} ${METRIC_LABELS[metric]}${lowerBetter} [${row.low.toFixed(digits)}, ${row.high.toFixed(digits)}], ${formatP(row.p)}`;
         rows.push({ ...row, text });
       }

@@ -117,6 +117,20 @@ describe('compareMethods', () => {
     ]);
   });
 
+  it('reports r as undefined for a method with constant predictions instead of failing', () => {
+    const rows: [number, number, number][] = [[60, 62, 0], [70, 69, 0], [80, 77, 1], [65, 66, 1], [75, 79, 2], [72, 70, 2]];
+    const constant = numericRun('none', 0, rows.map(([t, _p, f]) => [t, 70, f] as [number, number, number]));
+    const c = compareMethods([numericRun('lssl', 0, rows), constant], FAST);
+    const r = c.metrics.find((m) => m.method === 'none' && m.metric === 'r')!;
+    expect([r.estimate, r.low, r.high, r.interval]).toEqual([NaN, NaN, NaN, null]);
+    const d = c.differences.find((x) => x.method === 'none' && x.metric === 'r')!;
+    expect(d.difference).toBeNaN();
+    expect(d.p).toBeNaN();
+    expect(c.differences.find((x) => x.method === 'none' && x.metric === 'mae')!.p).toBeGreaterThan(0); // MAE is still defined
+    expect(verdictRows(c, { metrics: ['r'] })[0].text).toBe('lssl vs none: r undefined on these predictions');
+    expect(compareCsv(c).split('\n').find((l) => l.startsWith('none,lssl,r'))).toBe('none,lssl,r,,,,,,,,6,1');
+  });
+
   it('separates a clearly better method on 40 subjects and not two equal ones', () => {
     const rng = createRng(3);
     const n = 40;
