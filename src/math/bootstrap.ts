@@ -87,7 +87,7 @@ export function quantileSorted(sorted: ArrayLike<number>, q: number): number {
   return t >= 0.5 ? b - (b - a) * (1 - t) : a + (b - a) * t;
 }
 
-function checkOptions(options: BootstrapOptions): { confidence: number; method: BootstrapMethod } {
+function checkOptions(options: Pick<BootstrapOptions, 'confidence' | 'method'>): { confidence: number; method: BootstrapMethod } {
   const confidence = options.confidence ?? 0.95;
   const method = options.method ?? 'bca';
   if (!(confidence > 0 && confidence < 1)) throw inputError(`confidence must be in (0, 1), not ${confidence}`);
@@ -111,19 +111,28 @@ export function jackknifeValues(n: number, statistic: IndexStatistic): Float64Ar
   return values;
 }
 
-/** BCa's acceleration â from the jackknife values [n] (NaN when they are all equal). */
-export function accelerationFromJackknife(values: ArrayLike<number>): number {
-  const n = values.length;
-  let mean = 0;
-  for (let i = 0; i < n; i++) mean += values[i] / n;
-  let sum2 = 0;
-  let sum3 = 0;
-  for (let i = 0; i < n; i++) {
-    const u = mean - values[i];
-    sum2 += u * u;
-    sum3 += u * u * u;
+/**
+ * BCa's acceleration â from jackknife values: one array [n] for one sample, or one array
+ * [n_j] per sample j of a multi-sample statistic, jackknifed one sample at a time (scipy's
+ * multi-sample form of Efron & Tibshirani eq. 14.15):
+ *   Uⱼᵢ = (nⱼ − 1)(θ̂ⱼ₍.₎ − θ̂ⱼ₍ᵢ₎),  â = Σⱼ Σᵢ Uⱼᵢ³/nⱼ³ / (6 (Σⱼ Σᵢ Uⱼᵢ²/nⱼ²)^{3/2}).
+ * NaN when every jackknife value is equal.
+ */
+export function accelerationFromJackknife(values: ArrayLike<number> | ArrayLike<number>[]): number {
+  const samples = typeof values[0] === 'number' ? [values as ArrayLike<number>] : (values as ArrayLike<number>[]);
+  let numerator = 0;
+  let denominator = 0;
+  for (const sample of samples) {
+    const n = sample.length;
+    let mean = 0;
+    for (let i = 0; i < n; i++) mean += sample[i] / n;
+    for (let i = 0; i < n; i++) {
+      const u = (n - 1) * (mean - sample[i]);
+      numerator += u ** 3 / n ** 3;
+      denominator += u ** 2 / n ** 2;
+    }
   }
-  return sum3 / (6 * sum2 ** 1.5);
+  return numerator / (6 * denominator ** 1.5);
 }
 
 /** BCa's acceleration â of `statistic` over n units, by the jackknife. */
@@ -170,10 +179,10 @@ function bcaLevels(sorted: Float64Array, estimate: number, acceleration: number,
 /**
  * The interval from a bootstrap distribution already computed: `estimate` θ̂, `values` [B]
  * the θ̂*_b (non-finite ones are left out and counted), `jackknife` [n] the leave-one-out
- * values (needed for BCa only). Lets a caller reuse one distribution, e.g. the difference of
+ * values, or one such array per sample (needed for BCa only). Lets a caller reuse one distribution, e.g. the difference of
  * two methods' values on the same resamples.
  */
-export function intervalFromValues(estimate: number, values: ArrayLike<number>, jackknife: ArrayLike<number> | undefined, options: Pick<BootstrapOptions, 'confidence' | 'method'> = {}): BootstrapInterval {
+export function intervalFromValues(estimate: number, values: ArrayLike<number>, jackknife: ArrayLike<number> | ArrayLike<number>[] | undefined, options: Pick<BootstrapOptions, 'confidence' | 'method'> = {}): BootstrapInterval {
   const { confidence, method } = checkOptions(options);
   if (!Number.isFinite(estimate)) throw inputError(`the statistic is not finite on the sample (${estimate})`);
   const kept = Float64Array.from(Array.from(values).filter(Number.isFinite));
@@ -270,4 +279,40 @@ export function clusterBootstrapMean(values: ArrayLike<number>, clusters: ArrayL
     options,
   );
   return { ...interval, clusters: order.size };
+}
+
+export interface TwoSampleOptions extends Omit<BootstrapOptions, 'indices'> {
+  /** the resample indices of each sample, [B × n_a] and [B × n_b] row-major */
+  indices?: [Int32Array, Int32Array];
+}
+
+function meanOf(values: ArrayLike<number>, indices: ArrayLike<number>): number {
+  let sum = 0;
+  for (let i = 0; i < indices.length; i++) sum += values[indices[i]];
+  return sum / indices.length;
+}
+
+/**
+ * Bootstrap CI of mean(a) − mean(b) for two independent samples (e.g. the progression rates
+ * of AD and CN subjects), each resampled within itself (Efron & Tibshirani §8.3); BCa's
+ * jackknife leaves out one unit of one sample at a time. Equal to scipy.stats.bootstrap((a,
+ * b), mean difference) on the same indices. Without `indices`, sample a is drawn from `seed`
+ * and sample b from `seed` + 1.
+ */
+export function bootstrapMeanDifference(a: ArrayLike<number>, b: ArrayLike<number>, options: TwoSampleOptions = {}): BootstrapInterval {
+  const { method } = checkOptions(options);
+  checkFinite(a, 'bootstrap values');
+  checkFinite(b, 'bootstrap values');
+  if (a.length < 2 || b.length < 2) throw inputError(`a two-sample bootstrap needs at least 2 units per sample, not ${a.length} and ${b.length}`);
+  const resamples = options.resamples ?? DEFAULT_RESAMPLES;
+  const [indicesA, indicesB] = options.indices ?? [resampleIndices(a.length, resamples, options.seed ?? 0), resampleIndices(b.length, resamples, (options.seed ?? 0) + 1)];
+  if (indicesA.length / a.length !== indicesB.length / b.length) throw inputError('the two samples need the same number of resamples');
+  const meanA = bootstrapValues(a.length, (idx) => meanOf(a, idx), indicesA);
+  const meanB = bootstrapValues(b.length, (idx) => meanOf(b, idx), indicesB);
+  const estimate = meanOf(a, identity(a.length)) - meanOf(b, identity(b.length));
+  const jackknife =
+    method === 'bca'
+      ? [jackknifeValues(a.length, (idx) => meanOf(a, idx) - meanOf(b, identity(b.length))), jackknifeValues(b.length, (idx) => meanOf(a, identity(a.length)) - meanOf(b, idx))]
+      : undefined;
+  return intervalFromValues(estimate, meanA.map((v, i) => v - meanB[i]), jackknife, options);
 }

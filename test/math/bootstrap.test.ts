@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { bootstrapInterval, bootstrapMean, clusterBootstrapMean, jackknifeAcceleration, quantileSorted, resampleIndices } from '../../src/math/bootstrap.js';
+import { bootstrapInterval, bootstrapMean, bootstrapMeanDifference, clusterBootstrapMean, jackknifeAcceleration, quantileSorted, resampleIndices } from '../../src/math/bootstrap.js';
 import { createRng } from '../../src/rng.js';
 import { hasScipy, scipyJson } from './scipy-reference.js';
 
@@ -30,6 +30,15 @@ class GivenIndices(np.random.RandomState):
     def randint(self, low, high=None, size=None, dtype=int):
         rows = self.indices[self.used:self.used + size[0]]
         self.used += size[0]
+        assert rows.shape == tuple(size) and low == 0 and high == rows.shape[1]
+        return rows
+class QueuedIndices(np.random.RandomState):
+    """one index array per randint call, in order (scipy draws sample after sample)"""
+    def __init__(self, arrays):
+        super().__init__(0)
+        self.arrays = list(arrays)
+    def randint(self, low, high=None, size=None, dtype=int):
+        rows = self.arrays.pop(0)
         assert rows.shape == tuple(size) and low == 0 and high == rows.shape[1]
         return rows
 def given(inp):
@@ -180,6 +189,30 @@ out = {m: interval(stats.bootstrap((sums, sizes), ratio, paired=True, n_resample
     expect(ours[0].estimate).toBeCloseTo(values.reduce((s, v) => s + v, 0) / values.length, 14);
     expect(ours[0].low).toBeCloseTo(ref.percentile[0], 12);
     expect(ours[0].high).toBeCloseTo(ref.percentile[1], 12);
+    expect(ours[1].low).toBeCloseTo(ref.BCa[0], 12);
+    expect(ours[1].high).toBeCloseTo(ref.BCa[1], 12);
+  });
+
+  it('two-sample mean difference equals scipy with two samples on the same indices (percentile and multi-sample BCa)', () => {
+    const a = skewedSample(14, 5).map((v) => v + 0.8);
+    const b = skewedSample(9, 6);
+    const B = 2000;
+    const indices: [Int32Array, Int32Array] = [resampleIndices(a.length, B, 1), resampleIndices(b.length, B, 2)];
+    const ours = (['percentile', 'bca'] as const).map((method) => bootstrapMeanDifference(a, b, { indices, method }));
+    const ref = scipyJson<{ percentile: number[]; BCa: number[] }>(
+      `${SCIPY_WITH_OUR_INDICES}
+a, b = np.array(inp['a']), np.array(inp['b'])
+diff = lambda x, y, axis=-1: x.mean(axis=axis) - y.mean(axis=axis)
+def queued():
+    return QueuedIndices([np.array(inp['ia'], dtype=np.int64).reshape(-1, len(a)), np.array(inp['ib'], dtype=np.int64).reshape(-1, len(b))])
+out = {m: interval(stats.bootstrap((a, b), diff, n_resamples=2000, method=m, random_state=queued())) for m in ['percentile', 'BCa']}`,
+      { a, b, ia: Array.from(indices[0]), ib: Array.from(indices[1]) },
+    );
+    expect(ours[0].estimate).toBeCloseTo(a.reduce((s, v) => s + v, 0) / a.length - b.reduce((s, v) => s + v, 0) / b.length, 14);
+    expect(ours[0].low).toBeCloseTo(ref.percentile[0], 12);
+    expect(ours[0].high).toBeCloseTo(ref.percentile[1], 12);
+    expect(ours[1].method).toBe('bca');
+    expect(Math.abs(ours[1].low - ours[0].low)).toBeGreaterThan(1e-3); // BCa really adjusts here
     expect(ours[1].low).toBeCloseTo(ref.BCa[0], 12);
     expect(ours[1].high).toBeCloseTo(ref.BCa[1], 12);
   });

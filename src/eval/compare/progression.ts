@@ -3,10 +3,11 @@
  * on LSSL's direction τ, Zhao et al., MedIA 2021) over the subject's visits, in units per
  * year (ordinary least squares over all its visits, so two visits give Δtau_proj/Δage),
  * and each group's mean rate with a bootstrap CI over its subjects (Efron & Tibshirani
- * 1993; BCa by default). A subject with one visit has no rate and is counted, not guessed.
+ * 1993; BCa by default), and each group's difference from a reference group (e.g. AD − CN)
+ * with a two-sample bootstrap CI. A subject with one visit has no rate and is counted, not guessed.
  */
 import { inputError } from '../../errors.js';
-import { bootstrapMean, type BootstrapMethod, type BootstrapOptions } from '../../math/bootstrap.js';
+import { bootstrapMean, bootstrapMeanDifference, type BootstrapMethod, type BootstrapOptions } from '../../math/bootstrap.js';
 import { columnText, type EmbeddingsTable } from '../embeddings-csv.js';
 import { scansBySubject } from '../probe-design.js';
 
@@ -32,10 +33,22 @@ export interface GroupRate {
   interval: BootstrapMethod | null;
 }
 
+export interface GroupDifference {
+  group: string;
+  reference: string;
+  /** mean rate of `group` − mean rate of `reference`, per year */
+  difference: number;
+  low: number;
+  high: number;
+  interval: BootstrapMethod;
+}
+
 export interface ProgressionRates {
   subjects: SubjectRate[];
   /** one per group in sorted order, then all subjects (group '') */
   groups: GroupRate[];
+  /** with `reference`: every other group's mean rate minus the reference group's, with a two-sample bootstrap CI */
+  differences: GroupDifference[];
   /** subjects left out for having fewer than two visits with tau_proj */
   singleVisit: number;
 }
@@ -60,8 +73,23 @@ function groupRate(group: string, rates: number[], options: BootstrapOptions): G
   return { group, n: rates.length, mean: ci.estimate, low: ci.low, high: ci.high, interval: ci.method };
 }
 
-/** Rates per subject and per group of `group` (e.g. 'diagnosis'); needs tau_proj in `table`. */
-export function progressionRates(table: EmbeddingsTable, options: { group?: string; bootstrap?: BootstrapOptions } = {}): ProgressionRates {
+function groupDifferences(subjects: SubjectRate[], labels: string[], reference: string | undefined, bootstrap: Omit<BootstrapOptions, 'indices'>): GroupDifference[] {
+  if (reference === undefined) return [];
+  if (!labels.includes(reference)) throw inputError(`reference group '${reference}' has no subject with a rate (groups: ${labels.join(', ') || 'none'})`);
+  const ratesOf = (label: string) => subjects.filter((s) => s.group === label).map((s) => s.rate);
+  return labels
+    .filter((label) => label !== reference && ratesOf(label).length >= 2 && ratesOf(reference).length >= 2)
+    .map((label) => {
+      const ci = bootstrapMeanDifference(ratesOf(label), ratesOf(reference), bootstrap);
+      return { group: label, reference, difference: ci.estimate, low: ci.low, high: ci.high, interval: ci.method };
+    });
+}
+
+/**
+ * Rates per subject and per group of `group` (e.g. 'diagnosis'); with `reference` (e.g.
+ * 'CN'), each other group's difference from it. Needs tau_proj in `table`.
+ */
+export function progressionRates(table: EmbeddingsTable, options: { group?: string; reference?: string; bootstrap?: Omit<BootstrapOptions, 'indices'> } = {}): ProgressionRates {
   if (!table.hasTauProj) throw inputError('no tau_proj column: progression rates need the embeddings of an LSSL run', table.file);
   const subjects: SubjectRate[] = [];
   let singleVisit = 0;
@@ -85,5 +113,5 @@ export function progressionRates(table: EmbeddingsTable, options: { group?: stri
   const bootstrap = options.bootstrap ?? {};
   const groups = labels.map((label) => groupRate(label, subjects.filter((s) => s.group === label).map((s) => s.rate), bootstrap));
   groups.push(groupRate('', subjects.map((s) => s.rate), bootstrap));
-  return { subjects, groups, singleVisit };
+  return { subjects, groups, differences: groupDifferences(subjects, labels, options.reference, bootstrap), singleVisit };
 }

@@ -43,11 +43,18 @@ describe('progressionRates', () => {
 
   it('separates AD from CN where the table plants a faster AD rate', () => {
     const table = syntheticTable({ subjects: 40, tauPerYear: 0.1, tauAdExtra: 0.3, tauNoise: 0.05, seed: 8 });
-    const rates = progressionRates(table, { group: 'diagnosis', bootstrap: { resamples: 2000 } });
+    const rates = progressionRates(table, { group: 'diagnosis', reference: 'CN', bootstrap: { resamples: 2000 } });
     const [ad, cn] = rates.groups;
     expect(ad.mean).toBeCloseTo(0.4, 1);
     expect(cn.mean).toBeCloseTo(0.1, 1);
     expect(cn.high!).toBeLessThan(ad.low!);
+    expect(rates.differences).toHaveLength(1);
+    const d = rates.differences[0];
+    expect(d).toMatchObject({ group: 'AD', reference: 'CN', interval: 'bca' });
+    expect(d.difference).toBeCloseTo(ad.mean - cn.mean, 14);
+    expect(d.low).toBeGreaterThan(0.2);
+    expect(d.high).toBeLessThan(0.4);
+    expect(() => progressionRates(table, { group: 'diagnosis', reference: 'HC' })).toThrow(/reference group 'HC' has no subject/);
   });
 
   it.skipIf(!hasScipy)('slopes equal scipy.stats.linregress', () => {
