@@ -2,7 +2,7 @@
  * Bootstrap confidence intervals (Efron & Tibshirani 1993, *An Introduction to the
  * Bootstrap*, ch. 13–14): the percentile interval and the bias-corrected and accelerated
  * (BCa) interval of Efron 1987 ("Better bootstrap confidence intervals", JASA 82:171),
- * seeded by src/rng.ts so a run is reproducible.
+ * seeded by src/rng.ts so a run is reproducible; also the two-sample difference of means.
  *
  * A statistic is a function of resample *indices* into n units (length n, drawn with
  * replacement), so one routine serves the mean of values, a ratio of cluster sums (resample
@@ -11,7 +11,7 @@
  * (scipy 1.10, method 'percentile' or 'BCa') to rounding: the same percentile-of-score for
  * ẑ₀, the same jackknife acceleration â, numpy's linear-interpolation percentile (tested).
  *
- * BCa (Efron & Tibshirani eq. 14.9–14.15): with θ̂*_b the B bootstrap values and θ̂ the
+ * BCa (Efron & Tibshirani ch. 14): with θ̂*_b the B bootstrap values and θ̂ the
  * estimate,
  *   ẑ₀ = Φ⁻¹( (#{θ̂*_b < θ̂} + #{θ̂*_b ≤ θ̂}) / 2B ),
  *   â  = Σᵢ Uᵢ³ / (6 (Σᵢ Uᵢ²)^{3/2}),   Uᵢ = θ̂₍.₎ − θ̂₍ᵢ₎  (jackknife, leave unit i out),
@@ -114,7 +114,7 @@ export function jackknifeValues(n: number, statistic: IndexStatistic): Float64Ar
 /**
  * BCa's acceleration â from jackknife values: one array [n] for one sample, or one array
  * [n_j] per sample j of a multi-sample statistic, jackknifed one sample at a time (scipy's
- * multi-sample form of Efron & Tibshirani eq. 14.15):
+ * multi-sample form of the one-sample jackknife estimate, Efron & Tibshirani ch. 14):
  *   Uⱼᵢ = (nⱼ − 1)(θ̂ⱼ₍.₎ − θ̂ⱼ₍ᵢ₎),  â = Σⱼ Σᵢ Uⱼᵢ³/nⱼ³ / (6 (Σⱼ Σᵢ Uⱼᵢ²/nⱼ²)^{3/2}).
  * NaN when every jackknife value is equal.
  */
@@ -242,7 +242,7 @@ export function bootstrapMean(values: ArrayLike<number>, options: BootstrapOptio
 
 /**
  * Cluster bootstrap CI of the mean over rows when rows come in clusters (e.g. several visits
- * or pairs per subject): whole clusters are resampled (Efron & Tibshirani §8.4 on
+ * or pairs per subject): whole clusters are resampled (Efron & Tibshirani ch. 8 on
  * resampling the independent units), and each resample's statistic is the mean of all its
  * rows, Σ cluster sums / Σ cluster sizes. `values` [rows], `clusters` [rows] (cluster id of
  * each row; clusters are numbered in order of first appearance). The jackknife of BCa
@@ -294,7 +294,7 @@ function meanOf(values: ArrayLike<number>, indices: ArrayLike<number>): number {
 
 /**
  * Bootstrap CI of mean(a) − mean(b) for two independent samples (e.g. the progression rates
- * of AD and CN subjects), each resampled within itself (Efron & Tibshirani §8.3); BCa's
+ * of AD and CN subjects), each resampled within itself (Efron & Tibshirani ch. 8); BCa's
  * jackknife leaves out one unit of one sample at a time. Equal to scipy.stats.bootstrap((a,
  * b), mean difference) on the same indices. Without `indices`, sample a is drawn from `seed`
  * and sample b from `seed` + 1.
