@@ -173,10 +173,53 @@ function aucSplitDifference(rows: PooledRows, side: Uint8Array): number {
   return sum / rows.columns.length;
 }
 
-/** r(side 1) − r(side 0), each row counted once on its side. */
+/** r(side 1) − r(side 0), each row counted once on its side (two passes, no allocation). */
 function rSplitDifference(rows: PooledRows, side: Uint8Array): number {
-  const r = [0, 1].map((k) => weightedR(rows, Float64Array.from(side, (s) => (s === k ? 1 : 0))));
-  return r[1] - r[0];
+  const { predicted: x, truth: y } = rows;
+  let n1 = 0;
+  let mx1 = 0;
+  let my1 = 0;
+  let mx0 = 0;
+  let my0 = 0;
+  for (let i = 0; i < side.length; i++) {
+    if (side[i] === 1) {
+      n1 += 1;
+      mx1 += x[i];
+      my1 += y[i];
+    } else {
+      mx0 += x[i];
+      my0 += y[i];
+    }
+  }
+  const n0 = side.length - n1;
+  if (n0 === 0 || n1 === 0) return NaN;
+  mx1 /= n1;
+  my1 /= n1;
+  mx0 /= n0;
+  my0 /= n0;
+  let sxy1 = 0;
+  let sxx1 = 0;
+  let syy1 = 0;
+  let sxy0 = 0;
+  let sxx0 = 0;
+  let syy0 = 0;
+  for (let i = 0; i < side.length; i++) {
+    if (side[i] === 1) {
+      const dx = x[i] - mx1;
+      const dy = y[i] - my1;
+      sxy1 += dx * dy;
+      sxx1 += dx * dx;
+      syy1 += dy * dy;
+    } else {
+      const dx = x[i] - mx0;
+      const dy = y[i] - my0;
+      sxy0 += dx * dy;
+      sxx0 += dx * dx;
+      syy0 += dy * dy;
+    }
+  }
+  const r = (sxy: number, sxx: number, syy: number) => (sxx === 0 || syy === 0 ? NaN : Math.max(-1, Math.min(1, sxy / Math.sqrt(sxx * syy))));
+  return r(sxy1, sxx1, syy1) - r(sxy0, sxx0, syy0);
 }
 
 /**

@@ -78,4 +78,23 @@ describe('weighted pooled metrics', () => {
       expect(splitDifference(rows, side, 'auc')).toBeCloseTo(expected, 14);
     }
   });
+
+  it('splitDifference of r equals the difference of the two sides’ r computed apart', () => {
+    const rng = createRng(7);
+    const numeric = (method: string): NumericRun => ({
+      kind: 'numeric',
+      method,
+      seed: 0,
+      rows: Array.from({ length: 20 }, (_, i) => {
+        const truth = 60 + rng.uniform(0, 20);
+        return { subject: `s${i % 10}`, fold: 0, truth, predicted: truth + 5 * rng.normal() };
+      }),
+    });
+    const rows = pooledRows([numeric('a'), numeric('b')], Array.from({ length: 10 }, (_, i) => `s${i}`));
+    for (let trial = 0; trial < 10; trial++) {
+      const side = Uint8Array.from(rows.subject, () => (rng.next() < 0.5 ? 1 : 0));
+      const weightsOf = (k: number) => Float64Array.from(side, (s) => (s === k ? 1 : 0));
+      expect(splitDifference(rows, side, 'r')).toBeCloseTo(weightedR(rows, weightsOf(1)) - weightedR(rows, weightsOf(0)), 13);
+    }
+  });
 });
