@@ -65,7 +65,8 @@ export const DEFAULT_RESAMPLES = 9999;
 /** B resamples of n indices drawn uniformly with replacement: [B × n] row-major. */
 export function resampleIndices(n: number, resamples: number, seed: number): Int32Array {
   if (!Number.isInteger(n) || n < 1) throw inputError(`a bootstrap needs at least one unit, not ${n}`);
-  if (!Number.isInteger(resamples) || resamples < 1) throw inputError(`resamples must be a positive integer, not ${resamples}`);
+  if (!Number.isInteger(resamples) || resamples < 1)
+    throw inputError(`resamples must be a positive integer, not ${resamples}`);
   const rng = createRng(seed);
   const indices = new Int32Array(n * resamples);
   for (let i = 0; i < indices.length; i++) indices[i] = rng.int(n);
@@ -87,11 +88,15 @@ export function quantileSorted(sorted: ArrayLike<number>, q: number): number {
   return t >= 0.5 ? b - (b - a) * (1 - t) : a + (b - a) * t;
 }
 
-function checkOptions(options: Pick<BootstrapOptions, 'confidence' | 'method'>): { confidence: number; method: BootstrapMethod } {
+function checkOptions(options: Pick<BootstrapOptions, 'confidence' | 'method'>): {
+  confidence: number;
+  method: BootstrapMethod;
+} {
   const confidence = options.confidence ?? 0.95;
   const method = options.method ?? 'bca';
   if (!(confidence > 0 && confidence < 1)) throw inputError(`confidence must be in (0, 1), not ${confidence}`);
-  if (method !== 'bca' && method !== 'percentile') throw inputError(`bootstrap method must be bca or percentile, not '${method}'`);
+  if (method !== 'bca' && method !== 'percentile')
+    throw inputError(`bootstrap method must be bca or percentile, not '${method}'`);
   return { confidence, method };
 }
 
@@ -142,7 +147,8 @@ export function jackknifeAcceleration(n: number, statistic: IndexStatistic): num
 
 /** θ̂*_b of every resample in `indices` [B × n]: [B] (NaN where the statistic is undefined). */
 export function bootstrapValues(n: number, statistic: IndexStatistic, indices: Int32Array): Float64Array {
-  if (indices.length === 0 || indices.length % n !== 0) throw inputError(`resample indices must be B × ${n} values, not ${indices.length}`);
+  if (indices.length === 0 || indices.length % n !== 0)
+    throw inputError(`resample indices must be B × ${n} values, not ${indices.length}`);
   const values = new Float64Array(indices.length / n);
   for (let b = 0; b < values.length; b++) values[b] = statistic(indices.subarray(b * n, (b + 1) * n));
   return values;
@@ -158,7 +164,12 @@ function standardDeviation(values: Float64Array): number {
 }
 
 /** BCa's adjusted percentile levels [α₁, α₂], or undefined where BCa is undefined. */
-function bcaLevels(sorted: Float64Array, estimate: number, acceleration: number, alpha: number): { levels: [number, number]; z0: number } | undefined {
+function bcaLevels(
+  sorted: Float64Array,
+  estimate: number,
+  acceleration: number,
+  alpha: number,
+): { levels: [number, number]; z0: number } | undefined {
   let below = 0;
   let atOrBelow = 0;
   for (const v of sorted) {
@@ -182,14 +193,25 @@ function bcaLevels(sorted: Float64Array, estimate: number, acceleration: number,
  * values, or one such array per sample (needed for BCa only). Lets a caller reuse one distribution, e.g. the difference of
  * two methods' values on the same resamples.
  */
-export function intervalFromValues(estimate: number, values: ArrayLike<number>, jackknife: ArrayLike<number> | ArrayLike<number>[] | undefined, options: Pick<BootstrapOptions, 'confidence' | 'method'> = {}): BootstrapInterval {
+export function intervalFromValues(
+  estimate: number,
+  values: ArrayLike<number>,
+  jackknife: ArrayLike<number> | ArrayLike<number>[] | undefined,
+  options: Pick<BootstrapOptions, 'confidence' | 'method'> = {},
+): BootstrapInterval {
   const { confidence, method } = checkOptions(options);
   if (!Number.isFinite(estimate)) throw inputError(`the statistic is not finite on the sample (${estimate})`);
   const kept = Float64Array.from(Array.from(values).filter(Number.isFinite));
   if (kept.length === 0) throw inputError(`the statistic is not finite on any of the ${values.length} resamples`);
   const sorted = kept.slice().sort();
   const alpha = (1 - confidence) / 2;
-  const common = { estimate, confidence, resamples: kept.length, dropped: values.length - kept.length, standardError: standardDeviation(kept) };
+  const common = {
+    estimate,
+    confidence,
+    resamples: kept.length,
+    dropped: values.length - kept.length,
+    standardError: standardDeviation(kept),
+  };
   if (sorted[0] === sorted[sorted.length - 1]) {
     // Every resample gave the same value: the interval is that point (e.g. identical methods).
     return { ...common, low: sorted[0], high: sorted[0], method: 'percentile' };
@@ -203,14 +225,23 @@ export function intervalFromValues(estimate: number, values: ArrayLike<number>, 
       return { ...common, low, high, method: 'bca', biasCorrection: bca.z0, acceleration };
     }
   }
-  return { ...common, low: quantileSorted(sorted, alpha), high: quantileSorted(sorted, 1 - alpha), method: 'percentile' };
+  return {
+    ...common,
+    low: quantileSorted(sorted, alpha),
+    high: quantileSorted(sorted, 1 - alpha),
+    method: 'percentile',
+  };
 }
 
 /**
  * Bootstrap CI of `statistic` over n units. Resamples whose statistic is not finite (e.g. a
  * metric undefined on that resample) are left out and counted; if none is finite, throws.
  */
-export function bootstrapInterval(n: number, statistic: IndexStatistic, options: BootstrapOptions = {}): BootstrapInterval {
+export function bootstrapInterval(
+  n: number,
+  statistic: IndexStatistic,
+  options: BootstrapOptions = {},
+): BootstrapInterval {
   const { method } = checkOptions(options);
   if (!Number.isInteger(n) || n < 2) throw inputError(`a bootstrap interval needs at least 2 units, not ${n}`);
   const indices = options.indices ?? resampleIndices(n, options.resamples ?? DEFAULT_RESAMPLES, options.seed ?? 0);
@@ -221,7 +252,8 @@ export function bootstrapInterval(n: number, statistic: IndexStatistic, options:
 
 function checkFinite(values: ArrayLike<number>, what: string): void {
   for (let i = 0; i < values.length; i++) {
-    if (!Number.isFinite(values[i])) throw inputError(`${what} must be finite numbers, not ${values[i]} at position ${i}`);
+    if (!Number.isFinite(values[i]))
+      throw inputError(`${what} must be finite numbers, not ${values[i]} at position ${i}`);
   }
 }
 
@@ -248,9 +280,14 @@ export function bootstrapMean(values: ArrayLike<number>, options: BootstrapOptio
  * each row; clusters are numbered in order of first appearance). The jackknife of BCa
  * leaves out one cluster at a time.
  */
-export function clusterBootstrapMean(values: ArrayLike<number>, clusters: ArrayLike<string>, options: BootstrapOptions = {}): BootstrapInterval & { clusters: number } {
+export function clusterBootstrapMean(
+  values: ArrayLike<number>,
+  clusters: ArrayLike<string>,
+  options: BootstrapOptions = {},
+): BootstrapInterval & { clusters: number } {
   checkFinite(values, 'bootstrap values');
-  if (values.length !== clusters.length) throw inputError(`values and clusters must have the same length, not ${values.length} and ${clusters.length}`);
+  if (values.length !== clusters.length)
+    throw inputError(`values and clusters must have the same length, not ${values.length} and ${clusters.length}`);
   const order = new Map<string, number>();
   const sums: number[] = [];
   const sizes: number[] = [];
@@ -299,20 +336,37 @@ function meanOf(values: ArrayLike<number>, indices: ArrayLike<number>): number {
  * b), mean difference) on the same indices. Without `indices`, sample a is drawn from `seed`
  * and sample b from `seed` + 1.
  */
-export function bootstrapMeanDifference(a: ArrayLike<number>, b: ArrayLike<number>, options: TwoSampleOptions = {}): BootstrapInterval {
+export function bootstrapMeanDifference(
+  a: ArrayLike<number>,
+  b: ArrayLike<number>,
+  options: TwoSampleOptions = {},
+): BootstrapInterval {
   const { method } = checkOptions(options);
   checkFinite(a, 'bootstrap values');
   checkFinite(b, 'bootstrap values');
-  if (a.length < 2 || b.length < 2) throw inputError(`a two-sample bootstrap needs at least 2 units per sample, not ${a.length} and ${b.length}`);
+  if (a.length < 2 || b.length < 2)
+    throw inputError(`a two-sample bootstrap needs at least 2 units per sample, not ${a.length} and ${b.length}`);
   const resamples = options.resamples ?? DEFAULT_RESAMPLES;
-  const [indicesA, indicesB] = options.indices ?? [resampleIndices(a.length, resamples, options.seed ?? 0), resampleIndices(b.length, resamples, (options.seed ?? 0) + 1)];
-  if (indicesA.length / a.length !== indicesB.length / b.length) throw inputError('the two samples need the same number of resamples');
+  const [indicesA, indicesB] = options.indices ?? [
+    resampleIndices(a.length, resamples, options.seed ?? 0),
+    resampleIndices(b.length, resamples, (options.seed ?? 0) + 1),
+  ];
+  if (indicesA.length / a.length !== indicesB.length / b.length)
+    throw inputError('the two samples need the same number of resamples');
   const meanA = bootstrapValues(a.length, (idx) => meanOf(a, idx), indicesA);
   const meanB = bootstrapValues(b.length, (idx) => meanOf(b, idx), indicesB);
   const estimate = meanOf(a, identity(a.length)) - meanOf(b, identity(b.length));
   const jackknife =
     method === 'bca'
-      ? [jackknifeValues(a.length, (idx) => meanOf(a, idx) - meanOf(b, identity(b.length))), jackknifeValues(b.length, (idx) => meanOf(a, identity(a.length)) - meanOf(b, idx))]
+      ? [
+          jackknifeValues(a.length, (idx) => meanOf(a, idx) - meanOf(b, identity(b.length))),
+          jackknifeValues(b.length, (idx) => meanOf(a, identity(a.length)) - meanOf(b, idx)),
+        ]
       : undefined;
-  return intervalFromValues(estimate, meanA.map((v, i) => v - meanB[i]), jackknife, options);
+  return intervalFromValues(
+    estimate,
+    meanA.map((v, i) => v - meanB[i]),
+    jackknife,
+    options,
+  );
 }

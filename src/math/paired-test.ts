@@ -53,10 +53,12 @@ const RELATIVE_SLACK = 1e-14;
 
 /** dᵢ = aᵢ − bᵢ for paired results a [n], b [n]; refuses NaN, infinities and unequal lengths. */
 export function pairedDifferences(a: ArrayLike<number>, b: ArrayLike<number>): Float64Array {
-  if (a.length !== b.length) throw inputError(`paired results must have one value per subject on both sides, not ${a.length} and ${b.length}`);
+  if (a.length !== b.length)
+    throw inputError(`paired results must have one value per subject on both sides, not ${a.length} and ${b.length}`);
   const d = new Float64Array(a.length);
   for (let i = 0; i < a.length; i++) {
-    if (!Number.isFinite(a[i]) || !Number.isFinite(b[i])) throw inputError(`paired results must be finite numbers, not ${a[i]} and ${b[i]} at subject ${i}`);
+    if (!Number.isFinite(a[i]) || !Number.isFinite(b[i]))
+      throw inputError(`paired results must be finite numbers, not ${a[i]} and ${b[i]} at subject ${i}`);
     d[i] = a[i] - b[i];
   }
   return d;
@@ -65,13 +67,15 @@ export function pairedDifferences(a: ArrayLike<number>, b: ArrayLike<number>): F
 function checkDifferences(differences: ArrayLike<number>): void {
   if (differences.length < 2) throw inputError(`a paired test needs at least 2 subjects, not ${differences.length}`);
   for (let i = 0; i < differences.length; i++) {
-    if (!Number.isFinite(differences[i])) throw inputError(`paired differences must be finite numbers, not ${differences[i]} at subject ${i}`);
+    if (!Number.isFinite(differences[i]))
+      throw inputError(`paired differences must be finite numbers, not ${differences[i]} at subject ${i}`);
   }
 }
 
 function useExact(bits: number, limit: number, exact: PermutationOptions['exact']): boolean {
   if (exact === true) {
-    if (bits > MAX_EXACT_BITS) throw inputError(`exact enumeration of 2^${bits} sign vectors is too large; use Monte-Carlo`);
+    if (bits > MAX_EXACT_BITS)
+      throw inputError(`exact enumeration of 2^${bits} sign vectors is too large; use Monte-Carlo`);
     return true;
   }
   if (exact === false) return false;
@@ -109,19 +113,27 @@ export function signFlipTest(differences: ArrayLike<number>, options: Permutatio
   const n = differences.length;
   const nonZero = Array.from(differences).filter((d) => d !== 0);
   const resamples = options.resamples ?? DEFAULT_PERMUTATIONS;
-  if (!Number.isInteger(resamples) || resamples < 1) throw inputError(`resamples must be a positive integer, not ${resamples}`);
+  if (!Number.isInteger(resamples) || resamples < 1)
+    throw inputError(`resamples must be a positive integer, not ${resamples}`);
   const exact = useExact(nonZero.length, Math.max(resamples, 2 ** 20), options.exact);
   // The observed sum computed as the all-plus vector of the same half-table split, so the
   // observed vector compares equal to itself whatever the rounding.
   const half = nonZero.length >> 1;
-  const observedSum = nonZero.slice(0, half).reduce((s, v) => s + v, 0) + nonZero.slice(half).reduce((s, v) => s + v, 0);
+  const observedSum =
+    nonZero.slice(0, half).reduce((s, v) => s + v, 0) + nonZero.slice(half).reduce((s, v) => s + v, 0);
   const statistic = observedSum / n;
   if (nonZero.length === 0) return { statistic: 0, p: 1, exact: true, permutations: 1, n };
   // |T*| ≥ |T| − γ with γ = max(1e-14, 1e-14·|T|) on the mean, i.e. n·γ on the sum
   const threshold = Math.abs(observedSum) - n * Math.max(RELATIVE_SLACK, RELATIVE_SLACK * Math.abs(statistic));
   if (exact) {
     const permutations = 2 ** nonZero.length;
-    return { statistic, p: Math.min(1, countExtremeExact(nonZero, threshold) / permutations), exact: true, permutations, n };
+    return {
+      statistic,
+      p: Math.min(1, countExtremeExact(nonZero, threshold) / permutations),
+      exact: true,
+      permutations,
+      n,
+    };
   }
   const rng = createRng(options.seed ?? 0);
   let extreme = 0;
@@ -141,13 +153,19 @@ export function signFlipTest(differences: ArrayLike<number>, options: Permutatio
  * Two-sided on |statistic|; exact over all 2ⁿ swap vectors when 2ⁿ ≤ B, else Monte-Carlo
  * with the +1 correction. Swap vectors whose statistic is not finite are left out.
  */
-export function pairedPermutationTest(n: number, statistic: (swapped: Uint8Array) => number, options: PermutationOptions = {}): PermutationTest {
+export function pairedPermutationTest(
+  n: number,
+  statistic: (swapped: Uint8Array) => number,
+  options: PermutationOptions = {},
+): PermutationTest {
   if (!Number.isInteger(n) || n < 2) throw inputError(`a paired test needs at least 2 subjects, not ${n}`);
   const resamples = options.resamples ?? DEFAULT_PERMUTATIONS;
-  if (!Number.isInteger(resamples) || resamples < 1) throw inputError(`resamples must be a positive integer, not ${resamples}`);
+  if (!Number.isInteger(resamples) || resamples < 1)
+    throw inputError(`resamples must be a positive integer, not ${resamples}`);
   const swapped = new Uint8Array(n);
   const observed = statistic(swapped);
-  if (!Number.isFinite(observed)) throw inputError(`the paired statistic is not finite on the observed results (${observed})`);
+  if (!Number.isFinite(observed))
+    throw inputError(`the paired statistic is not finite on the observed results (${observed})`);
   const threshold = Math.abs(observed) - Math.max(RELATIVE_SLACK, RELATIVE_SLACK * Math.abs(observed));
   const exact = useExact(n, resamples, options.exact);
   const total = exact ? 2 ** n : resamples;

@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { bootstrapInterval, bootstrapMean, bootstrapMeanDifference, clusterBootstrapMean, jackknifeAcceleration, quantileSorted, resampleIndices } from '../../src/math/bootstrap.js';
+import {
+  bootstrapInterval,
+  bootstrapMean,
+  bootstrapMeanDifference,
+  clusterBootstrapMean,
+  jackknifeAcceleration,
+  quantileSorted,
+  resampleIndices,
+} from '../../src/math/bootstrap.js';
 import { createRng } from '../../src/rng.js';
 import { hasScipy, scipyJson } from './scipy-reference.js';
 
@@ -7,7 +15,8 @@ import { hasScipy, scipyJson } from './scipy-reference.js';
 function allResamples(n: number): Int32Array {
   const total = n ** n;
   const out = new Int32Array(total * n);
-  for (let b = 0; b < total; b++) for (let i = 0, rest = b; i < n; i++, rest = Math.floor(rest / n)) out[b * n + i] = rest % n;
+  for (let b = 0; b < total; b++)
+    for (let i = 0, rest = b; i < n; i++, rest = Math.floor(rest / n)) out[b * n + i] = rest % n;
   return out;
 }
 
@@ -111,7 +120,10 @@ describe('bootstrapInterval by hand', () => {
   });
 
   it('leaves out resamples whose statistic is undefined and counts them', () => {
-    const ci = bootstrapInterval(3, (idx) => (idx[0] === 2 ? NaN : idx[0]), { indices: allResamples(3), method: 'percentile' });
+    const ci = bootstrapInterval(3, (idx) => (idx[0] === 2 ? NaN : idx[0]), {
+      indices: allResamples(3),
+      method: 'percentile',
+    });
     expect(ci.dropped).toBe(9);
     expect(ci.resamples).toBe(18);
   });
@@ -119,7 +131,9 @@ describe('bootstrapInterval by hand', () => {
   it('is reproducible for a seed and different for another', () => {
     const x = skewedSample(20, 1);
     expect(bootstrapMean(x, { seed: 5, resamples: 500 })).toEqual(bootstrapMean(x, { seed: 5, resamples: 500 }));
-    expect(bootstrapMean(x, { seed: 6, resamples: 500 }).low).not.toBe(bootstrapMean(x, { seed: 5, resamples: 500 }).low);
+    expect(bootstrapMean(x, { seed: 6, resamples: 500 }).low).not.toBe(
+      bootstrapMean(x, { seed: 5, resamples: 500 }).low,
+    );
   });
 
   it('refuses bad input with a message', () => {
@@ -144,7 +158,9 @@ describe.skipIf(!hasScipy)('bootstrap against scipy.stats.bootstrap (scipy 1.10)
     const x = skewedSample(25, 2);
     const B = 3000;
     const indices = resampleIndices(x.length, B, 7);
-    const ours = (['percentile', 'bca'] as const).map((method) => bootstrapMean(x, { indices, method, confidence: 0.9 }));
+    const ours = (['percentile', 'bca'] as const).map((method) =>
+      bootstrapMean(x, { indices, method, confidence: 0.9 }),
+    );
     const ref = scipyJson<{ percentile: number[]; bca: number[] }>(
       `${SCIPY_WITH_OUR_INDICES}
 x = np.array(inp['x'])
@@ -174,7 +190,9 @@ out['bca'] = out.pop('BCa')`,
       }
     }
     const indices = resampleIndices(15, 2000, 9);
-    const ours = (['percentile', 'bca'] as const).map((method) => clusterBootstrapMean(values, clusters, { indices, method }));
+    const ours = (['percentile', 'bca'] as const).map((method) =>
+      clusterBootstrapMean(values, clusters, { indices, method }),
+    );
     const ref = scipyJson<{ percentile: number[]; BCa: number[] }>(
       `${SCIPY_WITH_OUR_INDICES}
 ids = inp['clusters']
@@ -208,7 +226,10 @@ def queued():
 out = {m: interval(stats.bootstrap((a, b), diff, n_resamples=2000, method=m, random_state=queued())) for m in ['percentile', 'BCa']}`,
       { a, b, ia: Array.from(indices[0]), ib: Array.from(indices[1]) },
     );
-    expect(ours[0].estimate).toBeCloseTo(a.reduce((s, v) => s + v, 0) / a.length - b.reduce((s, v) => s + v, 0) / b.length, 14);
+    expect(ours[0].estimate).toBeCloseTo(
+      a.reduce((s, v) => s + v, 0) / a.length - b.reduce((s, v) => s + v, 0) / b.length,
+      14,
+    );
     expect(ours[0].low).toBeCloseTo(ref.percentile[0], 12);
     expect(ours[0].high).toBeCloseTo(ref.percentile[1], 12);
     expect(ours[1].method).toBe('bca');

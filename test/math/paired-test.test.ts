@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { pairedComparison, pairedDifferences, pairedPermutationTest, signFlipTest } from '../../src/math/paired-test.js';
+import {
+  pairedComparison,
+  pairedDifferences,
+  pairedPermutationTest,
+  signFlipTest,
+} from '../../src/math/paired-test.js';
 import { createRng } from '../../src/rng.js';
 import { hasScipy, scipyJson } from './scipy-reference.js';
 

@@ -16,9 +16,13 @@ function probeScipy(): boolean {
 export const hasScipy = probeScipy();
 if (!hasScipy) console.warn(`skipped: scipy references (no ${PYTHON} with scipy)`);
 
-export function scipyJson<T = any>(script: string, input: unknown = {}): T {
+export function scipyJson<T = unknown>(script: string, input: unknown = {}): T {
   const code = `import sys, json\nimport numpy as np\nimport scipy\ninp = json.loads(sys.stdin.read())\nout = None\n${script}\nprint(json.dumps(out))\n`;
-  const result = spawnSync(PYTHON, ['-c', code], { input: JSON.stringify(input), encoding: 'utf8', maxBuffer: 1 << 28 });
+  const result = spawnSync(PYTHON, ['-c', code], {
+    input: JSON.stringify(input),
+    encoding: 'utf8',
+    maxBuffer: 1 << 28,
+  });
   if (result.error) throw new Error(`python3 reference could not start: ${result.error.message}`);
   if (result.status !== 0) throw new Error(`python3 reference failed (status ${result.status}): ${result.stderr}`);
   return JSON.parse(result.stdout) as T;

@@ -6,7 +6,20 @@
  */
 import type { Comparison, MethodDifference } from './compare.js';
 
-export const COMPARE_COLUMNS = ['method', 'reference', 'metric', 'mean', 'ci_low', 'ci_high', 'diff', 'diff_ci_low', 'diff_ci_high', 'p_value', 'n_subjects', 'n_seeds'] as const;
+export const COMPARE_COLUMNS = [
+  'method',
+  'reference',
+  'metric',
+  'mean',
+  'ci_low',
+  'ci_high',
+  'diff',
+  'diff_ci_low',
+  'diff_ci_high',
+  'p_value',
+  'n_subjects',
+  'n_seeds',
+] as const;
 
 function csvField(value: string | number | undefined): string {
   // undefined metrics (NaN) and absent differences are empty cells
@@ -22,7 +35,20 @@ export function compareCsv(comparison: Comparison): string {
     const differences = comparison.differences.filter((d) => d.method === m.method && d.metric === m.metric);
     const rows: (MethodDifference | undefined)[] = differences.length > 0 ? differences : [undefined];
     for (const d of rows) {
-      const fields = [m.method, d?.reference, m.metric, m.estimate, m.low, m.high, d?.difference, d?.low, d?.high, d?.p, m.nSubjects, m.nSeeds];
+      const fields = [
+        m.method,
+        d?.reference,
+        m.metric,
+        m.estimate,
+        m.low,
+        m.high,
+        d?.difference,
+        d?.low,
+        d?.high,
+        d?.p,
+        m.nSubjects,
+        m.nSeeds,
+      ];
       lines.push(fields.map(csvField).join(','));
     }
   }

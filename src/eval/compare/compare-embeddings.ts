@@ -23,7 +23,11 @@ export interface EmbeddingsComparison {
 }
 
 /** Probes every run on `probe.target` and compares the methods (see compareMethods). */
-export function compareEmbeddings(runs: readonly EmbeddingsRun[], probe: ProbeOptions, options: CompareOptions = {}): EmbeddingsComparison {
+export function compareEmbeddings(
+  runs: readonly EmbeddingsRun[],
+  probe: ProbeOptions,
+  options: CompareOptions = {},
+): EmbeddingsComparison {
   const predictions = runs.map((run) => outOfFoldPredictions(run.table, run.method, run.seed, probe));
   return { comparison: compareMethods(predictions, options), predictions };
 }

@@ -33,9 +33,19 @@ import { pooledRows, splitDifference, weightedMetric, weightsFromPicks } from '.
 export type CompareMetric = 'balanced_accuracy' | 'auc' | 'mae' | 'r';
 export const CLASS_METRICS: readonly CompareMetric[] = ['balanced_accuracy', 'auc'];
 export const NUMERIC_METRICS: readonly CompareMetric[] = ['mae', 'r'];
-export const HIGHER_IS_BETTER: Readonly<Record<CompareMetric, boolean>> = { balanced_accuracy: true, auc: true, mae: false, r: true };
+export const HIGHER_IS_BETTER: Readonly<Record<CompareMetric, boolean>> = {
+  balanced_accuracy: true,
+  auc: true,
+  mae: false,
+  r: true,
+};
 /** how the estimate is formed: mean over seeds × folds, or the pooled out-of-fold metric averaged over seeds */
-export const ESTIMATOR: Readonly<Record<CompareMetric, 'fold-mean' | 'pooled'>> = { balanced_accuracy: 'fold-mean', mae: 'fold-mean', auc: 'pooled', r: 'pooled' };
+export const ESTIMATOR: Readonly<Record<CompareMetric, 'fold-mean' | 'pooled'>> = {
+  balanced_accuracy: 'fold-mean',
+  mae: 'fold-mean',
+  auc: 'pooled',
+  r: 'pooled',
+};
 
 export interface CompareOptions {
   /** methods every other method is compared with (default: those of `lssl`, `none` present, else the first method) */
@@ -93,7 +103,8 @@ export interface Comparison {
 function chooseReferences(methods: string[], requested: string[] | undefined): string[] {
   if (requested !== undefined) {
     const unknown = requested.filter((r) => !methods.includes(r));
-    if (unknown.length > 0) throw inputError(`reference method ${unknown.join(', ')} has no runs (methods: ${methods.join(', ')})`);
+    if (unknown.length > 0)
+      throw inputError(`reference method ${unknown.join(', ')} has no runs (methods: ${methods.join(', ')})`);
     return requested;
   }
   const present = ['lssl', 'none'].filter((r) => methods.includes(r));
@@ -122,12 +133,24 @@ function linearModel(grouped: RunsByMethod, options: CompareOptions, bootstrap: 
   const scores = new Map<string, Float64Array>();
   for (const [method, runs] of grouped.runs) {
     // the metric follows the kind: balanced accuracy for class runs, MAE for numeric ones
-    scores.set(method, meanOverSeeds(runs.map((run) => (run.kind === 'class' ? balancedAccuracyScores(run, grouped.subjects) : absoluteErrorScores(run, grouped.subjects)))));
+    scores.set(
+      method,
+      meanOverSeeds(
+        runs.map((run) =>
+          run.kind === 'class'
+            ? balancedAccuracyScores(run, grouped.subjects)
+            : absoluteErrorScores(run, grouped.subjects),
+        ),
+      ),
+    );
   }
   return {
     interval: (method) => estimateOf(bootstrapMean(scores.get(method)!, bootstrap)),
     difference: (method, reference) => {
-      const paired = pairedComparison(scores.get(method)!, scores.get(reference)!, { bootstrap, permutation: options.permutation });
+      const paired = pairedComparison(scores.get(method)!, scores.get(reference)!, {
+        bootstrap,
+        permutation: options.permutation,
+      });
       const { estimate, low, high } = paired.interval;
       return { difference: estimate, low, high, p: paired.test.p, exactP: paired.test.exact };
     },
@@ -141,7 +164,12 @@ interface Distribution {
   jackknife: Float64Array | undefined;
 }
 
-function pooledModel(grouped: RunsByMethod, metric: 'auc' | 'r', options: CompareOptions, bootstrap: SharedBootstrap): MetricModel {
+function pooledModel(
+  grouped: RunsByMethod,
+  metric: 'auc' | 'r',
+  options: CompareOptions,
+  bootstrap: SharedBootstrap,
+): MetricModel {
   const n = grouped.subjects.length;
   const runsOf = (method: string) => grouped.runs.get(method)!;
   const distributions = new Map<string, Distribution>();
@@ -150,7 +178,10 @@ function pooledModel(grouped: RunsByMethod, metric: 'auc' | 'r', options: Compar
       const tables = runsOf(method).map((run) => pooledRows([run], grouped.subjects));
       const weights = tables.map((rows) => new Float64Array(rows.subject.length));
       const statistic = (picks: ArrayLike<number>) =>
-        tables.reduce((sum, rows, s) => sum + weightedMetric(rows, weightsFromPicks(rows, picks, n, weights[s]), metric), 0) / tables.length;
+        tables.reduce(
+          (sum, rows, s) => sum + weightedMetric(rows, weightsFromPicks(rows, picks, n, weights[s]), metric),
+          0,
+        ) / tables.length;
       distributions.set(method, {
         estimate: statistic(identity(n)),
         values: bootstrapValues(n, statistic, bootstrap.indices),
@@ -162,22 +193,32 @@ function pooledModel(grouped: RunsByMethod, metric: 'auc' | 'r', options: Compar
   return {
     interval: (method) => {
       const d = distribution(method);
-      return Number.isFinite(d.estimate) ? estimateOf(intervalFromValues(d.estimate, d.values, d.jackknife, bootstrap)) : UNDEFINED_ESTIMATE;
+      return Number.isFinite(d.estimate)
+        ? estimateOf(intervalFromValues(d.estimate, d.values, d.jackknife, bootstrap))
+        : UNDEFINED_ESTIMATE;
     },
     difference: (method, reference) => {
       // the same resamples for both methods, so the difference's distribution is the difference of theirs
       const [a, b] = [distribution(method), distribution(reference)];
       if (!Number.isFinite(a.estimate) || !Number.isFinite(b.estimate)) return UNDEFINED_DIFFERENCE;
       const minus = (x: Float64Array, y: Float64Array) => x.map((v, i) => v - y[i]);
-      const interval = intervalFromValues(a.estimate - b.estimate, minus(a.values, b.values), a.jackknife && b.jackknife && minus(a.jackknife, b.jackknife), bootstrap);
+      const interval = intervalFromValues(
+        a.estimate - b.estimate,
+        minus(a.values, b.values),
+        a.jackknife && b.jackknife && minus(a.jackknife, b.jackknife),
+        bootstrap,
+      );
       // seed by seed, both methods' rows stacked (method: source 0); a swap deals a subject's rows to the other side
-      const mixed = grouped.seeds.map((_, s) => pooledRows([runsOf(method)[s], runsOf(reference)[s]], grouped.subjects));
+      const mixed = grouped.seeds.map((_, s) =>
+        pooledRows([runsOf(method)[s], runsOf(reference)[s]], grouped.subjects),
+      );
       const sides = mixed.map((rows) => new Uint8Array(rows.subject.length));
       const swappedDifference = (swapped: Uint8Array): number => {
         let sum = 0;
         mixed.forEach((rows, s) => {
           // side 1 = the method's side: its own rows of subjects not swapped, the reference's of those swapped
-          for (let i = 0; i < rows.subject.length; i++) sides[s][i] = (rows.source[i] === 0) !== (swapped[rows.subject[i]] === 1) ? 1 : 0;
+          for (let i = 0; i < rows.subject.length; i++)
+            sides[s][i] = (rows.source[i] === 0) !== (swapped[rows.subject[i]] === 1) ? 1 : 0;
           sum += splitDifference(rows, sides[s], metric);
         });
         return sum / mixed.length;
@@ -191,14 +232,21 @@ function pooledModel(grouped: RunsByMethod, metric: 'auc' | 'r', options: Compar
 /** Compares methods over seeds × subject folds (see the module comment). */
 export function compareMethods(runs: readonly PredictionRun[], options: CompareOptions = {}): Comparison {
   const grouped = runsByMethod(runs);
-  if (grouped.subjects.length < 2) throw inputError(`a comparison needs at least 2 subjects, not ${grouped.subjects.length}`);
+  if (grouped.subjects.length < 2)
+    throw inputError(`a comparison needs at least 2 subjects, not ${grouped.subjects.length}`);
   const confidence = options.confidence ?? 0.95;
   const references = chooseReferences(grouped.methods, options.references);
   const metricNames = grouped.kind === 'class' ? CLASS_METRICS : NUMERIC_METRICS;
   const common = { nSubjects: grouped.subjects.length, nSeeds: grouped.seeds.length };
   const bootstrap: SharedBootstrap = {
     // one set of resamples for every method and metric: differences then pair resample by resample
-    indices: options.bootstrap?.indices ?? resampleIndices(grouped.subjects.length, options.bootstrap?.resamples ?? DEFAULT_RESAMPLES, options.bootstrap?.seed ?? 0),
+    indices:
+      options.bootstrap?.indices ??
+      resampleIndices(
+        grouped.subjects.length,
+        options.bootstrap?.resamples ?? DEFAULT_RESAMPLES,
+        options.bootstrap?.seed ?? 0,
+      ),
     method: options.bootstrap?.method,
     confidence,
   };
@@ -206,13 +254,25 @@ export function compareMethods(runs: readonly PredictionRun[], options: CompareO
   const differences: MethodDifference[] = [];
   for (const metric of metricNames) {
     const model =
-      metric === 'balanced_accuracy' || metric === 'mae' ? linearModel(grouped, options, bootstrap) : pooledModel(grouped, metric, options, bootstrap);
+      metric === 'balanced_accuracy' || metric === 'mae'
+        ? linearModel(grouped, options, bootstrap)
+        : pooledModel(grouped, metric, options, bootstrap);
     for (const method of grouped.methods) metrics.push({ method, metric, ...model.interval(method), ...common });
     for (const reference of references) {
       for (const method of grouped.methods) {
-        if (method !== reference) differences.push({ method, reference, metric, ...model.difference(method, reference), ...common });
+        if (method !== reference)
+          differences.push({ method, reference, metric, ...model.difference(method, reference), ...common });
       }
     }
   }
-  return { kind: grouped.kind, methods: grouped.methods, references, seeds: grouped.seeds, confidence, metrics, differences, ...common };
+  return {
+    kind: grouped.kind,
+    methods: grouped.methods,
+    references,
+    seeds: grouped.seeds,
+    confidence,
+    metrics,
+    differences,
+    ...common,
+  };
 }

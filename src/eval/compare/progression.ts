@@ -7,7 +7,12 @@
  * with a two-sample bootstrap CI. A subject with one visit has no rate and is counted, not guessed.
  */
 import { inputError } from '../../errors.js';
-import { bootstrapMean, bootstrapMeanDifference, type BootstrapMethod, type BootstrapOptions } from '../../math/bootstrap.js';
+import {
+  bootstrapMean,
+  bootstrapMeanDifference,
+  type BootstrapMethod,
+  type BootstrapOptions,
+} from '../../math/bootstrap.js';
 import { columnText, type EmbeddingsTable } from '../embeddings-csv.js';
 import { scansBySubject } from '../probe-design.js';
 
@@ -73,9 +78,17 @@ function groupRate(group: string, rates: number[], options: BootstrapOptions): G
   return { group, n: rates.length, mean: ci.estimate, low: ci.low, high: ci.high, interval: ci.method };
 }
 
-function groupDifferences(subjects: SubjectRate[], labels: string[], reference: string | undefined, bootstrap: Omit<BootstrapOptions, 'indices'>): GroupDifference[] {
+function groupDifferences(
+  subjects: SubjectRate[],
+  labels: string[],
+  reference: string | undefined,
+  bootstrap: Omit<BootstrapOptions, 'indices'>,
+): GroupDifference[] {
   if (reference === undefined) return [];
-  if (!labels.includes(reference)) throw inputError(`reference group '${reference}' has no subject with a rate (groups: ${labels.join(', ') || 'none'})`);
+  if (!labels.includes(reference))
+    throw inputError(
+      `reference group '${reference}' has no subject with a rate (groups: ${labels.join(', ') || 'none'})`,
+    );
   const ratesOf = (label: string) => subjects.filter((s) => s.group === label).map((s) => s.rate);
   return labels
     .filter((label) => label !== reference && ratesOf(label).length >= 2 && ratesOf(reference).length >= 2)
@@ -89,8 +102,12 @@ function groupDifferences(subjects: SubjectRate[], labels: string[], reference: 
  * Rates per subject and per group of `group` (e.g. 'diagnosis'); with `reference` (e.g.
  * 'CN'), each other group's difference from it. Needs tau_proj in `table`.
  */
-export function progressionRates(table: EmbeddingsTable, options: { group?: string; reference?: string; bootstrap?: Omit<BootstrapOptions, 'indices'> } = {}): ProgressionRates {
-  if (!table.hasTauProj) throw inputError('no tau_proj column: progression rates need the embeddings of an LSSL run', table.file);
+export function progressionRates(
+  table: EmbeddingsTable,
+  options: { group?: string; reference?: string; bootstrap?: Omit<BootstrapOptions, 'indices'> } = {},
+): ProgressionRates {
+  if (!table.hasTauProj)
+    throw inputError('no tau_proj column: progression rates need the embeddings of an LSSL run', table.file);
   const subjects: SubjectRate[] = [];
   let singleVisit = 0;
   for (const [subject, scans] of scansBySubject(table)) {
@@ -101,17 +118,50 @@ export function progressionRates(table: EmbeddingsTable, options: { group?: stri
     }
     const ages = visits.map((s) => s.age);
     const years = ages[ages.length - 1] - ages[0];
-    if (!(years > 0)) throw inputError(`subject ${subject} has all its visits at age ${ages[0]}; a rate per year needs increasing ages`, table.file, visits[1].line);
+    if (!(years > 0))
+      throw inputError(
+        `subject ${subject} has all its visits at age ${ages[0]}; a rate per year needs increasing ages`,
+        table.file,
+        visits[1].line,
+      );
     let group: string | undefined;
     if (options.group !== undefined) {
-      for (let i = scans.length - 1; i >= 0 && group === undefined; i--) group = columnText(table, scans[i], options.group);
+      for (let i = scans.length - 1; i >= 0 && group === undefined; i--)
+        group = columnText(table, scans[i], options.group);
     }
-    subjects.push({ subject, group, visits: visits.length, years, rate: olsSlope(ages, visits.map((s) => s.tauProj!)) });
+    subjects.push({
+      subject,
+      group,
+      visits: visits.length,
+      years,
+      rate: olsSlope(
+        ages,
+        visits.map((s) => s.tauProj!),
+      ),
+    });
   }
-  if (subjects.length === 0) throw inputError('no subject has two visits with tau_proj: no progression rate to compute', table.file);
+  if (subjects.length === 0)
+    throw inputError('no subject has two visits with tau_proj: no progression rate to compute', table.file);
   const labels = [...new Set(subjects.flatMap((s) => (s.group === undefined ? [] : [s.group])))].sort();
   const bootstrap = options.bootstrap ?? {};
-  const groups = labels.map((label) => groupRate(label, subjects.filter((s) => s.group === label).map((s) => s.rate), bootstrap));
-  groups.push(groupRate('', subjects.map((s) => s.rate), bootstrap));
-  return { subjects, groups, differences: groupDifferences(subjects, labels, options.reference, bootstrap), singleVisit };
+  const groups = labels.map((label) =>
+    groupRate(
+      label,
+      subjects.filter((s) => s.group === label).map((s) => s.rate),
+      bootstrap,
+    ),
+  );
+  groups.push(
+    groupRate(
+      '',
+      subjects.map((s) => s.rate),
+      bootstrap,
+    ),
+  );
+  return {
+    subjects,
+    groups,
+    differences: groupDifferences(subjects, labels, options.reference, bootstrap),
+    singleVisit,
+  };
 }

@@ -8,7 +8,12 @@
 import type { CompareMetric, Comparison, MethodDifference } from './compare.js';
 import { HIGHER_IS_BETTER } from './compare.js';
 
-export const METRIC_LABELS: Readonly<Record<CompareMetric, string>> = { balanced_accuracy: 'balanced accuracy', auc: 'AUC', mae: 'MAE', r: 'r' };
+export const METRIC_LABELS: Readonly<Record<CompareMetric, string>> = {
+  balanced_accuracy: 'balanced accuracy',
+  auc: 'AUC',
+  mae: 'MAE',
+  r: 'r',
+};
 
 export interface VerdictRow {
   /** named first: the difference is first − second */
@@ -47,8 +52,24 @@ function signed(value: number, digits: number): string {
 function orient(d: MethodDifference, focus: string): Omit<VerdictRow, 'text'> {
   const flip = d.reference === focus;
   return flip
-    ? { first: focus, second: d.method, metric: d.metric, difference: -d.difference, low: -d.high, high: -d.low, p: d.p }
-    : { first: d.method, second: d.reference, metric: d.metric, difference: d.difference, low: d.low, high: d.high, p: d.p };
+    ? {
+        first: focus,
+        second: d.method,
+        metric: d.metric,
+        difference: -d.difference,
+        low: -d.high,
+        high: -d.low,
+        p: d.p,
+      }
+    : {
+        first: d.method,
+        second: d.reference,
+        metric: d.metric,
+        difference: d.difference,
+        low: d.low,
+        high: d.high,
+        p: d.p,
+      };
 }
 
 /** One verdict line per pair of methods and metric (focus reference first, then the others). */
@@ -69,7 +90,10 @@ export function verdictRows(comparison: Comparison, options: VerdictOptions = {}
         seen.add(key);
         const lowerBetter = HIGHER_IS_BETTER[metric] ? '' : ' (lower is better)';
         if (Number.isNaN(row.difference)) {
-          rows.push({ ...row, text: `${row.first} vs ${row.second}: ${METRIC_LABELS[metric]} undefined on these predictions` });
+          rows.push({
+            ...row,
+            text: `${row.first} vs ${row.second}: ${METRIC_LABELS[metric]} undefined on these predictions`,
+          });
           continue;
         }
         const text = `${row.first} vs ${row.second}: ${signed(row.difference, digits)} ${METRIC_LABELS[metric]}${lowerBetter} [${row.low.toFixed(digits)}, ${row.high.toFixed(digits)}], ${formatP(row.p)}`;

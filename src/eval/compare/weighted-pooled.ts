@@ -57,7 +57,11 @@ export function pooledRows(runs: readonly PredictionRun[], subjects: readonly st
       const starts = [0];
       for (let i = 1; i < order.length; i++) if (scores[order[i]] !== scores[order[i - 1]]) starts.push(i);
       starts.push(order.length);
-      columns.push({ order, groupStarts: Int32Array.from(starts), positive: Uint8Array.from(truth, (t) => (t === c ? 1 : 0)) });
+      columns.push({
+        order,
+        groupStarts: Int32Array.from(starts),
+        positive: Uint8Array.from(truth, (t) => (t === c ? 1 : 0)),
+      });
     }
   }
   return { kind: first.kind, truth, subject, source, columns, predicted };
@@ -125,7 +129,12 @@ export function weightedMetric(rows: PooledRows, weights: Float64Array, metric: 
 }
 
 /** Row weights from subject multiplicities: `picks` [m] subject indices (repeats allowed); `out` [rows] is filled and returned. */
-export function weightsFromPicks(rows: PooledRows, picks: ArrayLike<number>, subjectCount: number, out = new Float64Array(rows.subject.length)): Float64Array {
+export function weightsFromPicks(
+  rows: PooledRows,
+  picks: ArrayLike<number>,
+  subjectCount: number,
+  out = new Float64Array(rows.subject.length),
+): Float64Array {
   const multiplicity = new Float64Array(subjectCount);
   for (let p = 0; p < picks.length; p++) multiplicity[picks[p]] += 1;
   for (let i = 0; i < out.length; i++) out[i] = multiplicity[rows.subject[i]];
@@ -218,7 +227,8 @@ function rSplitDifference(rows: PooledRows, side: Uint8Array): number {
       syy0 += dy * dy;
     }
   }
-  const r = (sxy: number, sxx: number, syy: number) => (sxx === 0 || syy === 0 ? NaN : Math.max(-1, Math.min(1, sxy / Math.sqrt(sxx * syy))));
+  const r = (sxy: number, sxx: number, syy: number) =>
+    sxx === 0 || syy === 0 ? NaN : Math.max(-1, Math.min(1, sxy / Math.sqrt(sxx * syy)));
   return r(sxy1, sxx1, syy1) - r(sxy0, sxx0, syy0);
 }
 

@@ -9,7 +9,10 @@ import { syntheticTable } from '../synthetic-table.js';
 
 function byFold<T extends { fold: number }>(rows: T[]): T[][] {
   const folds: T[][] = [];
-  for (const row of rows) (folds[row.fold] ??= []).push(row);
+  for (const row of rows) {
+    folds[row.fold] ??= [];
+    folds[row.fold].push(row);
+  }
   return folds;
 }
 
@@ -27,8 +30,19 @@ describe('outOfFoldPredictions', () => {
     const folds = byFold(run.rows);
     expect(folds.map((f) => f.length)).toEqual(reference.per_fold.n_test);
     folds.forEach((rows, f) => {
-      expect(balancedAccuracy(rows.map((r) => r.truth), rows.map((r) => r.predicted), 2)).toBeCloseTo(reference.per_fold.balanced_accuracy[f], 14);
-      expect(rocAuc(rows.map((r) => r.truth), rows.map((r) => r.scores[1]))).toBeCloseTo(reference.per_fold.auc[f], 12);
+      expect(
+        balancedAccuracy(
+          rows.map((r) => r.truth),
+          rows.map((r) => r.predicted),
+          2,
+        ),
+      ).toBeCloseTo(reference.per_fold.balanced_accuracy[f], 14);
+      expect(
+        rocAuc(
+          rows.map((r) => r.truth),
+          rows.map((r) => r.scores[1]),
+        ),
+      ).toBeCloseTo(reference.per_fold.auc[f], 12);
     });
     // and the per-subject scores average to the probe's fold-mean balanced accuracy
     const subjects = [...new Set(run.rows.map((r) => r.subject))];
@@ -41,7 +55,14 @@ describe('outOfFoldPredictions', () => {
     const reference = probe(table, { target: 'age', folds: 4, seed: 3 }) as NumericProbeResult;
     const run = outOfFoldPredictions(table, 'ae', 3, { target: 'age', folds: 4 }) as NumericRun;
     expect(run.kind).toBe('numeric');
-    byFold(run.rows).forEach((rows, f) => expect(mae(rows.map((r) => r.truth), rows.map((r) => r.predicted))).toBeCloseTo(reference.per_fold.mae[f], 12));
+    byFold(run.rows).forEach((rows, f) =>
+      expect(
+        mae(
+          rows.map((r) => r.truth),
+          rows.map((r) => r.predicted),
+        ),
+      ).toBeCloseTo(reference.per_fold.mae[f], 12),
+    );
     const subjects = [...new Set(run.rows.map((r) => r.subject))];
     expect(mean(absoluteErrorScores(run, subjects))).toBeCloseTo(reference.mae, 12);
   });
@@ -53,9 +74,20 @@ describe('outOfFoldPredictions', () => {
       { method: 'lssl', seed, table: strong },
       { method: 'none', seed, table: weak },
     ]);
-    const { comparison: c, predictions } = compareEmbeddings(runs, { target: 'diagnosis', features: 'delta' }, { bootstrap: { resamples: 1000 }, permutation: { resamples: 1000 } });
-    expect(predictions.map((p) => [p.method, p.seed])).toEqual([['lssl', 0], ['none', 0], ['lssl', 1], ['none', 1]]);
-    const d = c.differences.find((x) => x.method === 'none' && x.reference === 'lssl' && x.metric === 'balanced_accuracy')!;
+    const { comparison: c, predictions } = compareEmbeddings(
+      runs,
+      { target: 'diagnosis', features: 'delta' },
+      { bootstrap: { resamples: 1000 }, permutation: { resamples: 1000 } },
+    );
+    expect(predictions.map((p) => [p.method, p.seed])).toEqual([
+      ['lssl', 0],
+      ['none', 0],
+      ['lssl', 1],
+      ['none', 1],
+    ]);
+    const d = c.differences.find(
+      (x) => x.method === 'none' && x.reference === 'lssl' && x.metric === 'balanced_accuracy',
+    )!;
     expect(d.difference).toBeLessThan(-0.2);
     expect(d.high).toBeLessThan(0);
     expect(d.p).toBeLessThan(0.01);
@@ -64,7 +96,9 @@ describe('outOfFoldPredictions', () => {
 
   it('refuses a target it cannot probe', () => {
     const table = syntheticTable({ seed: 1, subjects: 6 });
-    expect(() => outOfFoldPredictions(table, 'm', 0, { target: 'diagnosis', folds: 5 })).toThrow(/class 'AD' of 'diagnosis' has 3 subject\(s\), fewer than the 5 folds/);
+    expect(() => outOfFoldPredictions(table, 'm', 0, { target: 'diagnosis', folds: 5 })).toThrow(
+      /class 'AD' of 'diagnosis' has 3 subject\(s\), fewer than the 5 folds/,
+    );
     expect(() => outOfFoldPredictions(table, 'm', 0, { target: 'nope' })).toThrow(/no column 'nope'/);
   });
 });

@@ -37,8 +37,12 @@ describe('progressionRates', () => {
   });
 
   it('refuses embeddings without tau_proj and visits at one age', () => {
-    expect(() => progressionRates(parseEmbeddingsCsv('subject,session,age,z0\na,1,70,0\na,2,71,0\n'))).toThrow(/no tau_proj column/);
-    expect(() => progressionRates(parseEmbeddingsCsv('subject,session,age,z0,tau_proj\na,1,70,0,1\na,2,70,0,2\n'))).toThrow(/all its visits at age 70/);
+    expect(() => progressionRates(parseEmbeddingsCsv('subject,session,age,z0\na,1,70,0\na,2,71,0\n'))).toThrow(
+      /no tau_proj column/,
+    );
+    expect(() =>
+      progressionRates(parseEmbeddingsCsv('subject,session,age,z0,tau_proj\na,1,70,0,1\na,2,70,0,2\n')),
+    ).toThrow(/all its visits at age 70/);
   });
 
   it('separates AD from CN where the table plants a faster AD rate', () => {
@@ -54,7 +58,9 @@ describe('progressionRates', () => {
     expect(d.difference).toBeCloseTo(ad.mean - cn.mean, 14);
     expect(d.low).toBeGreaterThan(0.2);
     expect(d.high).toBeLessThan(0.4);
-    expect(() => progressionRates(table, { group: 'diagnosis', reference: 'HC' })).toThrow(/reference group 'HC' has no subject/);
+    expect(() => progressionRates(table, { group: 'diagnosis', reference: 'HC' })).toThrow(
+      /reference group 'HC' has no subject/,
+    );
   });
 
   it.skipIf(!hasScipy)('slopes equal scipy.stats.linregress', () => {
@@ -64,7 +70,10 @@ describe('progressionRates', () => {
       const rows = table.rows.filter((r) => r.subject === s.subject);
       return { x: rows.map((r) => r.age), y: rows.map((r) => r.tauProj!) };
     });
-    const ref = scipyJson<number[]>(`from scipy import stats\nout = [float(stats.linregress(p['x'], p['y']).slope) for p in inp]`, points);
+    const ref = scipyJson<number[]>(
+      `from scipy import stats\nout = [float(stats.linregress(p['x'], p['y']).slope) for p in inp]`,
+      points,
+    );
     rates.subjects.forEach((s, i) => expect(s.rate).toBeCloseTo(ref[i], 12));
     expect(olsSlope([0, 1, 2], [1, 3, 5])).toBe(2);
   });

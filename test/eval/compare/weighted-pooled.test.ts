@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import type { ClassRun, NumericRun } from '../../../src/eval/compare/predictions.js';
-import { pooledRows, splitDifference, weightedAuc, weightedR, weightsFromPicks } from '../../../src/eval/compare/weighted-pooled.js';
+import {
+  pooledRows,
+  splitDifference,
+  weightedAuc,
+  weightedR,
+  weightsFromPicks,
+} from '../../../src/eval/compare/weighted-pooled.js';
 import { pearsonR, rocAuc } from '../../../src/eval/metrics.js';
 import { createRng } from '../../../src/rng.js';
 
@@ -33,7 +39,16 @@ describe('weighted pooled metrics', () => {
         const expanded = expand(run.rows, picks);
         let expected: number;
         try {
-          expected = k === 2 ? rocAuc(expanded.map((r) => r.truth), expanded.map((r) => r.scores[1])) : rocAuc(expanded.map((r) => r.truth), expanded.map((r) => r.scores));
+          expected =
+            k === 2
+              ? rocAuc(
+                  expanded.map((r) => r.truth),
+                  expanded.map((r) => r.scores[1]),
+                )
+              : rocAuc(
+                  expanded.map((r) => r.truth),
+                  expanded.map((r) => r.scores),
+                );
         } catch {
           expected = NaN; // a class drawn by no subject
         }
@@ -60,7 +75,13 @@ describe('weighted pooled metrics', () => {
     for (let trial = 0; trial < 20; trial++) {
       const picks = Array.from({ length: 12 }, () => rng.int(12));
       const expanded = expand(run.rows, picks);
-      expect(weightedR(rows, weightsFromPicks(rows, picks, 12))).toBeCloseTo(pearsonR(expanded.map((r) => r.predicted), expanded.map((r) => r.truth)), 13);
+      expect(weightedR(rows, weightsFromPicks(rows, picks, 12))).toBeCloseTo(
+        pearsonR(
+          expanded.map((r) => r.predicted),
+          expanded.map((r) => r.truth),
+        ),
+        13,
+      );
     }
     expect(weightedR(rows, new Float64Array(24))).toBeNaN();
   });
@@ -90,11 +111,17 @@ describe('weighted pooled metrics', () => {
         return { subject: `s${i % 10}`, fold: 0, truth, predicted: truth + 5 * rng.normal() };
       }),
     });
-    const rows = pooledRows([numeric('a'), numeric('b')], Array.from({ length: 10 }, (_, i) => `s${i}`));
+    const rows = pooledRows(
+      [numeric('a'), numeric('b')],
+      Array.from({ length: 10 }, (_, i) => `s${i}`),
+    );
     for (let trial = 0; trial < 10; trial++) {
       const side = Uint8Array.from(rows.subject, () => (rng.next() < 0.5 ? 1 : 0));
       const weightsOf = (k: number) => Float64Array.from(side, (s) => (s === k ? 1 : 0));
-      expect(splitDifference(rows, side, 'r')).toBeCloseTo(weightedR(rows, weightsOf(1)) - weightedR(rows, weightsOf(0)), 13);
+      expect(splitDifference(rows, side, 'r')).toBeCloseTo(
+        weightedR(rows, weightsOf(1)) - weightedR(rows, weightsOf(0)),
+        13,
+      );
     }
   });
 });
