@@ -4,7 +4,7 @@
  * i are the same for every method), and the out-of-fold predictions are compared.
  */
 import type { EmbeddingsTable } from '../embeddings-csv.js';
-import type { ProbeOptions } from '../probe.js';
+import type { ProbeOptions } from '../probe/probe.js';
 import { compareMethods, type CompareOptions, type Comparison } from './compare.js';
 import { outOfFoldPredictions } from './out-of-fold.js';
 import type { PredictionRun } from './predictions.js';

@@ -9,13 +9,13 @@
  * method is probed on the same folds, so methods pair fold by fold as well as by subject.
  */
 import { inputError } from '../../errors.js';
-import { compareIds } from '../../io/cohort.js';
+import { compareIds } from '../../io/ids.js';
 import type { EmbeddingsTable } from '../embeddings-csv.js';
-import { foldsBySubject } from '../folds.js';
-import { matrixFromRows } from '../linear.js';
-import type { ProbeOptions } from '../probe.js';
-import { probeDesign, type DesignRow } from '../probe-design.js';
-import { DEFAULT_ALPHAS, DEFAULT_LAMBDAS, fitClassFold, fitNumericFold, type FoldData } from '../probe-fold.js';
+import { foldsBySubject } from '../../io/splits.js';
+import { matrixFromRows } from '../../math/linear.js';
+import type { ProbeOptions } from '../probe/probe.js';
+import { probeDesign, type DesignRow } from '../probe/design.js';
+import { DEFAULT_ALPHAS, DEFAULT_LAMBDAS, fitClassFold, fitNumericFold, type FoldData } from '../probe/fold.js';
 import type { ClassPredictionRow, NumericPredictionRow, PredictionRun } from './predictions.js';
 
 /** probe.ts's rule: numeric when every value is a number and there are more than two distinct ones */

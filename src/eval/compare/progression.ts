@@ -14,7 +14,7 @@ import {
   type BootstrapOptions,
 } from '../../math/bootstrap.js';
 import { columnText, type EmbeddingsTable } from '../embeddings-csv.js';
-import { scansBySubject } from '../probe-design.js';
+import { scansBySubject } from '../probe/design.js';
 
 export interface SubjectRate {
   subject: string;

@@ -4,7 +4,7 @@ import { outOfFoldPredictions } from '../../../src/eval/compare/out-of-fold.js';
 import type { ClassRun, NumericRun } from '../../../src/eval/compare/predictions.js';
 import { absoluteErrorScores, balancedAccuracyScores } from '../../../src/eval/compare/subject-scores.js';
 import { balancedAccuracy, mae, rocAuc } from '../../../src/eval/metrics.js';
-import { probe, type ClassProbeResult, type NumericProbeResult } from '../../../src/eval/probe.js';
+import { probe, type ClassProbeResult, type NumericProbeResult } from '../../../src/eval/probe/probe.js';
 import { syntheticTable } from '../synthetic-table.js';
 
 function byFold<T extends { fold: number }>(rows: T[]): T[][] {
