@@ -31,6 +31,8 @@ export { preprocessCohort, loadPreprocessed, readCachedVolume, defaultCacheDir, 
 export type { CacheOptions, CacheReport, CacheProgress, CacheFailure, Shard, PreprocessCohortOptions, CacheDtype, CacheEntryMeta, ScanPreprocessor } from './io/cache.js';
 export { simulateCohort } from './sim/simulate.js';
 export type { SimulateOptions, SimulationReport, GroundTruthRow } from './sim/simulate.js';
+export { simulateTemplateCohort } from './sim/template-simulate.js';
+export type { TemplateSimulateOptions, TemplateSimulationReport } from './sim/template-simulate.js';
 export { initBackend, activeBackend, BACKENDS } from './backend/select.js';
 export type { BackendName, BackendInfo } from './backend/select.js';
 export { ntXentLoss } from './contrastive/ntxent.js';

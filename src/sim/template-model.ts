@@ -8,7 +8,10 @@ import type { Vec3 } from './anatomy.js';
 import { atlasScheme } from './atlas-labels.js';
 import { amplitudeFor, calibrate, regionField, type Calibration } from './template-fields.js';
 import { readTemplateInputs, type TemplateVolume } from './template-image.js';
-import { REGION_BITS, findRegions, type TemplateRegions } from './template-regions.js';
+import { REGION_BITS, depthInside, findRegions, type TemplateRegions } from './template-regions.js';
+
+/** Beyond this distance from the brain (mm) no atrophy field (≤ 3 mm) nor interpolation reaches it. */
+export const NEAR_BRAIN_MM = 6;
 
 /**
  * How a unit of atrophy A (subject.ts: a cognitively normal year adds 0.01) changes each
@@ -34,6 +37,8 @@ export interface TemplateModel {
   /** unit fields, [3·N] each, on t1's grid */
   fields: Record<AgedRegion, Float32Array>;
   calibrations: Record<AgedRegion, Calibration>;
+  /** 1 where a voxel lies within NEAR_BRAIN_MM of the brain: elsewhere a scan is background */
+  nearBrain: Uint8Array;
   /** world (mm) of the brain's bounding-box centre: the head frame's origin */
   centreMm: Vec3;
   /** half-extent of the brain's bounding box along x, y, z (mm) */
@@ -108,10 +113,12 @@ export async function buildTemplateModel(templatePath: string, atlasPath?: strin
     // the cortex is large: every other voxel per axis measures its volume ratio well enough
     calibrations[region] = calibrate(masks[region], fields[region], t1.shape, sign, maxAmplitudeMm, 8, region === 'cortex' ? 2 : 1);
   }
+  const outside = Uint8Array.from(regions.bits, (b) => (b & REGION_BITS.brain ? 0 : 1));
+  const nearBrain = Uint8Array.from(depthInside(outside, t1.shape, t1.spacing), (d) => (d <= NEAR_BRAIN_MM ? 1 : 0));
   const box = worldBox(t1, regions.bits, REGION_BITS.brain);
   // room for head size (+7% at most), rotation (a few degrees) and the warps
   const fovMm = Math.ceil(2 * Math.max(...box.half) * 1.15 + 10);
-  return { t1, regions, fields, calibrations, centreMm: box.centre, halfExtentMm: box.half, worldToVoxel: invertAffine(t1.affine), fovMm, templatePath, atlasPath };
+  return { t1, regions, fields, calibrations, nearBrain, centreMm: box.centre, halfExtentMm: box.half, worldToVoxel: invertAffine(t1.affine), fovMm, templatePath, atlasPath };
 }
 
 /** The signed amplitudes (mm) of the unit fields at atrophy A, per aged region. */

@@ -123,8 +123,8 @@ export interface TemplateScan {
   volumes: Record<RegionName, number>;
   /** signed amplitudes (mm) of each region's unit field at this scan's atrophy */
   amplitudes: Record<AgedRegion, number>;
-  /** with `labels`: the ventricles' partial volume per voxel of the grid */
-  ventricles?: Float32Array;
+  /** with `labels`: those regions' partial volume per voxel of the grid, [nx·ny·nz] each */
+  labels: Partial<Record<RegionName, Float32Array>>;
 }
 
 /**
@@ -138,7 +138,7 @@ export function renderTemplateScan(
   state: ScanState,
   grid: Grid,
   unitMm: number,
-  options: { noiseRng?: Rng; labels?: boolean; field?: Float32Array } = {},
+  options: { noiseRng?: Rng; labels?: readonly RegionName[]; field?: Float32Array } = {},
 ): TemplateScan {
   const amplitudes = atrophyAmplitudes(model, state.atrophy);
   const field = combineFields(
@@ -164,8 +164,9 @@ export function renderTemplateScan(
   const [tx, ty, tz] = model.t1.shape;
   const t1 = model.t1.data;
   const bits = model.regions.bits;
+  const nearBrain = model.nearBrain;
   const data = new Float32Array(nx * ny * nz);
-  const ventricleMap = options.labels ? new Float32Array(nx * ny * nz) : undefined;
+  const labelMaps = REGION_NAMES.map((name) => (options.labels?.includes(name) ? new Float32Array(nx * ny * nz) : undefined));
   const sums = new Float64Array(REGION_NAMES.length);
   const bitValues = REGION_NAMES.map((n) => REGION_BITS[n]);
   const corner = new Float64Array(8);
@@ -189,6 +190,7 @@ export function renderTemplateScan(
         let vj = v2[1][0] * x + v2[1][1] * y + v2[1][2] * z + v2[1][3];
         let vk = v2[2][0] * x + v2[2][1] * y + v2[2][2] * z + v2[2][3];
         if (!cornersOf(vi, vj, vk, tx, ty, tz, corner, cornerIndex)) continue;
+        if (!nearBrain[nearest(vi, tx) + tx * (nearest(vj, ty) + ty * nearest(vk, tz))]) continue;
         let di = 0;
         let dj = 0;
         let dk = 0;
@@ -212,8 +214,12 @@ export function renderTemplateScan(
           value += w * t1[n];
           const b = bits[n];
           if (b === 0) continue;
-          for (let region = 0; region < bitValues.length; region++) if (b & bitValues[region]) sums[region] += w;
-          if (ventricleMap && b & REGION_BITS.ventricles) ventricleMap[index] += w;
+          for (let region = 0; region < bitValues.length; region++) {
+            if (!(b & bitValues[region])) continue;
+            sums[region] += w;
+            const map = labelMaps[region];
+            if (map) map[index] += w;
+          }
         }
         if (value === 0) continue;
         const wx = wu[0][0] * i + wu[0][1] * j + wu[0][2] * k + wu[0][3];
@@ -227,7 +233,17 @@ export function renderTemplateScan(
   if (options.noiseRng) addRicianNoise(data, state.noiseSd * state.gain, options.noiseRng);
   const voxelMl = Math.abs(determinant3(a)) / 1000;
   const volumes = Object.fromEntries(REGION_NAMES.map((name, region) => [name, sums[region] * voxelMl])) as Record<RegionName, number>;
-  return { data, volumes, amplitudes, ventricles: ventricleMap };
+  const labels: Partial<Record<RegionName, Float32Array>> = {};
+  REGION_NAMES.forEach((name, region) => {
+    if (labelMaps[region]) labels[name] = labelMaps[region];
+  });
+  return { data, volumes, amplitudes, labels };
+}
+
+/** The nearest voxel index on an axis of n voxels (clamped). */
+function nearest(v: number, n: number): number {
+  const r = Math.round(v);
+  return r < 0 ? 0 : r >= n ? n - 1 : r;
 }
 
 function determinant3(a: number[][]): number {
