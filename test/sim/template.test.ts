@@ -186,6 +186,49 @@ for p in inp['paths']:
     }
   }, 60_000);
 
+  it('finds the same lateral ventricles as the rule run with scipy (exact distance transform, ndimage.label)', async () => {
+    const model = await templateModel(TEMPLATE, ATLAS);
+    const ventricles: number[] = [];
+    model.regions.bits.forEach((b, i) => {
+      if (b & 1) ventricles.push(i);
+    });
+    const [csf, grey] = model.regions.classMeans;
+    const reference = runPython(
+      `import nibabel as nib
+from scipy import ndimage as nd
+img = nib.as_closest_canonical(nib.load(inp['template']))
+t = img.get_fdata()
+lo = np.rint(np.linalg.solve(img.affine, np.array(inp['origin'] + [1.0]))[:3]).astype(int)
+n = inp['shape']
+t = t[lo[0]:lo[0] + n[0], lo[1]:lo[1] + n[1], lo[2]:lo[2] + n[2]]
+positive = np.sort(t[t > 0])
+brain = t > 0.05 * positive[int(0.99 * (len(positive) - 1))]
+depth = nd.distance_transform_edt(brain)
+cand = brain & (t < inp['threshold']) & (depth >= 10)
+lab, count = nd.label(cand)
+idx = np.array(np.nonzero(brain)); blo = idx.min(1); bhi = idx.max(1); c = (blo + bhi) / 2
+half = np.array([0.12, 0.15, 0.15]) * (bhi - blo)
+box = np.zeros_like(cand)
+box[tuple(slice(int(np.ceil(c[a] - half[a])), int(np.floor(c[a] + half[a])) + 1) for a in range(3))] = True
+sizes = nd.sum(cand, lab, range(1, count + 1))
+central = [l for l in np.unique(lab[box & (lab > 0)])]
+largest = max(sizes[l - 1] for l in central)
+large = [l for l in central if sizes[l - 1] >= 0.05 * largest]
+lateral = [l for l in large if abs(np.nonzero(lab == l)[0].mean() - c[0]) >= 4]
+mask = np.isin(lab, lateral)
+ts = np.zeros(int(np.prod(n)), bool); ts[inp['ventricles']] = True; ts = ts.reshape(n, order='F')
+out = {'reference': int(mask.sum()), 'both': int((mask & ts).sum()), 'components': len(lateral)}`,
+      { template: TEMPLATE, origin: model.t1.affine.slice(0, 3).map((row) => row[3]), shape: model.t1.shape, threshold: csf - 0.25 * (grey - csf), ventricles },
+    );
+    console.log(`ventricles: lssl ${ventricles.length} voxels, scipy ${reference.reference} in ${reference.components} components, ${reference.both} in both`);
+    expect(reference.components).toBe(2);
+    const dice = (2 * reference.both) / (ventricles.length + reference.reference);
+    expect(dice).toBeGreaterThan(0.97);
+    // Colin27's lateral ventricles: 10–25 ml is the plausible range for a young adult
+    expect(ventricles.length / 1000).toBeGreaterThan(10);
+    expect(ventricles.length / 1000).toBeLessThan(25);
+  }, 60_000);
+
   it('regional volumes in the ground truth follow V(A) = V(0)·e^{kA} between visits (k = 1, −1, −0.5)', () => {
     const truth = readTsv(join(main.out, 'ground_truth.tsv'));
     const slopes: Record<string, number[]> = { ventricles_ml: [], hippocampus_ml: [], cortex_ml: [] };
