@@ -17,7 +17,7 @@ import type { Vec3 } from './anatomy.js';
 
 /** Separable Gaussian smoothing (σ in mm, truncated at 3σ, zero beyond the grid). data: [nx·ny·nz] x fastest. */
 export function gaussianSmooth(data: Float32Array, shape: Vec3, spacing: Vec3, sigmaMm: number): Float32Array {
-  let current = Float32Array.from(data);
+  let current = data.slice();
   const strides = [1, shape[0], shape[0] * shape[1]];
   for (let axis = 0; axis < 3; axis++) {
     const sigma = sigmaMm / spacing[axis];
@@ -55,7 +55,9 @@ export function gaussianSmooth(data: Float32Array, shape: Vec3, spacing: Vec3, s
  * mask: [nx·ny·nz] → field: [3·nx·ny·nz], (di, dj, dk) interleaved per voxel.
  */
 export function regionField(mask: Uint8Array, shape: Vec3, spacing: Vec3, sigmaMm: number): Float32Array {
-  const smooth = gaussianSmooth(Float32Array.from(mask), shape, spacing, sigmaMm);
+  const indicator = new Float32Array(mask.length);
+  for (let i = 0; i < mask.length; i++) indicator[i] = mask[i];
+  const smooth = gaussianSmooth(indicator, shape, spacing, sigmaMm);
   const [nx, ny, nz] = shape;
   const strides = [1, nx, nx * ny];
   const field = new Float32Array(3 * mask.length);

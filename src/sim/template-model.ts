@@ -8,7 +8,7 @@ import type { Vec3 } from './anatomy.js';
 import { atlasScheme } from './atlas-labels.js';
 import { amplitudeFor, calibrate, regionField, type Calibration } from './template-fields.js';
 import { readTemplateInputs, type TemplateVolume } from './template-image.js';
-import { REGION_BITS, depthInside, findRegions, type TemplateRegions } from './template-regions.js';
+import { REGION_BITS, depthInside, findRegions, maskWhere, type TemplateRegions } from './template-regions.js';
 
 /** Beyond this distance from the brain (mm) no atrophy field (≤ 3 mm) nor interpolation reaches it. */
 export const NEAR_BRAIN_MM = 6;
@@ -89,7 +89,7 @@ function worldBox(t1: TemplateVolume, bits: Uint8Array, bit: number): { centre: 
 
 /** The mask of the voxels with any of `bits` set. */
 export function regionMask(regions: TemplateRegions, bits: number): Uint8Array {
-  return Uint8Array.from(regions.bits, (b) => (b & bits ? 1 : 0));
+  return maskWhere(regions.bits.length, (i) => (regions.bits[i] & bits) !== 0);
 }
 
 /** Reads a template (and atlas) and builds its model. */
@@ -113,8 +113,9 @@ export async function buildTemplateModel(templatePath: string, atlasPath?: strin
     // the cortex is large: every other voxel per axis measures its volume ratio well enough
     calibrations[region] = calibrate(masks[region], fields[region], t1.shape, sign, maxAmplitudeMm, 8, region === 'cortex' ? 2 : 1);
   }
-  const outside = Uint8Array.from(regions.bits, (b) => (b & REGION_BITS.brain ? 0 : 1));
-  const nearBrain = Uint8Array.from(depthInside(outside, t1.shape, t1.spacing), (d) => (d <= NEAR_BRAIN_MM ? 1 : 0));
+  const outside = maskWhere(regions.bits.length, (i) => !(regions.bits[i] & REGION_BITS.brain));
+  const distance = depthInside(outside, t1.shape, t1.spacing);
+  const nearBrain = maskWhere(distance.length, (i) => distance[i] <= NEAR_BRAIN_MM);
   const box = worldBox(t1, regions.bits, REGION_BITS.brain);
   // room for head size (+7% at most), rotation (a few degrees) and the warps
   const fovMm = Math.ceil(2 * Math.max(...box.half) * 1.15 + 10);

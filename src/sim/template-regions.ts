@@ -56,6 +56,13 @@ export interface TemplateRegions {
   counts: Record<RegionName, number>;
 }
 
+/** A 0/1 mask of `length` voxels where `test(index)` holds (a plain loop: typed-array `from` with a map function is slow). */
+export function maskWhere(length: number, test: (index: number) => boolean): Uint8Array {
+  const mask = new Uint8Array(length);
+  for (let i = 0; i < length; i++) if (test(i)) mask[i] = 1;
+  return mask;
+}
+
 /** 1D k-means with three classes (Lloyd's iterations on a 256-bin histogram), sorted means. */
 export function threeClassMeans(values: Float32Array): [number, number, number] {
   let lo = Infinity;
@@ -268,9 +275,9 @@ export function findRegions(inputs: TemplateInputs, atlasScheme?: AtlasScheme): 
   let top = 0;
   const positive = t1.data.filter((v) => v > 0).sort();
   if (positive.length > 0) top = positive[Math.floor(0.99 * (positive.length - 1))];
-  const brain = new Uint8Array(t1.data.length);
-  for (let i = 0; i < brain.length; i++) brain[i] = t1.data[i] > BRAIN_FRACTION * top ? 1 : 0;
-  const brainValues = t1.data.filter((_, i) => brain[i] === 1);
+  const brain = maskWhere(t1.data.length, (i) => t1.data[i] > BRAIN_FRACTION * top);
+  const brainValues = new Float32Array(brain.reduce((s, v) => s + v, 0));
+  for (let i = 0, n = 0; i < brain.length; i++) if (brain[i]) brainValues[n++] = t1.data[i];
   const classMeans = threeClassMeans(brainValues);
   const csfBelow = (classMeans[0] + classMeans[1]) / 2;
   const wmAbove = (classMeans[1] + classMeans[2]) / 2;
@@ -282,16 +289,17 @@ export function findRegions(inputs: TemplateInputs, atlasScheme?: AtlasScheme): 
   let cortex: Uint8Array;
   if (atlas && atlasScheme) {
     const regionOf = atlasRegionOf(atlasScheme);
-    const regionAt: AtlasRegion[] = Array.from(atlas.data, (v) => regionOf(v));
-    hippocampus = Uint8Array.from(regionAt, (r) => (r === 'hippocampus' ? 1 : 0));
-    amygdala = Uint8Array.from(regionAt, (r) => (r === 'amygdala' ? 1 : 0));
-    cortex = Uint8Array.from(regionAt, (r, i) => (r === 'cortex' && isGrey(i) ? 1 : 0));
+    const n = atlas.data.length;
+    const regionAt = (i: number): AtlasRegion => regionOf(atlas.data[i]);
+    hippocampus = maskWhere(n, (i) => regionAt(i) === 'hippocampus');
+    amygdala = maskWhere(n, (i) => regionAt(i) === 'amygdala');
+    cortex = maskWhere(n, (i) => regionAt(i) === 'cortex' && isGrey(i));
   } else {
     const box = maskBox(brain, t1.shape);
     amygdala = fallbackRegion(t1, box, isGrey, 'amygdala');
     const hippocampusCore = fallbackRegion(t1, box, isGrey, 'hippocampus');
-    hippocampus = Uint8Array.from(hippocampusCore, (v, i) => (v && !amygdala[i] ? 1 : 0));
-    cortex = Uint8Array.from(depth, (d, i) => (isGrey(i) && d <= CORTEX_DEPTH_MM && !hippocampus[i] && !amygdala[i] ? 1 : 0));
+    hippocampus = maskWhere(depth.length, (i) => hippocampusCore[i] === 1 && !amygdala[i]);
+    cortex = maskWhere(depth.length, (i) => isGrey(i) && depth[i] <= CORTEX_DEPTH_MM && !hippocampus[i] && !amygdala[i]);
   }
   const bits = new Uint8Array(brain.length);
   const counts: Record<RegionName, number> = { ventricles: 0, hippocampus: 0, amygdala: 0, cortex: 0, brain: 0 };
