@@ -117,18 +117,24 @@ function groundTruthRow(scan: SimScan, path: string, rendered: TemplateScan, sha
   };
 }
 
-const models = new Map<string, Promise<TemplateModel>>();
+let lastModel: { key: string; model: Promise<TemplateModel> } | undefined;
 
-/** The model of a template and atlas, built once per process (it takes seconds). */
+/**
+ * The model of a template and atlas. The last one built is kept (it takes seconds to build
+ * and a few hundred MB to hold), so cohorts written one after another on the same template
+ * share it; asking for another template replaces it.
+ */
 export function templateModel(template: string, atlas?: string): Promise<TemplateModel> {
   const key = `${resolve(template)}\n${atlas === undefined ? '' : resolve(atlas)}`;
-  let model = models.get(key);
-  if (!model) {
-    model = buildTemplateModel(template, atlas);
-    models.set(key, model);
-    model.catch(() => models.delete(key));
+  if (lastModel?.key !== key) {
+    const model = buildTemplateModel(template, atlas);
+    const entry = { key, model };
+    lastModel = entry;
+    model.catch(() => {
+      if (lastModel === entry) lastModel = undefined;
+    });
   }
-  return model;
+  return lastModel!.model;
 }
 
 /** Writes a template-phantom cohort (see the module comment) and returns what it wrote. */
