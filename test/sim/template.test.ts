@@ -263,6 +263,27 @@ out = {'reference': int(mask.sum()), 'both': int((mask & ts).sum()), 'components
     expect(hashes(d.out)[images[0]]).not.toBe(ha[images[0]]);
   }, 120_000);
 
+  it('reads the template and atlas in any orientation and datatype: a PSR float32 / LPI int16 copy writes the same scans', async () => {
+    const copies = { template: join(root, 'ch2bet-psr.nii.gz'), atlas: join(root, 'aal-lpi.nii.gz') };
+    runPython(
+      `import nibabel as nib
+from nibabel.orientations import axcodes2ornt, ornt_transform
+def copy(src, dst, codes, dtype):
+    img = nib.load(src)
+    out = img.as_reoriented(ornt_transform(axcodes2ornt(nib.aff2axcodes(img.affine)), axcodes2ornt(codes)))
+    nib.save(nib.Nifti1Image(np.asarray(out.dataobj).astype(dtype), out.affine), dst)
+copy(inp['template'], inp['copies']['template'], 'PSR', np.float32)
+copy(inp['atlas'], inp['copies']['atlas'], 'LPI', np.int16)`,
+      { template: TEMPLATE, atlas: ATLAS, copies },
+    );
+    const options = { subjects: 2, visits: 1, seed: 11, voxelMm: 4 };
+    const original = await simulateTemplateCohort({ ...options, template: TEMPLATE, atlas: ATLAS, out: join(root, 'orientation-ras') });
+    const copied = await simulateTemplateCohort({ ...options, ...copies, out: join(root, 'orientation-psr') });
+    const images = (h: Record<string, string>) => Object.fromEntries(Object.entries(h).filter(([p]) => p.includes('_T1w.nii')));
+    expect(images(hashes(copied.out))).toEqual(images(hashes(original.out)));
+    expect(copied.groundTruth).toEqual(original.groundTruth);
+  }, 120_000);
+
   it('without an atlas finds hippocampus, amygdala and cortex from the T1, and they shrink', async () => {
     const r = await simulateTemplateCohort({ template: TEMPLATE, out: join(root, 'no-atlas'), subjects: 3, visits: 2, seed: SEED, voxelMm: 4, nuisance: 0 });
     expect(r.regions).toBe('intensity (no atlas)');
