@@ -1,6 +1,11 @@
-/** `lssl simulate`: write the built-in phantom cohort (a BIDS folder; docs/phantom.md). */
+/**
+ * `lssl simulate`: write the built-in phantom cohort (a BIDS folder; docs/phantom.md), either
+ * the procedural heads or, with --template, the same longitudinal model on a real T1.
+ */
 import type { CommandModule } from 'yargs';
-import { simulateCohort } from '../src/sim/simulate.js';
+import { inputError } from '../src/errors.js';
+import { type SimulationReport, simulateCohort } from '../src/sim/simulate.js';
+import { simulateTemplateCohort, type TemplateSimulationReport } from '../src/sim/template-simulate.js';
 import { printJson, type GlobalArgs } from './common.js';
 
 interface Args extends GlobalArgs {
@@ -8,8 +13,11 @@ interface Args extends GlobalArgs {
   subjects: number;
   visits: number;
   seed: number;
-  shape: number;
+  shape?: number;
   nuisance: number;
+  template?: string;
+  atlas?: string;
+  voxel?: number;
   json: boolean;
 }
 
@@ -28,26 +36,57 @@ export const simulateCommand: CommandModule<GlobalArgs, Args> = {
       .option('seed', { type: 'number', default: 0, describe: 'random seed (the same seed writes the same cohort)' })
       .option('shape', {
         type: 'number',
-        default: 64,
-        describe: 'nominal grid: field of view = shape × 1.25 mm per axis',
+        describe: 'procedural heads: nominal grid, field of view = shape × 1.25 mm per axis (default 64)',
       })
       .option('nuisance', {
         type: 'number',
         default: 1,
         describe: 'scale of per-visit misregistration, gain, bias field and noise (0 = noise-free, registered)',
       })
+      .option('template', {
+        type: 'string',
+        describe:
+          'render the cohort on this skull-stripped T1 (e.g. /usr/share/mricron/templates/ch2bet.nii.gz) instead of procedural heads',
+      })
+      .option('atlas', {
+        type: 'string',
+        describe:
+          'with --template: AAL labels on the template grid (hippocampus, amygdala, cortex); without it they come from the T1',
+      })
+      .option('voxel', { type: 'number', describe: 'with --template: nominal voxel size in mm (default 1.5)' })
       .option('json', { type: 'boolean', default: false, describe: 'print one JSON object' }),
   handler: async (args) => {
     const tty = !args.json && process.stderr.isTTY;
-    const report = await simulateCohort({
-      out: args.out,
-      subjects: args.subjects,
-      visits: args.visits,
-      seed: args.seed,
-      shape: args.shape,
-      nuisance: args.nuisance,
-      onProgress: tty ? (done, total) => process.stderr.write(`\rlssl: simulate ${done}/${total} scans`) : undefined,
-    });
+    const onProgress = tty
+      ? (done: number, total: number) => process.stderr.write(`\rlssl: simulate ${done}/${total} scans`)
+      : undefined;
+    let report: SimulationReport | TemplateSimulationReport;
+    if (args.template !== undefined) {
+      if (args.shape !== undefined)
+        throw inputError('--shape is for the procedural heads; with --template give --voxel (mm)');
+      report = await simulateTemplateCohort({
+        template: args.template,
+        atlas: args.atlas,
+        out: args.out,
+        subjects: args.subjects,
+        visits: args.visits,
+        seed: args.seed,
+        voxelMm: args.voxel,
+        nuisance: args.nuisance,
+        onProgress,
+      });
+    } else {
+      if (args.atlas !== undefined || args.voxel !== undefined) throw inputError('--atlas and --voxel need --template');
+      report = await simulateCohort({
+        out: args.out,
+        subjects: args.subjects,
+        visits: args.visits,
+        seed: args.seed,
+        shape: args.shape,
+        nuisance: args.nuisance,
+        onProgress,
+      });
+    }
     if (tty) process.stderr.write('\n');
     const counts: Record<string, number> = {};
     for (const row of report.groundTruth)
@@ -59,8 +98,12 @@ export const simulateCommand: CommandModule<GlobalArgs, Args> = {
     const labels = Object.entries(counts)
       .map(([k, v]) => `${v} ${k}`)
       .join(', ');
+    const perScan =
+      'secondsPerScan' in report
+        ? ` (${report.secondsPerScan.toFixed(2)} s per scan after ${report.setupSeconds.toFixed(1)} s of setup; regions from ${report.regions})`
+        : '';
     process.stdout.write(
-      `wrote ${report.scans} scans of ${report.subjects} subjects (${labels}) to ${report.out} in ${report.seconds.toFixed(1)} s\n` +
+      `wrote ${report.scans} scans of ${report.subjects} subjects (${labels}) to ${report.out} in ${report.seconds.toFixed(1)} s${perScan}\n` +
         `hidden parameters: ${report.out}/ground_truth.tsv\n`,
     );
   },

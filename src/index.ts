@@ -66,6 +66,8 @@ export type {
 } from './io/cache.js';
 export { simulateCohort } from './sim/simulate.js';
 export type { SimulateOptions, SimulationReport, GroundTruthRow } from './sim/simulate.js';
+export { simulateTemplateCohort } from './sim/template-simulate.js';
+export type { TemplateSimulateOptions, TemplateSimulationReport } from './sim/template-simulate.js';
 export { initBackend, activeBackend, BACKENDS } from './backend/select.js';
 export type { BackendName, BackendInfo } from './backend/select.js';
 export { ntXentLoss } from './contrastive/losses/ntxent.js';

@@ -36,6 +36,9 @@ export const ATROPHY_EFFECTS = {
   sulci: 0.35,
 } as const;
 
+/** Semi-axes of the scalp of an average head, in U, before the subject's size and shape (x, y, z). */
+export const HEAD_AXES: Vec3 = [0.7, 0.84, 0.76];
+
 /** Spacing of the sulcal pattern (plane-wave wavelength) in units of U. */
 export const SULCAL_WAVELENGTH = 0.35;
 const SULCAL_WAVES = 6;
@@ -118,7 +121,7 @@ export function clippedNormal(rng: Rng, mean: number, sd: number, limit = 2.5): 
  */
 export function drawAnatomy(rng: Rng, sex: Sex): SubjectAnatomy {
   const size = (sex === 'M' ? 1.02 : 0.98) * clippedNormal(rng, 1, 0.02);
-  const headAxes: Vec3 = [0.7, 0.84, 0.76].map((a) => a * size * clippedNormal(rng, 1, 0.015)) as Vec3;
+  const headAxes: Vec3 = HEAD_AXES.map((a) => a * size * clippedNormal(rng, 1, 0.015)) as Vec3;
   const ventricleSize = Math.exp(clippedNormal(rng, 0, 0.15));
   const sulcalWaves: PlaneWave[] = [];
   const kNorm = (2 * Math.PI) / SULCAL_WAVELENGTH;

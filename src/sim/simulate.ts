@@ -10,13 +10,12 @@
  * Deterministic for a seed; subject i (and its visit v) is the same whatever the number of
  * subjects (and visits), as long as the labels keep their width (fewer than 100 subjects).
  */
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { mkdir, rm } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { createRng } from '../rng.js';
 import { inputError } from '../errors.js';
 import { writeNifti } from '../io/nifti.js';
-import { writeFileAtomic } from '../io/atomic.js';
+import { GENERATOR_NAME, checkCount, fixed, prepareOutput, significant, tsv, writeText } from './cohort-files.js';
 import { headToWorld, modelVentricleVolume, renderScan, type Grid, type TissueVolumes } from './render.js';
 import { NOMINAL_VOXEL_MM, storageGrid } from './storage.js';
 import { drawScans, drawSubject, type SimScan } from './subject.js';
@@ -51,58 +50,6 @@ export interface SimulationReport {
   files: string[];
   groundTruth: GroundTruthRow[];
   seconds: number;
-}
-
-const GENERATOR_NAME = 'lssl simulate';
-
-function checkCount(name: string, value: number, lo: number, hi: number): void {
-  if (!Number.isInteger(value) || value < lo || value > hi) {
-    throw inputError(`${name} must be an integer from ${lo} to ${hi}, not ${value}`);
-  }
-}
-
-/** Rounds for the TSV files (no float noise in the text). */
-function fixed(value: number, decimals: number): number {
-  return Number(value.toFixed(decimals));
-}
-
-/** Six significant digits: volumes of tiny phantoms are small numbers. */
-function significant(value: number): number {
-  return Number(value.toPrecision(6));
-}
-
-function tsv(columns: string[], rows: Record<string, string | number>[]): string {
-  return [columns.join('\t'), ...rows.map((row) => columns.map((c) => String(row[c])).join('\t'))].join('\n') + '\n';
-}
-
-async function writeText(path: string, text: string): Promise<void> {
-  await writeFileAtomic(path, new TextEncoder().encode(text));
-}
-
-/** Refuses to write into a folder that holds anything but an earlier phantom; clears that one. */
-async function prepareOutput(out: string): Promise<void> {
-  if (existsSync(out)) {
-    const entries = readdirSync(out);
-    if (entries.length > 0) {
-      const description = join(out, 'dataset_description.json');
-      let generated = false;
-      try {
-        const json = JSON.parse(readFileSync(description, 'utf8'));
-        generated =
-          Array.isArray(json.GeneratedBy) && json.GeneratedBy.some((g: { Name?: string }) => g.Name === GENERATOR_NAME);
-      } catch {
-        generated = false;
-      }
-      if (!generated)
-        throw inputError(
-          'output folder must be empty or hold an earlier lssl phantom, and this one holds other files',
-          out,
-        );
-      for (const entry of entries)
-        if (entry.startsWith('sub-')) await rm(join(out, entry), { recursive: true, force: true });
-    }
-  }
-  await mkdir(out, { recursive: true });
 }
 
 const GROUND_TRUTH_COLUMNS = [
