@@ -13,6 +13,7 @@ import { labCommand } from './lab.js';
 import { trainCommand } from './train.js';
 import { embedCommand } from './embed.js';
 import { reportCommand } from './report.js';
+import { compareCommand } from './compare.js';
 import { finetuneCommand } from './finetune.js';
 
 // biome-ignore lint/suspicious/noExplicitAny: yargs types each command by its own argument shape; a list of them has none in common
@@ -29,6 +30,7 @@ export const commands: CommandModule<any, any>[] = [
   trainCommand,
   embedCommand,
   reportCommand,
+  compareCommand,
   labCommand,
   finetuneCommand,
 ];
