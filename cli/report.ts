@@ -23,6 +23,7 @@ interface Args extends GlobalArgs {
   cache?: string;
   scan?: string;
   alpha?: number;
+  resamples: number;
   json: boolean;
 }
 
@@ -91,11 +92,20 @@ export const reportCommand: CommandModule<GlobalArgs, Args> = {
         type: 'number',
         describe: 'step along the unit τ for the decoded direction (default: two sd of tau_proj)',
       })
+      .option('resamples', {
+        type: 'number',
+        default: 9999,
+        describe: 'bootstrap resamples and random permutations of the verdict table (docs/compare.md)',
+      })
       .option('json', {
         type: 'boolean',
         default: false,
-        describe: 'print the file paths and summary rows as one JSON object',
-      }) as unknown as Argv<Args>,
+        describe: 'print the file paths, summary rows and verdict lines as one JSON object',
+      })
+      .example(
+        '$0 report runs/lssl runs/ae runs/none --out report --targets diagnosis --features delta',
+        'report.html opens with "lssl vs ae: +0.12 balanced accuracy [0.05, 0.19], p = 0.003" rows',
+      ) as unknown as Argv<Args>,
   handler: async (args) => {
     const features = args.features === undefined ? undefined : parseFeatures(args.features);
     const targets = args.targets === undefined ? undefined : commaList(args.targets);
@@ -106,6 +116,8 @@ export const reportCommand: CommandModule<GlobalArgs, Args> = {
     ) {
       throw inputError('--scan, --alpha and --cache go with --source (the cohort to take the scan from)');
     }
+    if (!Number.isInteger(args.resamples) || args.resamples < 1)
+      throw inputError(`--resamples must be a positive integer, not ${args.resamples}`);
     let slices: ReturnType<typeof cohortSlices> | undefined;
     if (args.source !== undefined) {
       await startBackend(args, args.json);
@@ -121,20 +133,23 @@ export const reportCommand: CommandModule<GlobalArgs, Args> = {
       label: args.label,
       labs: args.labs,
       slices,
+      resamples: args.resamples,
       onProgress: args.json ? undefined : (message) => process.stderr.write(`lssl: ${message}\n`),
     });
     if (args.json)
       return printJson({
         files: result.files,
         summary: result.summary,
+        verdict: result.verdict,
         plots: result.plots.length,
         slices: result.slices,
       });
     process.stdout.write(
       `${result.summary.length} probe rows for ${args.runs.length} run(s); ${result.plots.length} plots${result.slices.length > 0 ? `, slices of ${result.slices.join(', ')}` : ''}\n`,
     );
-    process.stdout.write(
-      `wrote ${result.files.summary}\nwrote ${result.files.convergence}\nwrote ${result.files.html}\n`,
-    );
+    for (const v of result.verdict)
+      process.stdout.write(`${v.target} from ${v.features}:\n  ${v.lines.join('\n  ')}\n`);
+    const written = [result.files.summary, result.files.convergence, result.files.progression, result.files.html];
+    process.stdout.write(`${written.flatMap((f) => (f ? [`wrote ${f}`] : [])).join('\n')}\n`);
   },
 };

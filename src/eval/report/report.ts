@@ -4,9 +4,12 @@
  * convergence, the training curves, and what the learned direction τ means (the brain-age
  * axis, and the decoded direction in image space). Writes, each atomically:
  *
- *   DIR/summary.csv       one row per run × target × feature set (tables.ts)
+ *   DIR/summary.csv       one row per run × target × feature set (tables.ts), with the
+ *                         comparison's CIs and paired differences vs lssl and none
  *   DIR/convergence.csv   training, probe and fine-tuning curves, long format
- *   DIR/report.html       one self-contained page: tables, SVG plots, PNG data: URIs
+ *   DIR/progression.csv   per-subject Δtau_proj per year of runs with tau_proj
+ *   DIR/report.html       one self-contained page that opens with the verdict table
+ *                         (report-comparison.ts), then tables, SVG plots, PNG data: URIs
  */
 import { existsSync, promises as fs, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -15,9 +18,22 @@ import { writeFileAtomic } from '../../io/atomic.js';
 import { brainAgeAxis, type AgeAxisResult } from '../ageaxis.js';
 import { htmlPage, svgFigure, type HtmlSection } from './html.js';
 import { probe, type ProbeResult } from '../probe/probe.js';
+import { verdictRows } from '../compare/verdict.js';
 import { PROBE_FEATURES, type ProbeFeatures } from '../probe/design.js';
 import { convergenceSpec, progressionRateSpec, renderSvg, tauAgeSpec, trainingLossSpec } from './plots.js';
 import { ageAxisTable, comparisonTables, labsSection, slicesSection, type SliceFigure } from './report-html.js';
+import {
+  comparisonColumns,
+  comparisonName,
+  comparisonRuns,
+  compareTarget,
+  estimatesTable,
+  progressionCsv,
+  progressionSection,
+  runProgressions,
+  verdictTable,
+  type TargetComparison,
+} from './report-comparison.js';
 import { readReportRun, runLabels, type ReportRun } from './run.js';
 import {
   convergenceCsv,
@@ -51,12 +67,20 @@ export interface ReportOptions {
   /** slice panels of runs with a decoder (decoder.ts builds them) */
   slices?: (run: ReportRun) => Promise<SliceFigure | null>;
   title?: string;
+  /** bootstrap resamples and random permutations of the comparison (default 9999) */
+  resamples?: number;
   onProgress?: (message: string) => void;
 }
 
 export interface ReportResult {
   summaryCsv: string;
   convergenceCsv: string;
+  /** per-subject rates of runs with tau_proj ('' when no run has tau_proj) */
+  progressionCsv: string;
+  /** one per probed target and feature set, in summary order */
+  comparisons: TargetComparison[];
+  /** the verdict lines ("lssl vs ae: +0.12 balanced accuracy [0.05, 0.19], p = 0.003"), per target and features */
+  verdict: { target: string; features: string; lines: string[] }[];
   html: string;
   summary: SummaryRow[];
   convergence: ConvergenceRow[];
@@ -160,8 +184,33 @@ export async function buildReport(
     convergence.push(...finetuneCurveRows(run));
   }
 
+  const combos = [...new Map(summary.map((r) => [`${r.target}\u0000${r.features}`, r])).values()];
+  const comparisons: TargetComparison[] = [];
+  for (const combo of combos) {
+    progress(`comparing methods on ${combo.target} from ${combo.features}`);
+    comparisons.push(
+      compareTarget(runs, combo.target, combo.features as ProbeFeatures, {
+        folds: options.folds,
+        resamples: options.resamples,
+      }),
+    );
+  }
+  const { pooled } = comparisonRuns(runs);
+  for (const row of summary) {
+    const found = comparisons.find((c) => c.target === row.target && c.features === row.features)?.comparison;
+    const run = runs.find((r) => r.label === row.run)!;
+    if (found) row.comparison = comparisonColumns(found, comparisonName(run, pooled));
+  }
+  const verdict = comparisons.flatMap(({ target, features, comparison }) =>
+    comparison ? [{ target, features, lines: verdictRows(comparison).map((v) => v.text) }] : [],
+  );
+  const progressions = runProgressions(runs, options.label ?? 'diagnosis', options.resamples);
+
   progress('rendering plots');
-  const sections: HtmlSection[] = [{ id: 'comparison', title: 'Comparison', body: comparisonTables(summary) }];
+  const sections: HtmlSection[] = [
+    { id: 'verdict', title: 'Verdict', body: [verdictTable(comparisons), estimatesTable(comparisons)].join('\n') },
+    { id: 'comparison', title: 'Probe metrics per run', body: comparisonTables(summary) },
+  ];
   const plots: string[] = [];
   const figure = async (id: string, spec: Record<string, unknown>, caption: string) => {
     const svg = await renderSvg(spec);
@@ -241,6 +290,12 @@ export async function buildReport(
     ];
     sections.push({ id: 'brain-age-axis', title: 'Brain-age axis (τ)', body: body.join('\n') });
   }
+  if (progressions.length > 0)
+    sections.push({
+      id: 'progression',
+      title: 'Progression rates (Δtau_proj per year)',
+      body: progressionSection(progressions),
+    });
   const slices: SliceFigure[] = [];
   if (options.slices) {
     for (const run of runs) {
@@ -257,11 +312,14 @@ export async function buildReport(
   }
   if (labs.length > 0) sections.push({ id: 'theory', title: 'Theory checks', body: labsSection(labs) });
 
-  const intro = `Runs: ${runs.map((r) => `${r.label} (${r.method})`).join(', ')}. Files next to this page: summary.csv (every metric, mean and sd over folds) and convergence.csv (every curve).`;
+  const intro = `Runs: ${runs.map((r) => `${r.label} (${r.method})`).join(', ')}. Files next to this page: summary.csv (every metric, mean and sd over folds, with the comparison's CIs and p-values) and convergence.csv (every curve)${progressions.length > 0 ? ', progression.csv (per-subject rates)' : ''}.`;
   const html = htmlPage(options.title ?? 'lssl report', intro, sections);
   return {
     summaryCsv: summaryCsv(summary),
     convergenceCsv: convergenceCsv(convergence),
+    progressionCsv: progressions.length > 0 ? progressionCsv(progressions) : '',
+    comparisons,
+    verdict,
     html,
     summary,
     convergence,
@@ -274,7 +332,7 @@ export async function buildReport(
 export async function writeReport(
   runDirs: readonly string[],
   options: ReportOptions,
-): Promise<ReportResult & { files: { summary: string; convergence: string; html: string } }> {
+): Promise<ReportResult & { files: { summary: string; convergence: string; html: string; progression?: string } }> {
   const result = await buildReport(runDirs, options);
   const out = resolve(options.out);
   await fs.mkdir(out, { recursive: true });
@@ -282,9 +340,11 @@ export async function writeReport(
     summary: join(out, 'summary.csv'),
     convergence: join(out, 'convergence.csv'),
     html: join(out, 'report.html'),
+    progression: result.progressionCsv === '' ? undefined : join(out, 'progression.csv'),
   };
   await writeFileAtomic(files.summary, result.summaryCsv);
   await writeFileAtomic(files.convergence, result.convergenceCsv);
+  if (files.progression) await writeFileAtomic(files.progression, result.progressionCsv);
   await writeFileAtomic(files.html, result.html);
   return { ...result, files };
 }

@@ -3,7 +3,10 @@
  *
  * - summary.csv: one row per run × target × feature set; every probe metric as
  *   `<metric>_mean` and `<metric>_sd` (sample sd over folds), and for runs with tau_proj the
- *   brain-age axis figures (`axis_*`, the same on every row of that run).
+ *   brain-age axis figures (`axis_*`, the same on every row of that run); then the
+ *   comparison of methods on that target and feature set (report-comparison.ts): each
+ *   metric's estimate with its 95 % CI (`<m>_ci_low`, `<m>_ci_high`, seeds pooled) and the
+ *   paired difference from `lssl` and from `none` with its CI and p-value.
  * - convergence.csv: long format, one row per run × curve × point: training/validation
  *   losses per epoch (history.csv), probe test-fold metrics per optimiser iteration (mean
  *   over folds), fine-tuning metrics per epoch (finetune-*.csv).
@@ -35,6 +38,8 @@ export interface SummaryRow {
   metrics: Record<string, MeanSd>;
   /** brain-age axis figures of the run (absent without tau_proj) */
   axis?: Record<string, number | null>;
+  /** the comparison's CI and paired-difference columns of the run's method (report-comparison.ts) */
+  comparison?: Record<string, number | null>;
 }
 
 export interface ConvergenceRow {
@@ -105,9 +110,10 @@ export function summaryRow(
 const cell = (v: number | string | null | undefined) =>
   v === null || v === undefined || (typeof v === 'number' && !Number.isFinite(v)) ? '' : v;
 
-/** summary.csv text; the axis columns are the union over runs, in first-seen order. */
+/** summary.csv text; the axis and comparison columns are the unions over rows, in first-seen order. */
 export function summaryCsv(rows: readonly SummaryRow[]): string {
   const axisColumns = [...new Set(rows.flatMap((r) => Object.keys(r.axis ?? {})))];
+  const comparisonColumns = [...new Set(rows.flatMap((r) => Object.keys(r.comparison ?? {})))];
   const fields = [
     'run',
     'method',
@@ -119,6 +125,7 @@ export function summaryCsv(rows: readonly SummaryRow[]): string {
     'folds',
     ...PROBE_METRICS.flatMap((m) => [`${m}_mean`, `${m}_sd`]),
     ...axisColumns,
+    ...comparisonColumns,
   ];
   const data = rows.map((r) => [
     r.run,
@@ -131,6 +138,7 @@ export function summaryCsv(rows: readonly SummaryRow[]): string {
     r.folds,
     ...PROBE_METRICS.flatMap((m) => [cell(r.metrics[m]?.mean), cell(r.metrics[m]?.sd)]),
     ...axisColumns.map((c) => cell(r.axis?.[c])),
+    ...comparisonColumns.map((c) => cell(r.comparison?.[c])),
   ]);
   return `${Papa.unparse({ fields, data })}\n`;
 }

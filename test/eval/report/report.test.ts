@@ -186,8 +186,8 @@ describe('report.html', () => {
     for (const m of html.matchAll(/\s(?:src|href)="([^"]*)"/g)) expect(m[1]).toMatch(/^(data:|#)/);
   });
 
-  test('writes atomically: only the three files, no temporary names left', () => {
-    expect(readdirSync(out).sort()).toEqual(['convergence.csv', 'report.html', 'summary.csv']);
+  test('writes atomically: only the four files (progression.csv for the tau_proj run), no temporary names left', () => {
+    expect(readdirSync(out).sort()).toEqual(['convergence.csv', 'progression.csv', 'report.html', 'summary.csv']);
   });
 });
 
