@@ -84,7 +84,7 @@ export const compareCommand: CommandModule<GlobalArgs, Args> = {
       .option('resamples', {
         type: 'number',
         default: 9999,
-        describe: 'bootstrap resamples and random permutations (p is exact for ≤ 20 subjects)',
+        describe: 'bootstrap resamples and random permutations (small cohorts get the exact permutation p)',
       })
       .option('out', { type: 'string', describe: 'folder for compare.csv and verdict.txt' })
       .option('json', { type: 'boolean', default: false, describe: 'print one JSON object' })

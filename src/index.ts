@@ -156,6 +156,23 @@ export { welchTTest, studentTCdf, studentTTwoSidedP, regularizedIncompleteBeta, 
 export type { WelchTTest } from './math/stats.js';
 export { writeReport, buildReport } from './eval/report/report.js';
 export type { ReportOptions, ReportResult } from './eval/report/report.js';
+export { compareEmbeddings } from './eval/compare/compare-embeddings.js';
+export type { EmbeddingsRun, EmbeddingsComparison } from './eval/compare/compare-embeddings.js';
+export { compareMethods } from './eval/compare/compare.js';
+export type {
+  Comparison,
+  CompareOptions,
+  CompareMetric,
+  MethodMetric,
+  MethodDifference,
+} from './eval/compare/compare.js';
+export { verdictRows, formatP } from './eval/compare/verdict.js';
+export type { VerdictRow, VerdictOptions } from './eval/compare/verdict.js';
+export { compareCsv } from './eval/compare/compare-csv.js';
+export { progressionRates } from './eval/compare/progression.js';
+export type { ProgressionRates, SubjectRate, GroupRate } from './eval/compare/progression.js';
+export { loadCompareInputs } from './eval/compare/compare-inputs.js';
+export { runDemo, demoMethods, DEMO_METHODS, ALL_DEMO_METHODS } from './demo.js';
 export { decoderSlices, cohortSlices, decodeScan } from './eval/report/decoder.js';
 export type { DecoderScan, CohortSlicesOptions } from './eval/report/decoder.js';
 export { finetune } from './eval/finetune/finetune.js';
