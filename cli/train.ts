@@ -15,13 +15,15 @@ import { createProgressPrinter } from '../src/train/progress.js';
 import { createMethod, METHOD_NAMES } from '../src/methods.js';
 import { dropUnlabelled } from '../src/contrastive/labels.js';
 import type { TrainOptions } from '../src/train/options.js';
+import { trainingPreset, TRAINING_PRESETS } from '../src/train/presets.js';
 import { loadCohortFromArgs, withCohortSource, type CohortSourceArgs } from './cohort.js';
 import { printJson, startBackend, type GlobalArgs } from './common.js';
 
 interface Args extends CohortSourceArgs {
   method: string;
   out: string;
-  shape: number;
+  shape?: number;
+  preset?: string;
   epochs?: number;
   batch?: number;
   lr?: number;
@@ -29,7 +31,7 @@ interface Args extends CohortSourceArgs {
   seed: number;
   resume: boolean;
   force: boolean;
-  latent: string;
+  latent?: string;
   'latent-activation'?: string;
   norm?: string;
   positives?: string;
@@ -43,7 +45,7 @@ interface Args extends CohortSourceArgs {
   beta?: number;
   augment?: boolean;
   validation: number;
-  patience: number;
+  patience?: number;
   'early-stop': number;
   cache?: string;
   json: boolean;
@@ -64,7 +66,13 @@ export const trainCommand: CommandModule<GlobalArgs, Args> = {
     withCohortSource(y)
       .option('method', { type: 'string', demandOption: true, describe: `one of ${METHOD_NAMES.join(', ')}` })
       .option('out', { type: 'string', demandOption: true, describe: 'run folder to write' })
-      .option('shape', { type: 'number', default: 64, describe: 'voxels per side (a multiple of 16; 32 or 64)' })
+      .option('shape', { type: 'number', describe: 'voxels per side (a multiple of 16; 32 or 64; default 64)' })
+      .option('preset', {
+        type: 'string',
+        choices: Object.keys(TRAINING_PRESETS),
+        describe:
+          'paper: the published LSSL setup for lssl/ae/vae (64³, dense 512 tanh latent, λ 1, Adam 1e-4, batch 64, 50 epochs); options given beside it win',
+      })
       .option('epochs', { type: 'number', describe: "epochs (default 15; with --resume, the run's unless given)" })
       .option('batch', { type: 'number', describe: 'pairs or scans per step (default 8)' })
       .option('lr', { type: 'number', describe: 'Adam learning rate (default 1e-3)' })
@@ -78,8 +86,7 @@ export const trainCommand: CommandModule<GlobalArgs, Args> = {
       .option('force', { type: 'boolean', default: false, describe: 'replace an existing run in --out' })
       .option('latent', {
         type: 'string',
-        default: '512',
-        describe: 'dense latent size, or none for the flattened conv features',
+        describe: 'dense latent size, or none for the flattened conv features (default 512)',
       })
       .option('latent-activation', {
         type: 'string',
@@ -133,7 +140,7 @@ export const trainCommand: CommandModule<GlobalArgs, Args> = {
         describe: 'byol / directpred: base EMA momentum of the target network (default 0.996)',
       })
       .option('validation', { type: 'number', default: 0.2, describe: 'share of subjects held out for validation' })
-      .option('patience', { type: 'number', default: 5, describe: 'epochs without improvement before LR ×0.1' })
+      .option('patience', { type: 'number', describe: 'epochs without improvement before LR ×0.1 (default 5)' })
       .option('early-stop', { type: 'number', default: 10, describe: 'epochs without improvement before stopping' })
       .option('cache', { type: 'string', describe: 'preprocessed cache folder (default $LSSL_CACHE or ./.lssl-cache)' })
       .option('json', {
@@ -144,14 +151,18 @@ export const trainCommand: CommandModule<GlobalArgs, Args> = {
   handler: async (args) => {
     const backend = await startBackend(args);
     const resumed = args.resume ? await resumePlan(args.out, { method: args.method, epochs: args.epochs }) : undefined;
+    // a preset fills what was not given explicitly (its values, not the methods' defaults)
+    const preset = args.preset === undefined ? undefined : trainingPreset(args.preset, args.method);
     const method =
       resumed?.method ??
       createMethod(args.method, {
         network: {
-          inputShape: args.shape,
-          latentSize: parseLatent(args.latent),
+          inputShape: args.shape ?? preset?.shape ?? 64,
+          latentSize: args.latent !== undefined ? parseLatent(args.latent) : (preset?.latentSize ?? 512),
           // only what was asked for: each method has its own defaults (src/lssl, src/contrastive)
-          ...(args['latent-activation'] !== undefined && { latentActivation: args['latent-activation'] }),
+          ...((args['latent-activation'] ?? preset?.latentActivation) !== undefined && {
+            latentActivation: args['latent-activation'] ?? preset?.latentActivation,
+          }),
           ...(args.norm !== undefined && { norm: args.norm }),
           init: args.init,
           seed: args.seed,
@@ -160,17 +171,17 @@ export const trainCommand: CommandModule<GlobalArgs, Args> = {
         positives: args.positives,
         temperature: args.temperature,
         momentumBase: args['momentum-base'],
-        lambdaDir: args['lambda-dir'],
-        lambdaRecon: args['lambda-recon'],
-        beta: args.beta,
+        lambdaDir: args['lambda-dir'] ?? (args.method === 'lssl' ? preset?.lambdaDir : undefined),
+        lambdaRecon: args['lambda-recon'] ?? preset?.lambdaRecon,
+        beta: args.beta ?? (args.method === 'vae' ? preset?.beta : undefined),
       });
     const options: TrainOptions = resumed?.options ?? {
-      epochs: args.epochs,
-      batchSize: args.batch,
-      learningRate: args.lr,
-      weightDecay: args['weight-decay'],
+      epochs: args.epochs ?? preset?.epochs,
+      batchSize: args.batch ?? preset?.batch,
+      learningRate: args.lr ?? preset?.learningRate,
+      weightDecay: args['weight-decay'] ?? preset?.weightDecay,
       seed: args.seed,
-      plateau: { patience: args.patience, earlyStopPatience: args['early-stop'] },
+      plateau: { patience: args.patience ?? preset?.patience ?? 5, earlyStopPatience: args['early-stop'] },
     };
     const augment = resumed ? resumed.augment : (args.augment ?? method.augmentation.byDefault);
     const cohort = await loadCohortFromArgs(args);

@@ -96,4 +96,14 @@ describe('lssl train', () => {
     const vae = await trainRun('vae');
     expect(vae.methodOptions).toMatchObject({ beta: 0.01, lambdaRecon: 1 });
   });
+
+  it('--preset paper fills what was not given with the published setup; options given beside it win', async () => {
+    const config = await trainRun('lssl', '--preset', 'paper', '--lambda-dir', '2');
+    expect(config.training).toMatchObject({ learningRate: 1e-4, weightDecay: 1e-5, epochs: 1, batchSize: 4 });
+    expect(config.methodOptions).toMatchObject({ lambdaDir: 2, lambdaRecon: 1 });
+    expect(config.methodOptions.network).toMatchObject({ latentSize: 512, latentActivation: 'tanh' });
+    const error = await trainRun('simclr', '--preset', 'paper').catch((e) => e);
+    expect(error).toBeInstanceOf(LsslError);
+    expect((error as Error).message).toBe('preset paper describes lssl, ae, vae, not simclr');
+  });
 });
