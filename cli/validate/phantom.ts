@@ -1,10 +1,17 @@
-/** `lssl validate phantom`: LSSL's learned direction against the phantom's ground truth (src/validate/phantom.ts). */
+/** `lssl validate phantom`: LSSL (and baselines) against the phantom's ground truth and a reference written from the paper. */
 import type { CommandModule } from 'yargs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { phantomCheck, type DirectionScores, type PhantomCheckResult } from '../../src/validate/phantom.js';
+import {
+  phantomCheck,
+  type DirectionScores,
+  type MethodScores,
+  type PhantomBaseline,
+  type PhantomCheckResult,
+} from '../../src/validate/phantom.js';
 import { createProgressPrinter } from '../../src/train/progress.js';
+import { inputError } from '../../src/errors.js';
 import { printJson, startBackend, type GlobalArgs } from '../common.js';
 
 interface Args extends GlobalArgs {
@@ -16,41 +23,93 @@ interface Args extends GlobalArgs {
   batch: number;
   lr: number;
   seed: number;
-  'latent-activation': 'tanh' | 'linear';
-  init: 'pytorch' | 'he';
+  template?: string;
+  atlas?: string;
+  voxel: number;
+  latent?: string;
+  'latent-activation'?: 'tanh' | 'linear';
+  init?: 'pytorch' | 'he';
+  'lambda-recon'?: number;
+  'lambda-dir'?: number;
+  baselines: string;
+  reference: boolean;
   torch: boolean;
   augment: boolean;
   nuisance: number;
   json: boolean;
 }
 
+const BASELINES: readonly PhantomBaseline[] = ['ae', 'vae', 'none'];
+
+function parseBaselines(text: string): PhantomBaseline[] {
+  const names = text
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== '');
+  for (const n of names) {
+    if (!(BASELINES as readonly string[]).includes(n)) {
+      throw inputError(`--baselines takes ${BASELINES.join(', ')}, not ${JSON.stringify(n)}`);
+    }
+  }
+  return names as PhantomBaseline[];
+}
+
+function parseLatent(text: string | undefined): number | null | undefined {
+  if (text === undefined) return undefined;
+  if (text === 'none') return null;
+  const n = Number(text);
+  if (!Number.isInteger(n) || n <= 0) throw inputError(`--latent must be a positive integer or none, not ${text}`);
+  return n;
+}
+
 export const validatePhantomCommand: CommandModule<GlobalArgs, Args> = {
   command: 'phantom',
-  describe: 'train LSSL on a phantom cohort; correlate Δtau_proj of unseen subjects with true atrophy and age',
+  describe:
+    'train LSSL (and baselines) on a phantom cohort; score unseen subjects against the ground truth, beside a reference written from the paper',
   builder: (y) =>
     y
       .option('out', {
         type: 'string',
-        describe: 'keep the cohorts and run here (default: a temporary folder, removed)',
+        describe: 'keep the cohorts and runs here (default: a temporary folder, removed)',
       })
-      .option('subjects', { type: 'number', default: 24, describe: 'training subjects' })
+      .option('subjects', { type: 'number', default: 36, describe: 'training subjects (20 % of them validate)' })
       .option('test-subjects', { type: 'number', default: 24, describe: 'held-out subjects (another seed)' })
       .option('shape', { type: 'number', default: 32 })
       .option('epochs', { type: 'number', default: 15 })
       .option('batch', { type: 'number', default: 8 })
       .option('lr', { type: 'number', default: 1e-3 })
       .option('seed', { type: 'number', default: 0 })
+      .option('template', {
+        type: 'string',
+        describe: 'render both cohorts on this skull-stripped T1 (lssl simulate --template), not procedural heads',
+      })
+      .option('atlas', { type: 'string', describe: 'with --template: its AAL atlas' })
+      .option('voxel', { type: 'number', default: 2, describe: 'with --template: nominal voxel size, mm' })
+      .option('latent', { type: 'string', describe: "dense latent size, or none (default: lssl train's)" })
       .option('latent-activation', {
         type: 'string',
         choices: ['tanh', 'linear'],
-        default: 'tanh',
-        describe: 'activation of the dense latent',
+        describe: "activation of the dense latent (default: lssl train's)",
       })
       .option('init', {
         type: 'string',
         choices: ['pytorch', 'he'],
-        default: 'pytorch',
-        describe: "weight initialisation: torch.nn's default or He normal",
+        describe: "weight initialisation (default: lssl train's, torch.nn's)",
+      })
+      .option('lambda-recon', {
+        type: 'number',
+        describe: "lssl: weight of the reconstruction term (default: lssl train's)",
+      })
+      .option('lambda-dir', { type: 'number', describe: "lssl: weight of the direction term (default: lssl train's)" })
+      .option('baselines', {
+        type: 'string',
+        default: '',
+        describe: 'the paper baselines to train and score beside lssl, e.g. ae,vae (also none)',
+      })
+      .option('reference', {
+        type: 'boolean',
+        default: false,
+        describe: 'also train the reference written from the paper (bench/reference, PyTorch) on the same subjects',
       })
       .option('nuisance', {
         type: 'number',
@@ -60,15 +119,23 @@ export const validatePhantomCommand: CommandModule<GlobalArgs, Args> = {
       .option('augment', {
         type: 'boolean',
         default: false,
-        describe: 'augment training pairs as lssl train --augment does (lssl only)',
+        describe: 'augment training pairs as lssl train --augment does',
       })
       .option('torch', {
         type: 'boolean',
         default: false,
-        describe: 'also train the same network in PyTorch (/usr/bin/python3) on the same volumes and pairs',
+        describe: "also train lssl's own network mirrored in PyTorch on the same volumes and pairs",
       })
-      .option('json', { type: 'boolean', default: false, describe: 'print one JSON object' }) as never,
+      .option('json', { type: 'boolean', default: false, describe: 'print one JSON object' })
+      .example('lssl validate phantom --baselines ae,vae --reference', 'lssl, AE, VAE and the paper reference, seed 0')
+      .example(
+        'lssl validate phantom --template /usr/share/mricron/templates/ch2bet.nii.gz --atlas /usr/share/mricron/templates/aal.nii.gz --reference',
+        'the same on the template phantom (real anatomy)',
+      ) as never,
   handler: async (args) => {
+    const baselines = parseBaselines(args.baselines);
+    const latentSize = parseLatent(args.latent);
+    if (args.atlas !== undefined && args.template === undefined) throw inputError('--atlas needs --template');
     await startBackend(args, args.json);
     const out = args.out ?? (await mkdtemp(join(tmpdir(), 'lssl-phantom-')));
     try {
@@ -81,8 +148,18 @@ export const validatePhantomCommand: CommandModule<GlobalArgs, Args> = {
         batch: args.batch,
         learningRate: args.lr,
         seed: args.seed,
-        latentActivation: args['latent-activation'],
-        init: args.init,
+        template: args.template,
+        atlas: args.atlas,
+        voxelMm: args.voxel,
+        network: {
+          ...(latentSize !== undefined && { latentSize }),
+          ...(args['latent-activation'] !== undefined && { latentActivation: args['latent-activation'] }),
+          ...(args.init !== undefined && { init: args.init }),
+        },
+        lambdaRecon: args['lambda-recon'],
+        lambdaDir: args['lambda-dir'],
+        baselines,
+        reference: args.reference,
         torch: args.torch,
         augment: args.augment,
         nuisance: args.nuisance,
@@ -96,29 +173,40 @@ export const validatePhantomCommand: CommandModule<GlobalArgs, Args> = {
   },
 };
 
+const fixed = (x: number | undefined, digits = 3) => (x === undefined || Number.isNaN(x) ? 'n/a' : x.toFixed(digits));
 const byGroup = (rs: Record<string, number>) =>
   Object.entries(rs)
-    .map(([g, r]) => `${g} ${r.toFixed(3)}`)
+    .map(([g, r]) => `${g} ${fixed(r, 2)}`)
     .join(', ');
 
-/** The result as lines: lssl's figures, and PyTorch's on the same data when it ran. */
+/** The result as a table: one row per method and implementation, the phantom's ceiling above it. */
 function formatPhantomResult(result: PhantomCheckResult): string {
   const { settings } = result;
-  const rows = (label: string, scores: DirectionScores) => [
-    `${label}`,
-    `  r(Δtau_proj, Δatrophy)            ${scores.r_delta_atrophy.toFixed(3)}   (target ≥ 0.9)`,
-    `  r(Δtau_proj, Δage) within groups  ${byGroup(scores.r_delta_age_by_group)}   (target ≥ 0.8)`,
-    `  r(Δtau_proj, Δatrophy) in groups  ${byGroup(scores.r_delta_atrophy_by_group)}`,
-    `  r(Δtau_proj, Δage) all pairs      ${scores.r_delta_age.toFixed(3)}`,
-    `  ${scores.seconds_per_epoch.toFixed(1)} s per epoch`,
-  ];
+  const row = (label: string, scores: MethodScores & Partial<DirectionScores>) =>
+    `${label.padEnd(34)} ${fixed(scores.r_delta_atrophy).padStart(8)}  ${(scores.r_delta_age_by_group ? byGroup(scores.r_delta_age_by_group) : 'n/a').padEnd(28)} ${fixed(scores.delta_balanced_accuracy).padStart(8)}  ${fixed(scores.seconds_per_epoch, 1).padStart(6)}`;
+  const phantom = settings.template === null ? 'procedural phantom' : `template phantom (${settings.template})`;
+  const reference = result.reference;
   return (
     [
-      `LSSL on the phantom: ${settings.subjects} training subjects, ${result.held_out_pairs} pairs of ${settings.testSubjects} unseen subjects, ${settings.shape}³, ${settings.epochs} epochs, batch ${settings.batch}, lr ${settings.learningRate}, seed ${settings.seed}, nuisance ×${settings.nuisance}${settings.augment ? ', augmented' : ''}`,
+      `${phantom}: ${settings.subjects} training subjects, ${result.held_out_pairs} pairs of ${settings.testSubjects} unseen subjects, ${settings.shape}³, ${settings.epochs} epochs, batch ${settings.batch}, lr ${settings.learningRate}, seed ${settings.seed}, nuisance ×${settings.nuisance}${settings.augment ? ', augmented' : ''}`,
       `ceiling of r(Δtau_proj, Δage) within groups = r(Δatrophy, Δage): ${byGroup(result.ceiling_delta_age_by_group)}`,
-      ...rows(`lssl (${result.backend})`, result),
+      `${'method'.padEnd(34)} ${'r(Δtau,'.padStart(8)}  ${'r(Δtau, Δage) within groups'.padEnd(28)} ${'Δz bal.'.padStart(8)}  ${'s/epoch'.padStart(6)}`,
+      `${''.padEnd(34)} ${'Δatrophy)'.padStart(8)}  ${''.padEnd(28)} ${'accuracy'.padStart(8)}`,
+      row(`lssl (${result.backend})`, result),
+      ...Object.entries(result.baselines).map(([name, scores]) => row(`${name} (${result.backend})`, scores)),
+      ...(reference
+        ? [
+            row(`lssl, paper reference (${reference.version})`, reference.lssl),
+            ...Object.entries(reference.baselines).map(([name, s]) => row(`${name}, paper reference`, s)),
+          ]
+        : []),
       ...(result.torch
-        ? rows(`PyTorch ${result.torch.version} (${result.torch.threads} thread), same volumes and pairs`, result.torch)
+        ? [
+            row(`lssl mirrored in PyTorch ${result.torch.version}`, {
+              ...result.torch,
+              delta_balanced_accuracy: Number.NaN,
+            }),
+          ]
         : []),
       `${result.seconds_total.toFixed(0)} s in all`,
     ].join('\n') + '\n'
