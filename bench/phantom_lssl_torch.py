@@ -51,6 +51,8 @@ def main():
     p.add_argument('--weight-decay', type=float, default=1e-5)
     p.add_argument('--latent', type=int, default=512)
     p.add_argument('--latent-activation', default='tanh', choices=['tanh', 'linear'])
+    p.add_argument('--lambda-recon', type=float, default=1.0)
+    p.add_argument('--lambda-dir', type=float, default=1.0)
     p.add_argument('--seed', type=int, default=0)
     p.add_argument('--threads', type=int, default=1)
     a = p.parse_args()
@@ -74,7 +76,7 @@ def main():
             recon = F.mse_loss(net.decode(zs), xs) + F.mse_loss(net.decode(zt), xt)
             direction = 1 - F.cosine_similarity(zt - zs, net.tau.unsqueeze(0), dim=1).mean()
             opt.zero_grad()
-            (recon + direction).backward()
+            (a.lambda_recon * recon + a.lambda_dir * direction).backward()
             opt.step()
         print(f'torch epoch {epoch + 1}/{a.epochs} recon {recon.item():.3f} direction {direction.item():.3f}', file=sys.stderr, flush=True)
     seconds = time.time() - started

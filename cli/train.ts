@@ -107,7 +107,7 @@ export const trainCommand: CommandModule<GlobalArgs, Args> = {
       .option('lambda-dir', { type: 'number', describe: 'lssl: weight of the direction (cosine) term (default 1)' })
       .option('lambda-recon', {
         type: 'number',
-        describe: 'lssl / ae / vae: weight of the reconstruction term (default 1)',
+        describe: 'weight of the reconstruction term (default: lssl 0.05, see docs/lssl.md; ae / vae 1)',
       })
       .option('beta', {
         type: 'number',

@@ -22,6 +22,7 @@ import { loadPreprocessed, preprocessCohort } from '../io/cache.js';
 import { simulateCohort } from '../sim/simulate.js';
 import { simulateTemplateCohort } from '../sim/template-simulate.js';
 import { createMethod } from '../methods.js';
+import { DEFAULT_LAMBDA_RECON } from '../lssl/lssl.js';
 import type { AutoencoderOptions } from '../nn/options.js';
 import { cohortTrainingData, scanKey } from '../train/cohort-data.js';
 import type { TrainingData } from '../train/data.js';
@@ -372,6 +373,8 @@ async function torchReference(
   await writeFile(join(folder, 'test.f32'), pack(testVolumes));
   const pairs = data.train.pairs.map((p) => [index.get(p.earlier.key)!, index.get(p.later.key)!]);
   await writeFile(join(folder, 'data.json'), JSON.stringify({ shape: settings.shape, pairs }));
+  // the mirror uses lssl's own loss weights: those given, else the method's defaults
+  const lossWeights = { lambdaRecon: settings.lambdaRecon ?? DEFAULT_LAMBDA_RECON, lambdaDir: settings.lambdaDir ?? 1 };
   const out = runPythonScript('phantom_lssl_torch.py', [
     '--data',
     folder,
@@ -383,6 +386,10 @@ async function torchReference(
     String(settings.learningRate),
     '--latent-activation',
     settings.network.latentActivation ?? 'tanh',
+    '--lambda-recon',
+    String(lossWeights.lambdaRecon),
+    '--lambda-dir',
+    String(lossWeights.lambdaDir),
     '--seed',
     String(settings.seed),
     '--threads',

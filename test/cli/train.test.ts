@@ -53,6 +53,8 @@ describe('lssl train', () => {
   it('lssl keeps its own defaults: tanh latent, no norm, PyTorch init, no augmentation', async () => {
     const config = await trainRun('lssl');
     expect(config.methodOptions.network).toMatchObject({ latentActivation: 'tanh', norm: 'none', init: 'pytorch' });
+    // λ_recon 0.05, not the paper's 1 (src/lssl/lssl.ts says why); the paper preset restores 1
+    expect(config.methodOptions).toMatchObject({ lambdaDir: 1, lambdaRecon: 0.05 });
     expect(config.training.augment).toBe(false);
   });
 
