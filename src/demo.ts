@@ -89,7 +89,7 @@ export interface DemoResult {
 }
 
 /** Subjects of the default phantom: enough for the verdict to separate lssl from ae and none (README). */
-export const DEMO_SUBJECTS = 48;
+export const DEMO_SUBJECTS = 60;
 
 /** Steps of the labs in the demo: enough to show each claim's direction, in seconds. */
 const DEMO_LAB_STEPS = { identifiability: 600, decoupling: 400, hltm: 400 } as const;
