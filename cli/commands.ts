@@ -11,6 +11,7 @@ import { infoCommand } from './info.js';
 import { probeCommand } from './probe.js';
 import { labCommand } from './lab.js';
 import { trainCommand } from './train.js';
+import { tuneCommand } from './tune.js';
 import { embedCommand } from './embed.js';
 import { reportCommand } from './report.js';
 import { compareCommand } from './compare.js';
@@ -28,6 +29,7 @@ export const commands: CommandModule<any, any>[] = [
   infoCommand,
   probeCommand,
   trainCommand,
+  tuneCommand,
   embedCommand,
   reportCommand,
   compareCommand,
