@@ -129,19 +129,26 @@ def conv_block(c_in, c_out, norm):
 
 
 class Encoder(nn.Module):
-    """[paper] 4 x [Conv3d k3 pad1 -> ReLU -> MaxPool 2]; x: [B,1,S,S,S] -> features [B,16,S/16,S/16,S/16]."""
+    """[paper] 4 x [Conv3d k3 pad1 -> ReLU -> MaxPool 2]; x: [B,1,S,S,S] -> features [B,16,S/16,S/16,S/16].
+    With `variance_channels` > 0 (flat VAE) the last conv has that many more channels, which skip the
+    activation (log σ² must be free to go below 0): -> [B,16+variance_channels,S/16,S/16,S/16]."""
 
-    def __init__(self, norm, last_channels):
+    def __init__(self, norm, variance_channels=0):
         super().__init__()
         layers, c_in = [], 1
-        for i, c in enumerate(CHANNELS):
-            c_out = last_channels if i == len(CHANNELS) - 1 else c
-            layers += conv_block(c_in, c_out, norm) + [nn.MaxPool3d(2)]
-            c_in = c_out
+        for c in CHANNELS[:-1]:
+            layers += conv_block(c_in, c, norm) + [nn.MaxPool3d(2)]
+            c_in = c
         self.net = nn.Sequential(*layers)
+        last = conv_block(c_in, CHANNELS[-1] + variance_channels, norm)
+        self.last_conv, self.last_activation = nn.Sequential(*last[:-1]), last[-1]
+        self.pool = nn.MaxPool3d(2)
 
     def forward(self, x):
-        return self.net(x)
+        h = self.last_conv(self.net(x))
+        k = CHANNELS[-1]
+        h = torch.cat([self.last_activation(h[:, :k]), h[:, k:]], 1) if h.shape[1] > k else self.last_activation(h)
+        return self.pool(h)
 
 
 class Decoder(nn.Module):
@@ -171,8 +178,7 @@ class AutoEncoder(nn.Module):
         self.grid = shape // 16
         self.features = CHANNELS[-1] * self.grid ** 3
         self.latent, self.variational = latent, variational
-        extra = CHANNELS[-1] if (variational and latent == 'flat') else 0
-        self.encoder = Encoder(norm, CHANNELS[-1] + extra)
+        self.encoder = Encoder(norm, CHANNELS[-1] if (variational and latent == 'flat') else 0)
         self.decoder = Decoder(norm)
         if latent == 'dense':
             self.to_latent = nn.Linear(self.features, dense_size)
