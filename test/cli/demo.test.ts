@@ -13,7 +13,12 @@ async function demoArgs(argv: string[]): Promise<Record<string, unknown>> {
   await yargs(['demo', ...argv])
     .option('debug', { type: 'boolean', default: false })
     .option('backend', { type: 'string', default: 'auto' })
-    .command({ ...demoCommand, handler: (args) => void (parsed = args as Record<string, unknown>) })
+    .command({
+      ...demoCommand,
+      handler: (args) => {
+        parsed = args as Record<string, unknown>;
+      },
+    })
     .strict()
     .exitProcess(false)
     .parseAsync();
