@@ -7,6 +7,8 @@ import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { inputError } from '../errors.js';
 import { writeFileAtomic } from '../io/atomic.js';
+import type { Storage } from './storage.js';
+import type { SimScan } from './subject.js';
 
 export const GENERATOR_NAME = 'lssl simulate';
 
@@ -58,4 +60,73 @@ export async function prepareOutput(out: string): Promise<void> {
     }
   }
   await mkdir(out, { recursive: true });
+}
+
+/** The columns every phantom's ground_truth.tsv opens with: who, when, and the atrophy model. */
+export const SUBJECT_COLUMNS = [
+  'participant_id',
+  'session_id',
+  'path',
+  'age',
+  'sex',
+  'diagnosis',
+  'atrophy',
+  'atrophy_rate',
+  'rate_multiplier',
+  'baseline_age',
+];
+
+export function subjectColumns(scan: SimScan, path: string): Record<string, string | number> {
+  const s = scan.subject;
+  return {
+    participant_id: `sub-${s.label}`,
+    session_id: `ses-${scan.sessionLabel}`,
+    path,
+    age: scan.age,
+    sex: s.sex,
+    diagnosis: s.diagnosis,
+    atrophy: fixed(scan.atrophy, 4),
+    atrophy_rate: fixed(s.atrophyRate, 5),
+    rate_multiplier: fixed(s.rateMultiplier, 3),
+    baseline_age: s.baselineAge,
+  };
+}
+
+/** The columns every phantom's ground_truth.tsv closes with: the visit's pose and nuisances, and its storage. */
+export const ACQUISITION_COLUMNS = [
+  'rot_x_deg',
+  'rot_y_deg',
+  'rot_z_deg',
+  'trans_x_mm',
+  'trans_y_mm',
+  'trans_z_mm',
+  'gain',
+  'noise_sd',
+  'orientation',
+  'voxel_mm',
+  'tilt_deg',
+  'dims',
+  'datatype',
+];
+
+export function acquisitionColumns(
+  scan: SimScan,
+  storage: Storage,
+  dims: readonly number[],
+): Record<string, string | number> {
+  return {
+    rot_x_deg: fixed(scan.pose.rotationDeg[0], 3),
+    rot_y_deg: fixed(scan.pose.rotationDeg[1], 3),
+    rot_z_deg: fixed(scan.pose.rotationDeg[2], 3),
+    trans_x_mm: fixed(scan.pose.translationMm[0], 3),
+    trans_y_mm: fixed(scan.pose.translationMm[1], 3),
+    trans_z_mm: fixed(scan.pose.translationMm[2], 3),
+    gain: fixed(scan.gain, 2),
+    noise_sd: fixed(scan.noiseSd, 4),
+    orientation: storage.axcodes,
+    voxel_mm: storage.voxelMm.join('x'),
+    tilt_deg: storage.tiltDeg,
+    dims: dims.join('x'),
+    datatype: storage.datatype,
+  };
 }

@@ -15,7 +15,19 @@ import { join, resolve } from 'node:path';
 import { createRng } from '../rng.js';
 import { inputError } from '../errors.js';
 import { writeNifti } from '../io/nifti.js';
-import { GENERATOR_NAME, checkCount, fixed, prepareOutput, significant, tsv, writeText } from './cohort-files.js';
+import {
+  ACQUISITION_COLUMNS,
+  GENERATOR_NAME,
+  SUBJECT_COLUMNS,
+  acquisitionColumns,
+  checkCount,
+  fixed,
+  prepareOutput,
+  significant,
+  subjectColumns,
+  tsv,
+  writeText,
+} from './cohort-files.js';
 import { headToWorld, modelVentricleVolume, renderScan, type Grid, type TissueVolumes } from './render.js';
 import { NOMINAL_VOXEL_MM, storageGrid } from './storage.js';
 import { drawScans, drawSubject, type SimScan } from './subject.js';
@@ -53,16 +65,7 @@ export interface SimulationReport {
 }
 
 const GROUND_TRUTH_COLUMNS = [
-  'participant_id',
-  'session_id',
-  'path',
-  'age',
-  'sex',
-  'diagnosis',
-  'atrophy',
-  'atrophy_rate',
-  'rate_multiplier',
-  'baseline_age',
+  ...SUBJECT_COLUMNS,
   'ventricles_ml',
   'ventricles_grid_ml',
   'grey_matter_ml',
@@ -73,19 +76,7 @@ const GROUND_TRUTH_COLUMNS = [
   'ventricle_x_mm',
   'ventricle_y_mm',
   'ventricle_z_mm',
-  'rot_x_deg',
-  'rot_y_deg',
-  'rot_z_deg',
-  'trans_x_mm',
-  'trans_y_mm',
-  'trans_z_mm',
-  'gain',
-  'noise_sd',
-  'orientation',
-  'voxel_mm',
-  'tilt_deg',
-  'dims',
-  'datatype',
+  ...ACQUISITION_COLUMNS,
 ];
 
 function groundTruthRow(
@@ -100,16 +91,7 @@ function groundTruthRow(
   // midpoint between the two ventricle centres, on the midline
   const ventricle = headToWorld([0, a.ventricleCenter[1], a.ventricleCenter[2]], scan.pose, unitMm);
   return {
-    participant_id: `sub-${s.label}`,
-    session_id: `ses-${scan.sessionLabel}`,
-    path,
-    age: scan.age,
-    sex: s.sex,
-    diagnosis: s.diagnosis,
-    atrophy: fixed(scan.atrophy, 4),
-    atrophy_rate: fixed(s.atrophyRate, 5),
-    rate_multiplier: fixed(s.rateMultiplier, 3),
-    baseline_age: s.baselineAge,
+    ...subjectColumns(scan, path),
     ventricles_ml: significant(modelVentricleVolume(a, scan.atrophy, unitMm)),
     ventricles_grid_ml: significant(volumes.ventricles),
     grey_matter_ml: significant(volumes.greyMatter),
@@ -120,19 +102,7 @@ function groundTruthRow(
     ventricle_x_mm: fixed(ventricle[0], 3),
     ventricle_y_mm: fixed(ventricle[1], 3),
     ventricle_z_mm: fixed(ventricle[2], 3),
-    rot_x_deg: fixed(scan.pose.rotationDeg[0], 3),
-    rot_y_deg: fixed(scan.pose.rotationDeg[1], 3),
-    rot_z_deg: fixed(scan.pose.rotationDeg[2], 3),
-    trans_x_mm: fixed(scan.pose.translationMm[0], 3),
-    trans_y_mm: fixed(scan.pose.translationMm[1], 3),
-    trans_z_mm: fixed(scan.pose.translationMm[2], 3),
-    gain: fixed(scan.gain, 2),
-    noise_sd: fixed(scan.noiseSd, 4),
-    orientation: s.storage.axcodes,
-    voxel_mm: s.storage.voxelMm.join('x'),
-    tilt_deg: s.storage.tiltDeg,
-    dims: grid.dims.join('x'),
-    datatype: s.storage.datatype,
+    ...acquisitionColumns(scan, s.storage, grid.dims),
   };
 }
 

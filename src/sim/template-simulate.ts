@@ -14,7 +14,19 @@ import { inputError } from '../errors.js';
 import { writeNifti } from '../io/nifti.js';
 import { createRng } from '../rng.js';
 import type { Vec3 } from './anatomy.js';
-import { GENERATOR_NAME, checkCount, fixed, prepareOutput, significant, tsv, writeText } from './cohort-files.js';
+import {
+  ACQUISITION_COLUMNS,
+  GENERATOR_NAME,
+  SUBJECT_COLUMNS,
+  acquisitionColumns,
+  checkCount,
+  fixed,
+  prepareOutput,
+  significant,
+  subjectColumns,
+  tsv,
+  writeText,
+} from './cohort-files.js';
 import type { GroundTruthRow } from './simulate.js';
 import { NOMINAL_VOXEL_MM, storageGrid, type Storage } from './storage.js';
 import { drawScans, drawSubject, type SimScan } from './subject.js';
@@ -62,16 +74,7 @@ export interface TemplateSimulationReport {
 }
 
 export const TEMPLATE_GROUND_TRUTH_COLUMNS = [
-  'participant_id',
-  'session_id',
-  'path',
-  'age',
-  'sex',
-  'diagnosis',
-  'atrophy',
-  'atrophy_rate',
-  'rate_multiplier',
-  'baseline_age',
+  ...SUBJECT_COLUMNS,
   'ventricles_ml',
   'hippocampus_ml',
   'amygdala_ml',
@@ -84,19 +87,7 @@ export const TEMPLATE_GROUND_TRUTH_COLUMNS = [
   'head_scale_y',
   'head_scale_z',
   'warp_rms_mm',
-  'rot_x_deg',
-  'rot_y_deg',
-  'rot_z_deg',
-  'trans_x_mm',
-  'trans_y_mm',
-  'trans_z_mm',
-  'gain',
-  'noise_sd',
-  'orientation',
-  'voxel_mm',
-  'tilt_deg',
-  'dims',
-  'datatype',
+  ...ACQUISITION_COLUMNS,
 ];
 
 /** Storage with its voxel sizes scaled from the procedural phantom's nominal 1.25 mm to `voxelMm`. */
@@ -113,19 +104,9 @@ function groundTruthRow(
   storage: Storage,
   dims: Vec3,
 ): GroundTruthRow {
-  const s = scan.subject;
   const v = rendered.volumes;
   return {
-    participant_id: `sub-${s.label}`,
-    session_id: `ses-${scan.sessionLabel}`,
-    path,
-    age: scan.age,
-    sex: s.sex,
-    diagnosis: s.diagnosis,
-    atrophy: fixed(scan.atrophy, 4),
-    atrophy_rate: fixed(s.atrophyRate, 5),
-    rate_multiplier: fixed(s.rateMultiplier, 3),
-    baseline_age: s.baselineAge,
+    ...subjectColumns(scan, path),
     ventricles_ml: significant(v.ventricles),
     hippocampus_ml: significant(v.hippocampus),
     amygdala_ml: significant(v.amygdala),
@@ -138,19 +119,7 @@ function groundTruthRow(
     head_scale_y: fixed(shape.scale[1], 4),
     head_scale_z: fixed(shape.scale[2], 4),
     warp_rms_mm: fixed(shape.warpRmsMm, 3),
-    rot_x_deg: fixed(scan.pose.rotationDeg[0], 3),
-    rot_y_deg: fixed(scan.pose.rotationDeg[1], 3),
-    rot_z_deg: fixed(scan.pose.rotationDeg[2], 3),
-    trans_x_mm: fixed(scan.pose.translationMm[0], 3),
-    trans_y_mm: fixed(scan.pose.translationMm[1], 3),
-    trans_z_mm: fixed(scan.pose.translationMm[2], 3),
-    gain: fixed(scan.gain, 2),
-    noise_sd: fixed(scan.noiseSd, 4),
-    orientation: storage.axcodes,
-    voxel_mm: storage.voxelMm.join('x'),
-    tilt_deg: storage.tiltDeg,
-    dims: dims.join('x'),
-    datatype: storage.datatype,
+    ...acquisitionColumns(scan, storage, dims),
   };
 }
 
