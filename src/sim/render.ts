@@ -61,6 +61,24 @@ export interface RenderedScan {
 
 export const BIAS_TERMS = 9;
 
+/**
+ * The log bias field at world point (x, y, z) in units of U: the quadratic polynomial with
+ * the BIAS_TERMS coefficients `b` (x, y, z, x², y², z², xy, xz, yz), shared by both phantoms.
+ */
+export function logBiasField(b: readonly number[], x: number, y: number, z: number): number {
+  return (
+    b[0] * x +
+    b[1] * y +
+    b[2] * z +
+    b[3] * x * x +
+    b[4] * y * y +
+    b[5] * z * z +
+    b[6] * x * y +
+    b[7] * x * z +
+    b[8] * y * z
+  );
+}
+
 /** Rotation matrix R = Rz·Ry·Rx for angles in degrees. */
 export function rotationMatrix(deg: Vec3): number[][] {
   const [a, b, c] = deg.map((d) => (d * Math.PI) / 180);
@@ -155,7 +173,6 @@ export function renderScan(
   const waveK = Float64Array.from(waves.flatMap((wave) => [...wave.k, wave.phase]));
   const waveCount = waves.length;
   const [cWm, cGm, cCsf, cSkull, cScalp] = [c.wm, c.gm, c.csf, c.skull, c.scalp];
-  const [b0, b1, b2, b3, b4, b5, b6, b7, b8] = scan.bias;
   const data = new Float32Array(nx * ny * nz);
   let sumVentricles = 0;
   let sumGm = 0;
@@ -259,16 +276,7 @@ export function renderScan(
           cCsf * csf +
           cGm * (band - sulcalCsf) +
           cWm * (fWm - ventricles);
-        const logBias =
-          b0 * wx +
-          b1 * wy +
-          b2 * wz +
-          b3 * wx * wx +
-          b4 * wy * wy +
-          b5 * wz * wz +
-          b6 * wx * wy +
-          b7 * wx * wz +
-          b8 * wy * wz;
+        const logBias = logBiasField(scan.bias, wx, wy, wz);
         data[index] = gain * tissue * Math.exp(logBias);
       }
     }

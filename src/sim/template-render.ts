@@ -11,7 +11,7 @@
  * those of the rendered image (partial volumes included).
  */
 import { clippedNormal, HEAD_AXES, type Vec3 } from './anatomy.js';
-import { addRicianNoise, rotationMatrix, type Grid, type ScanState } from './render.js';
+import { addRicianNoise, logBiasField, rotationMatrix, type Grid, type ScanState } from './render.js';
 import type { SimSubject } from './subject.js';
 import { createRng, type Rng } from '../rng.js';
 import { combineFields } from './template-fields.js';
@@ -176,7 +176,6 @@ export function renderTemplateScan(
   const cornerIndex = new Int32Array(8);
   const p = new Float64Array(3);
   const scratch = new Float64Array(9);
-  const [b0, b1, b2, b3, b4, b5, b6, b7, b8] = state.bias;
   let index = 0;
   for (let k = 0; k < nz; k++) {
     for (let j = 0; j < ny; j++) {
@@ -228,16 +227,7 @@ export function renderTemplateScan(
         const wx = wu[0][0] * i + wu[0][1] * j + wu[0][2] * k + wu[0][3];
         const wy = wu[1][0] * i + wu[1][1] * j + wu[1][2] * k + wu[1][3];
         const wz = wu[2][0] * i + wu[2][1] * j + wu[2][2] * k + wu[2][3];
-        const logBias =
-          b0 * wx +
-          b1 * wy +
-          b2 * wz +
-          b3 * wx * wx +
-          b4 * wy * wy +
-          b5 * wz * wz +
-          b6 * wx * wy +
-          b7 * wx * wz +
-          b8 * wy * wz;
+        const logBias = logBiasField(state.bias, wx, wy, wz);
         data[index] = state.gain * value * Math.exp(logBias);
       }
     }
