@@ -5,8 +5,9 @@ import { openRun } from '../src/runs.js';
 import { writeFileAtomic } from '../src/io/atomic.js';
 import { loadCohortFromArgs, withCohortSource, type CohortSourceArgs } from './cohort.js';
 import { printJson, startBackend, type GlobalArgs } from './common.js';
+import { preprocessOptionsOf, withPreprocessOptions, type PreprocessArgs } from './preprocess-options.js';
 
-interface Args extends CohortSourceArgs {
+interface Args extends CohortSourceArgs, PreprocessArgs {
   out: string;
   batch: number;
   cache?: string;
@@ -17,8 +18,11 @@ export const embedCommand: CommandModule<GlobalArgs, Args> = {
   command: 'embed <run-dir> <source>',
   describe: "embed every scan of a cohort with a trained run's encoder (embeddings.csv)",
   builder: (y) =>
-    withCohortSource(
-      y.positional('run-dir', { type: 'string', demandOption: true, describe: 'run folder written by lssl train' }),
+    withPreprocessOptions(
+      withCohortSource(
+        y.positional('run-dir', { type: 'string', demandOption: true, describe: 'run folder written by lssl train' }),
+      ),
+      true,
     )
       .option('out', { type: 'string', demandOption: true, describe: 'embeddings CSV to write' })
       .option('batch', { type: 'number', default: 8, describe: 'scans per forward pass' })
@@ -34,7 +38,11 @@ export const embedCommand: CommandModule<GlobalArgs, Args> = {
     const run = await openRun(runDir);
     try {
       const cohort = await loadCohortFromArgs(args);
-      const records = await embedCohort(run, cohort, { cacheDir: args.cache, batchSize: args.batch });
+      const records = await embedCohort(run, cohort, {
+        cacheDir: args.cache,
+        cache: { preprocess: preprocessOptionsOf(args) },
+        batchSize: args.batch,
+      });
       await writeFileAtomic(args.out, embeddingsToCsv(records));
       const summary = {
         run: runDir,

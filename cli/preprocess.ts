@@ -14,8 +14,9 @@ import {
 } from '../src/io/cache.js';
 import { loadCohortFromArgs, withCohortSource, type CohortSourceArgs } from './cohort.js';
 import { printJson, type GlobalArgs } from './common.js';
+import { preprocessOptionsOf, withPreprocessOptions, type PreprocessArgs } from './preprocess-options.js';
 
-interface Args extends CohortSourceArgs {
+interface Args extends CohortSourceArgs, PreprocessArgs {
   cache?: string;
   shape: number;
   jobs: number;
@@ -26,9 +27,9 @@ interface Args extends CohortSourceArgs {
 
 export const preprocessCommand: CommandModule<GlobalArgs, Args> = {
   command: 'preprocess <source>',
-  describe: 'preprocess every scan once into the cache (RAS+, resample, crop/pad, z-score)',
+  describe: 'preprocess every scan once into the cache (RAS+, resample, crop/pad, normalise)',
   builder: (y) =>
-    withCohortSource(y)
+    withPreprocessOptions(withCohortSource(y))
       .option('cache', { type: 'string', describe: 'cache folder (default $LSSL_CACHE or ./.lssl-cache)' })
       .option('shape', { type: 'number', default: 64, describe: 'voxels per axis of the preprocessed volume' })
       .option('jobs', { type: 'number', default: 1, describe: 'worker threads' })
@@ -54,6 +55,7 @@ export const preprocessCommand: CommandModule<GlobalArgs, Args> = {
     const report = await preprocessCohort(cohort, {
       cacheDir: args.cache ?? defaultCacheDir(),
       shape: args.shape,
+      preprocess: preprocessOptionsOf(args),
       jobs: args.jobs,
       shard,
       dtype: args.float16 ? 'float16' : 'float32',

@@ -18,8 +18,10 @@ import type { TrainOptions } from '../src/train/options.js';
 import { trainingPreset, TRAINING_PRESETS } from '../src/train/presets.js';
 import { loadCohortFromArgs, withCohortSource, type CohortSourceArgs } from './cohort.js';
 import { printJson, startBackend, type GlobalArgs } from './common.js';
+import { preprocessOptionsOf, withPreprocessOptions, type PreprocessArgs } from './preprocess-options.js';
+import { settingsForRun } from '../src/io/preprocess-record.js';
 
-interface Args extends CohortSourceArgs {
+interface Args extends CohortSourceArgs, PreprocessArgs {
   method: string;
   out: string;
   shape?: number;
@@ -63,7 +65,7 @@ export const trainCommand: CommandModule<GlobalArgs, Args> = {
   command: 'train <source>',
   describe: 'pretrain an encoder (lssl, ae, vae, none, ...) and write a run folder',
   builder: (y) =>
-    withCohortSource(y)
+    withPreprocessOptions(withCohortSource(y))
       .option('method', { type: 'string', demandOption: true, describe: `one of ${METHOD_NAMES.join(', ')}` })
       .option('out', { type: 'string', demandOption: true, describe: 'run folder to write' })
       .option('shape', { type: 'number', describe: 'voxels per side (a multiple of 16; 32 or 64; default 64)' })
@@ -186,9 +188,14 @@ export const trainCommand: CommandModule<GlobalArgs, Args> = {
     const augment = resumed ? resumed.augment : (args.augment ?? method.augmentation.byDefault);
     const cohort = await loadCohortFromArgs(args);
     const [shape] = method.inputShape;
+    // a resumed run keeps the preprocessing it started with; a given option may only repeat it
+    const preprocess = resumed
+      ? settingsForRun(resumed.config.cohort.preprocessing, preprocessOptionsOf(args), `${args.out}/config.json`)
+      : preprocessOptionsOf(args);
     let data = cohortTrainingData(cohort, {
       shape,
       cacheDir: args.cache,
+      cache: { preprocess },
       validationFraction: args.validation,
       seed: options.seed ?? 0,
       stratifyBy: args.label,

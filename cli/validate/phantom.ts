@@ -13,8 +13,9 @@ import {
 import { createProgressPrinter } from '../../src/train/progress.js';
 import { inputError } from '../../src/errors.js';
 import { printJson, startBackend, type GlobalArgs } from '../common.js';
+import { preprocessOptionsOf, withPreprocessOptions, type PreprocessArgs } from '../preprocess-options.js';
 
-interface Args extends GlobalArgs {
+interface Args extends GlobalArgs, PreprocessArgs {
   out?: string;
   subjects: number;
   'test-subjects': number;
@@ -67,7 +68,7 @@ export const validatePhantomCommand: CommandModule<GlobalArgs, Args> = {
   describe:
     'train LSSL (and baselines) on a phantom cohort; score unseen subjects against the ground truth, beside a reference written from the paper',
   builder: (y) =>
-    y
+    withPreprocessOptions(y)
       .option('out', {
         type: 'string',
         describe: 'keep the cohorts and runs here (default: a temporary folder, removed)',
@@ -151,6 +152,7 @@ export const validatePhantomCommand: CommandModule<GlobalArgs, Args> = {
         template: args.template,
         atlas: args.atlas,
         voxelMm: args.voxel,
+        preprocess: preprocessOptionsOf(args),
         network: {
           ...(latentSize !== undefined && { latentSize }),
           ...(args['latent-activation'] !== undefined && { latentActivation: args['latent-activation'] }),
@@ -188,7 +190,7 @@ function formatPhantomResult(result: PhantomCheckResult): string {
   const reference = result.reference;
   return (
     [
-      `${phantom}: ${settings.subjects} training subjects, ${result.held_out_pairs} pairs of ${settings.testSubjects} unseen subjects, ${settings.shape}³, ${settings.epochs} epochs, batch ${settings.batch}, lr ${settings.learningRate}, seed ${settings.seed}, nuisance ×${settings.nuisance}${settings.augment ? ', augmented' : ''}`,
+      `${phantom}: ${settings.subjects} training subjects, ${result.held_out_pairs} pairs of ${settings.testSubjects} unseen subjects, ${settings.shape}³, ${settings.epochs} epochs, batch ${settings.batch}, lr ${settings.learningRate}, seed ${settings.seed}, nuisance ×${settings.nuisance}${settings.augment ? ', augmented' : ''}, normalize ${settings.preprocess.normalize} over ${settings.preprocess.mask === 'none' ? 'the whole volume' : `the ${settings.preprocess.mask} mask`}`,
       `ceiling of r(Δtau_proj, Δage) within groups = r(Δatrophy, Δage): ${byGroup(result.ceiling_delta_age_by_group)}`,
       `${'method'.padEnd(34)} ${'r(Δtau,'.padStart(8)}  ${'r(Δtau, Δage) within groups'.padEnd(28)} ${'Δz bal.'.padStart(8)}  ${'s/epoch'.padStart(6)}`,
       `${''.padEnd(34)} ${'Δatrophy)'.padStart(8)}  ${''.padEnd(28)} ${'accuracy'.padStart(8)}`,

@@ -4,9 +4,11 @@
  * (docs/design.md; read back by eval/embeddings-csv.ts). Works on any cohort, including one
  * the model never saw; volumes come from the preprocessed cache at the run's shape.
  */
+import { join } from 'node:path';
 import Papa from 'papaparse';
 import { loadPreprocessed, type CacheOptions } from '../io/cache.js';
 import type { Cohort, CovariateValue, Scan } from '../io/cohort.js';
+import { settingsForRun } from '../io/preprocess-record.js';
 import type { TrainedRun } from '../runs.js';
 
 export interface EmbeddingRecord {
@@ -21,6 +23,7 @@ export interface EmbeddingRecord {
 
 export interface EmbedOptions {
   cacheDir?: string;
+  /** the cache's dtype; its preprocessing may only repeat the run's (settingsForRun) */
   cache?: Omit<CacheOptions, 'shape' | 'cacheDir'>;
   /** scans per forward pass (default 8) */
   batchSize?: number;
@@ -34,13 +37,20 @@ export async function embedCohort(
   options: EmbedOptions = {},
 ): Promise<EmbeddingRecord[]> {
   const shape = run.config.cohort.volumeShape;
+  const preprocess = settingsForRun(
+    run.config.cohort.preprocessing,
+    options.cache?.preprocess,
+    join(run.dir, 'config.json'),
+  );
   const batchSize = options.batchSize ?? 8;
   const scans: Scan[] = cohort.subjects.flatMap((s) => s.scans);
   const records: EmbeddingRecord[] = [];
   for (let i = 0; i < scans.length; i += batchSize) {
     const chunk = scans.slice(i, i + batchSize);
     const volumes = await Promise.all(
-      chunk.map((scan) => loadPreprocessed(scan, { ...options.cache, cacheDir: options.cacheDir, shape: [...shape] })),
+      chunk.map((scan) =>
+        loadPreprocessed(scan, { ...options.cache, preprocess, cacheDir: options.cacheDir, shape: [...shape] }),
+      ),
     );
     const z = run.embedVolumes(
       volumes.map((v) => v.data),

@@ -6,6 +6,7 @@
  */
 import { createHash } from 'node:crypto';
 import { loadPreprocessed, type CacheOptions } from '../io/cache.js';
+import { isDefaultPreprocessing, preprocessingRecord, type PreprocessingRecord } from '../io/preprocess-record.js';
 import type { Cohort, Scan, Subject } from '../io/cohort.js';
 import { makePairs, type PairOptions } from '../io/pairs.js';
 import { trainValidationSplit } from '../io/splits.js';
@@ -42,12 +43,21 @@ function splitOf(subjects: readonly Subject[], options: CohortDataOptions): Spli
   return { scans: subjects.flatMap((s) => s.scans.map((scan) => scanRef(scan, options.stratifyBy))), pairs };
 }
 
-/** sha256 over what defines the data: scans (key, path, age), the split and the shape. */
-function fingerprintOf(cohort: Cohort, validation: readonly string[], shape: number): string {
+/**
+ * sha256 over what defines the data: scans (key, path, age), the split, the shape and the
+ * preprocessing (only when not the defaults, so runs made before it was recorded still resume).
+ */
+function fingerprintOf(
+  cohort: Cohort,
+  validation: readonly string[],
+  shape: number,
+  preprocessing: PreprocessingRecord,
+): string {
   const hash = createHash('sha256');
   for (const s of cohort.subjects)
     for (const scan of s.scans) hash.update(`${scanKey(scan)}\t${scan.path}\t${scan.age}\n`);
   hash.update(`validation:${validation.join(',')}\nshape:${shape}\n`);
+  if (!isDefaultPreprocessing(preprocessing)) hash.update(`preprocessing:${JSON.stringify(preprocessing)}\n`);
   return `sha256:${hash.digest('hex').slice(0, 32)}`;
 }
 
@@ -67,6 +77,7 @@ export function cohortTrainingData(cohort: Cohort, options: CohortDataOptions = 
   const budget = options.memoryBudget ?? 2 ** 31;
   let used = 0;
   const cacheOptions: CacheOptions = { ...options.cache, shape, cacheDir: options.cacheDir };
+  const preprocessing = preprocessingRecord(options.cache?.preprocess);
   return {
     volumeShape: [shape, shape, shape],
     train: splitOf(
@@ -77,7 +88,8 @@ export function cohortTrainingData(cohort: Cohort, options: CohortDataOptions = 
       cohort.subjects.filter((s) => inValidation.has(s.id)),
       { ...options, stratifyBy },
     ),
-    fingerprint: fingerprintOf(cohort, split.validation, shape),
+    fingerprint: fingerprintOf(cohort, split.validation, shape, preprocessing),
+    preprocessing,
     loadVolume: async (ref) => {
       const kept = memory.get(ref.key);
       if (kept) return kept;

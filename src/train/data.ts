@@ -3,6 +3,7 @@
  * in-memory test cohort, the preprocessed cache of a real cohort and the phantom all fit:
  * references to scans and pairs split into train / validation, plus a loader of voxels.
  */
+import type { PreprocessingRecord } from '../io/preprocess-record.js';
 import { inputError } from '../errors.js';
 
 export interface ScanRef {
@@ -36,6 +37,11 @@ export interface TrainingData {
   loadVolume(scan: ScanRef): Float32Array | Promise<Float32Array>;
   /** identifies the cohort in config.json (e.g. a hash of keys and file sizes) */
   fingerprint: string;
+  /**
+   * The preprocessing that made the volumes (normalisation, mask, spacing; the shape is
+   * volumeShape), recorded in config.json so `embed` prepares new scans the same way.
+   */
+  preprocessing?: PreprocessingRecord;
 }
 
 /** A TrainingData over volumes held in memory, keyed by ScanRef.key. */

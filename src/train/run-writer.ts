@@ -52,6 +52,7 @@ export function runConfig(
     cohort: {
       fingerprint: data.fingerprint,
       volumeShape: data.volumeShape,
+      ...(data.preprocessing !== undefined && { preprocessing: data.preprocessing }),
       train: describe(data.train),
       validation: describe(data.validation),
     },

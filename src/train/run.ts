@@ -14,6 +14,7 @@
  * Randomness needs no saved position: every generator is derived from (seed, epoch, step)
  * (engine.ts), so the epoch number in state.json is the RNG position.
  */
+import type { PreprocessingRecord } from '../io/preprocess-record.js';
 import type * as tf from '@tensorflow/tfjs';
 import { promises as fs, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -37,6 +38,8 @@ export interface RunConfig {
   cohort: {
     fingerprint: string;
     volumeShape: [number, number, number];
+    /** how the volumes were preprocessed (absent in runs made before it was recorded: the defaults) */
+    preprocessing?: PreprocessingRecord;
     train: { subjects: number; scans: number; pairs: number };
     validation: { subjects: number; scans: number; pairs: number };
   };

@@ -41,6 +41,8 @@ import {
   type DirectionScores,
   type HeldOutPair,
 } from './phantom-scores.js';
+import { preprocessingRecord, type PreprocessingRecord } from '../io/preprocess-record.js';
+import type { PreprocessOptions } from '../io/transforms.js';
 import { runPaperReference, type ReferenceMethod } from './paper-reference.js';
 
 export { scoreDirection, type DirectionScores, type HeldOutPair } from './phantom-scores.js';
@@ -64,6 +66,8 @@ export interface PhantomCheckOptions {
   /** with `template`: its AAL atlas, and the nominal voxel size in mm (default 2) */
   atlas?: string;
   voxelMm?: number;
+  /** preprocessing of every scan lssl trains and embeds (default: preprocess's; the reference has its own) */
+  preprocess?: PreprocessOptions;
   /** network settings that replace lssl's defaults (latentSize, latentActivation, init, ...) */
   network?: Omit<AutoencoderOptions, 'inputShape' | 'seed'>;
   /** LSSL's loss weights (default: the method's) */
@@ -123,6 +127,7 @@ export interface PhantomSettings {
   template: string | null;
   atlas: string | null;
   voxelMm: number;
+  preprocess: PreprocessingRecord;
   network: Omit<AutoencoderOptions, 'inputShape' | 'seed'>;
   lambdaRecon: number | null;
   lambdaDir: number | null;
@@ -146,6 +151,7 @@ function phantomSettings(options: PhantomCheckOptions): PhantomSettings {
     template: options.template ?? null,
     atlas: options.atlas ?? null,
     voxelMm: options.voxelMm ?? 2,
+    preprocess: preprocessingRecord(options.preprocess),
     network: { ...options.network },
     lambdaRecon: options.lambdaRecon ?? null,
     lambdaDir: options.lambdaDir ?? null,
@@ -181,7 +187,11 @@ async function simulateAndCache(
     });
   }
   const cohort = await loadCohort(dir);
-  await preprocessCohort(cohort, { cacheDir, shape: [settings.shape, settings.shape, settings.shape] });
+  await preprocessCohort(cohort, {
+    cacheDir,
+    shape: [settings.shape, settings.shape, settings.shape],
+    preprocess: settings.preprocess,
+  });
   return cohort;
 }
 
@@ -254,7 +264,12 @@ export async function phantomCheck(options: PhantomCheckOptions): Promise<Phanto
   const testDir = join(options.out, 'test');
   const trainCohort = await simulateAndCache(trainDir, settings.subjects, settings.seed, settings, cacheDir);
   const testCohort = await simulateAndCache(testDir, settings.testSubjects, settings.seed + 1000, settings, cacheDir);
-  const data = cohortTrainingData(trainCohort, { shape: settings.shape, cacheDir, seed: settings.seed });
+  const data = cohortTrainingData(trainCohort, {
+    shape: settings.shape,
+    cacheDir,
+    cache: { preprocess: settings.preprocess },
+    seed: settings.seed,
+  });
   const pairs = await heldOutPairs(testCohort, testDir);
   const scoresOf = (table: EmbeddingsTable, secondsPerEpoch: number): MethodScores => ({
     delta_balanced_accuracy: deltaBalancedAccuracy(table, settings.seed),
@@ -365,7 +380,7 @@ async function torchReference(
   const testScans = test.subjects.flatMap((s) => s.scans);
   const shape: [number, number, number] = [settings.shape, settings.shape, settings.shape];
   const testVolumes = await Promise.all(
-    testScans.map(async (s) => (await loadPreprocessed(s, { cacheDir, shape })).data),
+    testScans.map(async (s) => (await loadPreprocessed(s, { cacheDir, shape, preprocess: settings.preprocess })).data),
   );
   const pack = (volumes: Float32Array[]) =>
     Buffer.concat(volumes.map((v) => Buffer.from(v.buffer, v.byteOffset, v.byteLength)));

@@ -1,10 +1,11 @@
 import type { CommandModule } from 'yargs';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCommand } from './run-command.js';
 import { trainCommand } from '../../cli/train.js';
+import { embedCommand } from '../../cli/embed.js';
 import { initBackend } from '../../src/backend/select.js';
 import { LsslError } from '../../src/errors.js';
 import { simulateCohort } from '../../src/sim/simulate.js';
@@ -19,7 +20,7 @@ async function trainRun(
   method: string,
   ...extra: string[]
   // biome-ignore lint/suspicious/noExplicitAny: config.json read back, fields checked by the assertions
-): Promise<{ methodOptions: Record<string, any>; training: Record<string, any> }> {
+): Promise<{ methodOptions: Record<string, any>; training: Record<string, any>; cohort: Record<string, any> }> {
   const out = join(root, `run-${runs++}`);
   const argv = [
     'train',
@@ -107,5 +108,35 @@ describe('lssl train', () => {
     const error = await trainRun('simclr', '--preset', 'paper').catch((e) => e);
     expect(error).toBeInstanceOf(LsslError);
     expect((error as Error).message).toBe('preset paper describes lssl, ae, vae, not simclr');
+  });
+
+  it('records the preprocessing it trained on; embed prepares scans the same way and refuses another', async () => {
+    const config = await trainRun('ae', '--mask', 'none', '--normalize', 'zscore');
+    expect(config.cohort.preprocessing).toEqual({
+      spacing: null,
+      normalize: 'zscore',
+      mask: 'none',
+      percentiles: [0.5, 99.5],
+    });
+    const run = join(root, `run-${runs - 1}`);
+    const embed = (...extra: string[]) =>
+      runCommand(
+        embedCommand as CommandModule,
+        ['embed', run, source, '--out', join(root, 'z.csv'), '--cache', cache, ...extra],
+        'wasm',
+      );
+    // embed without options takes the run's settings: it finds the training's cache entries and builds none
+    const entries = () => readdirSync(join(cache, 'entries'), { recursive: true }).length;
+    const before = entries();
+    await embed();
+    expect(entries()).toBe(before);
+    await embed('--mask', 'none');
+    expect(readFileSync(join(root, 'z.csv'), 'utf8').split('\n')[0]).toMatch(/^subject,session,age,/);
+    const error = await embed('--mask', 'otsu').catch((e) => e);
+    expect(error).toBeInstanceOf(LsslError);
+    expect((error as LsslError).exitCode).toBe(2);
+    expect((error as Error).message).toMatch(/mask none, not otsu/);
+    // the defaults are recorded too, so a later change of default cannot silently alter a run
+    expect((await trainRun('ae')).cohort.preprocessing).toMatchObject({ normalize: 'zscore', mask: 'otsu' });
   });
 });
