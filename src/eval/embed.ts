@@ -9,6 +9,7 @@ import Papa from 'papaparse';
 import { loadPreprocessed, type CacheOptions } from '../io/cache.js';
 import type { Cohort, CovariateValue, Scan } from '../io/cohort.js';
 import { settingsForRun } from '../io/preprocess-record.js';
+import { olsSlope } from './compare/progression.js';
 import type { TrainedRun } from '../runs.js';
 
 export interface EmbeddingRecord {
@@ -73,7 +74,32 @@ export async function embedCohort(
   return records;
 }
 
-/** embeddings.csv text: subject, session, age, covariates (first-seen order), z0..z{d-1}, [tau_proj]. */
+/**
+ * tau_proj's rate of each subject, per year: the OLS slope over its visits (Δtau_proj/Δage for
+ * two), undefined for a subject with one visit or one age. Group means with bootstrap CIs
+ * are in the report's progression.csv (eval/compare/progression.ts).
+ */
+export function tauProjRates(records: readonly EmbeddingRecord[]): Map<string, number> {
+  const visits = new Map<string, { age: number; tauProj: number }[]>();
+  for (const r of records) {
+    if (r.tauProj === undefined) continue;
+    visits.set(r.subject, [...(visits.get(r.subject) ?? []), { age: r.age, tauProj: r.tauProj }]);
+  }
+  const rates = new Map<string, number>();
+  for (const [subject, list] of visits) {
+    const rate = olsSlope(
+      list.map((v) => v.age),
+      list.map((v) => v.tauProj),
+    );
+    if (list.length >= 2 && Number.isFinite(rate)) rates.set(subject, rate);
+  }
+  return rates;
+}
+
+/**
+ * embeddings.csv text: subject, session, age, covariates (first-seen order), z0..z{d-1}, and
+ * for runs that learn τ: tau_proj and tau_proj_per_year (the subject's rate, on each of its rows; n/a for one visit).
+ */
 export function embeddingsToCsv(records: readonly EmbeddingRecord[]): string {
   const covariates: string[] = [];
   for (const r of records)
@@ -86,15 +112,16 @@ export function embeddingsToCsv(records: readonly EmbeddingRecord[]): string {
     'age',
     ...covariates,
     ...Array.from({ length: dim }, (_, k) => `z${k}`),
-    ...(hasTau ? ['tau_proj'] : []),
+    ...(hasTau ? ['tau_proj', 'tau_proj_per_year'] : []),
   ];
+  const rates = tauProjRates(records);
   const data = records.map((r) => [
     r.subject,
     r.session,
     r.age,
     ...covariates.map((c) => r.covariates[c] ?? 'n/a'),
     ...Array.from(r.z),
-    ...(hasTau ? [r.tauProj] : []),
+    ...(hasTau ? [r.tauProj, rates.get(r.subject) ?? 'n/a'] : []),
   ]);
   return `${Papa.unparse({ fields, data }, { newline: '\n' })}\n`;
 }

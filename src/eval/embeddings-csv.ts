@@ -17,6 +17,8 @@ export interface EmbeddingRow {
   z: Float64Array;
   /** z·τ/‖τ‖, present for LSSL runs only */
   tauProj?: number;
+  /** the subject's tau_proj per year (OLS over its visits), when the file has it and the subject more than one visit */
+  tauProjPerYear?: number;
   /** every other column, as written (missing values are '') */
   covariates: Record<string, string>;
   /** line of the file this row came from (header = 1) */
@@ -74,9 +76,10 @@ export function parseEmbeddingsCsv(text: string, file = 'embeddings.csv'): Embed
   }
   const zIndex = Array.from({ length: latentDim }, (_, k) => header.indexOf(`z${k}`));
   const tauIndex = header.indexOf('tau_proj');
+  const rateIndex = header.indexOf('tau_proj_per_year');
   const [subjectIndex, sessionIndex, ageIndex] = REQUIRED.map((name) => header.indexOf(name));
   const covariateNames = header.filter(
-    (c, i) => !zIndex.includes(i) && i !== tauIndex && !(REQUIRED as readonly string[]).includes(c),
+    (c, i) => !zIndex.includes(i) && i !== tauIndex && i !== rateIndex && !(REQUIRED as readonly string[]).includes(c),
   );
   const covariateIndex = covariateNames.map((c) => header.indexOf(c));
 
@@ -111,9 +114,24 @@ export function parseEmbeddingsCsv(text: string, file = 'embeddings.csv'): Embed
       if (!Number.isFinite(tauProj))
         throw inputError(`tau_proj must be a finite number, not '${record[tauIndex]}'`, file, line);
     }
+    let tauProjPerYear: number | undefined;
+    if (rateIndex >= 0 && !isMissingValue(record[rateIndex])) {
+      tauProjPerYear = parseNumber(record[rateIndex]);
+      if (!Number.isFinite(tauProjPerYear))
+        throw inputError(`tau_proj_per_year must be a number or n/a, not '${record[rateIndex]}'`, file, line);
+    }
     const covariates: Record<string, string> = {};
     covariateNames.forEach((name, c) => (covariates[name] = record[covariateIndex[c]].trim()));
-    rows.push({ subject, session, age, z, tauProj, covariates, line });
+    rows.push({
+      subject,
+      session,
+      age,
+      z,
+      tauProj,
+      ...(tauProjPerYear !== undefined && { tauProjPerYear }),
+      covariates,
+      line,
+    });
   }
   if (rows.length === 0) throw inputError('no data rows after the header', file, 1);
   return { file, rows, latentDim, covariateNames, hasTauProj: tauIndex >= 0 };

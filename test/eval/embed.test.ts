@@ -44,6 +44,14 @@ describe('embedCohort / embeddingsToCsv', () => {
     expect(row.subject).toBe(cohort.subjects[0].id);
     const projection = Array.from(row.z).reduce((s, v, k) => s + v * run.direction![k], 0);
     expect(row.tauProj).toBeCloseTo(projection, 5);
+    // each subject's rate: two visits, so Δtau_proj / Δage, on both of its rows; not a covariate
+    expect(table.covariateNames).not.toContain('tau_proj_per_year');
+    for (const subject of cohort.subjects) {
+      const [a, b] = table.rows.filter((r) => r.subject === subject.id);
+      const rate = (b.tauProj! - a.tauProj!) / (b.age - a.age);
+      expect(a.tauProjPerYear).toBeCloseTo(rate, 4);
+      expect(b.tauProjPerYear).toBe(a.tauProjPerYear);
+    }
     run.dispose();
   });
 });

@@ -36,6 +36,17 @@ describe('embeddings.csv', () => {
     expect(columnText(table, third, 'age')).toBe('65');
   });
 
+  it("tau_proj_per_year is read as the subject's rate (n/a for one visit), not as a covariate", () => {
+    const table = parseEmbeddingsCsv(
+      'subject,session,age,z0,tau_proj,tau_proj_per_year\na,1,60,1,0.5,0.25\na,2,62,1,1,0.25\nb,1,70,2,0,n/a\n',
+    );
+    expect(table.covariateNames).toEqual([]);
+    expect(table.rows.map((r) => r.tauProjPerYear)).toEqual([0.25, 0.25, undefined]);
+    expect(() =>
+      parseEmbeddingsCsv('subject,session,age,z0,tau_proj,tau_proj_per_year\na,1,60,1,0.5,x\n', 'e.csv'),
+    ).toThrow(/^tau_proj_per_year must be a number or n\/a, not 'x'$/);
+  });
+
   it('z columns may come in any order; tau_proj is optional', () => {
     const table = parseEmbeddingsCsv('z1,subject,z0,session,age\n5,a,4,1,60\n', 'e.csv');
     expect(Array.from(table.rows[0].z)).toEqual([4, 5]);
