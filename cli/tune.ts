@@ -17,6 +17,8 @@ interface Args extends CohortSourceArgs {
   lr?: string;
   latent?: string;
   'lambda-recon'?: string;
+  normalize?: string;
+  mask?: string;
   shape: number;
   epochs: number;
   batch?: number;
@@ -37,6 +39,21 @@ function numberList(text: string | undefined, option: string, valid: (x: number)
   });
 }
 
+/** "otsu,none" → ['otsu', 'none'], each one of `allowed`. */
+function choiceList<T extends string>(
+  text: string | undefined,
+  option: string,
+  allowed: readonly T[],
+): T[] | undefined {
+  if (text === undefined) return undefined;
+  return text.split(',').map((v) => {
+    const t = v.trim();
+    if (!(allowed as readonly string[]).includes(t))
+      throw inputError(`--${option} takes a comma list of ${allowed.join(', ')}, not ${JSON.stringify(t)}`);
+    return t as T;
+  });
+}
+
 function latentList(text: string | undefined): (number | null)[] | undefined {
   if (text === undefined) return undefined;
   return text.split(',').map((v) => {
@@ -51,6 +68,8 @@ function latentList(text: string | undefined): (number | null)[] | undefined {
 /** The `lssl train` options of a setting. */
 function trainFlags(setting: TuneSetting): string {
   return [
+    setting.normalize !== undefined && `--normalize ${setting.normalize}`,
+    setting.mask !== undefined && `--mask ${setting.mask}`,
     setting.learningRate !== undefined && `--lr ${setting.learningRate}`,
     setting.latentSize !== undefined && `--latent ${setting.latentSize ?? 'none'}`,
     setting.lambdaRecon !== undefined && `--lambda-recon ${setting.lambdaRecon}`,
@@ -61,7 +80,8 @@ function trainFlags(setting: TuneSetting): string {
 
 export const tuneCommand: CommandModule<GlobalArgs, Args> = {
   command: 'tune <source>',
-  describe: "choose a method's learning rate, latent and reconstruction weight on validation subjects only",
+  describe:
+    "choose a method's learning rate, latent, reconstruction weight (and for lssl the normalisation) on validation subjects only",
   builder: (y) =>
     withCohortSource(y)
       .option('method', { type: 'string', demandOption: true, describe: `one of ${METHOD_NAMES.join(', ')}` })
@@ -71,6 +91,15 @@ export const tuneCommand: CommandModule<GlobalArgs, Args> = {
       .option('lambda-recon', {
         type: 'string',
         describe: 'lssl / ae / vae: reconstruction weights to try, e.g. 0.05,1',
+      })
+      .option('normalize', {
+        type: 'string',
+        describe: 'lssl: normalisations to try, of zscore, percentile, none (as lssl preprocess --normalize)',
+      })
+      .option('mask', {
+        type: 'string',
+        describe:
+          'lssl: regions of the normalisation statistics to try, of otsu, mean, none (the whole volume), e.g. otsu,none',
       })
       .option('shape', { type: 'number', default: 32, describe: 'voxels per side (a multiple of 16)' })
       .option('epochs', { type: 'number', default: 15, describe: 'epochs per setting' })
@@ -82,6 +111,10 @@ export const tuneCommand: CommandModule<GlobalArgs, Args> = {
       .example(
         'lssl tune /data/study --method lssl --lr 3e-4,1e-3 --lambda-recon 0.05,0.2,1 --out tune-lssl',
         'six settings, ranked by 1 − cos(Δz, τ) of the validation subjects',
+      )
+      .example(
+        'lssl tune /data/study --method lssl --mask otsu,none --out tune-norm',
+        "z-scores over the brain mask or the whole volume: which carries LSSL's direction to unseen subjects",
       ) as unknown as Argv<Args>,
   handler: async (args) => {
     if (!(METHOD_NAMES as readonly string[]).includes(args.method)) {
@@ -91,6 +124,8 @@ export const tuneCommand: CommandModule<GlobalArgs, Args> = {
       learningRate: numberList(args.lr, 'lr', (x) => Number.isFinite(x) && x > 0),
       latentSize: latentList(args.latent),
       lambdaRecon: numberList(args['lambda-recon'], 'lambda-recon', (x) => Number.isFinite(x) && x >= 0),
+      normalize: choiceList(args.normalize, 'normalize', ['zscore', 'percentile', 'none'] as const),
+      mask: choiceList(args.mask, 'mask', ['otsu', 'mean', 'none'] as const),
     };
     await startBackend(args, args.json);
     const cohort = await loadCohortFromArgs(args);

@@ -12,6 +12,11 @@
  *
  * Each is read at the epoch `lssl train` keeps (the best validation loss). A user keeps test
  * subjects out of SOURCE altogether; the chosen settings are then passed to `lssl train`.
+ *
+ * For lssl the grid may also hold the normalisation (--normalize, --mask): a cosine does not
+ * depend on the intensity scale, so 1 − cos ranks them, where a reconstruction error (ae, vae)
+ * or a contrastive loss would compare numbers of different inputs. On the two phantoms the
+ * two ends of the choice win on different anatomy (docs/lssl.md), so it is the cohort's to make.
  */
 import { join } from 'node:path';
 import { inputError } from '../errors.js';
@@ -23,6 +28,7 @@ import { train } from '../train/engine.js';
 import type { HistoryRow } from '../train/history.js';
 import type { ProgressEvent } from '../train/progress.js';
 import { volumeAugmenter } from '../train/augmenter.js';
+import type { MaskMethod, NormalizeMethod, PreprocessOptions } from '../io/transforms.js';
 
 /** One setting of the grid; an absent key keeps the method's default. */
 export interface TuneSetting {
@@ -30,12 +36,17 @@ export interface TuneSetting {
   /** dense latent size, or null for the flattened conv features */
   latentSize?: number | null;
   lambdaRecon?: number;
+  /** lssl only: the preprocessing's normalisation and the region of its statistics */
+  normalize?: NormalizeMethod | 'none';
+  mask?: MaskMethod | 'none';
 }
 
 export interface TuneGrid {
   learningRate?: readonly number[];
   latentSize?: readonly (number | null)[];
   lambdaRecon?: readonly number[];
+  normalize?: readonly (NormalizeMethod | 'none')[];
+  mask?: readonly (MaskMethod | 'none')[];
 }
 
 export interface TuneOptions {
@@ -48,6 +59,8 @@ export interface TuneOptions {
   cacheDir?: string;
   /** share of subjects held out for validation (default 0.2, as lssl train) */
   validationFraction?: number;
+  /** preprocessing every setting shares (the grid's normalize/mask replace its fields) */
+  preprocess?: PreprocessOptions;
   /** one run folder per setting is written under it, and tune.csv beside them */
   out: string;
   /** called before each setting trains (index 0-based) */
@@ -70,18 +83,29 @@ export interface TuneResult {
   best: TuneRow;
 }
 
-/** The cartesian product of the grid, in a fixed order (learning rate outermost). */
+/** The cartesian product of the grid, in a fixed order (normalisation, then learning rate, outermost). */
 export function gridSettings(grid: TuneGrid): TuneSetting[] {
-  const axes: [keyof TuneGrid, readonly (number | null)[]][] = (
+  type Axis = [keyof TuneGrid, readonly (number | string | null)[]];
+  const axes = (
     [
+      ['normalize', grid.normalize],
+      ['mask', grid.mask],
       ['learningRate', grid.learningRate],
       ['latentSize', grid.latentSize],
       ['lambdaRecon', grid.lambdaRecon],
-    ] as [keyof TuneGrid, readonly (number | null)[] | undefined][]
-  ).filter((a): a is [keyof TuneGrid, readonly (number | null)[]] => a[1] !== undefined && a[1].length > 0);
+    ] as [keyof TuneGrid, readonly (number | string | null)[] | undefined][]
+  ).filter((a): a is Axis => a[1] !== undefined && a[1].length > 0);
   let settings: TuneSetting[] = [{}];
   for (const [key, values] of axes) settings = settings.flatMap((s) => values.map((v) => ({ ...s, [key]: v })));
   return settings;
+}
+
+/** The preprocessing fields a setting sets. */
+function preprocessOf(setting: TuneSetting): PreprocessOptions {
+  return {
+    ...(setting.normalize !== undefined && { normalize: setting.normalize }),
+    ...(setting.mask !== undefined && { mask: setting.mask }),
+  };
 }
 
 /** The validation part a method is tuned on (the file's comment says why). */
@@ -101,6 +125,8 @@ export function criterionOf(history: readonly HistoryRow[], bestEpoch: number, c
 
 const settingLabel = (s: TuneSetting) =>
   [
+    s.normalize !== undefined && `normalize ${s.normalize}`,
+    s.mask !== undefined && `mask ${s.mask}`,
     s.learningRate !== undefined && `lr ${s.learningRate}`,
     s.latentSize !== undefined && `latent ${s.latentSize ?? 'none'}`,
     s.lambdaRecon !== undefined && `lambda-recon ${s.lambdaRecon}`,
@@ -114,19 +140,28 @@ export async function tune(cohort: Cohort, options: TuneOptions): Promise<TuneRe
   if (options.grid.lambdaRecon !== undefined && !['lssl', 'ae', 'vae'].includes(options.method)) {
     throw inputError(`${options.method} has no reconstruction term: --lambda-recon is for lssl, ae and vae`);
   }
+  if ((options.grid.normalize !== undefined || options.grid.mask !== undefined) && options.method !== 'lssl') {
+    throw inputError(
+      `--normalize and --mask are tuned for lssl only: ${options.method}'s criterion is not comparable across normalisations`,
+    );
+  }
   const settings = gridSettings(options.grid);
-  const data = cohortTrainingData(cohort, {
-    shape: options.shape,
-    cacheDir: options.cacheDir,
-    seed: options.seed,
-    validationFraction: options.validationFraction,
-  });
-  if (data.validation.scans.length === 0) {
+  // the same subjects and split for every setting; only the preprocessing may differ
+  const dataFor = (setting: TuneSetting) =>
+    cohortTrainingData(cohort, {
+      shape: options.shape,
+      cacheDir: options.cacheDir,
+      cache: { preprocess: { ...options.preprocess, ...preprocessOf(setting) } },
+      seed: options.seed,
+      validationFraction: options.validationFraction,
+    });
+  if (dataFor({}).validation.scans.length === 0) {
     throw inputError('tune needs validation subjects: give a --validation share above 0');
   }
   const rows: TuneRow[] = [];
   for (const [index, setting] of settings.entries()) {
     options.onSetting?.(setting, index, settings.length);
+    const data = dataFor(setting);
     const runDir = join(options.out, `setting-${index + 1}`);
     const network = {
       inputShape: options.shape,
@@ -167,10 +202,12 @@ export async function tune(cohort: Cohort, options: TuneOptions): Promise<TuneRe
 
 /** tune.csv: one row per setting, the chosen one marked. */
 export function tuneCsv(rows: readonly TuneRow[], best: TuneRow): string {
-  const header = 'setting,lr,latent,lambda_recon,criterion,value,best_epoch,chosen,run';
+  const header = 'setting,normalize,mask,lr,latent,lambda_recon,criterion,value,best_epoch,chosen,run';
   const lines = rows.map((r) =>
     [
       JSON.stringify(settingLabel(r.setting)),
+      r.setting.normalize ?? '',
+      r.setting.mask ?? '',
       r.setting.learningRate ?? '',
       r.setting.latentSize === undefined ? '' : (r.setting.latentSize ?? 'none'),
       r.setting.lambdaRecon ?? '',

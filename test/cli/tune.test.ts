@@ -47,7 +47,7 @@ describe('lssl tune', () => {
       .slice(1);
     expect(lines).toHaveLength(2);
     const rows = lines.map((l) => l.split(','));
-    // columns after the quoted label: lr, latent, lambda_recon, criterion, value, best_epoch, chosen, run
+    // columns after the quoted label: normalize, mask, lr, latent, lambda_recon, criterion, value, best_epoch, chosen, run
     const values = rows.map((r) => Number(r[r.length - 4]));
     for (const v of values) expect(v).toBeGreaterThanOrEqual(0);
     const chosen = rows.findIndex((r) => r[r.length - 2] === 'yes');
@@ -71,5 +71,39 @@ describe('lssl tune', () => {
       'wasm',
     ).catch((e) => e);
     expect((bad as Error).message).toBe('--lr takes a comma list of numbers, not "fast"');
+  });
+
+  it('lssl may tune the normalisation: each setting trains on its own preprocessing and records it; others refuse it', async () => {
+    const out = await runCommand(
+      tuneCommand as CommandModule,
+      tuneArgs('norm', '--method', 'lssl', '--mask', 'otsu,none'),
+      'wasm',
+    );
+    const rows = readFileSync(join(root, 'norm', 'tune.csv'), 'utf8')
+      .trim()
+      .split('\n')
+      .slice(1);
+    expect(rows.map((r) => r.split(',').slice(1, 3))).toEqual([
+      ['', 'otsu'],
+      ['', 'none'],
+    ]);
+    for (const [i, mask] of ['otsu', 'none'].entries()) {
+      const config = JSON.parse(readFileSync(join(root, 'norm', `setting-${i + 1}`, 'config.json'), 'utf8'));
+      expect(config.cohort.preprocessing.mask).toBe(mask);
+    }
+    expect(out).toMatch(/chosen on validation subjects: lssl train SOURCE --method lssl --mask (otsu|none) --seed 0/);
+    const ae = await runCommand(
+      tuneCommand as CommandModule,
+      tuneArgs('ae-norm', '--method', 'ae', '--mask', 'otsu,none'),
+      'wasm',
+    ).catch((e) => e);
+    expect(ae).toBeInstanceOf(LsslError);
+    expect((ae as Error).message).toMatch(/tuned for lssl only/);
+    const bad = await runCommand(
+      tuneCommand as CommandModule,
+      tuneArgs('bad', '--method', 'lssl', '--mask', 'otsu,brain'),
+      'wasm',
+    ).catch((e) => e);
+    expect((bad as Error).message).toBe('--mask takes a comma list of otsu, mean, none, not "brain"');
   });
 });

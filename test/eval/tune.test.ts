@@ -12,6 +12,13 @@ describe('gridSettings', () => {
     ]);
     expect(gridSettings({})).toEqual([{}]);
     expect(gridSettings({ lambdaRecon: [0.05] })).toEqual([{ lambdaRecon: 0.05 }]);
+    // the normalisation is outermost: settings that share a preprocessing are neighbours
+    expect(gridSettings({ learningRate: [1e-3, 3e-4], mask: ['otsu', 'none'] })).toEqual([
+      { mask: 'otsu', learningRate: 1e-3 },
+      { mask: 'otsu', learningRate: 3e-4 },
+      { mask: 'none', learningRate: 1e-3 },
+      { mask: 'none', learningRate: 3e-4 },
+    ]);
   });
 });
 
@@ -73,8 +80,8 @@ describe('tuneCsv', () => {
       },
     ];
     const lines = tuneCsv(rows, rows[1]).trim().split('\n');
-    expect(lines[0]).toBe('setting,lr,latent,lambda_recon,criterion,value,best_epoch,chosen,run');
-    expect(lines[1]).toBe('"lr 0.001, latent none",0.001,none,,validation cos,0.4,3,,a');
-    expect(lines[2]).toBe('"lr 0.0003, latent 512",0.0003,512,,validation cos,0.2,5,yes,b');
+    expect(lines[0]).toBe('setting,normalize,mask,lr,latent,lambda_recon,criterion,value,best_epoch,chosen,run');
+    expect(lines[1]).toBe('"lr 0.001, latent none",,,0.001,none,,validation cos,0.4,3,,a');
+    expect(lines[2]).toBe('"lr 0.0003, latent 512",,,0.0003,512,,validation cos,0.2,5,yes,b');
   });
 });
