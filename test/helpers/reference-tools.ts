@@ -10,7 +10,7 @@
  * and rewrites the golden files (test/fixtures/regenerate.sh).
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 
 export const PYTHON = '/usr/bin/python3';
 export const CHROMIUM = '/usr/bin/chromium';
@@ -53,7 +53,7 @@ export function detectTools(): ToolVersions & { python: string | null } {
     scipy: python.scipy ?? null,
     nibabel: python.nibabel ?? null,
     torch: python.torch ?? null,
-    chromium: existsSync(CHROMIUM) ? CHROMIUM : null,
+    chromium: existsSync(CHROMIUM) && statSync(CHROMIUM).isFile() ? CHROMIUM : null,
     mricron: mricron ? MRICRON_TEMPLATES : null,
   };
 }
