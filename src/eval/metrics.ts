@@ -49,7 +49,7 @@ export function confusionMatrix(yTrueData: DataValues, yPredData: DataValues, nu
   return matrix;
 }
 
-/** Recall of each class (TP / samples of that class); throws when a class has no sample. */
+/** Recall of each class (TP / samples of that class): yTrue, yPred [N] → [K]; throws when a class has no sample. */
 export function perClassRecall(yTrueData: DataValues, yPredData: DataValues, numClasses?: number): number[] {
   const yTrue = valuesOf(yTrueData, 'yTrue');
   const yPred = valuesOf(yPredData, 'yPred');
@@ -68,7 +68,7 @@ export function perClassRecall(yTrueData: DataValues, yPredData: DataValues, num
 /**
  * Mean per-class recall. With `numClasses` every class 0..K−1 must occur in `yTrue`
  * (a class absent from a fold is an error, not a silent 0); without it, the classes are
- * those present in `yTrue`, as sklearn's balanced_accuracy_score does.
+ * those present in `yTrue`, as sklearn's balanced_accuracy_score does. yTrue, yPred [N] → scalar.
  */
 export function balancedAccuracy(yTrueData: DataValues, yPredData: DataValues, numClasses?: number): number {
   const yTrue = valuesOf(yTrueData, 'yTrue');
@@ -92,7 +92,7 @@ export function balancedAccuracy(yTrueData: DataValues, yPredData: DataValues, n
   return sum / present;
 }
 
-/** TP / (TP + FN) for the positive class (default 1) of a binary problem. */
+/** TP / (TP + FN) for the positive class (default 1) of a binary problem; yTrue, yPred [N]. */
 export function sensitivity(yTrueData: DataValues, yPredData: DataValues, positive = 1): number {
   const yTrue = valuesOf(yTrueData, 'yTrue');
   const yPred = valuesOf(yPredData, 'yPred');
@@ -110,7 +110,7 @@ export function sensitivity(yTrueData: DataValues, yPredData: DataValues, positi
   return tp / p;
 }
 
-/** TN / (TN + FP): recall of everything that is not the positive class (default 1). */
+/** TN / (TN + FP): recall of everything that is not the positive class (default 1); yTrue, yPred [N]. */
 export function specificity(yTrueData: DataValues, yPredData: DataValues, positive = 1): number {
   const yTrue = valuesOf(yTrueData, 'yTrue');
   const yPred = valuesOf(yPredData, 'yPred');
@@ -130,7 +130,7 @@ export function specificity(yTrueData: DataValues, yPredData: DataValues, positi
   return tn / n;
 }
 
-/** Ranks 1..n of `values`, tied values sharing the mean of their ranks (midranks). */
+/** Ranks 1..n of `values` [n] → [n], tied values sharing the mean of their ranks (midranks). */
 export function midranks(valuesData: DataValues): Float64Array {
   const values = valuesOf(valuesData, 'values');
   const order = Array.from({ length: values.length }, (_, i) => i).sort((a, b) => values[a] - values[b]);
@@ -150,7 +150,7 @@ export function midranks(valuesData: DataValues): Float64Array {
  * Binary ROC AUC as the Mann–Whitney statistic: the probability that a random positive
  * scores above a random negative, ties counting ½. This equals the trapezoidal area under
  * the ROC curve that sklearn's roc_auc_score computes, ties included.
- * yTrue: 0/1 (or `positive` vs the rest); scores: higher means more likely positive.
+ * yTrue [N]: 0/1 (or `positive` vs the rest); scores [N]: higher means more likely positive.
  */
 export function binaryRocAuc(yTrueData: DataValues, scoresData: DataValues, positive = 1): number {
   const yTrue = valuesOf(yTrueData, 'yTrue');
@@ -205,7 +205,7 @@ export function rocAuc(yTrueData: DataValues, scoreData: DataValues | DataRows):
   return sum / k;
 }
 
-/** Mean absolute error. */
+/** Mean absolute error of yPred [N] against yTrue [N]. */
 export function mae(yTrueData: DataValues, yPredData: DataValues): number {
   const yTrue = valuesOf(yTrueData, 'yTrue');
   const yPred = valuesOf(yPredData, 'yPred');
@@ -221,7 +221,7 @@ function mean(values: ArrayLike<number>): number {
   return sum / values.length;
 }
 
-/** Pearson correlation; undefined (throws) when either array is constant or has < 2 values. */
+/** Pearson correlation of x [N] and y [N]; undefined (throws) when either is constant or N < 2. */
 export function pearsonR(xData: DataValues, yData: DataValues): number {
   const x = valuesOf(xData, 'x');
   const y = valuesOf(yData, 'y');
@@ -245,7 +245,7 @@ export function pearsonR(xData: DataValues, yData: DataValues): number {
   return Math.max(-1, Math.min(1, sxy / Math.sqrt(sxx * syy)));
 }
 
-/** Coefficient of determination 1 − SS_res/SS_tot (sklearn's r2_score); throws for constant yTrue. */
+/** Coefficient of determination 1 − SS_res/SS_tot (sklearn's r2_score) of yPred [N]; throws for constant yTrue [N]. */
 export function r2(yTrueData: DataValues, yPredData: DataValues): number {
   const yTrue = valuesOf(yTrueData, 'yTrue');
   const yPred = valuesOf(yPredData, 'yPred');
@@ -261,7 +261,7 @@ export function r2(yTrueData: DataValues, yPredData: DataValues): number {
   return 1 - ssRes / ssTot;
 }
 
-/** Brain-age gap per scan: predicted − chronological age, before any bias correction. */
+/** Brain-age gap per scan: predicted [N] − chronological age [N] → [N], before any bias correction. */
 export function brainAgeGap(predictedAgeData: DataValues, chronologicalAgeData: DataValues): number[] {
   const predictedAge = valuesOf(predictedAgeData, 'predictedAge');
   const chronologicalAge = valuesOf(chronologicalAgeData, 'chronologicalAge');

@@ -40,6 +40,10 @@ function maxAbs(a: Float64Array): number {
   return m;
 }
 
+/**
+ * Minimises `objective` from x0 [n] by limited-memory BFGS; the objective returns f(x) and
+ * its gradient [n] for x [n].
+ */
 export function minimizeLbfgs(
   objective: ObjectiveWithGradient,
   x0: ArrayLike<number>,

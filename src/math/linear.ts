@@ -55,6 +55,7 @@ export interface Standardizer {
   scale: Float64Array;
 }
 
+/** Mean and scale [D] of each feature of x [N, D]. */
 export function fitStandardizer(xData: MatrixInput): Standardizer {
   const x = toMatrix(xData, 'x');
   const mean = new Float64Array(x.cols);
@@ -72,6 +73,7 @@ export function fitStandardizer(xData: MatrixInput): Standardizer {
   return { mean, scale };
 }
 
+/** (x − mean) / scale per feature: x [N, D] → [N, D]. */
 export function applyStandardizer(s: Standardizer, xData: MatrixInput): Matrix {
   const x = toMatrix(xData, 'x');
   if (s.mean.length !== x.cols) throw new Error(`standardizer has ${s.mean.length} features, the data ${x.cols}`);
@@ -123,6 +125,7 @@ export interface LinearModel {
   intercept: number;
 }
 
+/** X·w + b: x [N, D] → [N]. */
 export function predictLinear(model: LinearModel, xData: MatrixInput): Float64Array {
   const x = toMatrix(xData, 'x');
   const out = new Float64Array(x.rows);
@@ -170,6 +173,7 @@ export function fitRidge(xData: MatrixInput, yData: DataValues, alpha: number): 
 /**
  * Ridge for several penalties at the cost of one: the Gram (or kernel) matrix is formed once
  * and only the Cholesky solve is repeated per α. Returns one model per α, in order.
+ * Shapes: x [N, D], y [N] → weights [D] per α.
  */
 export function fitRidgePath(xData: MatrixInput, yData: DataValues, alphas: readonly number[]): LinearModel[] {
   const y = valuesOf(yData, 'y');
@@ -320,6 +324,7 @@ export function rowSpaceProjector(xData: MatrixInput, tolerance = 1e-12): RowSpa
  * `onIteration(model, k)` after each step, so a probe can record the validation metric per
  * iteration (the convergence curve of a linear probe). CG reaches the closed-form solution
  * in at most `features` steps in exact arithmetic; stops early when the residual is tiny.
+ * Shapes: x [N, D], y [N] → weights [D].
  */
 export function ridgeConjugateGradient(
   xData: MatrixInput,

@@ -94,7 +94,8 @@ export interface SubjectAugmentation {
 /**
  * Augments the images of one subject (e.g. two visits, or one scan twice): one spatial
  * draw shared by all of them, then an intensity draw per image. Returns new arrays and
- * the parameters used.
+ * the parameters used. Shapes: images k × [nx·ny·nz] x-fastest with shape [nx, ny, nz] →
+ * k × [nx·ny·nz].
  */
 export function augmentSubject(
   rng: Rng,
@@ -112,7 +113,8 @@ export function augmentSubject(
 
 /**
  * Independent views of one image (SimCLR's two augmentations of a scan): every view gets
- * its own spatial and intensity draw.
+ * its own spatial and intensity draw. Shapes: image [nx·ny·nz] x-fastest with shape
+ * [nx, ny, nz] → `views` × [nx·ny·nz].
  */
 export function augmentViews(
   rng: Rng,

@@ -71,7 +71,8 @@ export function updateCorrelation(
 }
 
 /**
- * The gains p_j = sqrt(max(s_j, 0) / s_max) + ε, clamped at ≥ 1e-4, for eigenvalues s.
+ * The gains p_j = sqrt(max(s_j, 0) / s_max) + ε, clamped at ≥ 1e-4, for eigenvalues s [D]
+ * (an array or a 1D tensor) → gains [D].
  * If no eigenvalue is positive (F = 0, e.g. collapsed projections) every gain is ε
  * (clamped), i.e. W_p = ε·I.
  */
