@@ -12,6 +12,8 @@ import {
   confusionMatrix,
   directPredGains,
   directPredPredictor,
+  embeddingsTable,
+  embeddingsToCsv,
   fitLogistic,
   fitRidge,
   fitRidgePath,
@@ -22,10 +24,12 @@ import {
   maxWeightAssignment,
   midranks,
   minCostAssignment,
+  parseEmbeddingsCsv,
   pearsonR,
   perClassRecall,
   predictLinear,
   predictProba,
+  probe,
   r2,
   rocAuc,
   rowSpaceProjector,
@@ -205,5 +209,28 @@ describe('labs', () => {
     const fromTensor = sampleVonMisesFisher(own(tf.tensor1d(mu, 'float32')), 5, createRng(3));
     const fromArray = sampleVonMisesFisher(Float32Array.from(mu), 5, createRng(3));
     expect(fromTensor).toEqual(fromArray);
+  });
+});
+
+describe('embeddings', () => {
+  it('embeddingsTable from a [N, D] tensor holds what embeddings.csv of the same values holds, and probes the same', () => {
+    const scans = Array.from({ length: 18 }, (_, i) => ({
+      subject: `sub-${Math.floor(i / 3)}`,
+      session: `ses-${i % 3}`,
+      age: 70 + Math.floor(i / 3) + (i % 3) * 1.5,
+      covariates: { diagnosis: ['CN', 'AD'][Math.floor(i / 3) % 2], site: i === 4 ? null : 'A' },
+    }));
+    const z = rowsOf(float32(normals(18 * 4)), 4);
+    const tau = float32(scans.map((s) => s.age / 10 + rng.normal() * 0.1));
+    const csv = embeddingsToCsv(
+      scans.map((s, i) => ({ ...s, z: Float32Array.from(z[i]), tauProj: tau[i], covariates: s.covariates })),
+    );
+    const fromCsv = parseEmbeddingsCsv(csv);
+    const fromTensor = embeddingsTable(scans, own(tf.tensor2d(z)), { tauProj: own(tf.tensor1d(tau)) });
+    expect({ ...fromTensor, file: '' }).toEqual({ ...fromCsv, file: '' });
+    expect(embeddingsTable(scans, z, { tauProj: tau }).rows).toEqual(fromCsv.rows);
+    const options = { target: 'age', folds: 3, seed: 2 };
+    expect(probe(fromTensor, options)).toEqual(probe(fromCsv, options));
+    expect(() => embeddingsTable(scans.slice(1), own(tf.tensor2d(z)))).toThrow(/z has 18 rows but there are 17 scans/);
   });
 });
