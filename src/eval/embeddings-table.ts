@@ -6,6 +6,7 @@
  */
 import { inputError } from '../errors.js';
 import { type DataRows, type DataValues, rowMajorOf, valuesOf } from '../math/data-input.js';
+import { tauProjRates } from './embed.js';
 import type { EmbeddingRow, EmbeddingsTable } from './embeddings-csv.js';
 
 /** Who one row of the embeddings is. */
@@ -19,7 +20,7 @@ export interface EmbeddedScan {
 }
 
 export interface EmbeddingsTableOptions {
-  /** z·τ/‖τ‖ per row ([N]; LSSL runs), for brainAgeAxis and the progression rates */
+  /** z·τ/‖τ‖ per row ([N]; LSSL runs), for brainAgeAxis and the progression rates (each subject's rate per year is derived as embeddings.csv's tau_proj_per_year) */
   tauProj?: DataValues;
   /** names the table in error messages (default `embeddings`) */
   name?: string;
@@ -71,5 +72,13 @@ export function embeddingsTable(
       line,
     };
   });
+  // each subject's tau_proj per year, as embeddingsToCsv writes it beside tau_proj
+  const rates = tauProjRates(
+    rows.map((r) => ({ ...r, z: new Float32Array(0), covariates: {} })).filter((r) => r.tauProj !== undefined),
+  );
+  for (const row of rows) {
+    const rate = rates.get(row.subject);
+    if (rate !== undefined) row.tauProjPerYear = rate;
+  }
   return { file, rows, latentDim, covariateNames, hasTauProj: tau !== undefined };
 }
