@@ -11,7 +11,19 @@ import {
   brainAgeGap,
   confusionMatrix,
   directPredGains,
+  applyCoordinateMask,
+  applyIntensity,
+  applySpatial,
+  augmentSubject,
+  augmentViews,
+  DEFAULT_VIEW_AUGMENTATION,
   directPredPredictor,
+  drawCoordinateMask,
+  drawIntensity,
+  drawSpatial,
+  gaussianBlur,
+  parseIntensityOptions,
+  parseSpatialOptions,
   embeddingsTable,
   embeddingsToCsv,
   fitLogistic,
@@ -232,5 +244,43 @@ describe('embeddings', () => {
     const options = { target: 'age', folds: 3, seed: 2 };
     expect(probe(fromTensor, options)).toEqual(probe(fromCsv, options));
     expect(() => embeddingsTable(scans.slice(1), own(tf.tensor2d(z)))).toThrow(/z has 18 rows but there are 17 scans/);
+  });
+});
+
+describe('volumes', () => {
+  // x-fastest voxels of shape [nx, ny, nz] are a [nz, ny, nx] tensor in the same order
+  const shape: [number, number, number] = [6, 5, 4];
+  const voxels = Float32Array.from(normals(6 * 5 * 4));
+
+  it('blur, spatial, intensity and coordinate masking take a [nz, ny, nx] (or [nz, ny, nx, 1]) tensor', () => {
+    const volume = own(tf.tensor3d(voxels, [4, 5, 6]));
+    expect(gaussianBlur(volume, shape, [1, 0.5, 2])).toEqual(gaussianBlur(voxels, shape, [1, 0.5, 2]));
+    expect(gaussianBlur(own(tf.tensor4d(voxels, [4, 5, 6, 1])), shape, [1, 1, 1])).toEqual(
+      gaussianBlur(voxels, shape, [1, 1, 1]),
+    );
+    const spatial = drawSpatial(createRng(4), shape, parseSpatialOptions(DEFAULT_VIEW_AUGMENTATION.spatial ?? {}));
+    expect(applySpatial(volume, shape, spatial)).toEqual(applySpatial(voxels, shape, spatial));
+    const intensity = drawIntensity(createRng(5), parseIntensityOptions(DEFAULT_VIEW_AUGMENTATION.intensity ?? {}));
+    expect(applyIntensity(volume, shape, intensity)).toEqual(applyIntensity(voxels, shape, intensity));
+    const mask = drawCoordinateMask(createRng(6), { blockSize: [2, 1, 2] });
+    expect(applyCoordinateMask(volume, shape, mask)).toEqual(applyCoordinateMask(voxels, shape, mask));
+    // [nx, ny, nz] is not the layout: refused, saying which one is
+    expect(() => gaussianBlur(own(tf.tensor3d(voxels, [6, 5, 4])), shape, [1, 1, 1])).toThrow(
+      /volume must be a \[4,5,6\] tensor \(z, y, x\) for shape \[6,5,4\], not shape \[6,5,4\]/,
+    );
+  });
+
+  it('augmentSubject and augmentViews take tensors and draw the same augmentations', () => {
+    const later = Float32Array.from(normals(6 * 5 * 4));
+    const fromArrays = augmentSubject(createRng(8), [voxels, later], shape);
+    const fromTensors = augmentSubject(
+      createRng(8),
+      [own(tf.tensor3d(voxels, [4, 5, 6])), own(tf.tensor3d(later, [4, 5, 6]))],
+      shape,
+    );
+    expect(fromTensors).toEqual(fromArrays);
+    expect(augmentViews(createRng(9), own(tf.tensor3d(voxels, [4, 5, 6])), shape, 2)).toEqual(
+      augmentViews(createRng(9), voxels, shape, 2),
+    );
   });
 });

@@ -73,3 +73,22 @@ export function squareValuesOf(matrix: DataValues, n: number, name: string): Arr
     throw new Error(`${name} must be an [${n}, ${n}] tensor, not shape [${matrix.shape}]`);
   return matrix.dataSync();
 }
+
+/**
+ * A volume of shape [nx, ny, nz]: its nx·ny·nz voxels x-fastest, or a tensor in the
+ * networks' layout [nz, ny, nx] (or [nz, ny, nx, 1]), which holds the same order.
+ */
+export type DataVolume = Float32Array | Tensor;
+
+/** The x-fastest voxels of a volume argument of shape [nx, ny, nz] (a copy only for tensors). */
+export function volumeOf(volume: DataVolume, shape: readonly number[], name: string): Float32Array {
+  if (!isTensor(volume)) return volume;
+  const [nx, ny, nz] = shape;
+  const want = [nz, ny, nx];
+  const same = volume.shape.length >= 3 && want.every((n, a) => volume.shape[a] === n);
+  const extra = volume.shape.slice(3);
+  if (!same || !extra.every((n) => n === 1))
+    throw new Error(`${name} must be a [${want}] tensor (z, y, x) for shape [${shape}], not shape [${volume.shape}]`);
+  const data = volume.dataSync();
+  return data instanceof Float32Array ? data : Float32Array.from(data);
+}
