@@ -145,6 +145,8 @@ export type { LogisticModel, LogisticOptions } from './eval/probe/logistic.js';
 export { minimizeLbfgs } from './math/lbfgs.js';
 export { readEmbeddingsCsv, parseEmbeddingsCsv } from './eval/embeddings-csv.js';
 export type { EmbeddingsTable, EmbeddingRow } from './eval/embeddings-csv.js';
+export { embeddingsTable } from './eval/embeddings-table.js';
+export type { EmbeddedScan, EmbeddingsTableOptions } from './eval/embeddings-table.js';
 export { probe, choosePositive } from './eval/probe/probe.js';
 export type { ProbeOptions, ProbeResult, ClassProbeResult, NumericProbeResult } from './eval/probe/probe.js';
 export { probeDesign, consecutivePairs } from './eval/probe/design.js';

@@ -8,6 +8,7 @@ import * as tf from '@tensorflow/tfjs';
 import { promises as fs } from 'node:fs';
 import { join } from 'node:path';
 import { inputError } from './errors.js';
+import { type DataVolume, volumeOf } from './math/data-input.js';
 import { volumesToTensor } from './nn/autoencoder.js';
 import type { Method } from './train/method.js';
 import type { TrainOptions } from './train/options.js';
@@ -23,10 +24,11 @@ export interface TrainedRun {
   /** unit τ [L] for methods that learn a direction (LSSL), else undefined */
   direction?: Float32Array;
   /**
-   * Embeds x-fastest volumes of shape [nx, ny, nz] in batches: one Float32Array of
-   * method.embeddingSize per volume, in input order. Leaves no tensors behind.
+   * Embeds x-fastest volumes of shape [nx, ny, nz] (or [nz, ny, nx] tensors, read and not
+   * disposed) in batches: one Float32Array of method.embeddingSize per volume, in input
+   * order. Leaves no tensors behind.
    */
-  embedVolumes(volumes: readonly Float32Array[], shape: [number, number, number], batchSize?: number): Float32Array[];
+  embedVolumes(volumes: readonly DataVolume[], shape: [number, number, number], batchSize?: number): Float32Array[];
   dispose(): void;
 }
 
@@ -97,7 +99,8 @@ export async function openRun(dir: string): Promise<TrainedRun> {
       const rows: Float32Array[] = [];
       for (let i = 0; i < volumes.length; i += batchSize) {
         const z = tf.tidy(() => {
-          const x = volumesToTensor(volumes.slice(i, i + batchSize), shape);
+          const batch = volumes.slice(i, i + batchSize).map((v, b) => volumeOf(v, shape, `volumes[${i + b}]`));
+          const x = volumesToTensor(batch, shape);
           return method.encode(x).dataSync() as Float32Array;
         });
         const size = method.embeddingSize;

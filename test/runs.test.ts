@@ -35,6 +35,11 @@ describe('openRun', () => {
     expect(run.config.method).toBe('lssl');
     const rows = run.embedVolumes(volumes, [16, 16, 16], 2);
     expect(rows.map((r) => Array.from(r))).toEqual(expected);
+    // the same scans as [nz, ny, nx] tensors embed the same, and stay the caller's
+    const tensors = volumes.map((v) => tf.tensor3d(v, [16, 16, 16]));
+    expect(run.embedVolumes(tensors, [16, 16, 16], 2).map((r) => Array.from(r))).toEqual(expected);
+    expect(tensors.every((t) => !t.isDisposed)).toBe(true);
+    tf.dispose(tensors);
     const tau = JSON.parse(readFileSync(join(dir, 'tau.json'), 'utf8'));
     expect(Array.from(run.direction!)).toEqual(Array.from(method.direction()));
     expect(tau.unit.map(Math.fround)).toEqual(Array.from(run.direction!));

@@ -8,6 +8,10 @@
 import * as tf from '@tensorflow/tfjs';
 import { inputError, runtimeError } from '../errors.js';
 import { registerFastKernels } from './kernels/index.js';
+import { quietCpuBanner } from './quiet.js';
+
+// importing the library (which imports this module) prints nothing: see quiet.ts
+quietCpuBanner();
 
 export const BACKENDS = ['tfjs-node-gpu', 'tfjs-node', 'wasm', 'cpu'] as const;
 export type BackendName = (typeof BACKENDS)[number];

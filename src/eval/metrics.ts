@@ -3,12 +3,14 @@
  * ROC AUC, sensitivity and specificity for diagnosis; MAE, Pearson r and R² for age; the
  * brain-age gap (predicted − chronological, before any bias correction).
  *
- * Pure functions on plain number arrays. Class labels are integer indices 0..K−1.
+ * Pure functions of [N] values per sample: number[], typed arrays or 1D tensors (read, never
+ * disposed; math/data-input.ts). Class labels are integer indices 0..K−1.
  * Each metric gives the value sklearn gives for the same input (balanced_accuracy_score,
  * roc_auc_score with ties, confusion_matrix, mean_absolute_error, r2_score,
  * scipy.stats.pearsonr), and throws an Error saying why where the metric is undefined
  * (e.g. a class absent from the fold) instead of returning NaN.
  */
+import { type DataRows, type DataValues, isTensor, rowsOf, valuesOf } from '../math/data-input.js';
 
 function checkSameLength(name: string, a: ArrayLike<unknown>, b: ArrayLike<unknown>): void {
   if (a.length !== b.length) {
@@ -33,7 +35,9 @@ function inferNumClasses(...arrays: ArrayLike<number>[]): number {
  * K×K counts: `matrix[t][p]` = number of samples of true class t predicted as p
  * (sklearn's convention: rows are true classes, columns predictions).
  */
-export function confusionMatrix(yTrue: ArrayLike<number>, yPred: ArrayLike<number>, numClasses?: number): number[][] {
+export function confusionMatrix(yTrueData: DataValues, yPredData: DataValues, numClasses?: number): number[][] {
+  const yTrue = valuesOf(yTrueData, 'yTrue');
+  const yPred = valuesOf(yPredData, 'yPred');
   checkSameLength('confusionMatrix', yTrue, yPred);
   const k = numClasses ?? inferNumClasses(yTrue, yPred);
   const matrix = Array.from({ length: k }, () => new Array<number>(k).fill(0));
@@ -45,8 +49,10 @@ export function confusionMatrix(yTrue: ArrayLike<number>, yPred: ArrayLike<numbe
   return matrix;
 }
 
-/** Recall of each class (TP / samples of that class); throws when a class has no sample. */
-export function perClassRecall(yTrue: ArrayLike<number>, yPred: ArrayLike<number>, numClasses?: number): number[] {
+/** Recall of each class (TP / samples of that class): yTrue, yPred [N] → [K]; throws when a class has no sample. */
+export function perClassRecall(yTrueData: DataValues, yPredData: DataValues, numClasses?: number): number[] {
+  const yTrue = valuesOf(yTrueData, 'yTrue');
+  const yPred = valuesOf(yPredData, 'yPred');
   const matrix = confusionMatrix(yTrue, yPred, numClasses);
   return matrix.map((row, c) => {
     const support = row.reduce((s, v) => s + v, 0);
@@ -62,9 +68,11 @@ export function perClassRecall(yTrue: ArrayLike<number>, yPred: ArrayLike<number
 /**
  * Mean per-class recall. With `numClasses` every class 0..K−1 must occur in `yTrue`
  * (a class absent from a fold is an error, not a silent 0); without it, the classes are
- * those present in `yTrue`, as sklearn's balanced_accuracy_score does.
+ * those present in `yTrue`, as sklearn's balanced_accuracy_score does. yTrue, yPred [N] → scalar.
  */
-export function balancedAccuracy(yTrue: ArrayLike<number>, yPred: ArrayLike<number>, numClasses?: number): number {
+export function balancedAccuracy(yTrueData: DataValues, yPredData: DataValues, numClasses?: number): number {
+  const yTrue = valuesOf(yTrueData, 'yTrue');
+  const yPred = valuesOf(yPredData, 'yPred');
   if (numClasses !== undefined) {
     const recalls = perClassRecall(yTrue, yPred, numClasses);
     return recalls.reduce((s, v) => s + v, 0) / recalls.length;
@@ -84,8 +92,10 @@ export function balancedAccuracy(yTrue: ArrayLike<number>, yPred: ArrayLike<numb
   return sum / present;
 }
 
-/** TP / (TP + FN) for the positive class (default 1) of a binary problem. */
-export function sensitivity(yTrue: ArrayLike<number>, yPred: ArrayLike<number>, positive = 1): number {
+/** TP / (TP + FN) for the positive class (default 1) of a binary problem; yTrue, yPred [N]. */
+export function sensitivity(yTrueData: DataValues, yPredData: DataValues, positive = 1): number {
+  const yTrue = valuesOf(yTrueData, 'yTrue');
+  const yPred = valuesOf(yPredData, 'yPred');
   checkSameLength('sensitivity', yTrue, yPred);
   let tp = 0;
   let p = 0;
@@ -100,8 +110,10 @@ export function sensitivity(yTrue: ArrayLike<number>, yPred: ArrayLike<number>, 
   return tp / p;
 }
 
-/** TN / (TN + FP): recall of everything that is not the positive class (default 1). */
-export function specificity(yTrue: ArrayLike<number>, yPred: ArrayLike<number>, positive = 1): number {
+/** TN / (TN + FP): recall of everything that is not the positive class (default 1); yTrue, yPred [N]. */
+export function specificity(yTrueData: DataValues, yPredData: DataValues, positive = 1): number {
+  const yTrue = valuesOf(yTrueData, 'yTrue');
+  const yPred = valuesOf(yPredData, 'yPred');
   checkSameLength('specificity', yTrue, yPred);
   let tn = 0;
   let n = 0;
@@ -118,8 +130,9 @@ export function specificity(yTrue: ArrayLike<number>, yPred: ArrayLike<number>, 
   return tn / n;
 }
 
-/** Ranks 1..n of `values`, tied values sharing the mean of their ranks (midranks). */
-export function midranks(values: ArrayLike<number>): Float64Array {
+/** Ranks 1..n of `values` [n] → [n], tied values sharing the mean of their ranks (midranks). */
+export function midranks(valuesData: DataValues): Float64Array {
+  const values = valuesOf(valuesData, 'values');
   const order = Array.from({ length: values.length }, (_, i) => i).sort((a, b) => values[a] - values[b]);
   const ranks = new Float64Array(values.length);
   let start = 0;
@@ -137,9 +150,11 @@ export function midranks(values: ArrayLike<number>): Float64Array {
  * Binary ROC AUC as the Mann–Whitney statistic: the probability that a random positive
  * scores above a random negative, ties counting ½. This equals the trapezoidal area under
  * the ROC curve that sklearn's roc_auc_score computes, ties included.
- * yTrue: 0/1 (or `positive` vs the rest); scores: higher means more likely positive.
+ * yTrue [N]: 0/1 (or `positive` vs the rest); scores [N]: higher means more likely positive.
  */
-export function binaryRocAuc(yTrue: ArrayLike<number>, scores: ArrayLike<number>, positive = 1): number {
+export function binaryRocAuc(yTrueData: DataValues, scoresData: DataValues, positive = 1): number {
+  const yTrue = valuesOf(yTrueData, 'yTrue');
+  const scores = valuesOf(scoresData, 'scores');
   checkSameLength('rocAuc', yTrue, scores);
   const ranks = midranks(scores);
   let nPos = 0;
@@ -159,12 +174,16 @@ export function binaryRocAuc(yTrue: ArrayLike<number>, scores: ArrayLike<number>
 }
 
 /**
- * ROC AUC. Binary: `scores` is one number per sample (score of class 1). More classes:
- * `scores[i]` holds one score per class (e.g. softmax probabilities) and the result is the
+ * ROC AUC. Binary: `scores` is one number per sample ([N], score of class 1). More classes:
+ * `scores` is [N, K], `scores[i]` one score per class (e.g. softmax probabilities; rows or a
+ * 2D tensor) and the result is the
  * unweighted mean of the one-vs-rest AUCs, as roc_auc_score(multi_class='ovr',
  * average='macro'). Every class must occur in `yTrue`.
  */
-export function rocAuc(yTrue: ArrayLike<number>, scores: ArrayLike<number> | ArrayLike<number>[]): number {
+export function rocAuc(yTrueData: DataValues, scoreData: DataValues | DataRows): number {
+  const yTrue = valuesOf(yTrueData, 'yTrue');
+  if (isTensor(scoreData) && scoreData.rank === 1) return binaryRocAuc(yTrue, scoreData);
+  const scores = isTensor(scoreData) ? rowsOf(scoreData, 'scores') : scoreData;
   if (scores.length > 0 && typeof scores[0] === 'number') return binaryRocAuc(yTrue, scores as ArrayLike<number>);
   const rows = scores as ArrayLike<number>[];
   checkSameLength('rocAuc', yTrue, rows);
@@ -186,8 +205,10 @@ export function rocAuc(yTrue: ArrayLike<number>, scores: ArrayLike<number> | Arr
   return sum / k;
 }
 
-/** Mean absolute error. */
-export function mae(yTrue: ArrayLike<number>, yPred: ArrayLike<number>): number {
+/** Mean absolute error of yPred [N] against yTrue [N]. */
+export function mae(yTrueData: DataValues, yPredData: DataValues): number {
+  const yTrue = valuesOf(yTrueData, 'yTrue');
+  const yPred = valuesOf(yPredData, 'yPred');
   checkSameLength('mae', yTrue, yPred);
   let sum = 0;
   for (let i = 0; i < yTrue.length; i++) sum += Math.abs(yTrue[i] - yPred[i]);
@@ -200,8 +221,10 @@ function mean(values: ArrayLike<number>): number {
   return sum / values.length;
 }
 
-/** Pearson correlation; undefined (throws) when either array is constant or has < 2 values. */
-export function pearsonR(x: ArrayLike<number>, y: ArrayLike<number>): number {
+/** Pearson correlation of x [N] and y [N]; undefined (throws) when either is constant or N < 2. */
+export function pearsonR(xData: DataValues, yData: DataValues): number {
+  const x = valuesOf(xData, 'x');
+  const y = valuesOf(yData, 'y');
   checkSameLength('pearsonR', x, y);
   if (x.length < 2) throw new Error(`Pearson r needs at least 2 pairs, not ${x.length}`);
   const mx = mean(x);
@@ -222,8 +245,10 @@ export function pearsonR(x: ArrayLike<number>, y: ArrayLike<number>): number {
   return Math.max(-1, Math.min(1, sxy / Math.sqrt(sxx * syy)));
 }
 
-/** Coefficient of determination 1 − SS_res/SS_tot (sklearn's r2_score); throws for constant yTrue. */
-export function r2(yTrue: ArrayLike<number>, yPred: ArrayLike<number>): number {
+/** Coefficient of determination 1 − SS_res/SS_tot (sklearn's r2_score) of yPred [N]; throws for constant yTrue [N]. */
+export function r2(yTrueData: DataValues, yPredData: DataValues): number {
+  const yTrue = valuesOf(yTrueData, 'yTrue');
+  const yPred = valuesOf(yPredData, 'yPred');
   checkSameLength('r2', yTrue, yPred);
   const m = mean(yTrue);
   let ssRes = 0;
@@ -236,8 +261,10 @@ export function r2(yTrue: ArrayLike<number>, yPred: ArrayLike<number>): number {
   return 1 - ssRes / ssTot;
 }
 
-/** Brain-age gap per scan: predicted − chronological age, before any bias correction. */
-export function brainAgeGap(predictedAge: ArrayLike<number>, chronologicalAge: ArrayLike<number>): number[] {
+/** Brain-age gap per scan: predicted [N] − chronological age [N] → [N], before any bias correction. */
+export function brainAgeGap(predictedAgeData: DataValues, chronologicalAgeData: DataValues): number[] {
+  const predictedAge = valuesOf(predictedAgeData, 'predictedAge');
+  const chronologicalAge = valuesOf(chronologicalAgeData, 'chronologicalAge');
   checkSameLength('brainAgeGap', predictedAge, chronologicalAge);
   return Array.from({ length: predictedAge.length }, (_, i) => predictedAge[i] - chronologicalAge[i]);
 }

@@ -4,6 +4,7 @@
  * 1987; the same problem scipy.optimize.linear_sum_assignment solves).
  * The labs use it to match learned units to true latents before averaging correlations (MCC).
  */
+import { type DataRows, rowsOf } from '../math/data-input.js';
 
 /** A matching of every row to a distinct column, and its total. */
 export interface Assignment {
@@ -14,9 +15,11 @@ export interface Assignment {
 
 /**
  * Minimum-cost assignment for a rows × cols cost matrix with rows ≤ cols (each row gets a
- * distinct column). cost: row-major nested arrays; every entry must be finite.
+ * distinct column). cost: [rows, cols] as nested arrays or a 2D tensor; every entry must be
+ * finite.
  */
-export function minCostAssignment(cost: readonly (readonly number[])[]): Assignment {
+export function minCostAssignment(costData: DataRows): Assignment {
+  const cost = rowsOf(costData, 'cost').map((row) => Array.from(row));
   const n = cost.length;
   const m = n === 0 ? 0 : cost[0].length;
   cost.forEach((row, i) => {
@@ -76,8 +79,9 @@ export function minCostAssignment(cost: readonly (readonly number[])[]): Assignm
   return { columnOfRow, total };
 }
 
-/** Maximum-weight assignment (rows ≤ cols): the minimum-cost assignment of −weight. */
-export function maxWeightAssignment(weight: readonly (readonly number[])[]): Assignment {
+/** Maximum-weight assignment (rows ≤ cols): the minimum-cost assignment of −weight [rows, cols]. */
+export function maxWeightAssignment(weightData: DataRows): Assignment {
+  const weight = rowsOf(weightData, 'weight').map((row) => Array.from(row));
   const { columnOfRow } = minCostAssignment(weight.map((row) => row.map((x) => -x)));
   return { columnOfRow, total: columnOfRow.reduce((s, j, i) => s + weight[i][j], 0) };
 }

@@ -8,6 +8,7 @@
  * Check: the mean resultant length E[μᵀx] equals A_n(κ) = I_{n/2}(κ) / I_{n/2−1}(κ)
  * (Mardia & Jupp, Directional Statistics, eq. 9.3.9), tested against scipy's Bessel functions.
  */
+import { type DataValues, valuesOf } from '../math/data-input.js';
 import type { Rng } from '../rng.js';
 
 /** A point uniform on S^{n−1}: a standard normal vector divided by its length. */
@@ -22,11 +23,12 @@ export function sampleUniformSphere(n: number, rng: Rng): Float64Array {
 }
 
 /**
- * One draw of vMF(μ, κ) on S^{n−1}. μ: [n], unit length (checked); κ ≥ 0 (κ = 0 is uniform).
+ * One draw of vMF(μ, κ) on S^{n−1}. μ: [n] (an array or a 1D tensor), unit length (checked); κ ≥ 0 (κ = 0 is uniform).
  * Wood's algorithm draws the cosine w = μᵀx from its marginal, density ∝ e^{κw}(1−w²)^{(n−3)/2},
  * by rejection from a Beta proposal, then a uniform direction v ⊥ μ: x = wμ + √(1−w²)v.
  */
-export function sampleVonMisesFisher(mu: ArrayLike<number>, kappa: number, rng: Rng): Float64Array {
+export function sampleVonMisesFisher(muData: DataValues, kappa: number, rng: Rng): Float64Array {
+  const mu = valuesOf(muData, 'mu');
   const n = mu.length;
   checkDimension(n);
   if (!(kappa >= 0) || !Number.isFinite(kappa)) throw new Error(`kappa must be a finite number ≥ 0, not ${kappa}`);

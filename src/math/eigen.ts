@@ -10,6 +10,7 @@
  * `cols[j·n + k]` = V[k][j]) and those walks become contiguous rows.
  */
 import { runtimeError } from '../errors.js';
+import { type DataValues, squareValuesOf } from './data-input.js';
 
 export interface SymmetricEigen {
   /** eigenvalues, sorted descending: [n] */
@@ -28,10 +29,13 @@ const EPS = 2 ** -52;
 const MAX_QL_ITERATIONS_PER_VALUE = 60;
 
 /**
- * matrix: n×n row-major, symmetric up to rounding (it is symmetrised as (A + Aᵀ)/2; an
- * asymmetry above 1e-6 relative to the largest entry is an error). Float32 input is fine.
+ * matrix: [n, n] row-major (n·n numbers, or an [n, n] tensor, read and not disposed),
+ * symmetric up to rounding (it is symmetrised as (A + Aᵀ)/2; an asymmetry above 1e-6
+ * relative to the largest entry is an error). Float32 input is fine.
+ * Returns values [n] (descending) and vectors [n, n] (column j belongs to values[j]).
  */
-export function symmetricEigen(matrix: ArrayLike<number>, n: number): SymmetricEigen {
+export function symmetricEigen(matrixData: DataValues, n: number): SymmetricEigen {
+  const matrix = squareValuesOf(matrixData, n, 'matrix');
   const cols = symmetrizedCopy(matrix, n); // symmetric: row- and column-major agree
   const d = new Float64Array(n);
   const e = new Float64Array(n);

@@ -15,18 +15,20 @@
  * one (Weyl) — far below the Float32 precision DirectPred's predictor is used at.
  */
 import { runtimeError } from '../errors.js';
+import { type DataValues, squareValuesOf } from './data-input.js';
 import { sortedDescending, symmetrizedCopy, type SymmetricEigen } from './eigen.js';
 
 const MAX_SWEEPS = 60;
 const RELATIVE_TOLERANCE = 1e-12;
 
 /**
- * matrix: n×n row-major, symmetric up to rounding (it is symmetrised as (A + Aᵀ)/2; an
- * asymmetry above 1e-6 relative to the largest entry is an error). Float32 input is fine:
- * the work is done in Float64.
+ * matrix: [n, n] row-major (n·n numbers, or an [n, n] tensor, read and not disposed),
+ * symmetric up to rounding (it is symmetrised as (A + Aᵀ)/2; an asymmetry above 1e-6
+ * relative to the largest entry is an error). Float32 input is fine: the work is done in
+ * Float64. Returns values [n] (descending) and vectors [n, n] as symmetricEigen.
  */
-export function jacobiEigen(matrix: ArrayLike<number>, n: number): SymmetricEigen {
-  const a = symmetrizedCopy(matrix, n);
+export function jacobiEigen(matrix: DataValues, n: number): SymmetricEigen {
+  const a = symmetrizedCopy(squareValuesOf(matrix, n, 'matrix'), n);
   const vt = new Float64Array(n * n); // rows are the eigenvectors being accumulated
   for (let i = 0; i < n; i++) vt[i * n + i] = 1;
   let norm2 = 0;

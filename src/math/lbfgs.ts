@@ -4,6 +4,7 @@
  * L2-regularised logistic loss. Full batch and deterministic: the same input gives the same
  * iterates, so a probe's convergence curve is reproducible.
  */
+import { type DataValues, valuesOf } from './data-input.js';
 
 /** Returns f(x) and writes ∇f(x) into `grad`. */
 export type ObjectiveWithGradient = (x: Float64Array, grad: Float64Array) => number;
@@ -40,11 +41,16 @@ function maxAbs(a: Float64Array): number {
   return m;
 }
 
+/**
+ * Minimises `objective` from x0 [n] (an array or a 1D tensor) by limited-memory BFGS; the objective returns f(x) and
+ * its gradient [n] for x [n].
+ */
 export function minimizeLbfgs(
   objective: ObjectiveWithGradient,
-  x0: ArrayLike<number>,
+  start: DataValues,
   options: LbfgsOptions = {},
 ): LbfgsResult {
+  const x0 = valuesOf(start, 'x0');
   const maxIterations = options.maxIterations ?? 200;
   const gradientTolerance = options.gradientTolerance ?? 1e-6;
   const functionTolerance = options.functionTolerance ?? 1e-12;

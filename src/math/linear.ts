@@ -6,6 +6,7 @@
  *
  * Sizes are small (hundreds of rows, up to ~1000 features), so plain loops are enough.
  */
+import { type DataRows, type DataValues, isTensor, rowMajorOf, rowsOf, valuesOf } from './data-input.js';
 
 /** A row-major matrix: element (i, j) is `data[i * cols + j]`. */
 export interface Matrix {
@@ -14,7 +15,22 @@ export interface Matrix {
   data: Float64Array;
 }
 
-export function matrixFromRows(rows: ArrayLike<number>[], cols?: number): Matrix {
+/**
+ * Any [N, D] data argument of this module: a Matrix, N rows of D numbers, or a 2D tensor
+ * (read, not disposed).
+ */
+export type MatrixInput = Matrix | DataRows;
+
+/** A MatrixInput as a Matrix (a Matrix is returned as it is). */
+export function toMatrix(x: MatrixInput, name = 'x'): Matrix {
+  if (!isTensor(x) && !Array.isArray(x) && (x as Matrix).data instanceof Float64Array) return x as Matrix;
+  const { rows, cols, data } = rowMajorOf(x, name);
+  return { rows, cols, data: Float64Array.from(data) };
+}
+
+/** rows: [N, D] as N rows (or a 2D tensor); `cols` fixes D (checked against every row). */
+export function matrixFromRows(rowData: DataRows, cols?: number): Matrix {
+  const rows = rowsOf(rowData, 'rows');
   const c = cols ?? (rows.length > 0 ? rows[0].length : 0);
   const data = new Float64Array(rows.length * c);
   rows.forEach((row, i) => {
@@ -39,7 +55,9 @@ export interface Standardizer {
   scale: Float64Array;
 }
 
-export function fitStandardizer(x: Matrix): Standardizer {
+/** Mean and scale [D] of each feature of x [N, D]. */
+export function fitStandardizer(xData: MatrixInput): Standardizer {
+  const x = toMatrix(xData, 'x');
   const mean = new Float64Array(x.cols);
   const scale = new Float64Array(x.cols);
   for (let i = 0; i < x.rows; i++) for (let j = 0; j < x.cols; j++) mean[j] += x.data[i * x.cols + j];
@@ -55,7 +73,9 @@ export function fitStandardizer(x: Matrix): Standardizer {
   return { mean, scale };
 }
 
-export function applyStandardizer(s: Standardizer, x: Matrix): Matrix {
+/** (x − mean) / scale per feature: x [N, D] → [N, D]. */
+export function applyStandardizer(s: Standardizer, xData: MatrixInput): Matrix {
+  const x = toMatrix(xData, 'x');
   if (s.mean.length !== x.cols) throw new Error(`standardizer has ${s.mean.length} features, the data ${x.cols}`);
   const data = new Float64Array(x.data.length);
   for (let i = 0; i < x.rows; i++) {
@@ -105,7 +125,9 @@ export interface LinearModel {
   intercept: number;
 }
 
-export function predictLinear(model: LinearModel, x: Matrix): Float64Array {
+/** X·w + b: x [N, D] → [N]. */
+export function predictLinear(model: LinearModel, xData: MatrixInput): Float64Array {
+  const x = toMatrix(xData, 'x');
   const out = new Float64Array(x.rows);
   for (let i = 0; i < x.rows; i++) {
     let s = model.intercept;
@@ -142,15 +164,20 @@ function checkRidgeInput(x: Matrix, y: ArrayLike<number>, alpha: number): void {
  * features ≤ rows, else the dual w = Xᵀ(XXᵀ + αI)⁻¹y, both by Cholesky.
  * x: [rows, features]; y: [rows].
  */
-export function fitRidge(x: Matrix, y: ArrayLike<number>, alpha: number): LinearModel {
+export function fitRidge(xData: MatrixInput, yData: DataValues, alpha: number): LinearModel {
+  const y = valuesOf(yData, 'y');
+  const x = toMatrix(xData, 'x');
   return fitRidgePath(x, y, [alpha])[0];
 }
 
 /**
  * Ridge for several penalties at the cost of one: the Gram (or kernel) matrix is formed once
  * and only the Cholesky solve is repeated per α. Returns one model per α, in order.
+ * Shapes: x [N, D], y [N] → weights [D] per α.
  */
-export function fitRidgePath(x: Matrix, y: ArrayLike<number>, alphas: readonly number[]): LinearModel[] {
+export function fitRidgePath(xData: MatrixInput, yData: DataValues, alphas: readonly number[]): LinearModel[] {
+  const y = valuesOf(yData, 'y');
+  const x = toMatrix(xData, 'x');
   for (const alpha of alphas) checkRidgeInput(x, y, alpha);
   const { xc, yc, xMean, yMean } = centered(x, y);
   const n = xc.rows;
@@ -224,7 +251,8 @@ export interface RowSpaceProjector {
  * space (representer theorem), so fitting on these rank ≤ rows coordinates gives the same
  * predictions as fitting on x, with far fewer parameters; this costs one Gram matrix.
  */
-export function rowSpaceProjector(x: Matrix, tolerance = 1e-12): RowSpaceProjector {
+export function rowSpaceProjector(xData: MatrixInput, tolerance = 1e-12): RowSpaceProjector {
+  const x = toMatrix(xData, 'x');
   const n = x.rows;
   const d = x.cols;
   const xd = x.data; // locals keep the hot loops free of property loads
@@ -296,10 +324,11 @@ export function rowSpaceProjector(x: Matrix, tolerance = 1e-12): RowSpaceProject
  * `onIteration(model, k)` after each step, so a probe can record the validation metric per
  * iteration (the convergence curve of a linear probe). CG reaches the closed-form solution
  * in at most `features` steps in exact arithmetic; stops early when the residual is tiny.
+ * Shapes: x [N, D], y [N] → weights [D].
  */
 export function ridgeConjugateGradient(
-  x: Matrix,
-  y: ArrayLike<number>,
+  xData: MatrixInput,
+  yData: DataValues,
   alpha: number,
   options: {
     maxIterations?: number;
@@ -307,6 +336,8 @@ export function ridgeConjugateGradient(
     onIteration?: (model: LinearModel, iteration: number) => void;
   } = {},
 ): LinearModel {
+  const y = valuesOf(yData, 'y');
+  const x = toMatrix(xData, 'x');
   checkRidgeInput(x, y, alpha);
   const { xc, yc, xMean, yMean } = centered(x, y);
   const n = xc.rows;

@@ -4,6 +4,7 @@
  * "The generalization of Student's problem when several different population variances are
  * involved", Biometrika 34).
  */
+import { type DataValues, valuesOf } from './data-input.js';
 
 const LANCZOS = [
   0.99999999999980993, 676.5203681218851, -1259.1392167224028, 771.32342877765313, -176.61502916214059,
@@ -106,10 +107,13 @@ function meanAndVariance(values: ArrayLike<number>): [number, number] {
 
 /**
  * Welch's two-sample t-test (unequal variances), two-sided; the same numbers as
- * scipy.stats.ttest_ind(a, b, equal_var=False). Each group needs ≥ 2 values and the two
+ * scipy.stats.ttest_ind(a, b, equal_var=False). a: [Na], b: [Nb] (arrays or 1D tensors).
+ * Each group needs ≥ 2 values and the two
  * must not both be constant.
  */
-export function welchTTest(a: ArrayLike<number>, b: ArrayLike<number>): WelchTTest {
+export function welchTTest(aData: DataValues, bData: DataValues): WelchTTest {
+  const a = valuesOf(aData, 'a');
+  const b = valuesOf(bData, 'b');
   if (a.length < 2 || b.length < 2)
     throw new Error(`Welch's t-test needs at least 2 values per group, not ${a.length} and ${b.length}`);
   const [meanA, varA] = meanAndVariance(a);

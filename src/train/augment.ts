@@ -5,8 +5,10 @@
  * Wen & Li (2021). Each piece lives in ./augment/; this module gathers them and adds the
  * per-subject helper the training methods use.
  *
- * Volumes are Float32Array, x-fastest, of shape [nx, ny, nz] (src/io/volume.ts).
+ * Volumes are Float32Array, x-fastest, of shape [nx, ny, nz] (src/io/volume.ts), or tensors
+ * in the networks' layout [nz, ny, nx] (the same order; math/data-input.ts volumeOf).
  */
+import { type DataVolume, volumeOf } from '../math/data-input.js';
 import type { Rng } from '../rng.js';
 import {
   applyIntensity,
@@ -94,14 +96,16 @@ export interface SubjectAugmentation {
 /**
  * Augments the images of one subject (e.g. two visits, or one scan twice): one spatial
  * draw shared by all of them, then an intensity draw per image. Returns new arrays and
- * the parameters used.
+ * the parameters used. Shapes: images k × [nx·ny·nz] x-fastest with shape [nx, ny, nz]
+ * (or [nz, ny, nx] tensors) → k × [nx·ny·nz].
  */
 export function augmentSubject(
   rng: Rng,
-  images: readonly Float32Array[],
+  volumes: readonly DataVolume[],
   shape: readonly number[],
   options: AugmentOptions = DEFAULT_VIEW_AUGMENTATION,
 ): { images: Float32Array[]; params: SubjectAugmentation } {
+  const images = volumes.map((v, i) => volumeOf(v, shape, `images[${i}]`));
   const spatialConfig = parseSpatialOptions(options.spatial ?? {});
   const intensityConfig = parseIntensityOptions(options.intensity ?? {});
   const spatial = drawSpatial(rng, shape, spatialConfig);
@@ -112,15 +116,17 @@ export function augmentSubject(
 
 /**
  * Independent views of one image (SimCLR's two augmentations of a scan): every view gets
- * its own spatial and intensity draw.
+ * its own spatial and intensity draw. Shapes: image [nx·ny·nz] x-fastest with shape
+ * [nx, ny, nz] (or a [nz, ny, nx] tensor) → `views` × [nx·ny·nz].
  */
 export function augmentViews(
   rng: Rng,
-  image: Float32Array,
+  volume: DataVolume,
   shape: readonly number[],
   views: number,
   options: AugmentOptions = DEFAULT_VIEW_AUGMENTATION,
 ): { images: Float32Array[]; params: SubjectAugmentation[] } {
+  const image = volumeOf(volume, shape, 'image');
   const spatialConfig = parseSpatialOptions(options.spatial ?? {});
   const intensityConfig = parseIntensityOptions(options.intensity ?? {});
   const images: Float32Array[] = [];

@@ -44,7 +44,7 @@ export interface TrainingData {
   preprocessing?: PreprocessingRecord;
 }
 
-/** A TrainingData over volumes held in memory, keyed by ScanRef.key. */
+/** A TrainingData over volumes held in memory, keyed by ScanRef.key: each [nx·ny·nz] x-fastest, volumeShape [nx, ny, nz]. */
 export function inMemoryData(options: {
   volumes: ReadonlyMap<string, Float32Array>;
   volumeShape: [number, number, number];

@@ -25,7 +25,7 @@ export function fnv1a(bytes: Uint8Array): string {
   return h.toString(16).padStart(8, '0');
 }
 
-/** Writes `dir/model.json` + `dir/weights.bin` (weights.bin first; each atomically). */
+/** Writes `dir/model.json` + `dir/weights.bin` (weights.bin first; each atomically); tensors of any shape, float32. */
 export async function writeWeights(
   dir: string,
   tensors: NamedTensor[],

@@ -70,6 +70,7 @@ out = {'shape': list(img.shape), 'zooms': [float(z) for z in img.header.get_zoom
        'affine': img.affine.tolist(), 'axcodes': ''.join(nib.aff2axcodes(img.affine))}
 `,
     { path: good },
+    { outputs: [good] },
   );
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

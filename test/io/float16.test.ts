@@ -1,6 +1,6 @@
-import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { decodeFloat16, encodeFloat16, fromFloat16Bits, toFloat16Bits } from '../../src/io/float16.js';
+import { pythonJson } from '../eval/python-reference.js';
 
 /** numpy's float32 → float16 bits, and those halves back as float32 bits: the reference. */
 function numpyHalf(values: number[]): { bits: number[]; back: number[] } {
@@ -10,9 +10,7 @@ v = np.array(json.load(sys.stdin), dtype=np.float32)
 h = v.astype(np.float16)
 print(json.dumps({'bits': h.view(np.uint16).tolist(), 'back': h.astype(np.float32).view(np.uint32).tolist()}))
 `;
-  const r = spawnSync('/usr/bin/python3', ['-c', script], { input: JSON.stringify(values), encoding: 'utf8' });
-  if (r.status !== 0) throw new Error(`python3 + numpy are needed for this test: ${r.stderr || r.error}`);
-  return JSON.parse(r.stdout);
+  return pythonJson(script, values);
 }
 
 describe('float16', () => {

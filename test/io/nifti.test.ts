@@ -328,6 +328,7 @@ for p in inp['paths']:
               'descrip': h['descrip'].item().decode(), 'data': enc(img.get_fdata())}
 `,
     { paths },
+    { files: paths },
   );
 }
 

@@ -1,11 +1,12 @@
 /**
- * Runs a reference computation in /usr/bin/python3 (nibabel, numpy, scipy) for the io
- * tests. The script reads `inp` (parsed JSON from stdin) and assigns `out`, which comes
- * back as JSON. Volumes travel as base64 float64 in Fortran (x-fastest) order:
- * `vol(b64, shape)` decodes one in Python, `enc(array)` encodes one back.
- * A missing python3 or nibabel fails the test loudly (CI installs them), never skips.
+ * A reference computation in /usr/bin/python3 (nibabel, numpy, scipy) for the io tests,
+ * replayed from the golden files where python is absent (test/helpers/references.ts). The
+ * script reads `inp` (parsed JSON from stdin) and assigns `out`, which comes back as JSON.
+ * Volumes travel as base64 float64 in Fortran (x-fastest) order: `vol(b64, shape)` decodes
+ * one in Python, `enc(array)` encodes one back. Paths the script reads or writes must be
+ * declared in `options` (their content, not their name, identifies the golden value).
  */
-import { execFileSync } from 'node:child_process';
+import { livePython, type PythonReferenceOptions, pythonReference } from '../helpers/references.js';
 
 const PRELUDE = `
 import sys, json, base64
@@ -19,14 +20,14 @@ out = None
 `;
 
 // biome-ignore lint/suspicious/noExplicitAny: whatever JSON the reference script prints
-export function runPython(script: string, input: unknown = {}): any {
-  const code = `${PRELUDE}\n${script}\nprint(json.dumps(out))\n`;
-  const stdout = execFileSync('/usr/bin/python3', ['-c', code], {
-    input: JSON.stringify(input),
-    encoding: 'utf8',
-    maxBuffer: 1 << 28,
-  });
-  return JSON.parse(stdout);
+export function runPython(script: string, input: unknown = {}, options: PythonReferenceOptions = {}): any {
+  return pythonReference(`${PRELUDE}\n${script}\nprint(json.dumps(out))\n`, input, options);
+}
+
+/** `runPython` with no golden value, for inputs too large to keep (guard with skipUnless). */
+// biome-ignore lint/suspicious/noExplicitAny: whatever JSON the reference script prints
+export function runPythonLive(script: string, input: unknown = {}): any {
+  return livePython(`${PRELUDE}\n${script}\nprint(json.dumps(out))\n`, input);
 }
 
 /** base64 float64 x-fastest, for `vol(...)` in Python. */

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { symmetricEigen } from '../../src/math/eigen.js';
 import { jacobiEigen } from '../../src/math/jacobi-eigen.js';
-import { execFileSync } from 'node:child_process';
+import { pythonJson } from '../eval/python-reference.js';
 import { createRng } from '../../src/rng.js';
 import { compose, expectClose, randomOrthogonal } from '../contrastive/helpers.js';
 
@@ -97,9 +97,7 @@ describe('symmetricEigen against numpy', () => {
     const script =
       'import json,sys,numpy as np; a=np.array(json.load(sys.stdin)); print(json.dumps(np.linalg.eigvalsh(a)[::-1].tolist()))';
     const rows = Array.from({ length: n }, (_, i) => Array.from(a.subarray(i * n, (i + 1) * n)));
-    const expected: number[] = JSON.parse(
-      execFileSync('/usr/bin/python3', ['-c', script], { input: JSON.stringify(rows), encoding: 'utf8' }),
-    );
+    const expected = pythonJson<number[]>(script, rows);
     expectClose(symmetricEigen(a, n).values, expected, 1e-11);
     expectClose(jacobiEigen(a, n).values, expected, 1e-11);
   });

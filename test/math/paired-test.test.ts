@@ -6,7 +6,7 @@ import {
   signFlipTest,
 } from '../../src/math/paired-test.js';
 import { createRng } from '../../src/rng.js';
-import { hasScipy, scipyJson } from './scipy-reference.js';
+import { scipyJson } from './scipy-reference.js';
 
 function shiftedSample(n: number, shift: number, seed: number, round = false): number[] {
   const rng = createRng(seed);
@@ -107,7 +107,7 @@ describe('pairedComparison', () => {
   });
 });
 
-describe.skipIf(!hasScipy)('signFlipTest against scipy.stats.permutation_test', () => {
+describe('signFlipTest against scipy.stats.permutation_test', () => {
   const SCIPY_EXACT = `from scipy import stats
 mean = lambda x, axis=-1: np.mean(x, axis=axis)
 out = [float(stats.permutation_test((np.array(d),), mean, permutation_type='samples', n_resamples=np.inf, alternative='two-sided').pvalue) for d in inp['samples']]`;

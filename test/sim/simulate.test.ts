@@ -86,13 +86,14 @@ describe('simulateCohort', () => {
 
   it('stores subjects differently (orientation, datatype, compression, voxel size) and nibabel reads every file as the ground truth says', () => {
     const truth = four.groundTruth;
+    const paths = truth.map((t) => join(four.out, String(t.path)));
     const result = runPython(
       `
 import nibabel as nib
 from nibabel.orientations import aff2axcodes
 res = []
-for row in inp['rows']:
-    img = nib.load(inp['dir'] + '/' + row['path'])
+for row, path in zip(inp['rows'], inp['paths']):
+    img = nib.load(path)
     a = img.affine
     data = img.get_fdata(dtype=np.float64)
     # dark voxels near the true ventricle centre (midpoint of the two ventricles), in world mm
@@ -115,7 +116,8 @@ for row in inp['rows']:
     })
 out = res
 `,
-      { dir: four.out, rows: truth, radius: 0.3 * SHAPE * 0.625 },
+      { paths, rows: truth, radius: 0.3 * SHAPE * 0.625 },
+      { files: paths },
     );
     // biome-ignore lint/suspicious/noExplicitAny: rows of the Python reference's JSON
     result.forEach((r: any, n: number) => {
@@ -245,6 +247,7 @@ for p in inp['paths']:
 out = samples
 `,
       { paths, ventricle },
+      { files: paths },
     );
     const last = out[0].length - 1;
     for (const s of out) {

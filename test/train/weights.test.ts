@@ -56,6 +56,7 @@ y = raw[8:].reshape(3, 3, 3, 1, 2)
 out = [int(raw.size), float(raw[6]), float(y[1, 2, 0, 0, 1])]
 `,
       { bin: join(dir, 'weights.bin') },
+      { files: [join(dir, 'weights.bin')] },
     );
     expect(out[0]).toBe(8 + 54);
     expect(out[1]).toBeCloseTo(0.1, 7);

@@ -1,19 +1,20 @@
 /**
  * bench/reference/lssl_paper.py (the LSSL reference written from Zhao et al., MedIA 2021) and
- * bench/reference/score.py, run with Debian's python3 + torch on a tiny phantom. Skipped, with
- * one line saying so, where /usr/bin/python3 has no torch.
+ * bench/reference/score.py, run with Debian's python3 + torch on a tiny phantom. Training runs
+ * live (nothing to replay from a file): skipped and counted where /usr/bin/python3 has no torch.
  */
-import { describe, expect, it, beforeAll, afterAll } from 'vitest';
+import { describe, expect, it, beforeAll, afterAll, beforeEach } from 'vitest';
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { simulateCohort } from '../../src/sim/simulate.js';
 import { readEmbeddingsCsv, type EmbeddingsTable } from '../../src/eval/embeddings-csv.js';
+import { hasTools, skipUnless } from '../helpers/references.js';
+import { PYTHON } from '../helpers/reference-tools.js';
 
-const PYTHON = '/usr/bin/python3';
-const hasTorch = spawnSync(PYTHON, ['-c', 'import torch, nibabel, scipy'], { encoding: 'utf8' }).status === 0;
-if (!hasTorch) console.log('reference-lssl-paper: skipped, /usr/bin/python3 has no torch (python3-torch)');
+const TORCH = ['numpy', 'scipy', 'nibabel', 'torch'] as const;
+const hasTorch = hasTools(...TORCH);
 
 function runScript(name: string, args: string[]): string {
   const r = spawnSync(PYTHON, [join('bench', 'reference', name), ...args], { encoding: 'utf8', maxBuffer: 1 << 26 });
@@ -28,14 +29,16 @@ interface EpochRecord {
   kl?: number;
 }
 
-describe.skipIf(!hasTorch)('lssl_paper.py', () => {
+describe('lssl_paper.py', () => {
   let root: string;
   let summary: { tau: number[]; epochs: EpochRecord[]; latent_size: number; train_subjects: string[]; torch: string };
   let table: EmbeddingsTable;
   const subjects = 4;
   const visits = 3;
 
+  beforeEach((context) => skipUnless(context, ...TORCH));
   beforeAll(async () => {
+    if (!hasTorch) return;
     root = mkdtempSync(join(tmpdir(), 'lssl-reference-'));
     await simulateCohort({ out: join(root, 'cohort'), subjects, visits, seed: 7, shape: 16 });
     const csv = join(root, 'lssl.csv');
@@ -61,7 +64,7 @@ describe.skipIf(!hasTorch)('lssl_paper.py', () => {
     );
     table = readEmbeddingsCsv(csv);
   });
-  afterAll(() => rmSync(root, { recursive: true, force: true }));
+  afterAll(() => root && rmSync(root, { recursive: true, force: true }));
 
   it('writes one row per scan of the embedded cohort in lssl format, read back by lssl', () => {
     expect(summary.train_subjects).toEqual(['01', '02', '03']);

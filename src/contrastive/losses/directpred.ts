@@ -11,8 +11,9 @@
  * The correlation matrix and the eigendecomposition need no gradient; they are plain
  * Float64 arithmetic (src/math/eigen.ts).
  *
- * Shapes: f [N, D] (online projections of both views) → F as a row-major Float64Array of
- * D·D; W_p [D, D].
+ * Shapes: f [N, D] (online projections of both views; a tensor or rows) → F as a row-major
+ * Float64Array of D·D; F may be passed back as that array, as D rows or as a [D, D] tensor;
+ * W_p [D, D].
  *
  * @example
  *   correlation = updateCorrelation(correlation, tf.concat([z1, z2]), 0.3); // D·D values
@@ -21,6 +22,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { inputError } from '../../errors.js';
+import { type DataRows, type DataValues, isTensor, rowMajorOf, valuesOf } from '../../math/data-input.js';
 import { symmetricEigen } from '../../math/eigen.js';
 
 /** The smallest gain kept, so W_p never loses a direction entirely (authors' clamp). */
@@ -28,18 +30,24 @@ const MIN_GAIN = 1e-4;
 
 /**
  * The running correlation F: [D, D] row-major Float64, updated from the online
- * projections f: [B, D] (both views stacked, no gradient needed).
- * F undefined (first step) → E[f fᵀ] = fᵀf / B; else ρ·F + (1 − ρ)·E[f fᵀ].
+ * projections f: [B, D] (both views stacked, no gradient needed; a tensor or B rows).
+ * F undefined (first step) → E[f fᵀ] = fᵀf / B; else ρ·F + (1 − ρ)·E[f fᵀ]; F is D·D
+ * row-major values, D rows or a [D, D] tensor.
  * Returns a new array; F is not modified. ρ ∈ [0, 1).
  */
-export function updateCorrelation(previous: Float64Array | undefined, f: tf.Tensor2D, rho = 0.3): Float64Array {
+export function updateCorrelation(
+  previousData: DataValues | DataRows | undefined,
+  fData: tf.Tensor2D | DataRows,
+  rho = 0.3,
+): Float64Array {
   if (!(rho >= 0 && rho < 1)) throw inputError(`rho must be in [0, 1), not ${rho}`);
-  if (f.rank !== 2 || f.shape[0] < 1) throw new Error(`f must be [batch, dim] with batch ≥ 1, not shape [${f.shape}]`);
-  const [batch, dim] = f.shape;
+  if (isTensor(fData) && fData.rank !== 2) throw new Error(`f must be [batch, dim], not shape [${fData.shape}]`);
+  const { rows: batch, cols: dim, data: values } = rowMajorOf(fData, 'f');
+  if (batch < 1) throw new Error(`f must be [batch, dim] with batch ≥ 1, not shape [${batch},${dim}]`);
+  const previous = previousData === undefined ? undefined : flattenSquare(previousData).matrix;
   if (previous !== undefined && previous.length !== dim * dim) {
     throw new Error(`the correlation matrix must be ${dim}×${dim} to match f, not ${previous.length} entries`);
   }
-  const values = f.dataSync();
   const out = new Float64Array(dim * dim);
   // E[f fᵀ] in Float64, upper triangle then mirrored
   for (let b = 0; b < batch; b++) {
@@ -63,11 +71,13 @@ export function updateCorrelation(previous: Float64Array | undefined, f: tf.Tens
 }
 
 /**
- * The gains p_j = sqrt(max(s_j, 0) / s_max) + ε, clamped at ≥ 1e-4, for eigenvalues s.
+ * The gains p_j = sqrt(max(s_j, 0) / s_max) + ε, clamped at ≥ 1e-4, for eigenvalues s [D]
+ * (an array or a 1D tensor) → gains [D].
  * If no eigenvalue is positive (F = 0, e.g. collapsed projections) every gain is ε
  * (clamped), i.e. W_p = ε·I.
  */
-export function directPredGains(eigenvalues: ArrayLike<number>, eps = 0.01): Float64Array {
+export function directPredGains(eigenvalueData: DataValues, eps = 0.01): Float64Array {
+  const eigenvalues = valuesOf(eigenvalueData, 'eigenvalues');
   if (!(eps >= 0) || !Number.isFinite(eps)) throw inputError(`eps must be a finite number ≥ 0, not ${eps}`);
   let sMax = 0;
   for (let j = 0; j < eigenvalues.length; j++) sMax = Math.max(sMax, eigenvalues[j]);
@@ -85,14 +95,12 @@ export interface DirectPredOptions {
 }
 
 /**
- * W_p = Q diag(p) Qᵀ from the correlation F ([D, D] row-major; Float64Array, Float32Array
- * or nested rows). Returns a [D, D] Float32 tensor (symmetric, so p = z·W_p for z: [B, D]);
- * the caller disposes it.
+ * W_p = Q diag(p) Qᵀ from the correlation F ([D, D]: D·D row-major values as a
+ * Float64Array, Float32Array or number[], D rows, or a [D, D] or [D·D] tensor, read and not
+ * disposed). Returns a [D, D] Float32 tensor (symmetric, so p = z·W_p for z: [B, D]); the
+ * caller disposes it.
  */
-export function directPredPredictor(
-  correlation: ArrayLike<number> | readonly (readonly number[])[],
-  options: DirectPredOptions = {},
-): tf.Tensor2D {
+export function directPredPredictor(correlation: DataValues | DataRows, options: DirectPredOptions = {}): tf.Tensor2D {
   const { matrix, dim } = flattenSquare(correlation);
   const { values, vectors } = symmetricEigen(matrix, dim);
   const gains = directPredGains(values, options.eps ?? 0.01);
@@ -103,19 +111,26 @@ export function directPredPredictor(
   });
 }
 
-function flattenSquare(matrix: ArrayLike<number> | readonly (readonly number[])[]): {
+function flattenSquare(input: DataValues | DataRows): {
   matrix: ArrayLike<number>;
   dim: number;
 } {
+  if (isTensor(input)) {
+    if (input.rank === 2 && input.shape[0] !== input.shape[1])
+      throw new Error(`the correlation matrix must be square, not shape [${input.shape}]`);
+    if (input.rank !== 1 && input.rank !== 2)
+      throw new Error(`the correlation matrix must be a [D, D] or [D·D] tensor, not shape [${input.shape}]`);
+  }
+  const matrix = isTensor(input) ? input.dataSync() : input;
   const first = (matrix as ArrayLike<unknown>)[0];
-  if (Array.isArray(first)) {
-    const rows = matrix as readonly (readonly number[])[];
+  if (typeof first === 'object' && first !== null) {
+    const rows = matrix as readonly ArrayLike<number>[];
     const dim = rows.length;
     rows.forEach((row, i) => {
       if (row.length !== dim)
         throw new Error(`the correlation matrix must be square, but row ${i} has ${row.length} entries, not ${dim}`);
     });
-    return { matrix: rows.flat(), dim };
+    return { matrix: rowMajorOf(rows, 'the correlation matrix').data, dim };
   }
   const flat = matrix as ArrayLike<number>;
   const dim = Math.round(Math.sqrt(flat.length));

@@ -26,7 +26,7 @@
  * { temperature: t, baseTemperature: b }) = (t / b) · ntXentLoss(f[:,0], f[:,1], t) for
  * unit-norm f; with b = t the two are equal.
  *
- * Shapes: features [B, V, D], labels B class indices (or none) → scalar.
+ * Shapes: features [B, V, D], labels [B] class indices (an array or a tensor, or none) → scalar.
  *
  * @example
  *   const f = tf.stack([l2NormalizeRows(z1), l2NormalizeRows(z2)], 1); // [B, 2, D]
@@ -34,6 +34,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { checkTemperature } from '../../math/cosine.js';
+import { type DataValues, valuesOf } from '../../math/data-input.js';
 
 export interface SupConOptions {
   /** τ, dividing the logits (default 0.07, the authors') */
@@ -46,14 +47,12 @@ const EXCLUDED_LOGIT = -1e30;
 
 /**
  * features: [B, V, D] (B samples, V views each, unit-norm D-vectors);
- * labels: B class labels (integers), or undefined for the unsupervised (SimCLR) case.
+ * labels: [B] class labels (integers; number[], Int32Array or a 1D tensor, read and not
+ * disposed), or undefined for the unsupervised (SimCLR) case.
  * Returns a scalar.
  */
-export function supConLoss(
-  features: tf.Tensor3D,
-  labels?: readonly number[] | Int32Array,
-  options: SupConOptions = {},
-): tf.Scalar {
+export function supConLoss(features: tf.Tensor3D, labelData?: DataValues, options: SupConOptions = {}): tf.Scalar {
+  const labels = labelData === undefined ? undefined : valuesOf(labelData, 'labels');
   const temperature = options.temperature ?? 0.07;
   const baseTemperature = options.baseTemperature ?? 0.07;
   checkTemperature('temperature', temperature);
@@ -89,7 +88,7 @@ export function supConLoss(
 function positiveMask(
   batch: number,
   views: number,
-  labels?: readonly number[] | Int32Array,
+  labels?: ArrayLike<number>,
 ): { positives: Float32Array; counts: number[] } {
   const anchors = batch * views;
   const positives = new Float32Array(anchors * anchors);

@@ -9,7 +9,8 @@
  * deterministic; `onIteration` sees the model after every step (the convergence curve).
  */
 import { minimizeLbfgs } from '../../math/lbfgs.js';
-import type { Matrix } from '../../math/linear.js';
+import { type DataValues, valuesOf } from '../../math/data-input.js';
+import { type Matrix, type MatrixInput, toMatrix } from '../../math/linear.js';
 
 export interface LogisticModel {
   numClasses: number;
@@ -118,11 +119,13 @@ export function logisticObjective(x: Matrix, y: ArrayLike<number>, numClasses: n
  * y: class index per row in [0, numClasses).
  */
 export function fitLogistic(
-  x: Matrix,
-  y: ArrayLike<number>,
+  xData: MatrixInput,
+  yData: DataValues,
   numClasses: number,
   options: LogisticOptions,
 ): LogisticModel & { iterations: number; loss: number } {
+  const y = valuesOf(yData, 'y');
+  const x = toMatrix(xData, 'x');
   if (y.length !== x.rows) throw new Error(`logistic regression: ${x.rows} rows of features but ${y.length} labels`);
   if (!(numClasses >= 2)) throw new Error(`logistic regression needs at least 2 classes, not ${numClasses}`);
   if (!(options.lambda >= 0)) throw new Error(`logistic regression lambda must be >= 0, not ${options.lambda}`);
@@ -152,7 +155,8 @@ export function fitLogistic(
 }
 
 /** Class probabilities, row-major [rows, classes]. */
-export function predictProba(model: LogisticModel, x: Matrix): Float64Array {
+export function predictProba(model: LogisticModel, xData: MatrixInput): Float64Array {
+  const x = toMatrix(xData, 'x');
   if (x.cols !== model.numFeatures) throw new Error(`model has ${model.numFeatures} features, the data ${x.cols}`);
   const params = pack(model);
   const out = new Float64Array(x.rows * model.numClasses);

@@ -13,7 +13,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 
-/** Mean of (x − x̂)² over every element (batch and voxels): the reconstruction term. */
+/** Mean of (x − x̂)² over every element (batch and voxels): the reconstruction term. x, xHat: [B, …] equal shapes → scalar. */
 export function meanSquaredError(x: tf.Tensor, xHat: tf.Tensor): tf.Scalar {
   if (x.shape.join(',') !== xHat.shape.join(',')) {
     throw new Error(`meanSquaredError needs equal shapes, not [${x.shape}] and [${xHat.shape}]`);

@@ -5,6 +5,7 @@
  * RandomBlur draws σ per axis (default U(0, 2)); here σ is in voxels.
  */
 import type { Triple } from './ranges.js';
+import { type DataVolume, volumeOf } from '../../math/data-input.js';
 
 /** Normalised 1D kernel weights for σ (voxels) and the truncation of scipy. */
 export function gaussianKernel(sigma: number, truncate = 4): Float64Array {
@@ -20,9 +21,9 @@ export function gaussianKernel(sigma: number, truncate = 4): Float64Array {
   return weights;
 }
 
-/** Blurs `data` (shape [nx, ny, nz]) with per-axis σ in voxels; σ = 0 leaves an axis alone. */
-export function gaussianBlur(data: Float32Array, shape: Triple, sigmas: Triple): Float32Array {
-  let current: Float32Array = Float32Array.from(data);
+/** Blurs a volume (x-fastest of shape [nx, ny, nz], or a [nz, ny, nx] tensor) with per-axis σ in voxels; σ = 0 leaves an axis alone. */
+export function gaussianBlur(volume: DataVolume, shape: Triple, sigmas: Triple): Float32Array {
+  let current: Float32Array = Float32Array.from(volumeOf(volume, shape, 'volume'));
   const strides = [1, shape[0], shape[0] * shape[1]];
   for (let axis = 0; axis < 3; axis++) {
     if (!(sigmas[axis] > 0)) continue;

@@ -26,6 +26,7 @@ import {
   type Triple,
 } from './ranges.js';
 import { inputError } from '../../errors.js';
+import { type DataVolume, volumeOf } from '../../math/data-input.js';
 
 export interface IntensityOptions {
   /** exp(polynomial) field; coefficients c → U(−c, c) (default 0.5), order default 3 */
@@ -126,8 +127,9 @@ export function drawIntensity(rng: Rng, options: IntensityOptions | IntensityCon
   return params;
 }
 
-/** Applies intensity parameters to an x-fastest volume of `shape`; returns a new array. */
-export function applyIntensity(data: Float32Array, shape: readonly number[], params: IntensityParams): Float32Array {
+/** Applies intensity parameters to an x-fastest volume of `shape` [nx, ny, nz] (or a [nz, ny, nx] tensor); returns a new array. */
+export function applyIntensity(volume: DataVolume, shape: readonly number[], params: IntensityParams): Float32Array {
+  const data = volumeOf(volume, shape, 'volume');
   const dims = checkVolume(data, shape);
   let out: Float32Array = Float32Array.from(data);
   if (params.biasField) {

@@ -11,6 +11,7 @@
 import { createRng, type Rng } from '../../rng.js';
 import { checkVolume, parsePositiveTriple, type Triple } from './ranges.js';
 import { inputError } from '../../errors.js';
+import { type DataVolume, volumeOf } from '../../math/data-input.js';
 
 export interface CoordinateMaskOptions {
   /** side of the masked blocks in voxels (default [1, 1, 1]: every voxel on its own) */
@@ -29,12 +30,13 @@ export function drawCoordinateMask(rng: Rng, options: CoordinateMaskOptions = {}
   return { seed: rng.int(2 ** 31), blockSize };
 }
 
-/** The two views x⁺ = 2D·x and x⁺⁺ = 2(I − D)·x of an x-fastest volume of `shape`. */
+/** The two views x⁺ = 2D·x and x⁺⁺ = 2(I − D)·x of an x-fastest volume of `shape` [nx, ny, nz] (or a [nz, ny, nx] tensor). */
 export function applyCoordinateMask(
-  data: Float32Array,
+  volume: DataVolume,
   shape: readonly number[],
   params: CoordinateMaskParams,
 ): { plus: Float32Array; plusPlus: Float32Array } {
+  const data = volumeOf(volume, shape, 'volume');
   const [nx, ny, nz] = checkVolume(data, shape);
   const [bx, by, bz] = params.blockSize;
   const blocks = [Math.ceil(nx / bx), Math.ceil(ny / by), Math.ceil(nz / bz)];

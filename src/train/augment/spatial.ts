@@ -31,6 +31,7 @@ import {
   type Triple,
 } from './ranges.js';
 import { resampleTrilinear, type VoxelMap } from './trilinear.js';
+import { type DataVolume, volumeOf } from '../../math/data-input.js';
 
 export interface SpatialOptions {
   /** voxel size in mm (default [1, 1, 1]); rotations and mm translations use it */
@@ -173,10 +174,11 @@ export function drawSpatial(
 }
 
 /**
- * Applies spatial parameters to an x-fastest volume of `shape` [nx, ny, nz]; returns a new
- * Float32Array of the same shape.
+ * Applies spatial parameters to an x-fastest volume of `shape` [nx, ny, nz] (or a [nz, ny, nx]
+ * tensor); returns a new Float32Array of the same shape.
  */
-export function applySpatial(data: Float32Array, shape: readonly number[], params: SpatialParams): Float32Array {
+export function applySpatial(volume: DataVolume, shape: readonly number[], params: SpatialParams): Float32Array {
+  const data = volumeOf(volume, shape, 'volume');
   const dims = checkVolume(data, shape);
   const padValue = params.padValue === 'minimum' ? minimumOf(data) : params.padValue;
   return resampleTrilinear(data, dims, spatialVoxelMap(dims, params), padValue);

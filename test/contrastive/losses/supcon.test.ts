@@ -1,4 +1,4 @@
-import { execFileSync } from 'node:child_process';
+import { pythonJson } from '../../eval/python-reference.js';
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ntXentLoss } from '../../../src/contrastive/losses/ntxent.js';
@@ -124,9 +124,8 @@ log_prob = logits - torch.log((torch.exp(logits) * not_self).sum(1, keepdim=True
 per_anchor = -(t / tb) * (mask * log_prob).sum(1) / mask.sum(1)
 print(json.dumps(per_anchor.view(v, b).mean().item()))
 `;
-    const input = JSON.stringify({ features, labels, t: 0.1, tb: 0.07 });
-    const out = execFileSync('/usr/bin/python3', ['-c', script], { input, encoding: 'utf8' });
-    expectClose(loss(features, labels, { temperature: 0.1, baseTemperature: 0.07 }), JSON.parse(out), 1e-5);
+    const out = pythonJson<number>(script, { features, labels, t: 0.1, tb: 0.07 });
+    expectClose(loss(features, labels, { temperature: 0.1, baseTemperature: 0.07 }), out, 1e-5);
   });
 
   it('has finite gradients, leaks no tensors, and validates its settings', () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { progressionRates, olsSlope } from '../../../src/eval/compare/progression.js';
 import { parseEmbeddingsCsv } from '../../../src/eval/embeddings-csv.js';
-import { hasScipy, scipyJson } from '../../math/scipy-reference.js';
+import { scipyJson } from '../../math/scipy-reference.js';
 import { syntheticTable } from '../synthetic-table.js';
 
 const HAND = `subject,session,age,diagnosis,z0,tau_proj
@@ -63,7 +63,7 @@ describe('progressionRates', () => {
     );
   });
 
-  it.skipIf(!hasScipy)('slopes equal scipy.stats.linregress', () => {
+  it('slopes equal scipy.stats.linregress', () => {
     const table = syntheticTable({ subjects: 6, visits: 4, tauNoise: 0.3, seed: 9 });
     const rates = progressionRates(table);
     const points = rates.subjects.map((s) => {

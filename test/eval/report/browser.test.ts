@@ -2,7 +2,8 @@
  * report.html in a real browser: headless Debian Chromium opens the file from disk; every
  * plot must have rendered (an SVG with a non-empty box and drawn marks), every slice image
  * must have decoded (naturalWidth > 0), the console must stay free of errors, and the page
- * must request nothing but itself and data: URIs. Fails when /usr/bin/chromium is missing.
+ * must request nothing but itself and data: URIs. Skipped and counted where /usr/bin/chromium
+ * is missing (test/helpers/references.ts).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -14,6 +15,7 @@ import { writeReport } from '../../../src/eval/report/report.js';
 import type { SliceFigure } from '../../../src/eval/report/report-html.js';
 import { CdpBrowser } from './cdp-pipe.js';
 import { makeFakeRun } from './fixtures.js';
+import { skipUnless } from '../../helpers/references.js';
 
 const root = mkdtempSync(join(tmpdir(), 'lssl-browser-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -78,7 +80,8 @@ const CHECK_PAGE = `(async () => {
   };
 })()`;
 
-test('report.html renders every plot and image in headless Chromium with no console errors and no network', async () => {
+test('report.html renders every plot and image in headless Chromium with no console errors and no network', async (context) => {
+  skipUnless(context, 'chromium');
   const lssl = makeFakeRun(join(root, 'lssl'), {
     method: 'lssl',
     embeddings: { subjects: 18, visits: 3, dim: 4, seed: 5, adRate: 1, tauAdExtra: 0.4 },

@@ -1,7 +1,7 @@
-import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { gaussianBlur, gaussianKernel } from '../../../src/train/augment/blur.js';
 import { createRng } from '../../../src/rng.js';
+import { pythonJson } from '../../eval/python-reference.js';
 
 describe('gaussianBlur', () => {
   it('uses scipy’s kernel: radius ⌊4σ + 0.5⌋, normalised', () => {
@@ -25,11 +25,7 @@ vol = np.array(inp['data'], dtype=np.float64).reshape(nz, ny, nx)  # x fastest
 sx, sy, sz = inp['sigmas']
 print(json.dumps(gaussian_filter(vol, sigma=(sz, sy, sx), mode='reflect', truncate=4.0).ravel().tolist()))
 `;
-    const out = execFileSync('/usr/bin/python3', ['-c', script], {
-      input: JSON.stringify({ shape, data: Array.from(data), sigmas }),
-      encoding: 'utf8',
-    });
-    const expected: number[] = JSON.parse(out);
+    const expected = pythonJson<number[]>(script, { shape, data: Array.from(data), sigmas });
     const actual = gaussianBlur(data, shape, sigmas);
     expect(actual.length).toBe(expected.length);
     let worst = 0;

@@ -1,7 +1,7 @@
-import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { resampleTrilinear, type VoxelMap } from '../../../src/train/augment/trilinear.js';
 import { createRng } from '../../../src/rng.js';
+import { pythonJson } from '../../eval/python-reference.js';
 
 describe('resampleTrilinear', () => {
   it('matches scipy.ndimage.map_coordinates (order 1, grid-constant padding)', () => {
@@ -27,12 +27,7 @@ x = m @ o
 out = map_coordinates(vol, x, order=1, mode='grid-constant', cval=inp['pad']).reshape(nx, ny, nz)
 print(json.dumps(out.transpose(2, 1, 0).ravel().tolist()))
 `;
-    const expected: number[] = JSON.parse(
-      execFileSync('/usr/bin/python3', ['-c', script], {
-        input: JSON.stringify({ shape, data: Array.from(data), map, pad: -2 }),
-        encoding: 'utf8',
-      }),
-    );
+    const expected = pythonJson<number[]>(script, { shape, data: Array.from(data), map, pad: -2 });
     const actual = resampleTrilinear(data, shape, map, -2);
     let worst = 0;
     for (let i = 0; i < expected.length; i++) worst = Math.max(worst, Math.abs(actual[i] - expected[i]));
