@@ -12,7 +12,7 @@ import { train } from '../src/train/engine.js';
 import { interruptOnSigint } from '../src/train/interrupt.js';
 import { resumePlan } from '../src/runs.js';
 import { createProgressPrinter } from '../src/train/progress.js';
-import { createMethod, METHOD_NAMES } from '../src/methods.js';
+import { createMethod, defaultPreprocessing, METHOD_NAMES, type MethodName } from '../src/methods.js';
 import { dropUnlabelled } from '../src/contrastive/labels.js';
 import type { TrainOptions } from '../src/train/options.js';
 import { trainingPreset, TRAINING_PRESETS } from '../src/train/presets.js';
@@ -191,7 +191,7 @@ export const trainCommand: CommandModule<GlobalArgs, Args> = {
     // a resumed run keeps the preprocessing it started with; a given option may only repeat it
     const preprocess = resumed
       ? settingsForRun(resumed.config.cohort.preprocessing, preprocessOptionsOf(args), `${args.out}/config.json`)
-      : preprocessOptionsOf(args);
+      : { ...defaultPreprocessing(method.name as MethodName), ...preprocessOptionsOf(args) };
     let data = cohortTrainingData(cohort, {
       shape,
       cacheDir: args.cache,
