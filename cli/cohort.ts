@@ -3,6 +3,7 @@ import type { Argv, CommandModule } from 'yargs';
 import { inputError } from '../src/errors.js';
 import { loadCohort, type Cohort, type RunChoice } from '../src/io/cohort.js';
 import { formatCohortSummary, summarizeCohort } from '../src/io/cohort-summary.js';
+import { checkCohortImages } from '../src/io/cohort-images.js';
 import { printJson, type GlobalArgs } from './common.js';
 
 /** The options every command that reads a cohort SOURCE shares. */
@@ -69,7 +70,8 @@ interface Args extends CohortSourceArgs {
 
 export const cohortCommand: CommandModule<GlobalArgs, Args> = {
   command: 'cohort <source>',
-  describe: 'validate a cohort and summarise it: subjects, visits, follow-up, pairs, covariates, warnings',
+  describe:
+    'validate a cohort (tables, and every image header: 3D, voxel sizes) and summarise it: subjects, visits, follow-up, pairs, covariates, warnings',
   builder: (y) =>
     withCohortSource(y).option('json', {
       type: 'boolean',
@@ -77,7 +79,9 @@ export const cohortCommand: CommandModule<GlobalArgs, Args> = {
       describe: 'print one JSON object',
     }) as unknown as Argv<Args>,
   handler: async (args) => {
-    const summary = summarizeCohort(await loadCohortFromArgs(args));
+    const cohort = await loadCohortFromArgs(args);
+    checkCohortImages(cohort);
+    const summary = summarizeCohort(cohort);
     if (args.json) return printJson(summary);
     process.stdout.write(`${formatCohortSummary(summary).join('\n')}\n`);
   },

@@ -25,6 +25,7 @@ export type WorkerReply =
       status: 'cached' | 'built' | 'rebuilt';
       key: string;
       reason?: string;
+      warnings?: string[];
       seconds: number;
       error?: undefined;
     }

@@ -21,6 +21,7 @@ parentPort!.on('message', async (task: WorkerTask) => {
       status: result.status,
       key: result.key,
       reason: result.reason,
+      warnings: result.warnings,
       seconds: (performance.now() - started) / 1000,
     };
   } catch (error) {

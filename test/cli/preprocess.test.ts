@@ -96,6 +96,7 @@ describe('lssl preprocess (compiled)', () => {
       built: 1,
       rebuilt: 1,
       failed: [],
+      warnings: [],
       seconds: 2.04,
     });
     expect(line).toBe(
