@@ -11,6 +11,8 @@ import { LsslError } from '../src/errors.js';
 import { BACKENDS } from '../src/backend/select.js';
 import { packageVersion } from './common.js';
 import { commands } from './commands.js';
+import { checkDestinations } from './destinations.js';
+import { errnoError } from './errno.js';
 
 export function buildParser(argv: string[]) {
   let parser = yargs(argv)
@@ -31,6 +33,8 @@ export function buildParser(argv: string[]) {
     .alias('h', 'help')
     .wrap(Math.min(100, process.stdout.columns ?? 100))
     .exitProcess(false)
+    // --out and --cache checked before any handler reads a scan (cli/destinations.ts)
+    .middleware(checkDestinations, false)
     // Usage errors (unknown flag, missing argument) become exit-code-2 LsslErrors.
     .fail((message, error) => {
       throw error ?? new LsslError(message ?? 'invalid usage', { exitCode: 2 });
@@ -50,10 +54,12 @@ export async function main(argv: string[]): Promise<number> {
       if (debug && error.stack) process.stderr.write(`${error.stack}\n`);
       return error.exitCode;
     }
-    const message = error instanceof Error ? error.message : String(error);
+    // a file-system error no check foresaw still ends as one line naming its file
+    const known = errnoError(error);
+    const message = known ? known.describe() : error instanceof Error ? error.message : String(error);
     process.stderr.write(`lssl: ${message.split('\n')[0]}\n`);
     if (debug && error instanceof Error && error.stack) process.stderr.write(`${error.stack}\n`);
-    return 1;
+    return known?.exitCode ?? 1;
   }
 }
 

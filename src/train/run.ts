@@ -93,6 +93,14 @@ export async function prepareRunDirectory(
   if (hasRun && !options.force) {
     throw inputError('the run folder holds a run already; pass --resume to continue it or --force to replace it', dir);
   }
+  // hidden entries (.DS_Store, a temporary file) do not make a folder someone's
+  const foreign = entries.filter((e) => !OWN_ENTRIES.includes(e) && !e.startsWith('.'));
+  if (!hasRun && foreign.length > 0 && !options.force) {
+    throw inputError(
+      `the run folder holds other files (${foreign.slice(0, 3).join(', ')}${foreign.length > 3 ? ', …' : ''}) and no run; give a new or empty folder, or --force to write the run beside them`,
+      dir,
+    );
+  }
   if (hasRun) for (const e of OWN_ENTRIES) await fs.rm(join(dir, e), { recursive: true, force: true });
   await fs.mkdir(dir, { recursive: true });
   return 'new';
@@ -108,6 +116,8 @@ export async function readRunConfig(dir: string): Promise<RunConfig> {
   try {
     config = JSON.parse(await fs.readFile(path, 'utf8'));
   } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT')
+      throw inputError('not an lssl run folder: it has no config.json', dir);
     throw inputError(`cannot read the run's config: ${(error as Error).message.split('\n')[0]}`, path);
   }
   if (config.format !== RUN_FORMAT)

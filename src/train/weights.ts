@@ -65,7 +65,12 @@ export async function readWeights(dir: string): Promise<LoadedWeights> {
   const groups = manifest.weightsManifest;
   if (!Array.isArray(groups) || groups.length === 0) throw inputError('model.json has no weightsManifest', modelPath);
   const specs = groups.flatMap((g) => g.weights);
-  const buffers = await Promise.all(groups.flatMap((g) => g.paths.map((p) => fs.readFile(join(dir, p)))));
+  const readPart = (name: string) =>
+    fs.readFile(join(dir, name)).catch((error: NodeJS.ErrnoException) => {
+      const why = error.code === 'ENOENT' ? 'missing' : `unreadable (${error.code ?? error.message})`;
+      throw inputError(`the weights file model.json names is ${why}`, join(dir, name));
+    });
+  const buffers = await Promise.all(groups.flatMap((g) => g.paths.map(readPart)));
   const bytes = new Uint8Array(Buffer.concat(buffers));
   const metadata = manifest.userDefinedMetadata ?? {};
   if (metadata.weightsBytes !== undefined && metadata.weightsBytes !== bytes.length) {
