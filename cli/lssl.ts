@@ -12,6 +12,7 @@ import { BACKENDS } from '../src/backend/select.js';
 import { packageVersion } from './common.js';
 import { commands } from './commands.js';
 import { checkDestinations } from './destinations.js';
+import { checkCommonOptions } from './option-checks.js';
 import { errnoError } from './errno.js';
 
 export function buildParser(argv: string[]) {
@@ -34,6 +35,7 @@ export function buildParser(argv: string[]) {
     .wrap(Math.min(100, process.stdout.columns ?? 100))
     .exitProcess(false)
     // --out and --cache checked before any handler reads a scan (cli/destinations.ts)
+    .middleware(checkCommonOptions, false)
     .middleware(checkDestinations, false)
     // Usage errors (unknown flag, missing argument) become exit-code-2 LsslErrors.
     .fail((message, error) => {

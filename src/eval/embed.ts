@@ -8,6 +8,7 @@ import Papa from 'papaparse';
 import { loadPreprocessed, type CacheOptions } from '../io/cache.js';
 import type { Cohort, CovariateValue, Scan } from '../io/cohort.js';
 import type { TrainedRun } from '../runs.js';
+import { positiveInteger } from '../checks.js';
 
 export interface EmbeddingRecord {
   subject: string;
@@ -34,7 +35,7 @@ export async function embedCohort(
   options: EmbedOptions = {},
 ): Promise<EmbeddingRecord[]> {
   const shape = run.config.cohort.volumeShape;
-  const batchSize = options.batchSize ?? 8;
+  const batchSize = positiveInteger('batchSize', options.batchSize ?? 8);
   const scans: Scan[] = cohort.subjects.flatMap((s) => s.scans);
   const records: EmbeddingRecord[] = [];
   for (let i = 0; i < scans.length; i += batchSize) {
