@@ -15,7 +15,7 @@ interface Args extends GlobalArgs {
   out: string;
   targets?: string;
   features?: string;
-  folds: number;
+  folds?: number;
   seed: number;
   label?: string;
   labs?: string;
@@ -64,7 +64,11 @@ export const reportCommand: CommandModule<GlobalArgs, Args> = {
         type: 'string',
         describe: `comma list of probe feature sets among ${PROBE_FEATURES.join(', ')} (default z,delta; delta only when subjects have ≥ 2 visits)`,
       })
-      .option('folds', { type: 'number', default: 5, describe: 'probe folds by subject' })
+      .option('folds', {
+        type: 'number',
+        defaultDescription: '5, or fewer if the smallest class has fewer subjects',
+        describe: 'probe folds by subject',
+      })
       .option('seed', { type: 'number', default: 0, describe: 'seed of the fold assignment' })
       .option('label', {
         type: 'string',
