@@ -18,6 +18,8 @@ import type { TrainOptions } from '../src/train/options.js';
 import { trainingPreset, TRAINING_PRESETS } from '../src/train/presets.js';
 import { loadCohortFromArgs, withCohortSource, type CohortSourceArgs } from './cohort.js';
 import { printJson, startBackend, type GlobalArgs } from './common.js';
+import { checkResumeArgs } from './resume-checks.js';
+import { join } from 'node:path';
 
 interface Args extends CohortSourceArgs {
   method: string;
@@ -151,6 +153,8 @@ export const trainCommand: CommandModule<GlobalArgs, Args> = {
   handler: async (args) => {
     const backend = await startBackend(args);
     const resumed = args.resume ? await resumePlan(args.out, { method: args.method, epochs: args.epochs }) : undefined;
+    if (resumed)
+      checkResumeArgs(resumed.config, args as unknown as Record<string, unknown>, join(args.out, 'config.json'));
     // a preset fills what was not given explicitly (its values, not the methods' defaults)
     const preset = args.preset === undefined ? undefined : trainingPreset(args.preset, args.method);
     const method =
