@@ -175,6 +175,13 @@ export async function train(request: TrainRequest): Promise<TrainResult> {
     }
     if (!method.trains || stoppedEarly) return result(false, startEpoch);
 
+    if (itemsOf(method.batchKind, data.validation).length === 0) {
+      const items = method.batchKind === 'pairs' ? 'pairs of visits' : 'scans';
+      emit({
+        type: 'note',
+        message: `the validation subjects have no ${items}: the best epoch, the LR schedule and early stopping follow the training loss`,
+      });
+    }
     const trainItems = itemsOf(method.batchKind, data.train);
     const stepsPerEpoch = Math.ceil(trainItems.length / options.batchSize);
     const totalSteps = stepsPerEpoch * options.epochs;

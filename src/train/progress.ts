@@ -23,7 +23,9 @@ export type ProgressEvent =
     }
   | { type: 'epoch'; epoch: number; epochs: number; rows: HistoryRow[]; improved: boolean; stop: boolean }
   | { type: 'resume'; fromEpoch: number }
-  | { type: 'interrupted'; epoch: number; step: number };
+  | { type: 'interrupted'; epoch: number; step: number }
+  /** something the user should know about the run's setup (e.g. no validation data) */
+  | { type: 'note'; message: string };
 
 export function formatDuration(seconds: number): string {
   if (!Number.isFinite(seconds)) return '?';
@@ -76,6 +78,10 @@ export function createProgressPrinter(stream: ProgressStream = process.stderr): 
         return;
       case 'resume':
         stream.write(`resuming after epoch ${event.fromEpoch}\n`);
+        return;
+      case 'note':
+        clearBar();
+        stream.write(`note: ${event.message}\n`);
         return;
       case 'interrupted':
         clearBar();
