@@ -111,7 +111,7 @@ export const finetuneCommand: CommandModule<GlobalArgs, Args> = {
     const cohort = await loadCohortFromArgs(args);
     const bar = createProgressPrinter(process.stderr);
     const interrupt = interruptOnSigint(() =>
-      process.stderr.write('\nlssl: stopping after this step (Ctrl-C again to quit now)\n'),
+      process.stderr.write('\nstopping after this step (Ctrl-C again to quit now)\n'),
     );
     try {
       const result = await finetune(runDir, cohort, {

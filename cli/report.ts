@@ -138,7 +138,7 @@ export const reportCommand: CommandModule<GlobalArgs, Args> = {
       labs: args.labs,
       slices,
       resamples: args.resamples,
-      onProgress: args.json ? undefined : (message) => process.stderr.write(`lssl: ${message}\n`),
+      onProgress: args.json ? undefined : (message) => process.stderr.write(`${message}\n`),
     });
     if (args.json)
       return printJson({

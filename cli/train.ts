@@ -200,11 +200,11 @@ export const trainCommand: CommandModule<GlobalArgs, Args> = {
     if (args['drop-unlabelled']) {
       const kept = dropUnlabelled(data, args.label);
       if (kept.dropped.length > 0)
-        process.stderr.write(`lssl: left out ${kept.dropped.length} scans without a '${args.label}' label\n`);
+        process.stderr.write(`note: left out ${kept.dropped.length} scans without a '${args.label}' label\n`);
       data = kept.data;
     }
     const interrupt = interruptOnSigint(() =>
-      process.stderr.write('\nlssl: stopping after this step (Ctrl-C again to quit now)\n'),
+      process.stderr.write('\nstopping after this step (Ctrl-C again to quit now)\n'),
     );
     try {
       const result = await train({
