@@ -185,6 +185,7 @@ export async function train(request: TrainRequest): Promise<TrainResult> {
     const trainItems = itemsOf(method.batchKind, data.train);
     const stepsPerEpoch = Math.ceil(trainItems.length / options.batchSize);
     const totalSteps = stepsPerEpoch * options.epochs;
+    emit({ type: 'start', fromEpoch: startEpoch, epochs: options.epochs, stepsPerEpoch });
     const started = performance.now();
     let stepsRun = 0;
     for (let epoch = startEpoch + 1; epoch <= options.epochs; epoch++) {

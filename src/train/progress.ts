@@ -23,6 +23,8 @@ export type ProgressEvent =
     }
   | { type: 'epoch'; epoch: number; epochs: number; rows: HistoryRow[]; improved: boolean; stop: boolean }
   | { type: 'resume'; fromEpoch: number }
+  /** the first step is about to run */
+  | { type: 'start'; fromEpoch: number; epochs: number; stepsPerEpoch: number }
   | { type: 'interrupted'; epoch: number; step: number }
   /** something the user should know about the run's setup (e.g. no validation data) */
   | { type: 'note'; message: string };
@@ -78,6 +80,11 @@ export function createProgressPrinter(stream: ProgressStream = process.stderr): 
         return;
       case 'resume':
         stream.write(`resuming after epoch ${event.fromEpoch}\n`);
+        return;
+      case 'start':
+        stream.write(
+          `training epochs ${event.fromEpoch + 1}–${event.epochs}, ${event.stepsPerEpoch} steps each (Ctrl-C stops after the current step)\n`,
+        );
         return;
       case 'note':
         clearBar();
