@@ -6,6 +6,7 @@ import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync,
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeNifti } from '../../src/io/nifti.js';
+import { trainValidationSplit } from '../../src/io/splits.js';
 import { tempFolder } from '../io/cohort-fixtures.js';
 import { errorLines, lssl, type CliResult } from './spawn-cli.js';
 
@@ -330,4 +331,56 @@ describe('a pilot cohort (6 subjects, 2 per class)', () => {
   });
 });
 
+describe('runs that used to go wrong silently', () => {
+  it('report writes n/a for the brain-age axis of a run whose tau_proj is constant (it aborted on Pearson r)', () => {
+    const copy = join(root, 'run-flat-tau');
+    mkdirSync(copy);
+    for (const name of ['config.json', 'history.csv']) copyFileSync(join(run, name), join(copy, name));
+    const lines = readFileSyncText(join(run, 'embeddings.csv')).trim().split('\n');
+    writeFileSync(
+      join(copy, 'embeddings.csv'),
+      `${lines.map((l, i) => `${l},${i === 0 ? 'tau_proj' : '0.5'}`).join('\n')}\n`,
+    );
+    const result = lssl(['report', copy, '--out', join(root, 'report-flat')]);
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stderr).toMatch(/tau_proj is the same for every scan, so its brain-age axis is n\/a/);
+    expect(existsSync(join(root, 'report-flat', 'report.html'))).toBe(true);
+  });
+
+  it('train says so when the validation subject has a single visit (no validation pairs)', () => {
+    // the subject split of seed 0 over these ids is the library's; that subject keeps one visit
+    const ids = ['sub-01', 'sub-02', 'sub-03', 'sub-04', 'sub-05'];
+    const [held] = trainValidationSplit(ids, { fraction: 0.2, seed: 0 }).validation;
+    const rows = ids.flatMap((id) =>
+      (id === held ? ['01'] : ['01', '02']).map((v) => `${id},${v},${70 + Number(v)},${imageOf(id, v)}`),
+    );
+    const manifest = join(root, 'one-visit.csv');
+    // the phantom stores some scans as .nii, some as .nii.gz
+    writeFileSync(manifest, `subject,session,age,path\n${rows.join('\n')}\n`);
+    const out = join(root, 'run-one-visit');
+    const result = lssl([
+      'train',
+      manifest,
+      '--method',
+      'lssl',
+      '--shape',
+      '16',
+      '--epochs',
+      '1',
+      '--cache',
+      cache,
+      '--out',
+      out,
+    ]);
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stderr).toMatch(
+      /^note: the validation subjects have no pairs of visits: the best epoch, the LR schedule and early stopping follow the training loss$/m,
+    );
+  });
+});
+
 const readFileSyncText = (path: string) => readFileSync(path, 'utf8');
+const imageOf = (subject: string, visit: string) => {
+  const folder = join(phantom, subject, `ses-${visit}`, 'anat');
+  return join(folder, readdirSync(folder)[0]);
+};

@@ -1,8 +1,9 @@
 /**
  * How many subject folds a probe uses. Asked for, the count is checked against the subjects
  * and, for a class target, every class (each test fold needs every class); not asked for, it
- * is 5 or fewer — as many as the smallest class (or the subject count) allows — so a pilot
- * cohort of 6 subjects is probed with 2 folds instead of being refused.
+ * is 5 or fewer — as many as the smallest class allows, or for a numeric target half the
+ * subjects (two per test fold, so R² is defined) — so a pilot cohort of 6 subjects is probed
+ * with 2 or 3 folds instead of being refused or aborting.
  */
 import { inputError } from '../../errors.js';
 
@@ -30,7 +31,9 @@ export function resolveFoldCount(
   if (subjects < 2)
     throw inputError(`a probe needs at least 2 subjects with a '${target}' value, not ${subjects}`, file);
   const allowed = Math.min(subjects, smallest ? smallest[1] : subjects);
-  if (requested === undefined) return Math.min(DEFAULT_FOLDS, allowed);
+  // a numeric target's R² needs ≥ 2 test subjects per fold (one row each with delta features)
+  if (requested === undefined)
+    return Math.min(DEFAULT_FOLDS, smallest ? allowed : Math.max(2, Math.floor(subjects / 2)));
   if (requested > subjects)
     throw inputError(
       `${requested} folds need at least ${requested} subjects with a '${target}' value, not ${subjects} (use --folds ${allowed} or fewer)`,
