@@ -130,12 +130,14 @@ const variableTensors = (method: Method): NamedTensor[] =>
 
 /** Writes the method's variables as RUN/model.json + weights.bin, and RUN/tau.json if any. */
 export async function writeBestModel(dir: string, method: Method, metadata: Record<string, unknown>): Promise<void> {
-  await writeWeights(dir, variableTensors(method), { method: method.name, ...metadata });
+  const extra: { name: string; data: string }[] = [];
   if (method.direction) {
     const tau = method.variables().find((v) => v.name === 'lssl/tau');
     const body = { tau: tau ? Array.from(tau.variable.dataSync()) : null, unit: Array.from(method.direction()) };
-    await writeFileAtomic(join(dir, 'tau.json'), `${JSON.stringify(body)}\n`);
+    extra.push({ name: 'tau.json', data: `${JSON.stringify(body)}\n` });
   }
+  // model.json, weights.bin and tau.json as one set: a failed write keeps the previous best whole
+  await writeWeights(dir, variableTensors(method), { method: method.name, ...metadata }, extra);
 }
 
 /** Assigns saved tensors to the method's variables by logical name; refuses any mismatch. */
@@ -161,8 +163,15 @@ export async function writeCheckpoint(dir: string, tensors: NamedTensor[], state
   await fs.mkdir(root, { recursive: true });
   const tmp = join(root, `.tmp-${checkpointName(state.epoch)}-${process.pid}`);
   await fs.rm(tmp, { recursive: true, force: true });
-  await writeWeights(tmp, tensors, { epoch: state.epoch });
-  await writeFileAtomic(join(tmp, 'state.json'), `${JSON.stringify(state)}\n`);
+  try {
+    await writeWeights(tmp, tensors, { epoch: state.epoch }, [
+      { name: 'state.json', data: `${JSON.stringify(state)}\n` },
+    ]);
+  } catch (error) {
+    // the previous checkpoint is untouched until the new one is whole
+    await fs.rm(tmp, { recursive: true, force: true });
+    throw error;
+  }
   const final = join(root, checkpointName(state.epoch));
   await fs.rm(final, { recursive: true, force: true });
   await fs.rename(tmp, final);
