@@ -27,9 +27,10 @@ export interface ScanPreprocessor {
   settings: unknown;
   /**
    * `bytes` is the single file's content when already read (a .hdr/.img pair is read by path);
-   * `warn` hears what was repaired in the source (e.g. a few NaN voxels set to 0).
+   * `warn` hears what was repaired in the source (e.g. a few NaN voxels set to 0); `volume`
+   * is the chosen volume of a 4D image.
    */
-  run(path: string, bytes?: Uint8Array, warn?: (message: string) => void): Promise<Volume> | Volume;
+  run(path: string, bytes?: Uint8Array, warn?: (message: string) => void, volume?: number): Promise<Volume> | Volume;
 }
 
 /**
@@ -40,8 +41,8 @@ export function niftiPreprocessor(options: PreprocessOptions = {}): ScanPreproce
   const settings = canonicalPreprocessOptions(options);
   return {
     settings,
-    run: async (path, bytes, warn) => {
-      const { volume, warnings } = checkedVolume(await readNifti(bytes ?? path, { name: path }), path);
+    run: async (path, bytes, warn, chosen) => {
+      const { volume, warnings } = checkedVolume(await readNifti(bytes ?? path, { name: path }), path, chosen);
       for (const warning of warnings) warn?.(warning);
       return preprocess(volume, settings);
     },
@@ -72,6 +73,8 @@ export interface EnsureOptions {
   verify?: boolean;
   /** return the volume too (for loadPreprocessed) */
   load?: boolean;
+  /** the 0-based volume of a 4D source (Scan.volume); part of the entry's key when given */
+  volume?: number;
 }
 
 /**
@@ -99,12 +102,12 @@ export async function ensureEntry(
     contentHash = sha256(...contents);
     rememberContentHash(options.cacheDir, path, signature, contentHash);
   }
-  const settings = cacheSettings(pipeline, options.dtype);
+  const settings = cacheSettings(pipeline, options.dtype, options.volume);
   const key = entryKey(contentHash, settings);
   const existing = readEntry(options.cacheDir, key, { verify: options.verify ?? true, load: options.load ?? false });
   if (existing.state === 'ok') return { status: 'cached', key, meta: existing.meta, volume: existing.volume };
   const warnings: string[] = [];
-  const volume = await pipeline.run(path, bytes, (warning) => warnings.push(warning));
+  const volume = await pipeline.run(path, bytes, (warning) => warnings.push(warning), options.volume);
   const meta = writeEntry(options.cacheDir, key, volume, options.dtype, { path, contentHash }, settings);
   const stored = options.load
     ? options.dtype === 'float32'
@@ -132,6 +135,7 @@ function readSource(file: string): Uint8Array {
 }
 
 /** Everything that decides an entry's bytes besides the source: the chain's settings and the storage type. */
-export function cacheSettings(pipeline: ScanPreprocessor, dtype: CacheDtype): unknown {
-  return { preprocess: pipeline.settings, dtype };
+export function cacheSettings(pipeline: ScanPreprocessor, dtype: CacheDtype, volume?: number): unknown {
+  // a 3D source's key is unchanged by the volume choice's existence (stableJson drops undefined)
+  return { preprocess: pipeline.settings, dtype, volume };
 }

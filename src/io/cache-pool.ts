@@ -18,6 +18,8 @@ export interface WorkerSetup {
 export interface WorkerTask {
   id: number;
   path: string;
+  /** the chosen volume of a 4D source */
+  volume?: number;
 }
 export type WorkerReply =
   | {

@@ -15,7 +15,11 @@ parentPort!.on('message', async (task: WorkerTask) => {
   const started = performance.now();
   let reply: WorkerReply;
   try {
-    const result = await ensureEntry(task.path, pipeline, { cacheDir: setup.cacheDir, dtype: setup.dtype });
+    const result = await ensureEntry(task.path, pipeline, {
+      cacheDir: setup.cacheDir,
+      dtype: setup.dtype,
+      volume: task.volume,
+    });
     reply = {
       id: task.id,
       status: result.status,

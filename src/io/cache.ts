@@ -197,7 +197,7 @@ export async function preprocessCohort(cohort: Cohort, options: PreprocessCohort
     for (const scan of scans) {
       const t0 = performance.now();
       try {
-        const result = await ensureEntry(scan.path, pipeline, { cacheDir, dtype });
+        const result = await ensureEntry(scan.path, pipeline, { cacheDir, dtype, volume: scan.volume });
         record(scan, {
           status: result.status,
           reason: result.reason,
@@ -215,7 +215,7 @@ export async function preprocessCohort(cohort: Cohort, options: PreprocessCohort
     const setup = { cacheDir, dtype, preprocess: preprocessOptionsOf(options) };
     niftiPreprocessor(setup.preprocess); // check the settings here, once, before any worker starts
     await runPool(
-      scans.map((scan, id) => ({ id, path: scan.path })),
+      scans.map((scan, id) => ({ id, path: scan.path, volume: scan.volume })),
       jobs,
       setup,
       (reply) => {
@@ -240,7 +240,8 @@ export async function loadPreprocessed(
   const cacheDir = resolve(options.cacheDir ?? defaultCacheDir());
   const pipeline = options.pipeline ?? niftiPreprocessor(preprocessOptionsOf(options));
   const path = pathOf(scanOrPath);
-  const result = await ensureEntry(path, pipeline, { cacheDir, dtype: dtypeOf(options), load: true });
+  const volume = typeof scanOrPath === 'string' ? undefined : scanOrPath.volume;
+  const result = await ensureEntry(path, pipeline, { cacheDir, dtype: dtypeOf(options), load: true, volume });
   const warn = options.onWarning ?? ((message: string) => process.stderr.write(`warning: ${message} (${path})\n`));
   for (const warning of result.warnings ?? []) warn(warning, path);
   return result.volume!;
@@ -258,7 +259,11 @@ export function readCachedVolume(
 ): Volume {
   const path = pathOf(scanOrPath);
   const cacheDir = resolve(options.cacheDir ?? defaultCacheDir());
-  const settings = cacheSettings(options.pipeline ?? niftiPreprocessor(preprocessOptionsOf(options)), dtypeOf(options));
+  const settings = cacheSettings(
+    options.pipeline ?? niftiPreprocessor(preprocessOptionsOf(options)),
+    dtypeOf(options),
+    typeof scanOrPath === 'string' ? undefined : scanOrPath.volume,
+  );
   let signature: string;
   const files = sourceFiles(path);
   try {

@@ -30,7 +30,7 @@ export function volumeCount(shape: readonly number[]): number {
 
 /**
  * Refuses what cannot be a 3D scan from its header alone (dims and voxel sizes); `volume` is
- * the 0-based volume of a 4D series the caller chose, if any.
+ * the 0-based volume of a 4D series the caller chose, if any (ignored for a 3D image).
  */
 export function checkImageHeader(image: Pick<NiftiImage, 'shape' | 'affine'>, file: string, volume?: number): void {
   const { shape } = image;
@@ -42,7 +42,8 @@ export function checkImageHeader(image: Pick<NiftiImage, 'shape' | 'affine'>, fi
   if (volume === undefined && volumes > 1) {
     throw inputError(`a 4D image with ${volumes} volumes (${dims(shape)}): choose one with --volume N (0-based)`, file);
   }
-  if (volume !== undefined && !(Number.isInteger(volume) && volume >= 0 && volume < volumes)) {
+  // the choice is for 4D images; a 3D image in the same cohort is its own volume 0
+  if (volumes > 1 && volume !== undefined && !(Number.isInteger(volume) && volume >= 0 && volume < volumes)) {
     throw inputError(`--volume must be an integer from 0 to ${volumes - 1} for this image, not ${volume}`, file);
   }
   const sizes = spacingFromAffine(image.affine);
@@ -93,7 +94,7 @@ export function checkVoxels(volume: Volume, file: string): string[] {
  */
 export function checkedVolume(image: NiftiImage, file: string, volume?: number): CheckedVolume {
   checkImageHeader(image, file, volume);
-  const extracted = niftiToVolume(image, volume ?? 0);
+  const extracted = niftiToVolume(image, volumeCount(image.shape) > 1 ? (volume ?? 0) : 0);
   const warnings = checkVoxels(extracted, file);
   return { volume: extracted, warnings };
 }

@@ -46,7 +46,8 @@ function splitOf(subjects: readonly Subject[], options: CohortDataOptions): Spli
 function fingerprintOf(cohort: Cohort, validation: readonly string[], shape: number): string {
   const hash = createHash('sha256');
   for (const s of cohort.subjects)
-    for (const scan of s.scans) hash.update(`${scanKey(scan)}\t${scan.path}\t${scan.age}\n`);
+    for (const scan of s.scans)
+      hash.update(`${scanKey(scan)}\t${scan.path}${scan.volume === undefined ? '' : `#${scan.volume}`}\t${scan.age}\n`);
   hash.update(`validation:${validation.join(',')}\nshape:${shape}\n`);
   return `sha256:${hash.digest('hex').slice(0, 32)}`;
 }

@@ -7,6 +7,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeNifti } from '../../src/io/nifti.js';
 import { trainValidationSplit } from '../../src/io/splits.js';
+import { readCachedVolume } from '../../src/io/cache.js';
+import type { Scan } from '../../src/io/cohort.js';
 import { tempFolder } from '../io/cohort-fixtures.js';
 import { errorLines, lssl, type CliResult } from './spawn-cli.js';
 
@@ -55,9 +57,12 @@ beforeAll(async () => {
   const iso = affine([1.25, 1.25, 1.25]);
   await writeNifti(join(bad, 'good.nii.gz'), { data: blob(), shape: [16, 16, 16], affine: iso });
   await writeNifti(join(bad, 'flat.nii.gz'), { data: blob().slice(0, 256), shape: [16, 16, 1], affine: iso });
+  // two different volumes; the second also written alone, as a 3D image, to compare with
+  const shifted = blob((d) => d.copyWithin(3, 0));
   const series = new Float32Array(2 * 16 ** 3);
   series.set(blob());
-  series.set(blob(), 16 ** 3);
+  series.set(shifted, 16 ** 3);
+  await writeNifti(join(bad, 'second.nii.gz'), { data: shifted, shape: [16, 16, 16], affine: iso });
   await writeNifti(join(bad, 'series.nii.gz'), { data: series, shape: [16, 16, 16, 2], affine: iso });
   await writeNifti(join(bad, 'nan.nii.gz'), {
     data: blob((d) => d.fill(Number.NaN)),
@@ -118,6 +123,26 @@ describe('images are validated when opened', () => {
     const reason = message.source.replace(/^\^lssl: /, '').replace(/\$$/, '');
     expect(result.stderr).toMatch(new RegExp(`^failed s1/2: ${reason}$`, 'm'));
     expect(result.stdout).toMatch(/1 built, 0 rebuilt, 0 already cached, 1 failed/);
+  });
+
+  it('--volume N takes volume N of a 4D image (cohort, preprocess with worker threads), and a 3D image beside it stays whole', () => {
+    const manifest = manifestWith('series.nii.gz');
+    const caches = join(root, 'c-series');
+    expect(lssl(['cohort', manifest, '--volume', '1']).code).toBe(0);
+    const built = lssl(['preprocess', manifest, '--volume', '1', '--jobs', '2', '--shape', '16', '--cache', caches]);
+    expect(built.code, built.stderr).toBe(0);
+    const alone = lssl(['preprocess', manifestWith('second.nii.gz'), '--shape', '16', '--cache', caches]);
+    expect(alone.code, alone.stderr).toBe(0);
+    const read = (path: string, volume?: number) =>
+      Array.from(readCachedVolume({ path, volume } as Scan, { cacheDir: caches, shape: 16 }).data);
+    expect(read(join(bad, 'series.nii.gz'), 1)).toEqual(read(join(bad, 'second.nii.gz')));
+    // the 3D scan in the same cohort was taken whole: as cached without --volume
+    expect(read(join(bad, 'good.nii.gz'), 1)).toEqual(read(join(bad, 'good.nii.gz')));
+    const beyond = lssl(['preprocess', manifest, '--volume', '2', '--shape', '16', '--cache', caches]);
+    expect(beyond.code).toBe(2);
+    expect(beyond.stderr).toMatch(
+      /^failed s1\/2: --volume must be an integer from 0 to 1 for this image, not 2 \(.*series\.nii\.gz\)$/m,
+    );
   });
 
   it('repairs a few NaN/Inf voxels with a warning (not an lssl: error line)', () => {
