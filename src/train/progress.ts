@@ -83,7 +83,7 @@ export function createProgressPrinter(stream: ProgressStream = process.stderr): 
         return;
       case 'start':
         stream.write(
-          `training epochs ${event.fromEpoch + 1}–${event.epochs}, ${event.stepsPerEpoch} steps each (Ctrl-C stops after the current step)\n`,
+          `training epochs ${event.fromEpoch + 1}–${event.epochs}, ${event.stepsPerEpoch} steps each\n`,
         );
         return;
       case 'note':
