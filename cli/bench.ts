@@ -4,6 +4,7 @@
  * part of `npm test`; `npm run bench` runs them.
  */
 import type { CommandModule } from 'yargs';
+import { withHelpConventions } from './help.js';
 import type { GlobalArgs } from './common.js';
 import { benchPreprocessCommand } from './bench/preprocess.js';
 import { benchCacheCommand } from './bench/cache.js';
@@ -21,7 +22,7 @@ export const benchCommand: CommandModule<GlobalArgs, GlobalArgs> = {
   describe: 'benchmarks: train, preprocess, cache',
   builder: (y) => {
     let parser = y;
-    for (const sub of benchSubcommands) parser = parser.command(sub);
+    for (const sub of benchSubcommands) parser = parser.command(withHelpConventions(sub, `bench ${sub.command}`));
     return parser.demandCommand(1, 'name a benchmark (lssl bench --help lists them)');
   },
   handler: () => {

@@ -3,6 +3,7 @@ import type { Argv, CommandModule } from 'yargs';
 import { inputError } from '../src/errors.js';
 import { loadCohort, type Cohort, type RunChoice } from '../src/io/cohort.js';
 import { formatCohortSummary, summarizeCohort } from '../src/io/cohort-summary.js';
+import { checkCohortImages } from '../src/io/cohort-images.js';
 import { printJson, type GlobalArgs } from './common.js';
 
 /** The options every command that reads a cohort SOURCE shares. */
@@ -11,6 +12,7 @@ export interface CohortSourceArgs extends GlobalArgs {
   'age-column': string;
   columns?: string;
   run: string;
+  volume?: number;
 }
 
 export function withCohortSource<T>(y: Argv<T>) {
@@ -33,6 +35,10 @@ export function withCohortSource<T>(y: Argv<T>) {
       type: 'string',
       default: 'first',
       describe: 'T1w to keep when a BIDS session has several: first, last (by run- index) or a run number',
+    })
+    .option('volume', {
+      type: 'number',
+      describe: 'the 0-based volume to take from 4D images (required for them; 3D images are volume 0)',
     });
 }
 
@@ -60,7 +66,17 @@ export function parseColumns(text: string | undefined): Partial<Record<(typeof C
 
 export async function loadCohortFromArgs(args: CohortSourceArgs): Promise<Cohort> {
   const columns = parseColumns(args.columns);
-  return loadCohort(args.source, { ageColumn: columns.age ?? args['age-column'], columns, run: parseRun(args.run) });
+  const cohort = await loadCohort(args.source, {
+    ageColumn: columns.age ?? args['age-column'],
+    columns,
+    run: parseRun(args.run),
+  });
+  if (args.volume !== undefined) {
+    if (!(Number.isInteger(args.volume) && args.volume >= 0))
+      throw inputError(`--volume must be an integer ≥ 0, not ${args.volume}`);
+    for (const subject of cohort.subjects) for (const scan of subject.scans) scan.volume = args.volume;
+  }
+  return cohort;
 }
 
 interface Args extends CohortSourceArgs {
@@ -69,7 +85,8 @@ interface Args extends CohortSourceArgs {
 
 export const cohortCommand: CommandModule<GlobalArgs, Args> = {
   command: 'cohort <source>',
-  describe: 'validate a cohort and summarise it: subjects, visits, follow-up, pairs, covariates, warnings',
+  describe:
+    'validate a cohort (tables, and every image header: 3D, voxel sizes) and summarise it: subjects, visits, follow-up, pairs, covariates, warnings',
   builder: (y) =>
     withCohortSource(y).option('json', {
       type: 'boolean',
@@ -77,7 +94,9 @@ export const cohortCommand: CommandModule<GlobalArgs, Args> = {
       describe: 'print one JSON object',
     }) as unknown as Argv<Args>,
   handler: async (args) => {
-    const summary = summarizeCohort(await loadCohortFromArgs(args));
+    const cohort = await loadCohortFromArgs(args);
+    checkCohortImages(cohort, args.volume);
+    const summary = summarizeCohort(cohort);
     if (args.json) return printJson(summary);
     process.stdout.write(`${formatCohortSummary(summary).join('\n')}\n`);
   },

@@ -16,9 +16,10 @@ import { embedCommand } from './embed.js';
 import { reportCommand } from './report.js';
 import { compareCommand } from './compare.js';
 import { finetuneCommand } from './finetune.js';
+import { withHelpConventions } from './help.js';
 
 // biome-ignore lint/suspicious/noExplicitAny: yargs types each command by its own argument shape; a list of them has none in common
-export const commands: CommandModule<any, any>[] = [
+const modules: CommandModule<any, any>[] = [
   backendCommand,
   demoCommand,
   simulateCommand,
@@ -36,3 +37,7 @@ export const commands: CommandModule<any, any>[] = [
   labCommand,
   finetuneCommand,
 ];
+
+/** Every command with the help conventions of help.ts ([default: …], an example at the end). */
+// biome-ignore lint/suspicious/noExplicitAny: as above
+export const commands: CommandModule<any, any>[] = modules.map((command) => withHelpConventions(command));

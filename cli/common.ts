@@ -13,7 +13,7 @@ export interface GlobalArgs {
 /** Starts the backend chosen on the command line and says which one runs (on stderr). */
 export async function startBackend(args: GlobalArgs, quiet = false): Promise<BackendInfo> {
   const info = await initBackend(args.backend);
-  if (!quiet) process.stderr.write(`lssl: backend ${info.name} (tfjs ${info.tfjsVersion})\n`);
+  if (!quiet) process.stderr.write(`backend ${info.name} (tfjs ${info.tfjsVersion})\n`);
   return info;
 }
 

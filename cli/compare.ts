@@ -23,7 +23,7 @@ interface Args extends GlobalArgs {
   inputs: string[];
   target: string;
   features: ProbeFeatures;
-  folds: number;
+  folds?: number;
   reference?: string;
   focus: string;
   labels?: string;
@@ -62,7 +62,11 @@ export const compareCommand: CommandModule<GlobalArgs, Args> = {
         default: 'z' as ProbeFeatures,
         describe: 'probe features: z per scan, delta = Δz/Δt per visit pair, or both',
       })
-      .option('folds', { type: 'number', default: 5, describe: 'probe folds by subject (fold seed = run seed)' })
+      .option('folds', {
+        type: 'number',
+        defaultDescription: '5, or fewer if the smallest class has fewer subjects',
+        describe: 'probe folds by subject (fold seed = run seed)',
+      })
       .option('reference', {
         type: 'string',
         describe: 'comma list of methods every method is compared with (default: lssl,none where present)',
@@ -107,7 +111,7 @@ export const compareCommand: CommandModule<GlobalArgs, Args> = {
       args.embeddings,
     );
     const references = args.reference === undefined ? undefined : commaList(args.reference);
-    const { comparison } = compareEmbeddings(
+    const { comparison, predictions } = compareEmbeddings(
       runs,
       { target: args.target, features: args.features, folds: args.folds },
       {
@@ -137,7 +141,7 @@ export const compareCommand: CommandModule<GlobalArgs, Args> = {
         files,
       });
     process.stdout.write(
-      `'${args.target}' from ${args.features} features: ${comparison.methods.join(', ')}; ${comparison.nSubjects} subjects, seeds ${comparison.seeds.join(', ')}, ${args.folds} folds; ${Math.round(comparison.confidence * 100)} % CIs over subjects\n`,
+      `'${args.target}' from ${args.features} features: ${comparison.methods.join(', ')}; ${comparison.nSubjects} subjects, seeds ${comparison.seeds.join(', ')}, ${new Set(predictions[0]?.rows.map((r) => r.fold)).size} folds; ${Math.round(comparison.confidence * 100)} % CIs over subjects\n`,
     );
     process.stdout.write(`${estimateLines(comparison).join('\n')}\n${verdictText}`);
     if (files) process.stdout.write(`wrote ${files.csv}\nwrote ${files.verdict}\n`);

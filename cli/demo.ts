@@ -109,7 +109,7 @@ export const demoCommand: CommandModule<GlobalArgs, Args> = {
   handler: async (args) => {
     const methods = demoMethods(args.methods);
     const backend = await startBackend(args);
-    const log = (message: string) => process.stderr.write(`lssl demo: ${message}\n`);
+    const log = (message: string) => process.stderr.write(`demo: ${message}\n`);
     const printers = new Map<string, ReturnType<typeof createProgressPrinter>>();
     const result = await runDemo({
       out: args.out,

@@ -95,7 +95,8 @@ export const finetuneCommand: CommandModule<GlobalArgs, Args> = {
       })
       .option('threshold', {
         type: 'number',
-        describe: 'balanced accuracy (default 0.7) or MAE to reach, for the epochs-to-threshold figure',
+        defaultDescription: '0.7 for a class target, none for a numeric one',
+        describe: 'balanced accuracy or MAE to reach, for the epochs-to-threshold figure',
       })
       .option('cache', { type: 'string', describe: 'preprocessed cache folder (default $LSSL_CACHE or ./.lssl-cache)' })
       .option('out', { type: 'string', describe: 'history CSV to write (default RUN/finetune-<target>.csv)' })
@@ -111,7 +112,7 @@ export const finetuneCommand: CommandModule<GlobalArgs, Args> = {
     const cohort = await loadCohortFromArgs(args);
     const bar = createProgressPrinter(process.stderr);
     const interrupt = interruptOnSigint(() =>
-      process.stderr.write('\nlssl: stopping after this step (Ctrl-C again to quit now)\n'),
+      process.stderr.write('\nstopping after this step (Ctrl-C again to quit now)\n'),
     );
     try {
       const result = await finetune(runDir, cohort, {

@@ -64,8 +64,10 @@ export const preprocessCommand: CommandModule<GlobalArgs, Args> = {
     progress.finish();
     if (args.json) printJson(report);
     else process.stdout.write(`${formatReport(report)}\n`);
+    for (const w of report.warnings)
+      process.stderr.write(`warning: ${w.subject}/${w.session}: ${w.message} (${w.path})\n`);
     if (report.failed.length > 0) {
-      for (const f of report.failed) process.stderr.write(`lssl: failed ${f.subject}/${f.session}: ${f.message}\n`);
+      for (const f of report.failed) process.stderr.write(`failed ${f.subject}/${f.session}: ${f.message}\n`);
       throw new LsslError(
         `${report.failed.length} of ${report.scans} scans could not be preprocessed (listed above); the others are cached`,
         { exitCode: 2 },

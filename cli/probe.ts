@@ -12,7 +12,7 @@ import { printJson, type GlobalArgs } from './common.js';
 interface Args extends GlobalArgs {
   embeddings: string;
   target: string;
-  folds: number;
+  folds?: number;
   features: ProbeFeatures;
   out?: string;
   json: boolean;
@@ -92,7 +92,11 @@ export const probeCommand: CommandModule<GlobalArgs, Args> = {
         describe: 'embeddings.csv written by `lssl embed`',
       })
       .option('target', { type: 'string', demandOption: true, describe: 'column to predict (e.g. diagnosis, age)' })
-      .option('folds', { type: 'number', default: 5, describe: 'folds by subject' })
+      .option('folds', {
+        type: 'number',
+        defaultDescription: '5, or fewer if the smallest class has fewer subjects',
+        describe: 'folds by subject',
+      })
       .option('features', {
         choices: PROBE_FEATURES as ProbeFeatures[],
         default: 'z' as ProbeFeatures,

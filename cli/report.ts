@@ -13,9 +13,9 @@ import { printJson, startBackend, type GlobalArgs } from './common.js';
 interface Args extends GlobalArgs {
   runs: string[];
   out: string;
-  targets?: string;
+  target?: string;
   features?: string;
-  folds: number;
+  folds?: number;
   seed: number;
   label?: string;
   labs?: string;
@@ -56,15 +56,21 @@ export const reportCommand: CommandModule<GlobalArgs, Args> = {
         describe: 'run folders, each with embeddings.csv (`lssl embed RUN SOURCE --out RUN/embeddings.csv`)',
       })
       .option('out', { type: 'string', demandOption: true, describe: 'output folder' })
-      .option('targets', {
+      .option('target', {
+        alias: 'targets',
         type: 'string',
-        describe: 'comma list of columns to probe (default: diagnosis if present, and age)',
+        describe:
+          'column to probe, as in probe --target, or a comma list of them (default: diagnosis if present, and age)',
       })
       .option('features', {
         type: 'string',
         describe: `comma list of probe feature sets among ${PROBE_FEATURES.join(', ')} (default z,delta; delta only when subjects have ≥ 2 visits)`,
       })
-      .option('folds', { type: 'number', default: 5, describe: 'probe folds by subject' })
+      .option('folds', {
+        type: 'number',
+        defaultDescription: '5, or fewer if the smallest class has fewer subjects',
+        describe: 'probe folds by subject',
+      })
       .option('seed', { type: 'number', default: 0, describe: 'seed of the fold assignment' })
       .option('label', {
         type: 'string',
@@ -103,13 +109,13 @@ export const reportCommand: CommandModule<GlobalArgs, Args> = {
         describe: 'print the file paths, summary rows and verdict lines as one JSON object',
       })
       .example(
-        '$0 report runs/lssl runs/ae runs/none --out report --targets diagnosis --features delta',
+        '$0 report runs/lssl runs/ae runs/none --out report --target diagnosis --features delta',
         'report.html opens with "lssl vs ae: +0.12 balanced accuracy [0.05, 0.19], p = 0.003" rows',
       ) as unknown as Argv<Args>,
   handler: async (args) => {
     const features = args.features === undefined ? undefined : parseFeatures(args.features);
-    const targets = args.targets === undefined ? undefined : commaList(args.targets);
-    if (targets !== undefined && targets.length === 0) throw inputError('--targets needs at least one column');
+    const targets = args.target === undefined ? undefined : commaList(args.target);
+    if (targets !== undefined && targets.length === 0) throw inputError('--target needs at least one column');
     if (
       (args.scan !== undefined || args.alpha !== undefined || args.cache !== undefined) &&
       args.source === undefined
@@ -134,7 +140,7 @@ export const reportCommand: CommandModule<GlobalArgs, Args> = {
       labs: args.labs,
       slices,
       resamples: args.resamples,
-      onProgress: args.json ? undefined : (message) => process.stderr.write(`lssl: ${message}\n`),
+      onProgress: args.json ? undefined : (message) => process.stderr.write(`${message}\n`),
     });
     if (args.json)
       return printJson({

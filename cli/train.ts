@@ -20,6 +20,8 @@ import { loadCohortFromArgs, withCohortSource, type CohortSourceArgs } from './c
 import { printJson, startBackend, type GlobalArgs } from './common.js';
 import { preprocessOptionsOf, withPreprocessOptions, type PreprocessArgs } from './preprocess-options.js';
 import { settingsForRun } from '../src/io/preprocess-record.js';
+import { checkResumeArgs } from './resume-checks.js';
+import { join } from 'node:path';
 
 interface Args extends CohortSourceArgs, PreprocessArgs {
   method: string;
@@ -153,6 +155,8 @@ export const trainCommand: CommandModule<GlobalArgs, Args> = {
   handler: async (args) => {
     const backend = await startBackend(args);
     const resumed = args.resume ? await resumePlan(args.out, { method: args.method, epochs: args.epochs }) : undefined;
+    if (resumed)
+      checkResumeArgs(resumed.config, args as unknown as Record<string, unknown>, join(args.out, 'config.json'));
     // a preset fills what was not given explicitly (its values, not the methods' defaults)
     const preset = args.preset === undefined ? undefined : trainingPreset(args.preset, args.method);
     const method =
@@ -190,7 +194,7 @@ export const trainCommand: CommandModule<GlobalArgs, Args> = {
     const [shape] = method.inputShape;
     // a resumed run keeps the preprocessing it started with; a given option may only repeat it
     const preprocess = resumed
-      ? settingsForRun(resumed.config.cohort.preprocessing, preprocessOptionsOf(args), `${args.out}/config.json`)
+      ? settingsForRun(resumed.config.cohort.preprocessing, preprocessOptionsOf(args), join(args.out, 'config.json'))
       : { ...defaultPreprocessing(method.name as MethodName), ...preprocessOptionsOf(args) };
     let data = cohortTrainingData(cohort, {
       shape,
@@ -203,11 +207,11 @@ export const trainCommand: CommandModule<GlobalArgs, Args> = {
     if (args['drop-unlabelled']) {
       const kept = dropUnlabelled(data, args.label);
       if (kept.dropped.length > 0)
-        process.stderr.write(`lssl: left out ${kept.dropped.length} scans without a '${args.label}' label\n`);
+        process.stderr.write(`note: left out ${kept.dropped.length} scans without a '${args.label}' label\n`);
       data = kept.data;
     }
     const interrupt = interruptOnSigint(() =>
-      process.stderr.write('\nlssl: stopping after this step (Ctrl-C again to quit now)\n'),
+      process.stderr.write('\nstopping after this step (Ctrl-C again to quit now)\n'),
     );
     try {
       const result = await train({

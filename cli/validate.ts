@@ -3,6 +3,7 @@
  * ground truth (not timings: those are `lssl bench`). The logic lives in src/validate/.
  */
 import type { CommandModule } from 'yargs';
+import { withHelpConventions } from './help.js';
 import type { GlobalArgs } from './common.js';
 import { validateContrastivePhantomCommand } from './validate/contrastive-phantom.js';
 import { validatePhantomCommand } from './validate/phantom.js';
@@ -18,7 +19,7 @@ export const validateCommand: CommandModule<GlobalArgs, GlobalArgs> = {
   describe: 'validation on the phantom: phantom (LSSL against ground truth), contrastive-phantom (all methods)',
   builder: (y) => {
     let parser = y;
-    for (const sub of validateSubcommands) parser = parser.command(sub);
+    for (const sub of validateSubcommands) parser = parser.command(withHelpConventions(sub, `validate ${sub.command}`));
     return parser.demandCommand(1, 'name a validation (lssl validate --help lists them)');
   },
   handler: () => {

@@ -9,6 +9,7 @@ import { promises as fs } from 'node:fs';
 import { join } from 'node:path';
 import { inputError } from './errors.js';
 import { type DataVolume, volumeOf } from './math/data-input.js';
+import { positiveInteger } from './checks.js';
 import { volumesToTensor } from './nn/autoencoder.js';
 import type { Method } from './train/method.js';
 import type { TrainOptions } from './train/options.js';
@@ -96,6 +97,7 @@ export async function openRun(dir: string): Promise<TrainedRun> {
     method,
     direction,
     embedVolumes(volumes, shape, batchSize = 8) {
+      positiveInteger('batchSize', batchSize);
       const rows: Float32Array[] = [];
       for (let i = 0; i < volumes.length; i += batchSize) {
         const z = tf.tidy(() => {

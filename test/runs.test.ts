@@ -53,7 +53,7 @@ describe('openRun', () => {
   });
 
   it('refuses a folder that is not a run, and a run with no model yet', async () => {
-    await expect(openRun(join(root, 'nope'))).rejects.toThrow(/cannot read the run's config/);
+    await expect(openRun(join(root, 'nope'))).rejects.toThrow(/not an lssl run folder: it has no config.json/);
   });
 
   it('plans a resumption from config.json: the method, its engine options with new epochs, its augmentation switch', async () => {

@@ -55,7 +55,7 @@ export const benchPreprocessCommand: CommandModule<GlobalArgs, Args> = {
     const result = await benchPreprocess({
       shape: [args.shape, args.shape, args.shape],
       repetitions: args.repetitions,
-      log: (line) => process.stderr.write(`lssl: ${line}\n`),
+      log: (line) => process.stderr.write(`${line}\n`),
     });
     if (args.json) return printJson(result);
     printReport(result);

@@ -27,7 +27,7 @@ export const validateContrastivePhantomCommand: CommandModule<GlobalArgs, Args> 
       .option('out', {
         type: 'string',
         demandOption: true,
-        describe: 'cohort, cache, runs/, report/ and table.json go here',
+        describe: 'folder for the cohort, cache, runs/, report/ and table.json',
       })
       .option('epochs', { type: 'number', describe: 'epochs per method (default 15)' })
       .option('subjects', { type: 'number', describe: 'phantom subjects (default 24)' })

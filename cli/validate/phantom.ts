@@ -72,7 +72,7 @@ export const validatePhantomCommand: CommandModule<GlobalArgs, Args> = {
     withPreprocessOptions(y)
       .option('out', {
         type: 'string',
-        describe: 'keep the cohorts and runs here (default: a temporary folder, removed)',
+        describe: 'folder to keep the cohorts and runs in (default: a temporary folder, removed)',
       })
       .option('subjects', { type: 'number', default: 36, describe: 'training subjects (20 % of them validate)' })
       .option('test-subjects', { type: 'number', default: 24, describe: 'held-out subjects (another seed)' })

@@ -11,6 +11,7 @@ import type { Cohort, CovariateValue, Scan } from '../io/cohort.js';
 import { settingsForRun } from '../io/preprocess-record.js';
 import { olsSlope } from './compare/progression.js';
 import type { TrainedRun } from '../runs.js';
+import { positiveInteger } from '../checks.js';
 
 export interface EmbeddingRecord {
   subject: string;
@@ -43,7 +44,7 @@ export async function embedCohort(
     options.cache?.preprocess,
     join(run.dir, 'config.json'),
   );
-  const batchSize = options.batchSize ?? 8;
+  const batchSize = positiveInteger('batchSize', options.batchSize ?? 8);
   const scans: Scan[] = cohort.subjects.flatMap((s) => s.scans);
   const records: EmbeddingRecord[] = [];
   for (let i = 0; i < scans.length; i += batchSize) {

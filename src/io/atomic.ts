@@ -47,6 +47,44 @@ export async function writeFileAtomic(path: string, data: string | Uint8Array): 
   }
 }
 
+/**
+ * Several files that belong together (model.json + weights.bin): every one is written and
+ * flushed to a temporary sibling first, and only when all are on disk are they renamed into
+ * place, so a failed write (no space, no permission) leaves the old set whole. Renames do not
+ * allocate space; a crash between two of them is the only window, and readers check the
+ * pair (weights.ts' hash).
+ */
+export async function writeFilesAtomic(files: readonly { path: string; data: string | Uint8Array }[]): Promise<void> {
+  const staged: { temp: string; path: string }[] = [];
+  try {
+    for (const { path, data } of files) {
+      const temp = temporarySibling(path);
+      staged.push({ temp, path });
+      try {
+        const handle = await fs.open(temp, 'w');
+        try {
+          await handle.writeFile(data);
+          await handle.sync();
+        } finally {
+          await handle.close();
+        }
+      } catch (error) {
+        throw writeError(error, path);
+      }
+    }
+  } catch (error) {
+    await Promise.all(staged.map(({ temp }) => fs.unlink(temp).catch(() => undefined)));
+    throw error;
+  }
+  for (const { temp, path } of staged) {
+    try {
+      await fs.rename(temp, path);
+    } catch (error) {
+      throw writeError(error, path);
+    }
+  }
+}
+
 /** The synchronous form, for worker threads and the cache's hot path. */
 export function writeFileAtomicSync(path: string, data: string | Uint8Array): void {
   const temp = temporarySibling(path);

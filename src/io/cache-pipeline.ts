@@ -5,7 +5,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { inputError } from '../errors.js';
-import { niftiToVolume, pairPaths, readNifti } from './nifti.js';
+import { pairPaths, readNifti } from './nifti.js';
+import { checkedVolume } from './image-checks.js';
 import { canonicalPreprocessOptions, preprocess, type PreprocessOptions } from './transforms.js';
 import type { Volume } from './volume.js';
 import {
@@ -24,16 +25,27 @@ import {
 export interface ScanPreprocessor {
   /** canonical, JSON-serialisable settings: equal settings must give equal volumes */
   settings: unknown;
-  /** `bytes` is the single file's content when already read (a .hdr/.img pair is read by path) */
-  run(path: string, bytes?: Uint8Array): Promise<Volume> | Volume;
+  /**
+   * `bytes` is the single file's content when already read (a .hdr/.img pair is read by path);
+   * `warn` hears what was repaired in the source (e.g. a few NaN voxels set to 0); `volume`
+   * is the chosen volume of a 4D image.
+   */
+  run(path: string, bytes?: Uint8Array, warn?: (message: string) => void, volume?: number): Promise<Volume> | Volume;
 }
 
-/** The standard chain: readNifti → first frame → preprocess (RAS+, resample, crop/pad, normalise). */
+/**
+ * The standard chain: readNifti → the checks of image-checks.ts (3D, voxel sizes, finite and
+ * non-constant voxels) → preprocess (RAS+, resample, crop/pad, normalise).
+ */
 export function niftiPreprocessor(options: PreprocessOptions = {}): ScanPreprocessor {
   const settings = canonicalPreprocessOptions(options);
   return {
     settings,
-    run: async (path, bytes) => preprocess(niftiToVolume(await readNifti(bytes ?? path, { name: path }), 0), settings),
+    run: async (path, bytes, warn, chosen) => {
+      const { volume, warnings } = checkedVolume(await readNifti(bytes ?? path, { name: path }), path, chosen);
+      for (const warning of warnings) warn?.(warning);
+      return preprocess(volume, settings);
+    },
   };
 }
 
@@ -48,6 +60,8 @@ export interface EnsureResult {
   key: string;
   /** why a present entry was rebuilt */
   reason?: string;
+  /** what was repaired in the source while building the entry */
+  warnings?: string[];
   meta?: CacheEntryMeta;
   volume?: Volume;
 }
@@ -59,6 +73,8 @@ export interface EnsureOptions {
   verify?: boolean;
   /** return the volume too (for loadPreprocessed) */
   load?: boolean;
+  /** the 0-based volume of a 4D source (Scan.volume); part of the entry's key when given */
+  volume?: number;
 }
 
 /**
@@ -86,20 +102,22 @@ export async function ensureEntry(
     contentHash = sha256(...contents);
     rememberContentHash(options.cacheDir, path, signature, contentHash);
   }
-  const settings = cacheSettings(pipeline, options.dtype);
+  const settings = cacheSettings(pipeline, options.dtype, options.volume);
   const key = entryKey(contentHash, settings);
   const existing = readEntry(options.cacheDir, key, { verify: options.verify ?? true, load: options.load ?? false });
   if (existing.state === 'ok') return { status: 'cached', key, meta: existing.meta, volume: existing.volume };
-  const volume = await pipeline.run(path, bytes);
+  const warnings: string[] = [];
+  const volume = await pipeline.run(path, bytes, (warning) => warnings.push(warning), options.volume);
   const meta = writeEntry(options.cacheDir, key, volume, options.dtype, { path, contentHash }, settings);
   const stored = options.load
     ? options.dtype === 'float32'
       ? volume
       : storedVolume(options.cacheDir, key)
     : undefined;
+  const built = { key, meta, volume: stored, ...(warnings.length > 0 && { warnings }) };
   return existing.state === 'corrupt'
-    ? { status: 'rebuilt', key, reason: existing.reason, meta, volume: stored }
-    : { status: 'built', key, meta, volume: stored };
+    ? { status: 'rebuilt', reason: existing.reason, ...built }
+    : { status: 'built', ...built };
 }
 
 /** What a float16 entry gives back (its rounded values, not the float32 that went in). */
@@ -117,6 +135,7 @@ function readSource(file: string): Uint8Array {
 }
 
 /** Everything that decides an entry's bytes besides the source: the chain's settings and the storage type. */
-export function cacheSettings(pipeline: ScanPreprocessor, dtype: CacheDtype): unknown {
-  return { preprocess: pipeline.settings, dtype };
+export function cacheSettings(pipeline: ScanPreprocessor, dtype: CacheDtype, volume?: number): unknown {
+  // a 3D source's key is unchanged by the volume choice's existence (stableJson drops undefined)
+  return { preprocess: pipeline.settings, dtype, volume };
 }

@@ -18,6 +18,8 @@ export interface WorkerSetup {
 export interface WorkerTask {
   id: number;
   path: string;
+  /** the chosen volume of a 4D source */
+  volume?: number;
 }
 export type WorkerReply =
   | {
@@ -25,6 +27,7 @@ export type WorkerReply =
       status: 'cached' | 'built' | 'rebuilt';
       key: string;
       reason?: string;
+      warnings?: string[];
       seconds: number;
       error?: undefined;
     }

@@ -15,12 +15,17 @@ parentPort!.on('message', async (task: WorkerTask) => {
   const started = performance.now();
   let reply: WorkerReply;
   try {
-    const result = await ensureEntry(task.path, pipeline, { cacheDir: setup.cacheDir, dtype: setup.dtype });
+    const result = await ensureEntry(task.path, pipeline, {
+      cacheDir: setup.cacheDir,
+      dtype: setup.dtype,
+      volume: task.volume,
+    });
     reply = {
       id: task.id,
       status: result.status,
       key: result.key,
       reason: result.reason,
+      warnings: result.warnings,
       seconds: (performance.now() - started) / 1000,
     };
   } catch (error) {

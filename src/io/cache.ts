@@ -61,7 +61,7 @@ export interface CacheProgress {
   scan: Scan;
   status: 'cached' | 'built' | 'rebuilt' | 'failed';
   seconds: number;
-  /** the reason for a rebuild, or the error of a failure */
+  /** the reason for a rebuild, what was repaired in the source, or the error of a failure */
   message?: string;
 }
 
@@ -82,6 +82,8 @@ export interface CacheReport {
   built: number;
   rebuilt: number;
   failed: CacheFailure[];
+  /** scans cached after a repair (e.g. a few NaN voxels set to 0), with what was done */
+  warnings: CacheFailure[];
   seconds: number;
 }
 
@@ -135,7 +137,7 @@ export function shardScans(scans: readonly Scan[], shard: Shard): Scan[] {
 }
 
 type Outcome =
-  | { status: 'cached' | 'built' | 'rebuilt'; reason?: string; seconds: number; error?: undefined }
+  | { status: 'cached' | 'built' | 'rebuilt'; reason?: string; warnings?: string[]; seconds: number; error?: undefined }
   | { status?: undefined; error: string; seconds: number };
 
 /** Preprocesses every scan of the cohort (or of one shard) into the cache. */
@@ -158,6 +160,7 @@ export async function preprocessCohort(cohort: Cohort, options: PreprocessCohort
     built: 0,
     rebuilt: 0,
     failed: [],
+    warnings: [],
     seconds: 0,
   };
   let done = 0;
@@ -175,13 +178,16 @@ export async function preprocessCohort(cohort: Cohort, options: PreprocessCohort
       });
     } else {
       report[reply.status]++;
+      const warning = reply.warnings?.join('; ');
+      if (warning)
+        report.warnings.push({ subject: scan.subject, session: scan.session, path: scan.path, message: warning });
       options.onProgress?.({
         done,
         total: scans.length,
         scan,
         status: reply.status,
         seconds: reply.seconds,
-        message: reply.reason,
+        message: [reply.reason, warning].filter(Boolean).join('; ') || undefined,
       });
     }
   };
@@ -191,8 +197,13 @@ export async function preprocessCohort(cohort: Cohort, options: PreprocessCohort
     for (const scan of scans) {
       const t0 = performance.now();
       try {
-        const result = await ensureEntry(scan.path, pipeline, { cacheDir, dtype });
-        record(scan, { status: result.status, reason: result.reason, seconds: (performance.now() - t0) / 1000 });
+        const result = await ensureEntry(scan.path, pipeline, { cacheDir, dtype, volume: scan.volume });
+        record(scan, {
+          status: result.status,
+          reason: result.reason,
+          warnings: result.warnings,
+          seconds: (performance.now() - t0) / 1000,
+        });
       } catch (error) {
         // A bad scan is reported and skipped so one corrupt file does not stop a 10,000-scan run;
         // a failure that is not the input's fault (disk full, a bug) stops it.
@@ -204,7 +215,7 @@ export async function preprocessCohort(cohort: Cohort, options: PreprocessCohort
     const setup = { cacheDir, dtype, preprocess: preprocessOptionsOf(options) };
     niftiPreprocessor(setup.preprocess); // check the settings here, once, before any worker starts
     await runPool(
-      scans.map((scan, id) => ({ id, path: scan.path })),
+      scans.map((scan, id) => ({ id, path: scan.path, volume: scan.volume })),
       jobs,
       setup,
       (reply) => {
@@ -224,11 +235,15 @@ function pathOf(scanOrPath: Scan | string): string {
 /** The preprocessed volume of a scan: from the cache, or preprocessed now and stored. */
 export async function loadPreprocessed(
   scanOrPath: Scan | string,
-  options: CacheOptions & { pipeline?: ScanPreprocessor } = {},
+  options: CacheOptions & { pipeline?: ScanPreprocessor; onWarning?: (message: string, path: string) => void } = {},
 ): Promise<Volume> {
   const cacheDir = resolve(options.cacheDir ?? defaultCacheDir());
   const pipeline = options.pipeline ?? niftiPreprocessor(preprocessOptionsOf(options));
-  const result = await ensureEntry(pathOf(scanOrPath), pipeline, { cacheDir, dtype: dtypeOf(options), load: true });
+  const path = pathOf(scanOrPath);
+  const volume = typeof scanOrPath === 'string' ? undefined : scanOrPath.volume;
+  const result = await ensureEntry(path, pipeline, { cacheDir, dtype: dtypeOf(options), load: true, volume });
+  const warn = options.onWarning ?? ((message: string) => process.stderr.write(`warning: ${message} (${path})\n`));
+  for (const warning of result.warnings ?? []) warn(warning, path);
   return result.volume!;
 }
 
@@ -244,7 +259,11 @@ export function readCachedVolume(
 ): Volume {
   const path = pathOf(scanOrPath);
   const cacheDir = resolve(options.cacheDir ?? defaultCacheDir());
-  const settings = cacheSettings(options.pipeline ?? niftiPreprocessor(preprocessOptionsOf(options)), dtypeOf(options));
+  const settings = cacheSettings(
+    options.pipeline ?? niftiPreprocessor(preprocessOptionsOf(options)),
+    dtypeOf(options),
+    typeof scanOrPath === 'string' ? undefined : scanOrPath.volume,
+  );
   let signature: string;
   const files = sourceFiles(path);
   try {

@@ -12,6 +12,8 @@ export interface Scan {
   age: number;
   /** absolute path of the image */
   path: string;
+  /** the 0-based volume to take from a 4D image (required for one; a 3D image is volume 0) */
+  volume?: number;
   covariates: Record<string, CovariateValue>;
 }
 

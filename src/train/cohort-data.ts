@@ -55,7 +55,8 @@ function fingerprintOf(
 ): string {
   const hash = createHash('sha256');
   for (const s of cohort.subjects)
-    for (const scan of s.scans) hash.update(`${scanKey(scan)}\t${scan.path}\t${scan.age}\n`);
+    for (const scan of s.scans)
+      hash.update(`${scanKey(scan)}\t${scan.path}${scan.volume === undefined ? '' : `#${scan.volume}`}\t${scan.age}\n`);
   hash.update(`validation:${validation.join(',')}\nshape:${shape}\n`);
   if (!isDefaultPreprocessing(preprocessing)) hash.update(`preprocessing:${JSON.stringify(preprocessing)}\n`);
   return `sha256:${hash.digest('hex').slice(0, 32)}`;

@@ -52,6 +52,13 @@ export interface TrainResult {
   options: ResolvedTrainOptions;
 }
 
+/**
+ * Lets pending events run (a SIGINT handler above all): the loop's awaits resolve as
+ * microtasks, which never give the event loop a turn, so without this Ctrl-C was seen only
+ * at the end-of-epoch file writes.
+ */
+const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
+
 interface SplitMeans {
   loss: number;
   parts: Record<string, number>;
@@ -99,6 +106,7 @@ async function evaluate(
   const batches = planBatches(items, options.batchSize);
   const sums = new Array(method.partNames.length + 1).fill(0);
   for (const [i, refs] of batches.entries()) {
+    await yieldToEventLoop();
     if (signal?.aborted) return null;
     const rng = createRng(options.seed).fork(`validation:${i}`);
     const batch = await assembleBatch(method.batchKind, refs, data, {
@@ -167,9 +175,17 @@ export async function train(request: TrainRequest): Promise<TrainResult> {
     }
     if (!method.trains || stoppedEarly) return result(false, startEpoch);
 
+    if (itemsOf(method.batchKind, data.validation).length === 0) {
+      const items = method.batchKind === 'pairs' ? 'pairs of visits' : 'scans';
+      emit({
+        type: 'note',
+        message: `the validation subjects have no ${items}: the best epoch, the LR schedule and early stopping follow the training loss`,
+      });
+    }
     const trainItems = itemsOf(method.batchKind, data.train);
     const stepsPerEpoch = Math.ceil(trainItems.length / options.batchSize);
     const totalSteps = stepsPerEpoch * options.epochs;
+    emit({ type: 'start', fromEpoch: startEpoch, epochs: options.epochs, stepsPerEpoch });
     const started = performance.now();
     let stepsRun = 0;
     for (let epoch = startEpoch + 1; epoch <= options.epochs; epoch++) {
@@ -178,6 +194,7 @@ export async function train(request: TrainRequest): Promise<TrainResult> {
       const batches = planBatches(trainItems, options.batchSize, createRng(options.seed).fork(`shuffle:${epoch}`));
       const sums = new Array(method.partNames.length + 1).fill(0);
       for (const [step, refs] of batches.entries()) {
+        await yieldToEventLoop();
         if (signal?.aborted) {
           emit({ type: 'interrupted', epoch, step: step + 1 });
           return result(true, epoch - 1);
@@ -233,6 +250,12 @@ export async function train(request: TrainRequest): Promise<TrainResult> {
         learningRate,
         seconds: (performance.now() - epochStart) / 1000,
       };
+      await yieldToEventLoop();
+      if (signal?.aborted) {
+        // the epoch's steps are done but not validated: it is not kept, and no validation runs
+        emit({ type: 'interrupted', epoch, step: batches.length });
+        return result(true, epoch - 1);
+      }
       const rows = [trainRow];
       let monitored = trainRow.loss;
       if (itemsOf(method.batchKind, data.validation).length > 0) {

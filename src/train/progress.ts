@@ -23,7 +23,11 @@ export type ProgressEvent =
     }
   | { type: 'epoch'; epoch: number; epochs: number; rows: HistoryRow[]; improved: boolean; stop: boolean }
   | { type: 'resume'; fromEpoch: number }
-  | { type: 'interrupted'; epoch: number; step: number };
+  /** the first step is about to run */
+  | { type: 'start'; fromEpoch: number; epochs: number; stepsPerEpoch: number }
+  | { type: 'interrupted'; epoch: number; step: number }
+  /** something the user should know about the run's setup (e.g. no validation data) */
+  | { type: 'note'; message: string };
 
 export function formatDuration(seconds: number): string {
   if (!Number.isFinite(seconds)) return '?';
@@ -76,6 +80,15 @@ export function createProgressPrinter(stream: ProgressStream = process.stderr): 
         return;
       case 'resume':
         stream.write(`resuming after epoch ${event.fromEpoch}\n`);
+        return;
+      case 'start':
+        stream.write(
+          `training epochs ${event.fromEpoch + 1}–${event.epochs}, ${event.stepsPerEpoch} steps each\n`,
+        );
+        return;
+      case 'note':
+        clearBar();
+        stream.write(`note: ${event.message}\n`);
         return;
       case 'interrupted':
         clearBar();

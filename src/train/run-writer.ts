@@ -1,7 +1,7 @@
 /**
  * The training loop's side of the run folder (run.ts describes the layout): everything
- * train() writes or reads on disk — config.json at the start (or, on resume, the checks that
- * the run is the same one and its latest checkpoint), the best model when it improves, and a
+ * train() writes or reads on disk — config.json with the first finished epoch (or, on resume,
+ * the checks at the start that the run is the same one, and its latest checkpoint), the best model when it improves, and a
  * checkpoint plus history.csv after every finished epoch. The loop itself (engine.ts) does no
  * file I/O: without a run folder it trains in memory only.
  */
@@ -83,7 +83,20 @@ export function checkResumable(saved: RunConfig, fresh: RunConfig, dir: string):
 }
 
 export class RunWriter {
+  /**
+   * A new run's config.json, written with its first checkpoint: a run that fails or is
+   * interrupted before finishing an epoch leaves no config.json, so rerunning the same
+   * command is not refused as "holds a run already".
+   */
+  private pendingConfig?: RunConfig;
+
   constructor(readonly dir: string) {}
+
+  private async writePendingConfig(): Promise<void> {
+    if (!this.pendingConfig) return;
+    await writeRunConfig(this.dir, this.pendingConfig);
+    this.pendingConfig = undefined;
+  }
 
   /**
    * Prepares the folder: a new run writes config.json; a resumed one checks it is the same
@@ -97,7 +110,7 @@ export class RunWriter {
     mode: { resume?: boolean; force?: boolean },
   ): Promise<CheckpointState | undefined> {
     if ((await prepareRunDirectory(this.dir, mode)) !== 'resume') {
-      await writeRunConfig(this.dir, config);
+      this.pendingConfig = config;
       return undefined;
     }
     const saved = await readRunConfig(this.dir);
@@ -116,6 +129,7 @@ export class RunWriter {
 
   /** A method that does not train (`none`): its initial weights are the run, with an empty history. */
   async saveUntrained(method: Method): Promise<void> {
+    await this.writePendingConfig();
     await writeBestModel(this.dir, method, { epoch: 0 });
     await writeFileAtomic(join(this.dir, 'history.csv'), historyToCsv([], method.partNames));
   }
@@ -127,6 +141,7 @@ export class RunWriter {
     state: CheckpointState,
     improved: { loss: number } | undefined,
   ): Promise<void> {
+    await this.writePendingConfig();
     if (improved) await writeBestModel(this.dir, method, { epoch: state.epoch, loss: improved.loss });
     const tensors = [
       ...method.variables().map((v) => ({ name: v.name, tensor: v.variable as tf.Tensor })),

@@ -96,6 +96,14 @@ export async function prepareRunDirectory(
   if (hasRun && !options.force) {
     throw inputError('the run folder holds a run already; pass --resume to continue it or --force to replace it', dir);
   }
+  // hidden entries (.DS_Store, a temporary file) do not make a folder someone's
+  const foreign = entries.filter((e) => !OWN_ENTRIES.includes(e) && !e.startsWith('.'));
+  if (!hasRun && foreign.length > 0 && !options.force) {
+    throw inputError(
+      `the run folder holds other files (${foreign.slice(0, 3).join(', ')}${foreign.length > 3 ? ', …' : ''}) and no run; give a new or empty folder, or --force to write the run beside them`,
+      dir,
+    );
+  }
   if (hasRun) for (const e of OWN_ENTRIES) await fs.rm(join(dir, e), { recursive: true, force: true });
   await fs.mkdir(dir, { recursive: true });
   return 'new';
@@ -111,6 +119,8 @@ export async function readRunConfig(dir: string): Promise<RunConfig> {
   try {
     config = JSON.parse(await fs.readFile(path, 'utf8'));
   } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT')
+      throw inputError('not an lssl run folder: it has no config.json', dir);
     throw inputError(`cannot read the run's config: ${(error as Error).message.split('\n')[0]}`, path);
   }
   if (config.format !== RUN_FORMAT)
@@ -123,12 +133,14 @@ const variableTensors = (method: Method): NamedTensor[] =>
 
 /** Writes the method's variables as RUN/model.json + weights.bin, and RUN/tau.json if any. */
 export async function writeBestModel(dir: string, method: Method, metadata: Record<string, unknown>): Promise<void> {
-  await writeWeights(dir, variableTensors(method), { method: method.name, ...metadata });
+  const extra: { name: string; data: string }[] = [];
   if (method.direction) {
     const tau = method.variables().find((v) => v.name === 'lssl/tau');
     const body = { tau: tau ? Array.from(tau.variable.dataSync()) : null, unit: Array.from(method.direction()) };
-    await writeFileAtomic(join(dir, 'tau.json'), `${JSON.stringify(body)}\n`);
+    extra.push({ name: 'tau.json', data: `${JSON.stringify(body)}\n` });
   }
+  // model.json, weights.bin and tau.json as one set: a failed write keeps the previous best whole
+  await writeWeights(dir, variableTensors(method), { method: method.name, ...metadata }, extra);
 }
 
 /** Assigns saved tensors to the method's variables by logical name; refuses any mismatch. */
@@ -154,8 +166,15 @@ export async function writeCheckpoint(dir: string, tensors: NamedTensor[], state
   await fs.mkdir(root, { recursive: true });
   const tmp = join(root, `.tmp-${checkpointName(state.epoch)}-${process.pid}`);
   await fs.rm(tmp, { recursive: true, force: true });
-  await writeWeights(tmp, tensors, { epoch: state.epoch });
-  await writeFileAtomic(join(tmp, 'state.json'), `${JSON.stringify(state)}\n`);
+  try {
+    await writeWeights(tmp, tensors, { epoch: state.epoch }, [
+      { name: 'state.json', data: `${JSON.stringify(state)}\n` },
+    ]);
+  } catch (error) {
+    // the previous checkpoint is untouched until the new one is whole
+    await fs.rm(tmp, { recursive: true, force: true });
+    throw error;
+  }
   const final = join(root, checkpointName(state.epoch));
   await fs.rm(final, { recursive: true, force: true });
   await fs.rename(tmp, final);

@@ -9,7 +9,7 @@ import * as tf from '@tensorflow/tfjs';
 import { promises as fs } from 'node:fs';
 import { join } from 'node:path';
 import { inputError } from '../errors.js';
-import { writeFileAtomic } from '../io/atomic.js';
+import { writeFilesAtomic } from '../io/atomic.js';
 
 export const WEIGHTS_FORMAT = 'lssl-weights';
 
@@ -25,11 +25,15 @@ export function fnv1a(bytes: Uint8Array): string {
   return h.toString(16).padStart(8, '0');
 }
 
-/** Writes `dir/model.json` + `dir/weights.bin` (weights.bin first; each atomically); tensors of any shape, float32. */
+/**
+ * Writes `dir/model.json` + `dir/weights.bin` (and `extraFiles` that belong with them, e.g.
+ * tau.json) as one set: all staged, then renamed, so a failed write keeps the old set.
+ */
 export async function writeWeights(
   dir: string,
   tensors: NamedTensor[],
   metadata: Record<string, unknown> = {},
+  extraFiles: readonly { name: string; data: string }[] = [],
 ): Promise<void> {
   const { data, specs } = await tf.io.encodeWeights(tensors.map((t) => ({ name: t.name, tensor: t.tensor })));
   const bytes = new Uint8Array(data);
@@ -41,8 +45,11 @@ export async function writeWeights(
     userDefinedMetadata: { ...metadata, weightsBytes: bytes.length, weightsFnv1a: fnv1a(bytes) },
   };
   await fs.mkdir(dir, { recursive: true });
-  await writeFileAtomic(join(dir, 'weights.bin'), bytes);
-  await writeFileAtomic(join(dir, 'model.json'), `${JSON.stringify(manifest, null, 1)}\n`);
+  await writeFilesAtomic([
+    { path: join(dir, 'weights.bin'), data: bytes },
+    { path: join(dir, 'model.json'), data: `${JSON.stringify(manifest, null, 1)}\n` },
+    ...extraFiles.map((f) => ({ path: join(dir, f.name), data: f.data })),
+  ]);
 }
 
 export interface LoadedWeights {
@@ -65,7 +72,12 @@ export async function readWeights(dir: string): Promise<LoadedWeights> {
   const groups = manifest.weightsManifest;
   if (!Array.isArray(groups) || groups.length === 0) throw inputError('model.json has no weightsManifest', modelPath);
   const specs = groups.flatMap((g) => g.weights);
-  const buffers = await Promise.all(groups.flatMap((g) => g.paths.map((p) => fs.readFile(join(dir, p)))));
+  const readPart = (name: string) =>
+    fs.readFile(join(dir, name)).catch((error: NodeJS.ErrnoException) => {
+      const why = error.code === 'ENOENT' ? 'missing' : `unreadable (${error.code ?? error.message})`;
+      throw inputError(`the weights file model.json names is ${why}`, join(dir, name));
+    });
+  const buffers = await Promise.all(groups.flatMap((g) => g.paths.map(readPart)));
   const bytes = new Uint8Array(Buffer.concat(buffers));
   const metadata = manifest.userDefinedMetadata ?? {};
   if (metadata.weightsBytes !== undefined && metadata.weightsBytes !== bytes.length) {

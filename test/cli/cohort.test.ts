@@ -1,13 +1,29 @@
 import type { CommandModule } from 'yargs';
 import { runCommand } from './run-command.js';
-import { rmSync } from 'node:fs';
-import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { mkdirSync, rmSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { writeNifti } from '../../src/io/nifti.js';
 import { cohortCommand, parseColumns, parseRun } from '../../cli/cohort.js';
 import { LsslError } from '../../src/errors.js';
 import { SMALL_COHORT, bidsImagePath, tempFolder, writeBids } from '../io/cohort-fixtures.js';
 
-const root = writeBids(tempFolder(), SMALL_COHORT);
+// `lssl cohort` reads every image's header, so the images are small real NIfTI volumes
+const images: string[] = [];
+const root = writeBids(tempFolder(), SMALL_COHORT, (path) => {
+  mkdirSync(dirname(path), { recursive: true });
+  images.push(path);
+});
+beforeAll(async () => {
+  const data = Float32Array.from({ length: 4 * 4 * 4 }, (_, i) => i % 7);
+  const affine = [
+    [2, 0, 0, 0],
+    [0, 2, 0, 0],
+    [0, 0, 2, 0],
+    [0, 0, 0, 1],
+  ];
+  await Promise.all(images.map((path) => writeNifti(path, { data, shape: [4, 4, 4], affine })));
+});
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
 /** Runs `lssl cohort ...` in this process and returns what it printed on stdout. */

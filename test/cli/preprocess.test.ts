@@ -43,7 +43,7 @@ describe('lssl preprocess (compiled)', () => {
       '--cache',
       cacheDir,
       '--shape',
-      '12',
+      '16',
       '--jobs',
       '2',
       '--shard',
@@ -67,7 +67,7 @@ describe('lssl preprocess (compiled)', () => {
       '--cache',
       cacheDir,
       '--shape',
-      '12',
+      '16',
       '--jobs',
       '2',
       '--shard',
@@ -75,7 +75,7 @@ describe('lssl preprocess (compiled)', () => {
       '--json',
     );
     expect(JSON.parse(second.stdout)).toMatchObject({ scans: 3, built: 3 });
-    const all = lssl('preprocess', root, '--cache', cacheDir, '--shape', '12');
+    const all = lssl('preprocess', root, '--cache', cacheDir, '--shape', '16');
     expect(all.code).toBe(0);
     expect(all.stdout).toMatch(/preprocessed 6 scans into .*: 0 built, 0 rebuilt, 6 already cached, 0 failed/);
   });
@@ -96,6 +96,7 @@ describe('lssl preprocess (compiled)', () => {
       built: 1,
       rebuilt: 1,
       failed: [],
+      warnings: [],
       seconds: 2.04,
     });
     expect(line).toBe(

@@ -31,7 +31,7 @@ describe('run directory', () => {
     expect(await prepareRunDirectory(dir, { resume: true })).toBe('resume');
     expect(await prepareRunDirectory(dir, { force: true })).toBe('new');
     expect(readdirSync(dir)).toEqual(['notes.txt']);
-    await expect(readRunConfig(dir)).rejects.toThrow(/cannot read the run's config/);
+    await expect(readRunConfig(dir)).rejects.toThrow(/not an lssl run folder: it has no config.json/);
     expect(lsslVersion()).toMatch(/^\d+\.\d+\.\d+/);
   });
 

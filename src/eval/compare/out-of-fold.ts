@@ -12,6 +12,7 @@ import { inputError } from '../../errors.js';
 import { compareIds } from '../../io/ids.js';
 import type { EmbeddingsTable } from '../embeddings-csv.js';
 import { foldsBySubject } from '../../io/splits.js';
+import { resolveFoldCount } from '../probe/fold-count.js';
 import { matrixFromRows } from '../../math/linear.js';
 import type { ProbeOptions } from '../probe/probe.js';
 import { probeDesign, type DesignRow } from '../probe/design.js';
@@ -63,10 +64,9 @@ export function outOfFoldPredictions(
   seed: number,
   options: ProbeOptions,
 ): PredictionRun {
-  const k = options.folds ?? 5;
   const foldSeed = options.seed ?? seed;
   const fit = { innerFolds: options.innerFolds ?? 3, seed: foldSeed, maxIterations: options.maxIterations ?? 200 };
-  if (!Number.isInteger(k) || k < 2) throw inputError(`folds must be an integer ≥ 2, not ${k}`);
+  if (options.folds !== undefined) resolveFoldCount(options.folds, Infinity, undefined, options.target);
   const scanValues = probeDesign(table, options.target, 'z', false).flatMap((r) =>
     r.target === undefined ? [] : [r.target],
   );
@@ -76,16 +76,12 @@ export function outOfFoldPredictions(
     (r) => r.target !== undefined,
   );
   const subjectIds = [...new Set(rows.map((r) => r.subject))];
-  if (subjectIds.length < k)
-    throw inputError(
-      `${k} folds need at least ${k} subjects with a '${options.target}' value, not ${subjectIds.length}`,
-      table.file,
-    );
   const rowsOfSubjects = (ids: string[]) => {
     const set = new Set(ids);
     return rows.flatMap((r, i) => (set.has(r.subject) ? [i] : []));
   };
   if (numeric) {
+    const k = resolveFoldCount(options.folds, subjectIds.length, undefined, options.target, table.file);
     const y = rows.map((r) => Number(r.target));
     const bad = rows.find((_, i) => !Number.isFinite(y[i]));
     if (bad)
@@ -116,13 +112,8 @@ export function outOfFoldPredictions(
     );
   const y = rows.map((r) => classes.indexOf(r.target!));
   const labels = lastLabels(rows);
-  for (const c of classes) {
-    const count = [...labels.values()].filter((v) => v === c).length;
-    if (count < k)
-      throw inputError(
-        `class '${c}' of '${options.target}' has ${count} subject(s), fewer than the ${k} folds: every test fold needs every class`,
-      );
-  }
+  const counts = new Map(classes.map((c) => [c, [...labels.values()].filter((v) => v === c).length]));
+  const k = resolveFoldCount(options.folds, subjectIds.length, counts, options.target, table.file);
   const out: ClassPredictionRow[] = [];
   foldsBySubject(subjectIds, k, foldSeed, labels).forEach((fold, f) => {
     const testRows = rowsOfSubjects(fold.test);

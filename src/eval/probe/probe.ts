@@ -14,12 +14,14 @@ import { matrixFromRows } from '../../math/linear.js';
 import { balancedAccuracy, confusionMatrix, mae, pearsonR, r2, rocAuc, sensitivity, specificity } from '../metrics.js';
 import { probeDesign, type DesignRow, type ProbeFeatures } from './design.js';
 import { DEFAULT_ALPHAS, DEFAULT_LAMBDAS, fitClassFold, fitNumericFold, type FoldData } from './fold.js';
+import { resolveFoldCount } from './fold-count.js';
 
 export type TargetKind = 'class' | 'numeric';
 
 export interface ProbeOptions {
   /** column to predict: `age`, a covariate such as `diagnosis`, or `tau_proj` */
   target: string;
+  /** subject folds (default: 5, or fewer when the smallest class or the subject count allows fewer; fold-count.ts) */
   folds?: number;
   features?: ProbeFeatures;
   seed?: number;
@@ -150,11 +152,10 @@ function foldData(rows: DesignRow[], y: number[], subjects: Set<string>): FoldDa
 
 /** Runs the probe; throws LsslError for bad input (unknown column, too few subjects per class, ...). */
 export function probe(table: EmbeddingsTable, options: ProbeOptions): ProbeResult {
-  const k = options.folds ?? 5;
   const features = options.features ?? 'z';
   const seed = options.seed ?? 0;
   const fitOptions = { innerFolds: options.innerFolds ?? 3, seed, maxIterations: options.maxIterations ?? 200 };
-  if (!Number.isInteger(k) || k < 2) throw inputError(`folds must be an integer ≥ 2, not ${k}`);
+  if (options.folds !== undefined) resolveFoldCount(options.folds, Infinity, undefined, options.target);
   // The kind decides how pairs get their target, so look at the per-scan values first.
   const scanValues = probeDesign(table, options.target, 'z', false).flatMap((r) =>
     r.target === undefined ? [] : [r.target],
@@ -167,17 +168,16 @@ export function probe(table: EmbeddingsTable, options: ProbeOptions): ProbeResul
   const common: CommonResult = {
     target: options.target,
     features,
-    folds: k,
+    // numeric targets: checked here; class targets: against every class in classProbe
+    folds:
+      kind === 'numeric'
+        ? resolveFoldCount(options.folds, subjectIds.length, undefined, options.target, table.file)
+        : 0,
     seed,
     n_rows: rows.length,
     n_subjects: subjectIds.length,
     n_missing: allRows.length - rows.length,
   };
-  if (subjectIds.length < k)
-    throw inputError(
-      `${k} folds need at least ${k} subjects with a '${options.target}' value, not ${subjectIds.length}`,
-      table.file,
-    );
   if (kind === 'numeric') {
     const y = rows.map((r) => Number(r.target));
     const bad = rows.find((_r, i) => !Number.isFinite(y[i]));
@@ -214,14 +214,8 @@ function classProbe(
       lastAge.set(r.subject, r.age);
     }
   }
-  for (const c of classes) {
-    const count = [...subjectLabel.values()].filter((v) => v === c).length;
-    if (count < common.folds) {
-      throw inputError(
-        `class '${c}' of '${options.target}' has ${count} subject(s), fewer than the ${common.folds} folds: every test fold needs every class (use --folds ${Math.max(2, count)} or fewer)`,
-      );
-    }
-  }
+  const counts = new Map(classes.map((c) => [c, [...subjectLabel.values()].filter((v) => v === c).length]));
+  common.folds = resolveFoldCount(options.folds, subjectIds.length, counts, options.target);
   const binary = classes.length === 2;
   let positive: string | null = null;
   if (binary) {

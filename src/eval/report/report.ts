@@ -152,7 +152,11 @@ export async function buildReport(
   const axes: { run: string; axis: AgeAxisResult }[] = [];
   for (const run of runs) {
     let axis: AgeAxisResult | undefined;
-    if (run.embeddings.hasTauProj) {
+    const tau = run.embeddings.rows.map((r) => r.tauProj);
+    if (run.embeddings.hasTauProj && tau.every((t) => t === tau[0])) {
+      // a collapsed direction: the axis is undefined (n/a in the report), not a reason to abort
+      progress(`${run.label}: tau_proj is the same for every scan, so its brain-age axis is n/a`);
+    } else if (run.embeddings.hasTauProj) {
       progress(`${run.label}: brain-age axis`);
       try {
         axis = brainAgeAxis(run.embeddings, { label: options.label, seed: options.seed });

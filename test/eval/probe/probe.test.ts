@@ -116,12 +116,18 @@ print(json.dumps(out))`,
     expect(result.balanced_accuracy).toBeGreaterThan(1 / 3);
   });
 
-  it('says when a class has too few subjects for the folds', () => {
+  it('says when a class has too few subjects for the folds, and shrinks the default folds to fit', () => {
     const table = syntheticTable({ subjects: 8, seed: 6 });
     for (const row of table.rows)
       if (row.subject !== 'sub-0' && row.subject !== 'sub-2') row.covariates.diagnosis = 'CN';
+    expect(() => probe(table, { target: 'diagnosis', folds: 5 })).toThrow(
+      /class 'AD' of 'diagnosis' has 2 subject\(s\), fewer than the 5 folds: .*\(use --folds 2 or fewer\)/,
+    );
+    // not asked for, the folds shrink to what the smallest class allows
+    expect(probe(table, { target: 'diagnosis' }).folds).toBe(2);
+    for (const row of table.rows) if (row.subject === 'sub-2') row.covariates.diagnosis = 'CN';
     expect(() => probe(table, { target: 'diagnosis' })).toThrow(
-      /class 'AD' of 'diagnosis' has 2 subject\(s\), fewer than the 5 folds/,
+      /class 'AD' of 'diagnosis' has 1 subject\(s\): a probe needs at least 2 subjects per class/,
     );
     expect(() => probe(table, { target: 'nope' })).toThrow(LsslError);
   });

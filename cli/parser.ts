@@ -1,0 +1,39 @@
+/** The `lssl` yargs parser: global options, the help conventions, the pre-handler checks, every command. */
+import yargs from 'yargs';
+import type { CommandModule } from 'yargs';
+import { LsslError } from '../src/errors.js';
+import { BACKENDS } from '../src/backend/select.js';
+import { packageVersion } from './common.js';
+import { commands } from './commands.js';
+import { checkDestinations } from './destinations.js';
+import { checkCommonOptions } from './option-checks.js';
+
+export function buildParser(argv: string[]) {
+  let parser = yargs(argv)
+    .scriptName('lssl')
+    .usage('$0 <command> [options]\n\nSelf-supervised learning on longitudinal brain MRI.')
+    .option('debug', { type: 'boolean', default: false, describe: 'print stack traces of errors' })
+    .option('backend', {
+      type: 'string',
+      choices: ['auto', ...BACKENDS],
+      default: process.env.LSSL_BACKEND ?? 'auto',
+      describe: 'TensorFlow.js backend (auto tries tfjs-node-gpu, tfjs-node, wasm, cpu); also LSSL_BACKEND',
+    })
+    .version(packageVersion())
+    .demandCommand(1, 'name a command (lssl --help lists them)')
+    .strict()
+    .recommendCommands()
+    .help()
+    .alias('h', 'help')
+    .wrap(Math.min(100, process.stdout.columns ?? 100))
+    .exitProcess(false)
+    // --out and --cache checked before any handler reads a scan (cli/destinations.ts)
+    .middleware(checkCommonOptions, false)
+    .middleware(checkDestinations, false)
+    // Usage errors (unknown flag, missing argument) become exit-code-2 LsslErrors.
+    .fail((message, error) => {
+      throw error ?? new LsslError(message ?? 'invalid usage', { exitCode: 2 });
+    });
+  for (const command of commands) parser = parser.command(command as CommandModule);
+  return parser;
+}
