@@ -22,7 +22,7 @@ export const embedCommand: CommandModule<GlobalArgs, Args> = {
       withCohortSource(
         y.positional('run-dir', { type: 'string', demandOption: true, describe: 'run folder written by lssl train' }),
       ),
-      true,
+      'run',
     )
       .option('out', { type: 'string', demandOption: true, describe: 'embeddings CSV to write' })
       .option('batch', { type: 'number', default: 8, describe: 'scans per forward pass' })

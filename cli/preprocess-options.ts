@@ -12,23 +12,31 @@ export interface PreprocessArgs {
   spacing?: number;
 }
 
-/** Adds --normalize, --mask and --spacing; `forRun` words them for commands that follow a run's settings. */
-export function withPreprocessOptions<T>(y: Argv<T>, forRun = false): Argv<T & PreprocessArgs> {
-  const fallback = forRun ? "the run's" : undefined;
+/**
+ * Adds --normalize, --mask and --spacing. `defaults` says what applies when one is not given:
+ * the cache's plain defaults, each method's own (the autoencoders z-score over the whole
+ * volume, src/methods.ts defaultPreprocessing), or the run's recorded settings.
+ */
+export function withPreprocessOptions<T>(
+  y: Argv<T>,
+  defaults: 'plain' | 'per-method' | 'run' = 'plain',
+): Argv<T & PreprocessArgs> {
+  const run = defaults === 'run' ? "the run's" : undefined;
+  const mask = run ?? (defaults === 'per-method' ? 'otsu; ae and vae: none' : 'otsu');
   return y
     .option('normalize', {
       type: 'string',
       choices: ['zscore', 'percentile', 'none'],
-      describe: `intensity normalisation of each scan: zscore (mean 0, sd 1 over the --mask region), percentile (0.5–99.5 % of the region → [0, 1], clipped) or none [default: ${fallback ?? 'zscore'}]`,
+      describe: `intensity normalisation of each scan: zscore (mean 0, sd 1 over the --mask region), percentile (0.5–99.5 % of the region → [0, 1], clipped) or none [default: ${run ?? 'zscore'}]`,
     })
     .option('mask', {
       type: 'string',
       choices: ['otsu', 'mean', 'none'],
-      describe: `region the normalisation statistics come from (and a --spacing crop centres on): the otsu or mean-threshold foreground, or none (the whole volume) [default: ${fallback ?? 'otsu'}]`,
+      describe: `region the normalisation statistics come from (and a --spacing crop centres on): the otsu or mean-threshold foreground, or none (the whole volume) [default: ${mask}]`,
     })
     .option('spacing', {
       type: 'number',
-      describe: `resample to this voxel size in mm, then crop/pad to the shape around the foreground [default: ${fallback ?? 'none: the whole field of view resampled to the shape'}]`,
+      describe: `resample to this voxel size in mm, then crop/pad to the shape around the foreground [default: ${run ?? 'none: the whole field of view resampled to the shape'}]`,
     }) as unknown as Argv<T & PreprocessArgs>;
 }
 

@@ -67,7 +67,7 @@ export const trainCommand: CommandModule<GlobalArgs, Args> = {
   command: 'train <source>',
   describe: 'pretrain an encoder (lssl, ae, vae, none, ...) and write a run folder',
   builder: (y) =>
-    withPreprocessOptions(withCohortSource(y))
+    withPreprocessOptions(withCohortSource(y), 'per-method')
       .option('method', { type: 'string', demandOption: true, describe: `one of ${METHOD_NAMES.join(', ')}` })
       .option('out', { type: 'string', demandOption: true, describe: 'run folder to write' })
       .option('shape', { type: 'number', describe: 'voxels per side (a multiple of 16; 32 or 64; default 64)' })

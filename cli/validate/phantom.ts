@@ -69,7 +69,7 @@ export const validatePhantomCommand: CommandModule<GlobalArgs, Args> = {
   describe:
     'train LSSL (and baselines) on a phantom cohort; score unseen subjects against the ground truth, beside a reference written from the paper',
   builder: (y) =>
-    withPreprocessOptions(y)
+    withPreprocessOptions(y, 'per-method')
       .option('out', {
         type: 'string',
         describe: 'folder to keep the cohorts and runs in (default: a temporary folder, removed)',
