@@ -17,6 +17,7 @@ import { reportCommand } from './report.js';
 import { compareCommand } from './compare.js';
 import { finetuneCommand } from './finetune.js';
 import { withHelpConventions } from './help.js';
+import { registerCommand } from './register.js';
 
 // biome-ignore lint/suspicious/noExplicitAny: yargs types each command by its own argument shape; a list of them has none in common
 const modules: CommandModule<any, any>[] = [
@@ -27,6 +28,7 @@ const modules: CommandModule<any, any>[] = [
   validateCommand,
   cohortCommand,
   preprocessCommand,
+  registerCommand,
   infoCommand,
   probeCommand,
   trainCommand,

@@ -14,6 +14,9 @@ const EXAMPLES: Record<string, [string, string][]> = {
   cohort: [['$0 cohort /data/study', 'validate a BIDS folder (tables and image headers) and summarise it']],
   preprocess: [['$0 preprocess /data/study --jobs 2 --shape 64', 'every scan once into ./.lssl-cache']],
   info: [['$0 info sub-01_ses-01_T1w.nii.gz', 'header, shape, spacing, orientation and affine']],
+  register: [
+    ['$0 register baseline.nii.gz followup.nii.gz --out followup-on-baseline.nii.gz', "rigid, on the baseline's grid"],
+  ],
   probe: [['$0 probe runs/lssl/embeddings.csv --target diagnosis --features delta', 'diagnosis from Δz']],
   train: [['$0 train /data/study --method lssl --out runs/lssl --epochs 50', 'pretrain LSSL into runs/lssl']],
   embed: [['$0 embed runs/lssl /data/study --out runs/lssl/embeddings.csv', 'one row of z (and tau_proj) per scan']],
