@@ -4,7 +4,7 @@
  * that the tasks of an HPC job array fill one shared cache (docs/preprocess.md).
  */
 import type { Argv, CommandModule } from 'yargs';
-import { LsslError } from '../src/errors.js';
+import { inputError, LsslError } from '../src/errors.js';
 import {
   defaultCacheDir,
   parseShard,
@@ -23,6 +23,8 @@ interface Args extends CohortSourceArgs, PreprocessArgs {
   shard: string;
   float16: boolean;
   json: boolean;
+  register?: 'subject' | 'template';
+  template?: string;
 }
 
 export const preprocessCommand: CommandModule<GlobalArgs, Args> = {
@@ -47,9 +49,19 @@ export const preprocessCommand: CommandModule<GlobalArgs, Args> = {
         type: 'boolean',
         default: false,
         describe: 'print the report as one JSON object',
+      })
+      .option('register', {
+        choices: ['subject', 'template'] as const,
+        describe: "align first: each visit rigidly to its subject's first visit, or each scan affinely to --template",
+      })
+      .option('template', {
+        type: 'string',
+        describe: 'with --register template: the template image (NIfTI)',
       }) as unknown as Argv<Args>,
   handler: async (args) => {
     const shard = parseShard(args.shard);
+    if (args.template !== undefined && args.register !== 'template')
+      throw inputError('--template goes with --register template');
     const cohort = await loadCohortFromArgs(args);
     const progress = progressPrinter(process.stderr);
     const report = await preprocessCohort(cohort, {
@@ -59,6 +71,7 @@ export const preprocessCommand: CommandModule<GlobalArgs, Args> = {
       jobs: args.jobs,
       shard,
       dtype: args.float16 ? 'float16' : 'float32',
+      register: args.register ? { to: args.register, template: args.template } : undefined,
       onProgress: progress.update,
     });
     progress.finish();

@@ -38,7 +38,11 @@ export const registerCommand: CommandModule<GlobalArgs, Args> = {
         default: 2,
         describe: 'voxel size (mm) at which the transform is estimated',
       })
-      .option('json', { type: 'boolean', default: false, describe: 'print the result as one JSON object' }) as unknown as Argv<Args>,
+      .option('json', {
+        type: 'boolean',
+        default: false,
+        describe: 'print the result as one JSON object',
+      }) as unknown as Argv<Args>,
   handler: async (args) => {
     const result = await registerFiles(args.fixed, args.moving, args.out, {
       transform: args.transform,
@@ -52,6 +56,9 @@ export const registerCommand: CommandModule<GlobalArgs, Args> = {
       seconds: Number(result.seconds.toFixed(2)),
     };
     if (args.json) printJson(summary);
-    else process.stdout.write(`registered ${args.moving} onto ${args.fixed} (${args.transform}) → ${result.out} in ${summary.seconds} s\n`);
+    else
+      process.stdout.write(
+        `registered ${args.moving} onto ${args.fixed} (${args.transform}) → ${result.out} in ${summary.seconds} s\n`,
+      );
   },
 };

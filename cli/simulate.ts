@@ -15,6 +15,7 @@ interface Args extends GlobalArgs {
   seed: number;
   shape?: number;
   nuisance: number;
+  misregistration: number;
   template?: string;
   atlas?: string;
   voxel?: number;
@@ -42,6 +43,12 @@ export const simulateCommand: CommandModule<GlobalArgs, Args> = {
         type: 'number',
         default: 1,
         describe: 'scale of per-visit misregistration, gain, bias field and noise (0 = noise-free, registered)',
+      })
+      .option('misregistration', {
+        type: 'number',
+        default: 1,
+        describe:
+          'scale of the per-visit misregistration alone, on top of --nuisance (3.3 ≈ ±1° repositioning: unregistered scans)',
       })
       .option('template', {
         type: 'string',
@@ -73,6 +80,7 @@ export const simulateCommand: CommandModule<GlobalArgs, Args> = {
         seed: args.seed,
         voxelMm: args.voxel,
         nuisance: args.nuisance,
+        misregistration: args.misregistration,
         onProgress,
       });
     } else {
@@ -84,6 +92,7 @@ export const simulateCommand: CommandModule<GlobalArgs, Args> = {
         seed: args.seed,
         shape: args.shape,
         nuisance: args.nuisance,
+        misregistration: args.misregistration,
         onProgress,
       });
     }

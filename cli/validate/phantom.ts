@@ -38,6 +38,8 @@ interface Args extends GlobalArgs, PreprocessArgs {
   torch: boolean;
   augment: boolean;
   nuisance: number;
+  misregistration: number;
+  register?: 'subject';
   json: boolean;
 }
 
@@ -118,6 +120,16 @@ export const validatePhantomCommand: CommandModule<GlobalArgs, Args> = {
         default: 1,
         describe: "scale of the phantom's per-visit nuisances (0 = noise-free, registered)",
       })
+      .option('misregistration', {
+        type: 'number',
+        default: 1,
+        describe: 'scale of the per-visit misregistration alone, on top of --nuisance (3.3 ≈ ±1° repositioning)',
+      })
+      .option('register', {
+        choices: ['subject'] as const,
+        describe:
+          "register every visit to its subject's first visit before preprocessing (preprocess --register subject)",
+      })
       .option('augment', {
         type: 'boolean',
         default: false,
@@ -166,6 +178,8 @@ export const validatePhantomCommand: CommandModule<GlobalArgs, Args> = {
         torch: args.torch,
         augment: args.augment,
         nuisance: args.nuisance,
+        misregistration: args.misregistration,
+        register: args.register,
         onProgress: args.json ? undefined : createProgressPrinter(process.stderr),
       });
       if (args.json) return printJson(result);
@@ -194,7 +208,7 @@ function formatPhantomResult(result: PhantomCheckResult): string {
   const reference = result.reference;
   return (
     [
-      `${phantom}: ${settings.subjects} training subjects, ${result.held_out_pairs} pairs of ${settings.testSubjects} unseen subjects, ${settings.shape}³, ${settings.epochs} epochs, batch ${settings.batch}, lr ${settings.learningRate}, seed ${settings.seed}, nuisance ×${settings.nuisance}${settings.augment ? ', augmented' : ''}, normalize ${describePreprocess(settings.preprocess)}${Object.entries(
+      `${phantom}: ${settings.subjects} training subjects, ${result.held_out_pairs} pairs of ${settings.testSubjects} unseen subjects, ${settings.shape}³, ${settings.epochs} epochs, batch ${settings.batch}, lr ${settings.learningRate}, seed ${settings.seed}, nuisance ×${settings.nuisance}${settings.misregistration === 1 ? '' : `, misregistration ×${settings.misregistration}`}${settings.register ? `, registered to the ${settings.register}` : ''}${settings.augment ? ', augmented' : ''}, normalize ${describePreprocess(settings.preprocess)}${Object.entries(
         settings.baselinePreprocess,
       )
         .map(([name, p]) => `; ${name}: ${describePreprocess(p)}`)

@@ -9,17 +9,22 @@ import { Worker } from 'node:worker_threads';
 import { runtimeError } from '../errors.js';
 import type { CacheDtype } from './cache-store.js';
 import type { PreprocessOptions } from './transforms.js';
+import type { RegistrationPlan } from './cache-register.js';
 
 export interface WorkerSetup {
   cacheDir: string;
   dtype: CacheDtype;
   preprocess: PreprocessOptions;
+  /** registration target and settings; each task then names its reference */
+  register?: Omit<RegistrationPlan, 'references'>;
 }
 export interface WorkerTask {
   id: number;
   path: string;
   /** the chosen volume of a 4D source */
   volume?: number;
+  /** the image this scan is registered onto (with setup.register) */
+  reference?: string;
 }
 export type WorkerReply =
   | {

@@ -27,11 +27,20 @@ import {
   type CacheDtype,
 } from './cache-store.js';
 import type { PreprocessOptions } from './transforms.js';
+import {
+  planRegistration,
+  referenceOf,
+  registeredPreprocessorFor,
+  withSubjectReferences,
+  type CacheRegistration,
+  type RegistrationPlan,
+} from './cache-register.js';
 import type { Volume } from './volume.js';
 
 export type { CacheDtype, CacheEntryMeta } from './cache-store.js';
 export type { ScanPreprocessor } from './cache-pipeline.js';
 export { niftiPreprocessor } from './cache-pipeline.js';
+export { subjectReferences, withSubjectReferences, type CacheRegistration } from './cache-register.js';
 
 /** `.lssl-cache` in the current folder, or `$LSSL_CACHE` when set. */
 export function defaultCacheDir(): string {
@@ -47,6 +56,8 @@ export interface CacheOptions {
   preprocess?: PreprocessOptions;
   /** storage type (default float32); float16 halves the cache, to within ~1e-3 relative */
   dtype?: CacheDtype;
+  /** register every scan first, to its subject's first visit or to a template (cache-register.ts) */
+  register?: CacheRegistration;
 }
 
 /** 0-based slice `index` of `count` (the CLI's `--shard i/n` is 1-based: i = index + 1). */
@@ -192,11 +203,16 @@ export async function preprocessCohort(cohort: Cohort, options: PreprocessCohort
     }
   };
 
+  const plan = options.register ? planRegistration(withSubjectReferences(cohort, options.register)) : undefined;
   if (jobs === 1) {
-    const pipeline = options.pipeline ?? niftiPreprocessor(preprocessOptionsOf(options));
+    const shared = options.pipeline ?? niftiPreprocessor(preprocessOptionsOf(options));
     for (const scan of scans) {
       const t0 = performance.now();
       try {
+        const pipeline =
+          plan && !options.pipeline
+            ? registeredPreprocessorFor(cacheDir, preprocessOptionsOf(options), plan, scan.path)
+            : shared;
         const result = await ensureEntry(scan.path, pipeline, { cacheDir, dtype, volume: scan.volume });
         record(scan, {
           status: result.status,
@@ -212,10 +228,16 @@ export async function preprocessCohort(cohort: Cohort, options: PreprocessCohort
       }
     }
   } else {
-    const setup = { cacheDir, dtype, preprocess: preprocessOptionsOf(options) };
+    const register = plan && { to: plan.to, settings: plan.settings, template: plan.template };
+    const setup = { cacheDir, dtype, preprocess: preprocessOptionsOf(options), register };
     niftiPreprocessor(setup.preprocess); // check the settings here, once, before any worker starts
     await runPool(
-      scans.map((scan, id) => ({ id, path: scan.path, volume: scan.volume })),
+      scans.map((scan, id) => ({
+        id,
+        path: scan.path,
+        volume: scan.volume,
+        reference: plan && referenceOf(plan, scan.path),
+      })),
       jobs,
       setup,
       (reply) => {
@@ -232,14 +254,24 @@ function pathOf(scanOrPath: Scan | string): string {
   return resolve(typeof scanOrPath === 'string' ? scanOrPath : scanOrPath.path);
 }
 
+/** The chain a reader uses for one scan: the given one, the registered one, or the standard one. */
+function readerPipeline(path: string, cacheDir: string, options: CacheOptions & { pipeline?: ScanPreprocessor }) {
+  if (options.pipeline) return options.pipeline;
+  if (options.register) {
+    const plan: RegistrationPlan = planRegistration(options.register);
+    return registeredPreprocessorFor(cacheDir, preprocessOptionsOf(options), plan, path);
+  }
+  return niftiPreprocessor(preprocessOptionsOf(options));
+}
+
 /** The preprocessed volume of a scan: from the cache, or preprocessed now and stored. */
 export async function loadPreprocessed(
   scanOrPath: Scan | string,
   options: CacheOptions & { pipeline?: ScanPreprocessor; onWarning?: (message: string, path: string) => void } = {},
 ): Promise<Volume> {
   const cacheDir = resolve(options.cacheDir ?? defaultCacheDir());
-  const pipeline = options.pipeline ?? niftiPreprocessor(preprocessOptionsOf(options));
   const path = pathOf(scanOrPath);
+  const pipeline = readerPipeline(path, cacheDir, options);
   const volume = typeof scanOrPath === 'string' ? undefined : scanOrPath.volume;
   const result = await ensureEntry(path, pipeline, { cacheDir, dtype: dtypeOf(options), load: true, volume });
   const warn = options.onWarning ?? ((message: string) => process.stderr.write(`warning: ${message} (${path})\n`));
@@ -260,7 +292,7 @@ export function readCachedVolume(
   const path = pathOf(scanOrPath);
   const cacheDir = resolve(options.cacheDir ?? defaultCacheDir());
   const settings = cacheSettings(
-    options.pipeline ?? niftiPreprocessor(preprocessOptionsOf(options)),
+    readerPipeline(path, cacheDir, options),
     dtypeOf(options),
     typeof scanOrPath === 'string' ? undefined : scanOrPath.volume,
   );

@@ -56,7 +56,8 @@ export function canonicalRegisterOptions(options: RegisterOptions = {}): Registe
   if (!TRANSFORM_KINDS.includes(transform))
     throw inputError(`transform must be one of ${TRANSFORM_KINDS.join(', ')}, not ${JSON.stringify(transform)}`);
   const spacing = options.spacing ?? 2;
-  if (!(Number.isFinite(spacing) && spacing > 0)) throw inputError(`registration spacing must be positive mm, not ${spacing}`);
+  if (!(Number.isFinite(spacing) && spacing > 0))
+    throw inputError(`registration spacing must be positive mm, not ${spacing}`);
   const positiveInteger = (v: number, name: string) => {
     if (!Number.isInteger(v) || v < 1) throw inputError(`${name} must be a positive integer, not ${v}`);
     return v;
@@ -113,7 +114,11 @@ export async function estimateTransform(
       moving: volumeToItkImage(workingCopy(moving, settings.spacing), 'moving'),
     });
   } catch (error) {
-    const why = String((error as Error)?.message ?? error).trim().split('\n').slice(-3).join(' ');
+    const why = String((error as Error)?.message ?? error)
+      .trim()
+      .split('\n')
+      .slice(-3)
+      .join(' ');
     throw inputError(`elastix could not register these images (${why || 'no message'})`);
   } finally {
     process.exitCode = exitCode;

@@ -44,6 +44,8 @@ export interface SimulateOptions {
   shape?: number;
   /** scale of the per-visit nuisances: 1 (default) registered clinical scans, 0 noise-free and perfectly registered */
   nuisance?: number;
+  /** scale of the per-visit misregistration alone, on top of `nuisance` (default 1; 3.3 ≈ ± 1° repositioning) */
+  misregistration?: number;
   /** called after each written scan */
   onProgress?: (done: number, total: number) => void;
 }
@@ -120,6 +122,9 @@ export async function simulateCohort(options: SimulateOptions): Promise<Simulati
   const nuisance = options.nuisance ?? 1;
   if (!Number.isFinite(nuisance) || nuisance < 0 || nuisance > 10)
     throw inputError(`nuisance must be a number in [0, 10], not ${nuisance}`);
+  const misregistration = options.misregistration ?? 1;
+  if (!Number.isFinite(misregistration) || misregistration < 0 || misregistration > 100)
+    throw inputError(`misregistration must be a number in [0, 100], not ${misregistration}`);
   if (typeof options.out !== 'string' || options.out === '') throw inputError('out must name an output folder');
   const out = resolve(options.out);
   await prepareOutput(out);
@@ -136,7 +141,7 @@ export async function simulateCohort(options: SimulateOptions): Promise<Simulati
     const subjectId = `sub-${subject.label}`;
     participants.push({ participant_id: subjectId, sex: subject.sex, diagnosis: subject.diagnosis });
     const grid = storageGrid(subject.storage, fovMm);
-    const scans = drawScans(seed, subject, visits, unitMm, nuisance);
+    const scans = drawScans(seed, subject, visits, unitMm, nuisance, misregistration);
     const sessions: Record<string, string | number>[] = [];
     for (const scan of scans) {
       const sessionId = `ses-${scan.sessionLabel}`;
@@ -166,7 +171,7 @@ export async function simulateCohort(options: SimulateOptions): Promise<Simulati
     GeneratedBy: [
       {
         Name: GENERATOR_NAME,
-        Description: `procedural T1w head phantoms (docs/phantom.md); seed ${seed}, ${subjects} subjects, ${visits} visits, shape ${shape}${nuisance === 1 ? '' : `, nuisance ×${nuisance}`}`,
+        Description: `procedural T1w head phantoms (docs/phantom.md); seed ${seed}, ${subjects} subjects, ${visits} visits, shape ${shape}${nuisance === 1 ? '' : `, nuisance ×${nuisance}`}${misregistration === 1 ? '' : `, misregistration ×${misregistration}`}`,
       },
     ],
   };

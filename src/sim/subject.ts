@@ -127,10 +127,18 @@ export function visitAges(seed: number, subject: SimSubject, visits: number): nu
 /**
  * The scan states of a subject's visits at a field of view of 2·unitMm. `nuisance` scales
  * what differs between visits besides anatomy (misregistration, gain jitter, the per-visit
- * bias field, noise): 1 is the default phantom, 0 a noise-free, perfectly registered one. The
- * same draws are made at every scale, so nothing else changes.
+ * bias field, noise): 1 is the default phantom, 0 a noise-free, perfectly registered one.
+ * `misregistration` scales the per-visit pose alone, on top (e.g. 3.3: repositioning of
+ * ± 1°, as in unregistered scans). The same draws are made at every scale, so nothing else changes.
  */
-export function drawScans(seed: number, subject: SimSubject, visits: number, unitMm: number, nuisance = 1): SimScan[] {
+export function drawScans(
+  seed: number,
+  subject: SimSubject,
+  visits: number,
+  unitMm: number,
+  nuisance = 1,
+  misregistration = 1,
+): SimScan[] {
   const subjectRng = createRng(seed).fork(`subject-${subject.index}`);
   return visitAges(seed, subject, visits).map((age, visit) => {
     const rng = subjectRng.fork(`scan-${visit}`);
@@ -140,7 +148,7 @@ export function drawScans(seed: number, subject: SimSubject, visits: number, uni
       sessionLabel: bidsLabel(visit),
       age,
       atrophy: subject.baselineAtrophy + subject.atrophyRate * (age - subject.baselineAge),
-      pose: scanPose(subject, rng, unitMm, nuisance),
+      pose: scanPose(subject, rng, unitMm, nuisance * misregistration),
       gain: subject.gain * Math.exp(nuisance * clippedNormal(rng, 0, 0.03)),
       bias: drawBias(rng, VISIT_BIAS_JITTER).map((b, k) => subject.bias[k] + nuisance * b),
       noiseSd: nuisance * rng.uniform(0.02, 0.05),

@@ -49,6 +49,8 @@ export interface TemplateSimulateOptions {
   voxelMm?: number;
   /** scale of the per-visit nuisances (default 1; 0 = noise-free, perfectly registered) */
   nuisance?: number;
+  /** scale of the per-visit misregistration alone, on top of `nuisance` (default 1; 3.3 ≈ ± 1° repositioning) */
+  misregistration?: number;
   /** called after each written scan */
   onProgress?: (done: number, total: number) => void;
 }
@@ -155,6 +157,9 @@ export async function simulateTemplateCohort(options: TemplateSimulateOptions): 
   const nuisance = options.nuisance ?? 1;
   if (!Number.isFinite(nuisance) || nuisance < 0 || nuisance > 10)
     throw inputError(`nuisance must be a number in [0, 10], not ${nuisance}`);
+  const misregistration = options.misregistration ?? 1;
+  if (!Number.isFinite(misregistration) || misregistration < 0 || misregistration > 100)
+    throw inputError(`misregistration must be a number in [0, 100], not ${misregistration}`);
   if (typeof options.template !== 'string' || options.template === '')
     throw inputError('template must name a skull-stripped T1 NIfTI file');
   if (typeof options.out !== 'string' || options.out === '') throw inputError('out must name an output folder');
@@ -178,7 +183,7 @@ export async function simulateTemplateCohort(options: TemplateSimulateOptions): 
     const grid = storageGrid(storage, model.fovMm);
     const shape = drawSubjectShape(model, seed, subject);
     const sessions: Record<string, string | number>[] = [];
-    for (const scan of drawScans(seed, subject, visits, unitMm, nuisance)) {
+    for (const scan of drawScans(seed, subject, visits, unitMm, nuisance, misregistration)) {
       const sessionId = `ses-${scan.sessionLabel}`;
       const folder = `${subjectId}/${sessionId}/anat`;
       const path = `${folder}/${subjectId}_${sessionId}_T1w.nii${storage.compressed ? '.gz' : ''}`;
@@ -212,7 +217,7 @@ export async function simulateTemplateCohort(options: TemplateSimulateOptions): 
         Name: GENERATOR_NAME,
         Description:
           `template phantom on ${options.template} (docs/phantom.md); regions from ${regions}; seed ${seed}, ${subjects} subjects, ` +
-          `${visits} visits, voxel ${voxelMm} mm, field of view ${model.fovMm} mm${nuisance === 1 ? '' : `, nuisance ×${nuisance}`}`,
+          `${visits} visits, voxel ${voxelMm} mm, field of view ${model.fovMm} mm${nuisance === 1 ? '' : `, nuisance ×${nuisance}`}${misregistration === 1 ? '' : `, misregistration ×${misregistration}`}`,
       },
     ],
   };

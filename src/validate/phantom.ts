@@ -18,7 +18,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { loadCohort, type Cohort } from '../io/cohort.js';
-import { loadPreprocessed, preprocessCohort } from '../io/cache.js';
+import { loadPreprocessed, preprocessCohort, withSubjectReferences, type CacheRegistration } from '../io/cache.js';
 import { simulateCohort } from '../sim/simulate.js';
 import { simulateTemplateCohort } from '../sim/template-simulate.js';
 import { createMethod, defaultPreprocessing } from '../methods.js';
@@ -77,6 +77,10 @@ export interface PhantomCheckOptions {
   baselines?: readonly PhantomBaseline[];
   /** scale of the phantom's per-visit nuisances (default 1; 0 = noise-free, registered) */
   nuisance?: number;
+  /** scale of the per-visit misregistration alone, on top of `nuisance` (default 1; 3.3 ≈ ± 1° repositioning) */
+  misregistration?: number;
+  /** register every visit to its subject's first visit before preprocessing (lssl preprocess --register subject) */
+  register?: 'subject';
   /** augment training pairs (lssl's per-subject rotations/shifts/flips, per-scan intensity) */
   augment?: boolean;
   /** also run the reference written from the paper, for lssl and each baseline it has (needs python3-torch) */
@@ -136,6 +140,8 @@ export interface PhantomSettings {
   lambdaDir: number | null;
   baselines: PhantomBaseline[];
   nuisance: number;
+  misregistration: number;
+  register: 'subject' | null;
   augment: boolean;
   reference: boolean;
   torch: boolean;
@@ -166,6 +172,8 @@ function phantomSettings(options: PhantomCheckOptions): PhantomSettings {
     lambdaDir: options.lambdaDir ?? null,
     baselines: [...(options.baselines ?? [])],
     nuisance: options.nuisance ?? 1,
+    misregistration: options.misregistration ?? 1,
+    register: options.register ?? null,
     augment: options.augment ?? false,
     reference: options.reference ?? false,
     torch: options.torch ?? false,
@@ -180,8 +188,8 @@ async function simulateAndCache(
   settings: PhantomSettings,
   cacheDir: string,
 ): Promise<Cohort> {
-  const { visits, nuisance } = settings;
-  if (settings.template === null) await simulateCohort({ out: dir, subjects, visits, seed, nuisance });
+  const { visits, nuisance, misregistration } = settings;
+  if (settings.template === null) await simulateCohort({ out: dir, subjects, visits, seed, nuisance, misregistration });
   else {
     const { template, voxelMm } = settings;
     await simulateTemplateCohort({
@@ -193,6 +201,7 @@ async function simulateAndCache(
       seed,
       voxelMm,
       nuisance,
+      misregistration,
     });
   }
   const cohort = await loadCohort(dir);
@@ -200,8 +209,14 @@ async function simulateAndCache(
     cacheDir,
     shape: [settings.shape, settings.shape, settings.shape],
     preprocess: settings.preprocess,
+    ...cacheRegistration(cohort, settings),
   });
   return cohort;
+}
+
+/** The cache option that reads (or builds) registered volumes when the validation registers. */
+function cacheRegistration(cohort: Cohort, settings: PhantomSettings): { register?: CacheRegistration } {
+  return settings.register === null ? {} : { register: withSubjectReferences(cohort, { to: settings.register }) };
 }
 
 /** The options of `method` in this validation: the given network settings and, for lssl, the loss weights. */
@@ -249,7 +264,9 @@ async function trainAndEmbed(
     instance.dispose();
   }
   const run = await openRun(runDir);
-  const records = await embedCohort(run, test, { cacheDir }).finally(() => run.dispose());
+  const records = await embedCohort(run, test, { cacheDir, cache: cacheRegistration(test, settings) }).finally(() =>
+    run.dispose(),
+  );
   const csv = embeddingsToCsv(records);
   await writeFile(join(runDir, 'held-out-embeddings.csv'), csv);
   return {
@@ -274,7 +291,12 @@ export async function phantomCheck(options: PhantomCheckOptions): Promise<Phanto
   const trainCohort = await simulateAndCache(trainDir, settings.subjects, settings.seed, settings, cacheDir);
   const testCohort = await simulateAndCache(testDir, settings.testSubjects, settings.seed + 1000, settings, cacheDir);
   const dataWith = (preprocess: PreprocessingRecord) =>
-    cohortTrainingData(trainCohort, { shape: settings.shape, cacheDir, cache: { preprocess }, seed: settings.seed });
+    cohortTrainingData(trainCohort, {
+      shape: settings.shape,
+      cacheDir,
+      cache: { preprocess, ...cacheRegistration(trainCohort, settings) },
+      seed: settings.seed,
+    });
   const data = dataWith(settings.preprocess);
   const pairs = await heldOutPairs(testCohort, testDir);
   const scoresOf = (table: EmbeddingsTable, secondsPerEpoch: number): MethodScores => ({
@@ -386,7 +408,17 @@ async function torchReference(
   const testScans = test.subjects.flatMap((s) => s.scans);
   const shape: [number, number, number] = [settings.shape, settings.shape, settings.shape];
   const testVolumes = await Promise.all(
-    testScans.map(async (s) => (await loadPreprocessed(s, { cacheDir, shape, preprocess: settings.preprocess })).data),
+    testScans.map(
+      async (s) =>
+        (
+          await loadPreprocessed(s, {
+            cacheDir,
+            shape,
+            preprocess: settings.preprocess,
+            ...cacheRegistration(test, settings),
+          })
+        ).data,
+    ),
   );
   const pack = (volumes: Float32Array[]) =>
     Buffer.concat(volumes.map((v) => Buffer.from(v.buffer, v.byteOffset, v.byteLength)));

@@ -55,7 +55,11 @@ export function applyToPoint(a: Affine, p: readonly number[]): Vec3 {
  * The 4×4 of x ↦ M(x − c) + c + t, ITK's and elastix's form of a matrix-offset transform
  * (rotation or affine matrix M about the centre of rotation c, then translation t).
  */
-export function centredTransform(matrix: readonly (readonly number[])[], center: readonly number[], translation: readonly number[]): Affine {
+export function centredTransform(
+  matrix: readonly (readonly number[])[],
+  center: readonly number[],
+  translation: readonly number[],
+): Affine {
   const rows = [0, 1, 2].map((r) => {
     const mc = matrix[r][0] * center[0] + matrix[r][1] * center[1] + matrix[r][2] * center[2];
     return [matrix[r][0], matrix[r][1], matrix[r][2], translation[r] + center[r] - mc];

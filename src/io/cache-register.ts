@@ -1,0 +1,166 @@
+/**
+ * Registration as a step of the preprocessing cache (`lssl preprocess --register`):
+ *
+ * - `subject`: every visit rigidly onto its subject's **first** visit (the earliest age), and
+ *   resampled on that visit's grid; the first visit itself passes unchanged. The first visit
+ *   rather than a subject mean: each entry then depends on two files only (the scan and its
+ *   reference), so adding a later visit changes no earlier entry, every scan is an
+ *   independent task for `--jobs` and `--shard`, and nothing iterates. The price is the
+ *   known asymmetry — follow-ups are interpolated, the baseline is not (Yushkevich et al.,
+ *   NeuroImage 50(2), 2010; Reuter & Fischl, NeuroImage 57(1), 2011, who build an unbiased
+ *   within-subject template for that reason). After registration every scan is resampled
+ *   again, down to the cache's 64³ or so, which smooths all visits alike and leaves little
+ *   of that asymmetry.
+ * - `template`: every scan affinely (rigid then affine, from the centres of gravity) onto a
+ *   template image, and resampled on the template's grid.
+ *
+ * Then the usual chain (transforms.ts) runs on the registered volume. An entry's settings,
+ * hence its cache key, hold the registration settings and the **content hash** of the
+ * reference (first visit or template): changing either rebuilds the entry, renaming does not.
+ */
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { inputError } from '../errors.js';
+import type { Cohort } from './cohort.js';
+import { fileSignature, rememberContentHash, rememberedContentHash, sha256 } from './cache-store.js';
+import { sourceFiles, type ScanPreprocessor } from './cache-pipeline.js';
+import { niftiToVolume, readNifti } from './nifti.js';
+import {
+  canonicalRegisterOptions,
+  estimateTransform,
+  resampleOnto,
+  type RegisterOptions,
+  type RegisterSettings,
+} from './register.js';
+import { canonicalPreprocessOptions, preprocess, type PreprocessOptions } from './transforms.js';
+
+export type RegisterTarget = 'subject' | 'template';
+
+/** What `CacheOptions.register` holds. */
+export interface CacheRegistration extends RegisterOptions {
+  to: RegisterTarget;
+  /** with `to: 'template'`: the template image (NIfTI) */
+  template?: string;
+  /**
+   * with `to: 'subject'`: each scan's reference (its subject's first visit), by path;
+   * `preprocessCohort` fills it from the cohort, readers get it from `withSubjectReferences`.
+   */
+  references?: Readonly<Record<string, string>>;
+}
+
+/** The checked registration: target, settings (rigid for subject, rigid+affine for template). */
+export interface RegistrationPlan {
+  to: RegisterTarget;
+  settings: RegisterSettings;
+  template?: string;
+  references?: Readonly<Record<string, string>>;
+}
+
+export function planRegistration(register: CacheRegistration): RegistrationPlan {
+  if (register.to !== 'subject' && register.to !== 'template')
+    throw inputError(`register must be subject or template, not ${JSON.stringify(register.to)}`);
+  if (register.to === 'template') {
+    if (!register.template) throw inputError('register to a template needs the template image (--template FILE)');
+    const settings = canonicalRegisterOptions({
+      initialize: 'center-of-gravity',
+      ...register,
+      transform: register.transform ?? 'rigid+affine',
+    });
+    return { to: 'template', settings, template: resolve(register.template) };
+  }
+  if (register.template !== undefined) throw inputError('--template goes with --register template, not subject');
+  return { to: 'subject', settings: canonicalRegisterOptions(register), references: register.references };
+}
+
+/** Each scan's reference for `to: 'subject'`: its subject's earliest visit (resolved paths). */
+export function subjectReferences(cohort: Cohort): Record<string, string> {
+  const references: Record<string, string> = {};
+  for (const subject of cohort.subjects) {
+    const first = resolve(subject.scans[0].path);
+    for (const scan of subject.scans) references[resolve(scan.path)] = first;
+  }
+  return references;
+}
+
+/** `register` with the references of `cohort` filled in when it registers to the subject. */
+export function withSubjectReferences(cohort: Cohort, register: CacheRegistration): CacheRegistration {
+  return register.to === 'subject' && register.references === undefined
+    ? { ...register, references: subjectReferences(cohort) }
+    : register;
+}
+
+/** The image a scan is registered onto, or an error naming the scan when it is unknown. */
+export function referenceOf(plan: RegistrationPlan, path: string): string {
+  if (plan.to === 'template') return plan.template!;
+  const reference = plan.references?.[resolve(path)];
+  if (reference === undefined)
+    throw inputError("registration to the subject needs this scan's cohort (its first visit is unknown)", path);
+  return reference;
+}
+
+/** A file's content hash, remembered in the cache by (size, mtime, inode) like every source's. */
+export function contentHashOf(cacheDir: string, path: string): string {
+  const files = sourceFiles(path);
+  let signature: string;
+  try {
+    signature = fileSignature(files);
+  } catch {
+    throw inputError('image not found', path);
+  }
+  const known = rememberedContentHash(cacheDir, path, signature);
+  if (known !== undefined) return known;
+  const hash = sha256(...files.map((f) => readFileSync(f)));
+  try {
+    rememberContentHash(cacheDir, path, signature, hash);
+  } catch {
+    // a read-only cache still serves; the file is hashed again next time
+  }
+  return hash;
+}
+
+/**
+ * The chain for one scan registered onto `reference`: read both, estimate the transform at
+ * the working resolution, resample the scan on the reference's grid, then preprocess.
+ * A scan whose content is the reference's is its own reference and is only preprocessed.
+ */
+export function registeredPreprocessor(
+  preprocessOptions: PreprocessOptions,
+  plan: RegistrationPlan,
+  reference: string,
+  referenceHash: string,
+  scanHash: string,
+): ScanPreprocessor {
+  const chain = canonicalPreprocessOptions(preprocessOptions);
+  const settings = {
+    ...chain,
+    register: { to: plan.to, ...plan.settings, reference: referenceHash },
+  };
+  return {
+    settings,
+    run: async (path, bytes) => {
+      const moving = niftiToVolume(await readNifti(bytes ?? path, { name: path }), 0);
+      if (scanHash === referenceHash) return preprocess(moving, chain);
+      const fixed = niftiToVolume(await readNifti(reference), 0);
+      const { fixedToMoving } = await estimateTransform(fixed, moving, plan.settings);
+      const registered = resampleOnto(moving, { shape: fixed.shape, affine: fixed.affine }, fixedToMoving);
+      return preprocess(registered, chain);
+    },
+  };
+}
+
+/** The registered chain of the scan at `path`, its reference's and its own content hashes read from the cache. */
+export function registeredPreprocessorFor(
+  cacheDir: string,
+  preprocessOptions: PreprocessOptions,
+  plan: RegistrationPlan,
+  path: string,
+): ScanPreprocessor {
+  const reference = referenceOf(plan, path);
+  return registeredPreprocessor(
+    preprocessOptions,
+    plan,
+    reference,
+    contentHashOf(cacheDir, reference),
+    contentHashOf(cacheDir, path),
+  );
+}
