@@ -81,6 +81,8 @@ export interface TransformEstimate {
   /** elastix's transform parameter object (one map per stage) */
   parameterObject: ParameterMap[];
   seconds: number;
+  /** with `elastixResult`: elastix's own resampling of the working moving copy on the working fixed grid */
+  elastixResult?: Volume;
 }
 
 export interface Registration extends TransformEstimate {
@@ -101,16 +103,19 @@ export async function estimateTransform(
   fixed: Volume,
   moving: Volume,
   options: RegisterOptions | RegisterSettings = {},
+  check: { elastixResult?: boolean } = {},
 ): Promise<TransformEstimate> {
   const settings = canonicalRegisterOptions(options);
   const started = performance.now();
   const { elastixNode } = await import('@itk-wasm/elastix');
   const maps = parameterMaps(settings.transform, settings);
+  if (check.elastixResult) maps[maps.length - 1].WriteResultImage = ['true'];
+  const fixedCopy = workingCopy(fixed, settings.spacing);
   const exitCode = process.exitCode;
   let result: Awaited<ReturnType<typeof elastixNode>>;
   try {
     result = await elastixNode(maps, {
-      fixed: volumeToItkImage(workingCopy(fixed, settings.spacing), 'fixed'),
+      fixed: volumeToItkImage(fixedCopy, 'fixed'),
       moving: volumeToItkImage(workingCopy(moving, settings.spacing), 'moving'),
     });
   } catch (error) {
@@ -128,7 +133,16 @@ export async function estimateTransform(
     fixedToMoving: fixedToMovingRas(parameterObject),
     parameterObject,
     seconds: (performance.now() - started) / 1000,
+    ...(check.elastixResult &&
+      result.result?.data && {
+        elastixResult: { ...fixedCopy, data: Float32Array.from(result.result.data as Float32Array) },
+      }),
   };
+}
+
+/** A volume at the working resolution of `settings`, as elastix sees it (for checks and tests). */
+export function registrationCopy(volume: Volume, options: RegisterOptions | RegisterSettings = {}): Volume {
+  return workingCopy(volume, canonicalRegisterOptions(options).spacing);
 }
 
 /** Registers `moving` onto `fixed` and resamples it on `fixed`'s grid. */

@@ -101,13 +101,13 @@ export function stageTransformLps(map: ParameterMap): Affine {
 /**
  * The whole transform of an elastix run as a 4×4 in RAS: a fixed-image world point (mm)
  * ↦ the moving-image world point that lands on it. With several stages composed
- * (HowToCombineTransforms Compose), each later stage is applied first:
- * T(x) = T₀(T₁(x)), the first stage being the initial transform of the second.
+ * (HowToCombineTransforms Compose), each stage is the initial transform of the next and
+ * elastix applies the initial one first: T(x) = T₁(T₀(x)) (itk::AdvancedCombinationTransform).
  */
 export function fixedToMovingRas(transformParameterObject: unknown): Affine {
   if (!Array.isArray(transformParameterObject) || transformParameterObject.length === 0)
     throw runtimeError('elastix returned no transform parameter maps');
   const stages = (transformParameterObject as ParameterMap[]).map(stageTransformLps);
-  const lps = stages.reduce((total, stage) => multiplyAffines(total, stage));
+  const lps = stages.reduceRight((total, stage) => multiplyAffines(total, stage));
   return lpsToRasTransform(lps);
 }
