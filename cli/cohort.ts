@@ -4,6 +4,7 @@ import { inputError } from '../src/errors.js';
 import { loadCohort, type Cohort, type RunChoice } from '../src/io/cohort.js';
 import { formatCohortSummary, summarizeCohort } from '../src/io/cohort-summary.js';
 import { checkCohortImages } from '../src/io/cohort-images.js';
+import { checkImages, formatImageCheck } from '../src/io/image-check.js';
 import { printJson, type GlobalArgs } from './common.js';
 
 /** The options every command that reads a cohort SOURCE shares. */
@@ -81,6 +82,7 @@ export async function loadCohortFromArgs(args: CohortSourceArgs): Promise<Cohort
 
 interface Args extends CohortSourceArgs {
   json: boolean;
+  'check-images': boolean;
 }
 
 export const cohortCommand: CommandModule<GlobalArgs, Args> = {
@@ -88,16 +90,31 @@ export const cohortCommand: CommandModule<GlobalArgs, Args> = {
   describe:
     'validate a cohort (tables, and every image header: 3D, voxel sizes) and summarise it: subjects, visits, follow-up, pairs, covariates, warnings',
   builder: (y) =>
-    withCohortSource(y).option('json', {
-      type: 'boolean',
-      default: false,
-      describe: 'print one JSON object',
-    }) as unknown as Argv<Args>,
+    withCohortSource(y)
+      .option('json', {
+        type: 'boolean',
+        default: false,
+        describe: 'print one JSON object',
+      })
+      .option('check-images', {
+        type: 'boolean',
+        default: false,
+        describe:
+          'read every header: dims, voxel sizes, orientations, datatypes; flag 2D, 4D, NaN and unreadable scans',
+      }) as unknown as Argv<Args>,
   handler: async (args) => {
     const cohort = await loadCohortFromArgs(args);
-    checkCohortImages(cohort, args.volume);
+    const images = args['check-images'] ? await checkImages(cohort, args.volume) : undefined;
+    // without --check-images the first scan that cannot be a 3D volume ends the command
+    if (!images) checkCohortImages(cohort, args.volume);
     const summary = summarizeCohort(cohort);
-    if (args.json) return printJson(summary);
-    process.stdout.write(`${formatCohortSummary(summary).join('\n')}\n`);
+    if (args.json) printJson(images ? { ...summary, images } : summary);
+    else {
+      const lines = formatCohortSummary(summary);
+      if (images) lines.push(...formatImageCheck(images));
+      process.stdout.write(`${lines.join('\n')}\n`);
+    }
+    if (images && images.flagged.length > 0)
+      throw inputError(`${images.flagged.length} of ${images.scans} scans cannot be used as they are (listed above)`);
   },
 };

@@ -1,0 +1,111 @@
+/**
+ * `lssl cohort --check-images` against nibabel: images written by nibabel in several
+ * orientations, datatypes and dims (2D, 4D, NaN, a truncated file), checked from their
+ * headers; dims, zooms, axcodes and datatypes must be nibabel's.
+ */
+import { writeFileSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import type { CommandModule } from 'yargs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cohortCommand } from '../../cli/cohort.js';
+import { loadCohort } from '../../src/io/cohort.js';
+import { checkImages, readNiftiHeader } from '../../src/io/image-check.js';
+import { runCommand } from '../cli/run-command.js';
+import { tempFolder } from './cohort-fixtures.js';
+import { runPython } from './python-reference.js';
+
+const root = tempFolder('lssl-check-images-');
+afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+/** name → what nibabel says about the file it wrote. */
+let truth: Record<string, { shape: number[]; zooms: number[]; axcodes: string; dtype: string; nonfinite: number }>;
+
+beforeAll(() => {
+  truth = runPython(
+    `import nibabel as nib
+from nibabel.orientations import axcodes2ornt, ornt_transform
+rng = np.random.default_rng(0)
+def save(name, data, zooms, axcodes, dtype):
+    aff = np.diag(list(zooms[:3]) + [1.0])
+    img = nib.Nifti1Image(data.astype(np.float32), aff)
+    img = img.as_reoriented(ornt_transform(axcodes2ornt('RAS'), axcodes2ornt(tuple(axcodes))))
+    img.set_data_dtype(dtype)
+    if len(zooms) > 3: img.header.set_zooms(img.header.get_zooms()[:3] + tuple(zooms[3:]))
+    nib.save(img, inp['root'] + '/' + name)
+    back = nib.load(inp['root'] + '/' + name)
+    values = np.asarray(back.dataobj, dtype=np.float64)
+    return {'shape': list(back.shape), 'zooms': [round(float(z), 2) for z in back.header.get_zooms()[:3]],
+            'axcodes': ''.join(nib.aff2axcodes(back.affine)), 'dtype': str(back.get_data_dtype()),
+            'nonfinite': int((~np.isfinite(values)).sum())}
+vol = rng.normal(100, 10, (12, 10, 8))
+with_nan = vol.copy(); with_nan[1, 2, 3] = np.nan; with_nan[4, 5, 6] = np.inf; with_nan[0, 0, 0] = np.nan
+out = {
+  'ras.nii.gz': save('ras.nii.gz', vol, (1, 1, 1.2), 'RAS', np.float32),
+  'las.nii.gz': save('las.nii.gz', vol, (1.5, 1.5, 1.5), 'LAS', np.int16),
+  'psr.nii': save('psr.nii', vol, (0.9, 1, 1.1), 'PSR', np.uint8),
+  'slice.nii.gz': save('slice.nii.gz', rng.normal(0, 1, (12, 10, 1)), (1, 1, 3), 'RAS', np.float32),
+  'series.nii.gz': save('series.nii.gz', rng.normal(0, 1, (12, 10, 8, 3)), (2, 2, 2, 2.5), 'RAS', np.float32),
+  'nan.nii.gz': save('nan.nii.gz', with_nan, (1, 1, 1), 'LPI', np.float32),
+}`,
+    { root },
+  );
+  // a gzip cut short inside the voxels: its header is still readable, its voxels are not
+  writeFileSync(join(root, 'cut-float.nii.gz'), readFileSync(join(root, 'nan.nii.gz')).subarray(0, 700));
+  const names = [...Object.keys(truth), 'cut-float.nii.gz'];
+  writeFileSync(
+    join(root, 'cohort.csv'),
+    `subject,session,age,path\n${names.map((n, i) => `s${i},1,${60 + i},${n}`).join('\n')}\n`,
+  );
+});
+
+describe('check images', () => {
+  it('reads dims, zooms, orientation and datatype from the header as nibabel does', async () => {
+    for (const [name, expected] of Object.entries(truth)) {
+      const header = await readNiftiHeader(join(root, name));
+      expect(header.shape).toEqual(expected.shape);
+      expect(header.datatype.name).toBe(expected.dtype);
+    }
+    const report = await checkImages(await loadCohort(join(root, 'cohort.csv')));
+    for (const image of report.images.filter((i) => i.path.endsWith('cut-float.nii.gz') === false)) {
+      const expected = truth[image.path.split('/').pop()!];
+      expect(image.shape).toEqual(expected.shape);
+      expect(image.voxelMm).toEqual(expected.zooms);
+      expect(image.orientation).toBe(expected.axcodes);
+      expect(image.datatype).toBe(expected.dtype);
+      expect(image.nonFinite).toBe(expected.nonfinite);
+    }
+    expect(report.orientations).toEqual({ RAS: 3, LAS: 1, LPI: 2, PSR: 1 });
+  });
+
+  it('flags 2D, 4D, NaN/∞ and unreadable scans, and only those', async () => {
+    const report = await checkImages(await loadCohort(join(root, 'cohort.csv')));
+    const problems = Object.fromEntries(report.flagged.map((f) => [f.path.split('/').pop(), f.problems.join('; ')]));
+    expect(problems).toEqual({
+      'slice.nii.gz': '2D',
+      'series.nii.gz': '4D (3 frames; the first is used)',
+      'nan.nii.gz': '3 NaN/±∞ voxels',
+      'cut-float.nii.gz': expect.stringMatching(/^unreadable: /),
+    });
+  });
+
+  it('lssl cohort --check-images prints the tallies and the flagged scans', async () => {
+    const text = await runCommand(cohortCommand as CommandModule, [
+      'cohort',
+      join(root, 'cohort.csv'),
+      '--check-images',
+    ]);
+    expect(text).toMatch(/images: 7 scans checked/);
+    expect(text).toMatch(/orientations: RAS \(3\), LPI \(2\), LAS \(1\), PSR \(1\)/);
+    expect(text).toMatch(/flagged: 4 scans/);
+    const json = JSON.parse(
+      await runCommand(cohortCommand as CommandModule, [
+        'cohort',
+        join(root, 'cohort.csv'),
+        '--check-images',
+        '--json',
+      ]),
+    );
+    expect(json.images.scans).toBe(7);
+    expect(json.subjects).toBe(7);
+  });
+});
