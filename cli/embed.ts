@@ -6,8 +6,9 @@ import { writeFileAtomic } from '../src/io/atomic.js';
 import { loadCohortFromArgs, withCohortSource, type CohortSourceArgs } from './cohort.js';
 import { printJson, startBackend, type GlobalArgs } from './common.js';
 import { preprocessOptionsOf, withPreprocessOptions, type PreprocessArgs } from './preprocess-options.js';
+import { registrationOf, withRegisterOptions, type RegisterArgs } from './register-options.js';
 
-interface Args extends CohortSourceArgs, PreprocessArgs {
+interface Args extends CohortSourceArgs, PreprocessArgs, RegisterArgs {
   out: string;
   batch: number;
   cache?: string;
@@ -18,11 +19,14 @@ export const embedCommand: CommandModule<GlobalArgs, Args> = {
   command: 'embed <run-dir> <source>',
   describe: "embed every scan of a cohort with a trained run's encoder (embeddings.csv)",
   builder: (y) =>
-    withPreprocessOptions(
-      withCohortSource(
-        y.positional('run-dir', { type: 'string', demandOption: true, describe: 'run folder written by lssl train' }),
+    withRegisterOptions(
+      withPreprocessOptions(
+        withCohortSource(
+          y.positional('run-dir', { type: 'string', demandOption: true, describe: 'run folder written by lssl train' }),
+        ),
+        'run',
       ),
-      'run',
+      true,
     )
       .option('out', { type: 'string', demandOption: true, describe: 'embeddings CSV to write' })
       .option('batch', { type: 'number', default: 8, describe: 'scans per forward pass' })
@@ -40,7 +44,7 @@ export const embedCommand: CommandModule<GlobalArgs, Args> = {
       const cohort = await loadCohortFromArgs(args);
       const records = await embedCohort(run, cohort, {
         cacheDir: args.cache,
-        cache: { preprocess: preprocessOptionsOf(args) },
+        cache: { preprocess: preprocessOptionsOf(args), register: registrationOf(args) },
         batchSize: args.batch,
       });
       await writeFileAtomic(args.out, embeddingsToCsv(records));

@@ -4,7 +4,8 @@
  * that the tasks of an HPC job array fill one shared cache (docs/preprocess.md).
  */
 import type { Argv, CommandModule } from 'yargs';
-import { inputError, LsslError } from '../src/errors.js';
+import { LsslError } from '../src/errors.js';
+import { registrationOf, withRegisterOptions, type RegisterArgs } from './register-options.js';
 import {
   defaultCacheDir,
   parseShard,
@@ -16,22 +17,20 @@ import { loadCohortFromArgs, withCohortSource, type CohortSourceArgs } from './c
 import { printJson, type GlobalArgs } from './common.js';
 import { preprocessOptionsOf, withPreprocessOptions, type PreprocessArgs } from './preprocess-options.js';
 
-interface Args extends CohortSourceArgs, PreprocessArgs {
+interface Args extends CohortSourceArgs, PreprocessArgs, RegisterArgs {
   cache?: string;
   shape: number;
   jobs: number;
   shard: string;
   float16: boolean;
   json: boolean;
-  register?: 'subject' | 'template';
-  template?: string;
 }
 
 export const preprocessCommand: CommandModule<GlobalArgs, Args> = {
   command: 'preprocess <source>',
   describe: 'preprocess every scan once into the cache (RAS+, resample, crop/pad, normalise)',
   builder: (y) =>
-    withPreprocessOptions(withCohortSource(y))
+    withRegisterOptions(withPreprocessOptions(withCohortSource(y)))
       .option('cache', { type: 'string', describe: 'cache folder (default $LSSL_CACHE or ./.lssl-cache)' })
       .option('shape', { type: 'number', default: 64, describe: 'voxels per axis of the preprocessed volume' })
       .option('jobs', { type: 'number', default: 1, describe: 'worker threads' })
@@ -49,19 +48,10 @@ export const preprocessCommand: CommandModule<GlobalArgs, Args> = {
         type: 'boolean',
         default: false,
         describe: 'print the report as one JSON object',
-      })
-      .option('register', {
-        choices: ['subject', 'template'] as const,
-        describe: "align first: each visit rigidly to its subject's first visit, or each scan affinely to --template",
-      })
-      .option('template', {
-        type: 'string',
-        describe: 'with --register template: the template image (NIfTI)',
       }) as unknown as Argv<Args>,
   handler: async (args) => {
     const shard = parseShard(args.shard);
-    if (args.template !== undefined && args.register !== 'template')
-      throw inputError('--template goes with --register template');
+    const register = registrationOf(args);
     const cohort = await loadCohortFromArgs(args);
     const progress = progressPrinter(process.stderr);
     const report = await preprocessCohort(cohort, {
@@ -71,7 +61,7 @@ export const preprocessCommand: CommandModule<GlobalArgs, Args> = {
       jobs: args.jobs,
       shard,
       dtype: args.float16 ? 'float16' : 'float32',
-      register: args.register ? { to: args.register, template: args.template } : undefined,
+      register,
       onProgress: progress.update,
     });
     progress.finish();

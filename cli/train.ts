@@ -22,8 +22,11 @@ import { preprocessOptionsOf, withPreprocessOptions, type PreprocessArgs } from 
 import { settingsForRun } from '../src/io/preprocess-record.js';
 import { checkResumeArgs } from './resume-checks.js';
 import { join } from 'node:path';
+import { registrationForRun } from '../src/io/registration-record.js';
+import { withSubjectReferences } from '../src/io/cache.js';
+import { registrationOf, withRegisterOptions, type RegisterArgs } from './register-options.js';
 
-interface Args extends CohortSourceArgs, PreprocessArgs {
+interface Args extends CohortSourceArgs, PreprocessArgs, RegisterArgs {
   method: string;
   out: string;
   shape?: number;
@@ -67,7 +70,7 @@ export const trainCommand: CommandModule<GlobalArgs, Args> = {
   command: 'train <source>',
   describe: 'pretrain an encoder (lssl, ae, vae, none, ...) and write a run folder',
   builder: (y) =>
-    withPreprocessOptions(withCohortSource(y), 'per-method')
+    withRegisterOptions(withPreprocessOptions(withCohortSource(y), 'per-method'))
       .option('method', { type: 'string', demandOption: true, describe: `one of ${METHOD_NAMES.join(', ')}` })
       .option('out', { type: 'string', demandOption: true, describe: 'run folder to write' })
       .option('shape', { type: 'number', describe: 'voxels per side (a multiple of 16; 32 or 64; default 64)' })
@@ -196,10 +199,15 @@ export const trainCommand: CommandModule<GlobalArgs, Args> = {
     const preprocess = resumed
       ? settingsForRun(resumed.config.cohort.preprocessing, preprocessOptionsOf(args), join(args.out, 'config.json'))
       : { ...defaultPreprocessing(method.name as MethodName), ...preprocessOptionsOf(args) };
+    // and its registration; the cohort gives each scan's reference
+    const asked = registrationOf(args);
+    const register = resumed
+      ? registrationForRun(resumed.config.cohort.registration, asked, cohort, `${args.out}/config.json`)
+      : asked && withSubjectReferences(cohort, asked);
     let data = cohortTrainingData(cohort, {
       shape,
       cacheDir: args.cache,
-      cache: { preprocess },
+      cache: { preprocess, register },
       validationFraction: args.validation,
       seed: options.seed ?? 0,
       stratifyBy: args.label,

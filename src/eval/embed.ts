@@ -9,6 +9,7 @@ import Papa from 'papaparse';
 import { loadPreprocessed, type CacheOptions } from '../io/cache.js';
 import type { Cohort, CovariateValue, Scan } from '../io/cohort.js';
 import { settingsForRun } from '../io/preprocess-record.js';
+import { registrationForRun } from '../io/registration-record.js';
 import { olsSlope } from './compare/progression.js';
 import type { TrainedRun } from '../runs.js';
 import { positiveInteger } from '../checks.js';
@@ -44,6 +45,12 @@ export async function embedCohort(
     options.cache?.preprocess,
     join(run.dir, 'config.json'),
   );
+  const register = registrationForRun(
+    run.config.cohort.registration,
+    options.cache?.register,
+    cohort,
+    join(run.dir, 'config.json'),
+  );
   const batchSize = positiveInteger('batchSize', options.batchSize ?? 8);
   const scans: Scan[] = cohort.subjects.flatMap((s) => s.scans);
   const records: EmbeddingRecord[] = [];
@@ -51,7 +58,13 @@ export async function embedCohort(
     const chunk = scans.slice(i, i + batchSize);
     const volumes = await Promise.all(
       chunk.map((scan) =>
-        loadPreprocessed(scan, { ...options.cache, preprocess, cacheDir: options.cacheDir, shape: [...shape] }),
+        loadPreprocessed(scan, {
+          ...options.cache,
+          preprocess,
+          register,
+          cacheDir: options.cacheDir,
+          shape: [...shape],
+        }),
       ),
     );
     const z = run.embedVolumes(

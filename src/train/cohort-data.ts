@@ -7,6 +7,7 @@
 import { createHash } from 'node:crypto';
 import { loadPreprocessed, type CacheOptions } from '../io/cache.js';
 import { isDefaultPreprocessing, preprocessingRecord, type PreprocessingRecord } from '../io/preprocess-record.js';
+import { registrationRecord, type RegistrationRecord } from '../io/registration-record.js';
 import type { Cohort, Scan, Subject } from '../io/cohort.js';
 import { makePairs, type PairOptions } from '../io/pairs.js';
 import { trainValidationSplit } from '../io/splits.js';
@@ -52,6 +53,7 @@ function fingerprintOf(
   validation: readonly string[],
   shape: number,
   preprocessing: PreprocessingRecord,
+  registration: RegistrationRecord | undefined,
 ): string {
   const hash = createHash('sha256');
   for (const s of cohort.subjects)
@@ -59,6 +61,7 @@ function fingerprintOf(
       hash.update(`${scanKey(scan)}\t${scan.path}${scan.volume === undefined ? '' : `#${scan.volume}`}\t${scan.age}\n`);
   hash.update(`validation:${validation.join(',')}\nshape:${shape}\n`);
   if (!isDefaultPreprocessing(preprocessing)) hash.update(`preprocessing:${JSON.stringify(preprocessing)}\n`);
+  if (registration !== undefined) hash.update(`registration:${JSON.stringify(registration)}\n`);
   return `sha256:${hash.digest('hex').slice(0, 32)}`;
 }
 
@@ -79,6 +82,7 @@ export function cohortTrainingData(cohort: Cohort, options: CohortDataOptions = 
   let used = 0;
   const cacheOptions: CacheOptions = { ...options.cache, shape, cacheDir: options.cacheDir };
   const preprocessing = preprocessingRecord(options.cache?.preprocess);
+  const registration = registrationRecord(options.cache?.register);
   return {
     volumeShape: [shape, shape, shape],
     train: splitOf(
@@ -89,8 +93,9 @@ export function cohortTrainingData(cohort: Cohort, options: CohortDataOptions = 
       cohort.subjects.filter((s) => inValidation.has(s.id)),
       { ...options, stratifyBy },
     ),
-    fingerprint: fingerprintOf(cohort, split.validation, shape, preprocessing),
+    fingerprint: fingerprintOf(cohort, split.validation, shape, preprocessing, registration),
     preprocessing,
+    ...(registration !== undefined && { registration }),
     loadVolume: async (ref) => {
       const kept = memory.get(ref.key);
       if (kept) return kept;

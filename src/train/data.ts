@@ -4,6 +4,7 @@
  * references to scans and pairs split into train / validation, plus a loader of voxels.
  */
 import type { PreprocessingRecord } from '../io/preprocess-record.js';
+import type { RegistrationRecord } from '../io/registration-record.js';
 import { inputError } from '../errors.js';
 
 export interface ScanRef {
@@ -42,6 +43,8 @@ export interface TrainingData {
    * volumeShape), recorded in config.json so `embed` prepares new scans the same way.
    */
   preprocessing?: PreprocessingRecord;
+  /** how the scans were registered before preprocessing (absent: not registered), recorded likewise */
+  registration?: RegistrationRecord;
 }
 
 /** A TrainingData over volumes held in memory, keyed by ScanRef.key: each [nx·ny·nz] x-fastest, volumeShape [nx, ny, nz]. */

@@ -53,6 +53,7 @@ export function runConfig(
       fingerprint: data.fingerprint,
       volumeShape: data.volumeShape,
       ...(data.preprocessing !== undefined && { preprocessing: data.preprocessing }),
+      ...(data.registration !== undefined && { registration: data.registration }),
       train: describe(data.train),
       validation: describe(data.validation),
     },

@@ -15,6 +15,7 @@
  * (engine.ts), so the epoch number in state.json is the RNG position.
  */
 import type { PreprocessingRecord } from '../io/preprocess-record.js';
+import type { RegistrationRecord } from '../io/registration-record.js';
 import type * as tf from '@tensorflow/tfjs';
 import { promises as fs, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -40,6 +41,8 @@ export interface RunConfig {
     volumeShape: [number, number, number];
     /** how the volumes were preprocessed (absent in runs made before it was recorded: the defaults) */
     preprocessing?: PreprocessingRecord;
+    /** how the scans were registered first (absent: not registered) */
+    registration?: RegistrationRecord;
     train: { subjects: number; scans: number; pairs: number };
     validation: { subjects: number; scans: number; pairs: number };
   };
