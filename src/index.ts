@@ -52,7 +52,13 @@ export {
   parseShard,
   shardScans,
   niftiPreprocessor,
+  subjectReferences,
+  withSubjectReferences,
 } from './io/cache.js';
+export { registerVolumes, registerFiles, estimateTransform, resampleOnto } from './io/register.js';
+export type { RegisterOptions, Registration, TransformEstimate, TransformKind, Grid } from './io/register.js';
+export { checkImages, checkImage, readNiftiHeader } from './io/image-check.js';
+export type { ImageCheck, ImageCheckReport } from './io/image-check.js';
 export type {
   CacheOptions,
   CacheReport,
@@ -63,6 +69,7 @@ export type {
   CacheDtype,
   CacheEntryMeta,
   ScanPreprocessor,
+  CacheRegistration,
 } from './io/cache.js';
 export { simulateCohort } from './sim/simulate.js';
 export type { SimulateOptions, SimulationReport, GroundTruthRow } from './sim/simulate.js';
