@@ -98,6 +98,21 @@ function workingCopy(volume: Volume, spacing: number): Volume {
   return { ...v, data };
 }
 
+/** elastix finds "the identity" between two constant images without complaint: refuse them. */
+function checkNotConstant(volume: Volume, name: string): void {
+  const first = volume.data[0];
+  if (volume.data.every((x) => x === first || !Number.isFinite(x)))
+    throw inputError(`cannot register a constant image: every voxel of the ${name} image is ${first}`);
+}
+
+/** itk-wasm reports a C++ exception as a bare number; say what it usually means instead. */
+function elastixFailure(error: unknown): string {
+  const text = String((error as Error)?.message ?? error).trim();
+  if (/^\d*$/.test(text))
+    return 'elastix stopped with an internal error; an image may be too small for its pyramid (a few voxels per axis at the working spacing) or empty';
+  return text.split('\n').slice(-3).join(' ');
+}
+
 /** Finds the transform that maps `fixed`'s world onto `moving`'s (see RegisterOptions). */
 export async function estimateTransform(
   fixed: Volume,
@@ -110,6 +125,8 @@ export async function estimateTransform(
   const { elastixNode } = await import('@itk-wasm/elastix');
   const maps = parameterMaps(settings.transform, settings);
   if (check.elastixResult) maps[maps.length - 1].WriteResultImage = ['true'];
+  checkNotConstant(fixed, 'fixed');
+  checkNotConstant(moving, 'moving');
   const fixedCopy = workingCopy(fixed, settings.spacing);
   const exitCode = process.exitCode;
   let result: Awaited<ReturnType<typeof elastixNode>>;
@@ -119,12 +136,7 @@ export async function estimateTransform(
       moving: volumeToItkImage(workingCopy(moving, settings.spacing), 'moving'),
     });
   } catch (error) {
-    const why = String((error as Error)?.message ?? error)
-      .trim()
-      .split('\n')
-      .slice(-3)
-      .join(' ');
-    throw inputError(`elastix could not register these images (${why || 'no message'})`);
+    throw inputError(`elastix could not register these images: ${elastixFailure(error)}`);
   } finally {
     process.exitCode = exitCode;
   }

@@ -23,6 +23,7 @@ import { itkGeometryOf } from '../../src/io/registration/itk-image.js';
 import { invertAffine } from '../../src/io/registration/world-matrix.js';
 import type { Affine, Volume } from '../../src/io/volume.js';
 import { runPython } from './python-reference.js';
+import { LsslError } from '../../src/errors.js';
 
 const BRAIN = '/usr/share/mricron/templates/ch2bet.nii.gz';
 const HAVE_PYTHON =
@@ -242,5 +243,39 @@ out = enc(map_coordinates(data, src[:3], order=1, mode='constant', cval=0.0).res
           worst = Math.max(worst, Math.abs(ours.data[v] - expected[v]));
         }
     expect(worst).toBeLessThan(1e-3);
+  });
+});
+
+describe('registration failures', () => {
+  const affine: Affine = [
+    [2, 0, 0, 0],
+    [0, 2, 0, 0],
+    [0, 0, 2, 0],
+    [0, 0, 0, 1],
+  ];
+  const cube = (n: number, value: (i: number) => number): Volume => ({
+    data: Float32Array.from({ length: n ** 3 }, (_, i) => value(i)),
+    shape: [n, n, n],
+    spacing: [2, 2, 2],
+    affine,
+  });
+
+  it('refuses a constant image instead of returning the identity elastix finds for it', async () => {
+    const error = await estimateTransform(
+      cube(20, () => 0),
+      cube(20, (i) => i % 7),
+    ).catch((e) => e);
+    expect(error).toBeInstanceOf(LsslError);
+    expect((error as LsslError).message).toBe('cannot register a constant image: every voxel of the fixed image is 0');
+  });
+
+  it('turns an elastix crash into an input error and leaves process.exitCode as it was', async () => {
+    const before = process.exitCode;
+    const tiny = cube(2, (i) => i);
+    const error = await estimateTransform(tiny, tiny).catch((e) => e);
+    expect(error).toBeInstanceOf(LsslError);
+    expect((error as LsslError).exitCode).toBe(2);
+    expect((error as LsslError).message).toMatch(/^elastix could not register these images: .*too small/);
+    expect(process.exitCode).toBe(before);
   });
 });
