@@ -14,7 +14,8 @@
  * - `template`: every scan affinely (rigid then affine, from the centres of gravity) onto a
  *   template image, and resampled on the template's grid.
  *
- * Then the usual chain (transforms.ts) runs on the registered volume. An entry's settings,
+ * The registered scan is resampled once, onto the chain's output grid (transforms.ts), then
+ * cropped and normalised as usual. An entry's settings,
  * hence its cache key, hold the registration settings and the **content hash** of the
  * reference (first visit or template): changing either rebuilds the entry, renaming does not.
  */
@@ -32,7 +33,7 @@ import {
   type RegisterOptions,
   type RegisterSettings,
 } from './register.js';
-import { canonicalPreprocessOptions, preprocess, type PreprocessOptions } from './transforms.js';
+import { canonicalPreprocessOptions, preprocess, resampleCanonical, type PreprocessOptions } from './transforms.js';
 
 export type RegisterTarget = 'subject' | 'template';
 
@@ -120,8 +121,14 @@ export function contentHashOf(cacheDir: string, path: string): string {
 
 /**
  * The chain for one scan registered onto `reference`: read both, estimate the transform at
- * the working resolution, resample the scan on the reference's grid, then preprocess.
- * A scan whose content is the reference's is its own reference and is only preprocessed.
+ * the working resolution, resample the scan straight onto the grid the chain gives the
+ * reference (RAS+, the shape or spacing), then crop and normalise as usual. A scan whose
+ * content is the reference's is its own reference and is only preprocessed.
+ *
+ * Resampling once, onto the output grid, treats every visit alike: the reference too is
+ * interpolated once, by the chain, onto that same grid. Resampling follow-ups first onto the
+ * reference's full-resolution grid and then down again would smooth them twice and the
+ * reference once: a difference between visits that is not anatomy.
  */
 export function registeredPreprocessor(
   preprocessOptions: PreprocessOptions,
@@ -142,8 +149,12 @@ export function registeredPreprocessor(
       if (scanHash === referenceHash) return preprocess(moving, chain);
       const fixed = niftiToVolume(await readNifti(reference), 0);
       const { fixedToMoving } = await estimateTransform(fixed, moving, plan.settings);
-      const registered = resampleOnto(moving, { shape: fixed.shape, affine: fixed.affine }, fixedToMoving);
-      return preprocess(registered, chain);
+      // straight onto the grid the chain gives the reference: one interpolation, as the reference has
+      const grid = resampleCanonical(
+        fixed,
+        chain.spacing === null ? { shape: chain.shape } : { spacing: chain.spacing },
+      );
+      return preprocess(resampleOnto(moving, grid, fixedToMoving), chain);
     },
   };
 }
