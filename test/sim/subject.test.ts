@@ -83,6 +83,27 @@ describe('visits', () => {
     expect(half[1].noiseSd).toBeCloseTo(usual[1].noiseSd / 2, 15);
   });
 
+  it('scales the per-visit misregistration alone with `misregistration`, leaving gain, bias and noise as drawn', () => {
+    const s = drawSubject(1, 3);
+    const usual = drawScans(1, s, 3, 20);
+    const moved = drawScans(1, s, 3, 20, 1, 10);
+    for (const [v, scan] of moved.entries()) {
+      for (let a = 0; a < 3; a++) {
+        expect(scan.pose.rotationDeg[a] - s.rotationDeg[a]).toBeCloseTo(
+          10 * (usual[v].pose.rotationDeg[a] - s.rotationDeg[a]),
+          10,
+        );
+        expect(scan.pose.translationMm[a] - s.translationU[a] * 20).toBeCloseTo(
+          10 * (usual[v].pose.translationMm[a] - s.translationU[a] * 20),
+          10,
+        );
+      }
+      expect(scan.gain).toBe(usual[v].gain);
+      expect(scan.bias).toEqual(usual[v].bias);
+      expect(scan.noiseSd).toBe(usual[v].noiseSd);
+    }
+  });
+
   it('accumulates atrophy linearly in age at the subject rate, from the baseline atrophy', () => {
     const s = drawSubject(2, 4);
     const scans = drawScans(2, s, 4, 20);
