@@ -1,23 +1,23 @@
 /**
  * Registration as a step of the preprocessing cache (`lssl preprocess --register`):
  *
- * - `subject`: every visit rigidly onto its subject's **first** visit (the earliest age), and
- *   resampled on that visit's grid; the first visit itself passes unchanged. The first visit
- *   rather than a subject mean: each entry then depends on two files only (the scan and its
- *   reference), so adding a later visit changes no earlier entry, every scan is an
- *   independent task for `--jobs` and `--shard`, and nothing iterates. The price is the
- *   known asymmetry — follow-ups are interpolated, the baseline is not (Yushkevich et al.,
- *   NeuroImage 50(2), 2010; Reuter & Fischl, NeuroImage 57(1), 2011, who build an unbiased
- *   within-subject template for that reason). After registration every scan is resampled
- *   again, down to the cache's 64³ or so, which smooths all visits alike and leaves little
- *   of that asymmetry.
+ * - `subject`: every visit rigidly onto its subject's **first** visit (the earliest age); the
+ *   first visit goes through the chain unchanged. The first visit rather than a subject mean:
+ *   each entry then depends on two files only (the scan and its reference), so adding a later
+ *   visit changes no earlier entry, every scan is an independent task for `--jobs` and
+ *   `--shard`, and nothing iterates. The price is an asymmetry between visits: all are
+ *   interpolated once onto the same output grid, but the first visit's samples fall in the
+ *   regular pattern of its own grid and a moved follow-up's anywhere between voxels, so
+ *   trilinear interpolation averages their noise differently (the interpolation bias of
+ *   registering to one time point: Yushkevich et al., NeuroImage 50(2), 2010; Reuter &
+ *   Fischl, NeuroImage 57(1), 2011, build an unbiased within-subject template against it).
  * - `template`: every scan affinely (rigid then affine, from the centres of gravity) onto a
- *   template image, and resampled on the template's grid.
+ *   template image; every scan is then interpolated alike.
  *
- * The registered scan is resampled once, onto the chain's output grid (transforms.ts), then
- * cropped and normalised as usual. An entry's settings,
- * hence its cache key, hold the registration settings and the **content hash** of the
- * reference (first visit or template): changing either rebuilds the entry, renaming does not.
+ * The registered scan is resampled once, straight onto the grid the chain gives the
+ * reference (transforms.ts), then cropped and normalised as usual. An entry's settings, hence
+ * its cache key, hold the registration settings and the **content hash** of the reference
+ * (first visit or template): changing either rebuilds the entry, renaming does not.
  */
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
