@@ -9,17 +9,15 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { hasTools, skipUnless } from '../helpers/references.js';
+import { MRICRON_TEMPLATES, PYTHON } from '../helpers/reference-tools.js';
 import { loadCohort } from '../../src/io/cohort.js';
 import { readCachedVolume, withSubjectReferences } from '../../src/io/cache.js';
 
-const BRAIN = '/usr/share/mricron/templates/ch2bet.nii.gz';
-const HAVE_PYTHON =
-  existsSync('/usr/bin/python3') && spawnSync('/usr/bin/python3', ['-c', 'import nibabel, scipy']).status === 0;
-const READY = existsSync(BRAIN) && HAVE_PYTHON;
-const SUITE = READY
-  ? 'lssl preprocess --register (compiled)'
-  : `preprocess --register: skipped, ${BRAIN} or python3-nibabel/scipy absent`;
+const BRAIN = `${MRICRON_TEMPLATES}/ch2bet.nii.gz`;
+/** the real brain and the python that moves it: live only (no golden files for a brain) */
+const TOOLS = ['mricron', 'numpy', 'scipy', 'nibabel'] as const;
 const CLI = join(process.cwd(), 'dist', 'cli', 'lssl.js');
 
 const MOVES = [
@@ -69,11 +67,13 @@ function correlation(a: Float32Array, b: Float32Array): number {
   return c / Math.sqrt(va * vb);
 }
 
-describe.skipIf(!READY)(SUITE, () => {
+describe('lssl preprocess --register (compiled)', () => {
+  beforeEach((context) => skipUnless(context, ...TOOLS));
   beforeAll(() => {
+    if (!hasTools(...TOOLS)) return;
     if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run npm run build first`);
     const script = join(import.meta.dirname, '..', 'fixtures', 'register_fixtures.py');
-    execFileSync('/usr/bin/python3', [script, BRAIN, root, JSON.stringify({ base_mm: 3, moves: MOVES })]);
+    execFileSync(PYTHON, [script, BRAIN, root, JSON.stringify({ base_mm: 3, moves: MOVES })]);
     copyFileSync(join(root, 'baseline.nii.gz'), join(root, 'a1.nii.gz'));
     writeFileSync(
       manifest,
@@ -137,7 +137,7 @@ describe.skipIf(!READY)(SUITE, () => {
     expect(volume.shape).toEqual([32, 32, 32]);
 
     // new bytes for subject A's first visit (same image, stored as float32 .nii): A's entries are new, B's are found
-    execFileSync('/usr/bin/python3', [
+    execFileSync(PYTHON, [
       '-c',
       `import nibabel as nib; nib.save(nib.load('${join(root, 'a1.nii.gz')}'), '${join(root, 'a1.nii')}')`,
     ]);

@@ -1,7 +1,8 @@
 /**
  * `lssl cohort --check-images` against nibabel: images written by nibabel in several
  * orientations, datatypes and dims (2D, 4D, NaN, a truncated file), checked from their
- * headers; dims, zooms, axcodes and datatypes must be nibabel's.
+ * headers; dims, zooms, axcodes and datatypes must be nibabel's. The images and nibabel's
+ * figures replay from the golden file where nibabel is absent.
  */
 import { writeFileSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
@@ -15,6 +16,8 @@ import { tempFolder } from './cohort-fixtures.js';
 import { runPython } from './python-reference.js';
 
 const root = tempFolder('lssl-check-images-');
+const NAMES = ['ras.nii.gz', 'las.nii.gz', 'psr.nii', 'slice.nii.gz', 'series.nii.gz', 'nan.nii.gz'];
+const paths = NAMES.map((n) => join(root, n));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
 /** name → what nibabel says about the file it wrote. */
@@ -31,8 +34,8 @@ def save(name, data, zooms, axcodes, dtype):
     img = img.as_reoriented(ornt_transform(axcodes2ornt('RAS'), axcodes2ornt(tuple(axcodes))))
     img.set_data_dtype(dtype)
     if len(zooms) > 3: img.header.set_zooms(img.header.get_zooms()[:3] + tuple(zooms[3:]))
-    nib.save(img, inp['root'] + '/' + name)
-    back = nib.load(inp['root'] + '/' + name)
+    nib.save(img, inp['paths'][name])
+    back = nib.load(inp['paths'][name])
     values = np.asarray(back.dataobj, dtype=np.float64)
     return {'shape': list(back.shape), 'zooms': [round(float(z), 2) for z in back.header.get_zooms()[:3]],
             'axcodes': ''.join(nib.aff2axcodes(back.affine)), 'dtype': str(back.get_data_dtype()),
@@ -47,7 +50,8 @@ out = {
   'series.nii.gz': save('series.nii.gz', rng.normal(0, 1, (12, 10, 8, 3)), (2, 2, 2, 2.5), 'RAS', np.float32),
   'nan.nii.gz': save('nan.nii.gz', with_nan, (1, 1, 1), 'LPI', np.float32),
 }`,
-    { root },
+    { paths: Object.fromEntries(NAMES.map((n, i) => [n, paths[i]])) },
+    { outputs: paths },
   );
   // a gzip cut short inside the voxels: its header is still readable, its voxels are not
   writeFileSync(join(root, 'cut-float.nii.gz'), readFileSync(join(root, 'nan.nii.gz')).subarray(0, 700));

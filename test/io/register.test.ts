@@ -6,11 +6,11 @@
  * match elastix's own resampling (which checks the RAS ↔ LPS conversion and the reading of
  * elastix's parameters). Skipped in one line without mricron-data or python3-nibabel.
  */
-import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { niftiToVolume, readNifti } from '../../src/io/nifti.js';
 import {
   estimateTransform,
@@ -22,14 +22,14 @@ import {
 import { itkGeometryOf } from '../../src/io/registration/itk-image.js';
 import { invertAffine } from '../../src/io/registration/world-matrix.js';
 import type { Affine, Volume } from '../../src/io/volume.js';
-import { runPython } from './python-reference.js';
+import { runPythonLive } from './python-reference.js';
+import { hasTools, skipUnless } from '../helpers/references.js';
+import { MRICRON_TEMPLATES, PYTHON } from '../helpers/reference-tools.js';
 import { LsslError } from '../../src/errors.js';
 
-const BRAIN = '/usr/share/mricron/templates/ch2bet.nii.gz';
-const HAVE_PYTHON =
-  existsSync('/usr/bin/python3') && spawnSync('/usr/bin/python3', ['-c', 'import nibabel, scipy']).status === 0;
-const READY = existsSync(BRAIN) && HAVE_PYTHON;
-const SUITE = READY ? 'registration on ch2bet' : `registration: skipped, ${BRAIN} or python3-nibabel/scipy absent`;
+const BRAIN = `${MRICRON_TEMPLATES}/ch2bet.nii.gz`;
+/** the real brain and the python that moves it: live only (no golden files for a brain) */
+const TOOLS = ['mricron', 'numpy', 'scipy', 'nibabel'] as const;
 
 /** Follow-ups: every stored orientation family (flips, permutations), int16 with slope, other voxel sizes. */
 const MOVES = [
@@ -110,15 +110,17 @@ const IDENTITY: Affine = [
   [0, 0, 0, 1],
 ];
 
-describe.skipIf(!READY)(SUITE, () => {
+describe('registration on ch2bet', () => {
   let fixtures: Fixtures;
   let baseline: Volume;
   const baselinePath = join(root, 'baseline.nii.gz');
 
+  beforeEach((context) => skipUnless(context, ...TOOLS));
   beforeAll(async () => {
+    if (!hasTools(...TOOLS)) return;
     const script = join(import.meta.dirname, '..', 'fixtures', 'register_fixtures.py');
     const spec = JSON.stringify({ base_mm: 2, moves: [...MOVES, SHEARED] });
-    fixtures = JSON.parse(execFileSync('/usr/bin/python3', [script, BRAIN, root, spec], { encoding: 'utf8' }));
+    fixtures = JSON.parse(execFileSync(PYTHON, [script, BRAIN, root, spec], { encoding: 'utf8' }));
     baseline = niftiToVolume(await readNifti(baselinePath), 0);
   });
 
@@ -139,7 +141,7 @@ describe.skipIf(!READY)(SUITE, () => {
       const result = await registerFiles(baselinePath, made.path, out, { saveTransform: join(root, `${name}.json`) });
       expect(worstDisplacement(result.fixedToMoving, made.fixed_to_moving, baseline)).toBeLessThan(0.3);
 
-      const written = runPython(
+      const written = runPythonLive(
         `import nibabel as nib
 img = nib.load(inp['out'])
 out = {'shape': list(img.shape), 'affine': img.affine.tolist(), 'dtype': str(img.get_data_dtype()), 'data': enc(img.get_fdata())}`,
@@ -199,7 +201,7 @@ out = {'shape': list(img.shape), 'affine': img.affine.tolist(), 'dtype': str(img
   it('the ITK geometry of every stored orientation is nibabel’s affine in LPS', async () => {
     for (const move of MOVES) {
       const volume = niftiToVolume(await readNifti(fixtures.moves[move.name].path), 0);
-      const reference = runPython(
+      const reference = runPythonLive(
         `import nibabel as nib, numpy as np
 img = nib.load(inp['path'])
 flip = np.diag([-1.0, -1.0, 1.0])
@@ -218,7 +220,7 @@ out = {'origin': (flip @ img.affine[:3, 3]).tolist(), 'spacing': zooms.tolist(),
   it('resampleOnto with a known transform matches scipy map_coordinates', () => {
     const transform = invertAffine(fixtures.moves.ras.fixed_to_moving);
     const ours = resampleOnto(baseline, baseline, transform);
-    const reference = runPython(
+    const reference = runPythonLive(
       `from scipy.ndimage import map_coordinates
 a = np.array(inp['affine']); t = np.array(inp['transform']); shape = inp['shape']
 data = vol(inp['data'], shape)
