@@ -33,6 +33,9 @@ import {
   type RegisterOptions,
   type RegisterSettings,
 } from './register.js';
+import { antialias, antialiasSigmas } from './registration/antialias.js';
+import { ioOrientation } from './orientation.js';
+import type { Volume } from './volume.js';
 import { canonicalPreprocessOptions, preprocess, resampleCanonical, type PreprocessOptions } from './transforms.js';
 
 export type RegisterTarget = 'subject' | 'template';
@@ -140,23 +143,31 @@ export function registeredPreprocessor(
   const chain = canonicalPreprocessOptions(preprocessOptions);
   const settings = {
     ...chain,
-    register: { to: plan.to, ...plan.settings, reference: referenceHash },
+    register: { to: plan.to, ...plan.settings, antialias: 'output-fwhm', reference: referenceHash },
   };
   return {
     settings,
     run: async (path, bytes) => {
       const moving = niftiToVolume(await readNifti(bytes ?? path, { name: path }), 0);
-      if (scanHash === referenceHash) return preprocess(moving, chain);
-      const fixed = niftiToVolume(await readNifti(reference), 0);
-      const { fixedToMoving } = await estimateTransform(fixed, moving, plan.settings);
-      // straight onto the grid the chain gives the reference: one interpolation, as the reference has
+      const isReference = scanHash === referenceHash;
+      const fixed = isReference ? moving : niftiToVolume(await readNifti(reference), 0);
+      // the grid the chain gives the reference: every visit is interpolated once onto it
       const grid = resampleCanonical(
         fixed,
         chain.spacing === null ? { shape: chain.shape } : { spacing: chain.spacing },
       );
-      return preprocess(resampleOnto(moving, grid, fixedToMoving), chain);
+      const smoothed = antialiasFor(moving, grid.spacing);
+      if (isReference) return preprocess(smoothed, chain);
+      const { fixedToMoving } = await estimateTransform(fixed, moving, plan.settings);
+      return preprocess(resampleOnto(smoothed, grid, fixedToMoving), chain);
     },
   };
+}
+
+/** `volume` blurred up to the output voxel size `gridSpacing` (RAS+ axes) along each of its own axes. */
+function antialiasFor(volume: Volume, gridSpacing: readonly number[]): Volume {
+  const target = ioOrientation(volume.affine).map(([ras]) => gridSpacing[ras]);
+  return antialias(volume, antialiasSigmas(volume.spacing, target));
 }
 
 /** The registered chain of the scan at `path`, its reference's and its own content hashes read from the cache. */
