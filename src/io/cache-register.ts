@@ -5,17 +5,17 @@
  *   first visit goes through the chain unchanged. The first visit rather than a subject mean:
  *   each entry then depends on two files only (the scan and its reference), so adding a later
  *   visit changes no earlier entry, every scan is an independent task for `--jobs` and
- *   `--shard`, and nothing iterates. The price is an asymmetry between visits: all are
- *   interpolated once onto the same output grid, but the first visit's samples fall in the
- *   regular pattern of its own grid and a moved follow-up's anywhere between voxels, so
- *   trilinear interpolation averages their noise differently (the interpolation bias of
- *   registering to one time point: Yushkevich et al., NeuroImage 50(2), 2010; Reuter &
- *   Fischl, NeuroImage 57(1), 2011, build an unbiased within-subject template against it).
+ *   `--shard`, and nothing iterates. The price is the interpolation bias of registering to
+ *   one time point (Yushkevich et al., NeuroImage 50(2), 2010; Reuter & Fischl, NeuroImage
+ *   57(1), 2011, build an unbiased within-subject template against it): the first visit's
+ *   samples fall in the regular pattern of its own grid, a moved follow-up's anywhere
+ *   between voxels, and trilinear interpolation averages their noise differently. Every
+ *   scan is therefore blurred up to the output voxel first (registration/antialias.ts).
  * - `template`: every scan affinely (rigid then affine, from the centres of gravity) onto a
  *   template image; every scan is then interpolated alike.
  *
- * The registered scan is resampled once, straight onto the grid the chain gives the
- * reference (transforms.ts), then cropped and normalised as usual. An entry's settings, hence
+ * Each scan is blurred up to the output voxel and resampled once, straight onto the grid the
+ * chain gives the reference (transforms.ts), then cropped and normalised as usual. An entry's settings, hence
  * its cache key, hold the registration settings and the **content hash** of the reference
  * (first visit or template): changing either rebuilds the entry, renaming does not.
  */
