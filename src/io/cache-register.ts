@@ -25,7 +25,8 @@ import { inputError } from '../errors.js';
 import type { Cohort } from './cohort.js';
 import { fileSignature, rememberContentHash, rememberedContentHash, sha256 } from './cache-store.js';
 import { sourceFiles, type ScanPreprocessor } from './cache-pipeline.js';
-import { niftiToVolume, readNifti } from './nifti.js';
+import { readNifti } from './nifti.js';
+import { checkedVolume } from './image-checks.js';
 import {
   canonicalRegisterOptions,
   estimateTransform,
@@ -147,10 +148,13 @@ export function registeredPreprocessor(
   };
   return {
     settings,
-    run: async (path, bytes) => {
-      const moving = niftiToVolume(await readNifti(bytes ?? path, { name: path }), 0);
+    run: async (path, bytes, warn, chosen) => {
+      // the checks of the standard chain (3D, voxel sizes, finite and non-constant voxels) for both images
+      const checked = checkedVolume(await readNifti(bytes ?? path, { name: path }), path, chosen);
+      for (const warning of checked.warnings) warn?.(warning);
+      const moving = checked.volume;
       const isReference = scanHash === referenceHash;
-      const fixed = isReference ? moving : niftiToVolume(await readNifti(reference), 0);
+      const fixed = isReference ? moving : checkedVolume(await readNifti(reference), reference, chosen).volume;
       // the grid the chain gives the reference: every visit is interpolated once onto it
       const grid = resampleCanonical(
         fixed,

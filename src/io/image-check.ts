@@ -15,7 +15,7 @@ import type { Cohort } from './cohort.js';
 import { readNiftiHeader } from './cohort-images.js';
 import { checkImageHeader, checkVoxels } from './image-checks.js';
 import type { ParsedNiftiHeader } from './nifti-header.js';
-import { niftiToVolume, readNifti } from './nifti.js';
+import { niftiToVolume, readNifti, type NiftiImage } from './nifti.js';
 import { orientationCode } from './orientation.js';
 
 export { readNiftiHeader } from './cohort-images.js';
@@ -90,13 +90,21 @@ export async function checkImage(
   }
   let nonFinite = 0;
   if (problems.length === 0 && (header.datatype.name === 'float32' || header.datatype.name === 'float64')) {
+    let image: NiftiImage | undefined;
     try {
-      const image = await readNifti(scan.path);
-      nonFinite = countNonFinite(image.data);
-      const warnings = checkVoxels(niftiToVolume(image, volume ?? 0), scan.path);
-      problems.push(...warnings.map((w) => `${w} when preprocessed`));
+      image = await readNifti(scan.path);
     } catch (error) {
-      refusal(error);
+      if (!(error instanceof LsslError)) throw error;
+      problems.push(`unreadable: ${error.message}`);
+    }
+    if (image) {
+      nonFinite = countNonFinite(image.data);
+      try {
+        const warnings = checkVoxels(niftiToVolume(image, volume ?? 0), scan.path);
+        problems.push(...warnings.map((w) => `${w} when preprocessed`));
+      } catch (error) {
+        refusal(error);
+      }
     }
   }
   return {
@@ -150,7 +158,7 @@ export function formatImageCheck(report: ImageCheckReport, maxFlagged = 20): str
     `  orientations: ${showCounts(report.orientations)}`,
     `  datatypes: ${showCounts(report.datatypes)}`,
   ];
-  if (report.flagged.length === 0) lines.push('  no 2D, 4D, NaN or unreadable scans');
+  if (report.flagged.length === 0) lines.push('  no scan flagged (2D, 4D, voxel size, NaN/∞, constant, unreadable)');
   else {
     lines.push(`  flagged: ${report.flagged.length} scans`);
     for (const f of report.flagged.slice(0, maxFlagged))

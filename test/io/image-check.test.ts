@@ -10,7 +10,8 @@ import type { CommandModule } from 'yargs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cohortCommand } from '../../cli/cohort.js';
 import { loadCohort } from '../../src/io/cohort.js';
-import { checkImages, readNiftiHeader } from '../../src/io/image-check.js';
+import { checkImages, formatImageCheck, readNiftiHeader } from '../../src/io/image-check.js';
+import { LsslError } from '../../src/errors.js';
 import { runCommand } from '../cli/run-command.js';
 import { tempFolder } from './cohort-fixtures.js';
 import { runPython } from './python-reference.js';
@@ -81,35 +82,42 @@ describe('check images', () => {
     expect(report.orientations).toEqual({ RAS: 3, LAS: 1, LPI: 2, PSR: 1 });
   });
 
-  it('flags 2D, 4D, NaN/∞ and unreadable scans, and only those', async () => {
+  it('flags 2D, 4D, NaN/∞ and unreadable scans with the reasons preprocessing would give, and only those', async () => {
     const report = await checkImages(await loadCohort(join(root, 'cohort.csv')));
     const problems = Object.fromEntries(report.flagged.map((f) => [f.path.split('/').pop(), f.problems.join('; ')]));
     expect(problems).toEqual({
-      'slice.nii.gz': '2D',
-      'series.nii.gz': '4D (3 frames; the first is used)',
-      'nan.nii.gz': '3 NaN/±∞ voxels',
+      'slice.nii.gz': 'a 2D image (12×10×1): lssl needs 3D volumes',
+      'series.nii.gz': 'a 4D image with 3 volumes (12×10×8×3): choose one with --volume N (0-based)',
+      'nan.nii.gz': '3 NaN/Inf voxels set to 0 when preprocessed',
       'cut-float.nii.gz': expect.stringMatching(/^unreadable: /),
     });
-  });
-
-  it('lssl cohort --check-images prints the tallies and the flagged scans', async () => {
-    const text = await runCommand(cohortCommand as CommandModule, [
-      'cohort',
-      join(root, 'cohort.csv'),
-      '--check-images',
-    ]);
+    // with a volume chosen, the 4D series is fine
+    const chosen = await checkImages(await loadCohort(join(root, 'cohort.csv')), 1);
+    expect(chosen.flagged.map((f) => f.path.split('/').pop())).not.toContain('series.nii.gz');
+    const text = formatImageCheck(report).join('\n');
     expect(text).toMatch(/images: 7 scans checked/);
     expect(text).toMatch(/orientations: RAS \(3\), LPI \(2\), LAS \(1\), PSR \(1\)/);
     expect(text).toMatch(/flagged: 4 scans/);
+  });
+
+  it('lssl cohort --check-images prints the tallies, and ends with exit code 2 when a scan is flagged', async () => {
+    const clean = join(root, 'clean.csv');
+    writeFileSync(clean, 'subject,session,age,path\na,1,60,ras.nii.gz\na,2,61,las.nii.gz\nb,1,62,psr.nii\n');
+    const text = await runCommand(cohortCommand as CommandModule, ['cohort', clean, '--check-images']);
+    expect(text).toMatch(/images: 3 scans checked/);
+    expect(text).toMatch(/no scan flagged/);
     const json = JSON.parse(
-      await runCommand(cohortCommand as CommandModule, [
-        'cohort',
-        join(root, 'cohort.csv'),
-        '--check-images',
-        '--json',
-      ]),
+      await runCommand(cohortCommand as CommandModule, ['cohort', clean, '--check-images', '--json']),
     );
-    expect(json.images.scans).toBe(7);
-    expect(json.subjects).toBe(7);
+    expect(json.images.scans).toBe(3);
+    expect(json.subjects).toBe(2);
+    const error = await runCommand(cohortCommand as CommandModule, [
+      'cohort',
+      join(root, 'cohort.csv'),
+      '--check-images',
+    ]).catch((e) => e);
+    expect(error).toBeInstanceOf(LsslError);
+    expect((error as LsslError).exitCode).toBe(2);
+    expect((error as Error).message).toBe('4 of 7 scans cannot be used as they are (listed above)');
   });
 });
