@@ -23,7 +23,11 @@ export const registerCommand: CommandModule<GlobalArgs, Args> = {
     y
       .positional('fixed', { type: 'string', demandOption: true, describe: 'the reference image (NIfTI)' })
       .positional('moving', { type: 'string', demandOption: true, describe: 'the image to align (NIfTI)' })
-      .option('out', { type: 'string', demandOption: true, describe: 'output .nii or .nii.gz (float32)' })
+      .option('out', {
+        type: 'string',
+        demandOption: true,
+        describe: "output file, .nii or .nii.gz (float32, on FIXED's grid)",
+      })
       .option('transform', {
         choices: TRANSFORM_KINDS,
         default: 'rigid' as TransformKind,
