@@ -82,9 +82,7 @@ export function createProgressPrinter(stream: ProgressStream = process.stderr): 
         stream.write(`resuming after epoch ${event.fromEpoch}\n`);
         return;
       case 'start':
-        stream.write(
-          `training epochs ${event.fromEpoch + 1}–${event.epochs}, ${event.stepsPerEpoch} steps each\n`,
-        );
+        stream.write(`training epochs ${event.fromEpoch + 1}–${event.epochs}, ${event.stepsPerEpoch} steps each\n`);
         return;
       case 'note':
         clearBar();
