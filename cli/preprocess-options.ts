@@ -14,15 +14,11 @@ export interface PreprocessArgs {
 
 /**
  * Adds --normalize, --mask and --spacing. `defaults` says what applies when one is not given:
- * the cache's plain defaults, each method's own (the autoencoders z-score over the whole
- * volume, src/methods.ts defaultPreprocessing), or the run's recorded settings.
+ * the plain defaults (every method trains on the same cache), or the run's recorded settings.
  */
-export function withPreprocessOptions<T>(
-  y: Argv<T>,
-  defaults: 'plain' | 'per-method' | 'run' = 'plain',
-): Argv<T & PreprocessArgs> {
+export function withPreprocessOptions<T>(y: Argv<T>, defaults: 'plain' | 'run' = 'plain'): Argv<T & PreprocessArgs> {
   const run = defaults === 'run' ? "the run's" : undefined;
-  const mask = run ?? (defaults === 'per-method' ? 'otsu; ae and vae: none' : 'otsu');
+  const mask = run ?? 'otsu';
   return y
     .option('normalize', {
       type: 'string',

@@ -12,7 +12,7 @@ import { train } from '../src/train/engine.js';
 import { interruptOnSigint } from '../src/train/interrupt.js';
 import { resumePlan } from '../src/runs.js';
 import { createProgressPrinter } from '../src/train/progress.js';
-import { createMethod, defaultPreprocessing, METHOD_NAMES, type MethodName } from '../src/methods.js';
+import { createMethod, METHOD_NAMES } from '../src/methods.js';
 import { dropUnlabelled } from '../src/contrastive/labels.js';
 import type { TrainOptions } from '../src/train/options.js';
 import { trainingPreset, TRAINING_PRESETS } from '../src/train/presets.js';
@@ -70,7 +70,7 @@ export const trainCommand: CommandModule<GlobalArgs, Args> = {
   command: 'train <source>',
   describe: 'pretrain an encoder (lssl, ae, vae, none, ...) and write a run folder',
   builder: (y) =>
-    withRegisterOptions(withPreprocessOptions(withCohortSource(y), 'per-method'))
+    withRegisterOptions(withPreprocessOptions(withCohortSource(y)))
       .option('method', { type: 'string', demandOption: true, describe: `one of ${METHOD_NAMES.join(', ')}` })
       .option('out', { type: 'string', demandOption: true, describe: 'run folder to write' })
       .option('shape', { type: 'number', describe: 'voxels per side (a multiple of 16; 32 or 64; default 64)' })
@@ -198,7 +198,7 @@ export const trainCommand: CommandModule<GlobalArgs, Args> = {
     // a resumed run keeps the preprocessing it started with; a given option may only repeat it
     const preprocess = resumed
       ? settingsForRun(resumed.config.cohort.preprocessing, preprocessOptionsOf(args), join(args.out, 'config.json'))
-      : { ...defaultPreprocessing(method.name as MethodName), ...preprocessOptionsOf(args) };
+      : preprocessOptionsOf(args);
     // and its registration; the cohort gives each scan's reference
     const asked = registrationOf(args);
     const register = resumed

@@ -15,7 +15,6 @@ import { LsslMethod, type LsslMethodOptions } from './lssl/lssl.js';
 import { NoneMethod, type NoneMethodOptions } from './lssl/none.js';
 import { VaeMethod, type VaeMethodOptions } from './lssl/vae.js';
 import type { Method } from './train/method.js';
-import type { PreprocessOptions } from './io/transforms.js';
 
 export const METHOD_NAMES = ['lssl', 'ae', 'vae', 'simclr', 'supcon', 'simsiam', 'byol', 'directpred', 'none'] as const;
 export type MethodName = (typeof METHOD_NAMES)[number];
@@ -94,16 +93,4 @@ export function createMethod(name: string, options: MethodOptions = {}): Method 
   const factory = METHOD_FACTORIES[name as MethodName];
   if (!factory) throw inputError(`method ${name} is not implemented yet`);
   return factory(options);
-}
-
-/**
- * The preprocessing a method trains on unless told otherwise (a run records what it used).
- * The autoencoders reconstruct the whole volume, so they z-score over it, as the LSSL paper
- * did: with the masked z-score the background sits at −3…−5 and the reconstruction learns
- * the head's outline, leaving a latent whose change between visits carried no diagnosis on
- * the procedural phantom (docs/lssl.md). LSSL and the contrastive methods keep the masked
- * z-score (LSSL's direction carried over to unseen subjects better with it on real anatomy).
- */
-export function defaultPreprocessing(name: MethodName): PreprocessOptions {
-  return name === 'ae' || name === 'vae' ? { mask: 'none' } : {};
 }

@@ -9,7 +9,6 @@ import {
   type MethodScores,
   type PhantomBaseline,
   type PhantomCheckResult,
-  type PhantomSettings,
 } from '../../src/validate/phantom.js';
 import { createProgressPrinter } from '../../src/train/progress.js';
 import { inputError } from '../../src/errors.js';
@@ -71,7 +70,7 @@ export const validatePhantomCommand: CommandModule<GlobalArgs, Args> = {
   describe:
     'train LSSL (and baselines) on a phantom cohort; score unseen subjects against the ground truth, beside a reference written from the paper',
   builder: (y) =>
-    withPreprocessOptions(y, 'per-method')
+    withPreprocessOptions(y)
       .option('out', {
         type: 'string',
         describe: 'folder to keep the cohorts and runs in (default: a temporary folder, removed)',
@@ -196,9 +195,6 @@ const byGroup = (rs: Record<string, number>) =>
     .map(([g, r]) => `${g} ${fixed(r, 2)}`)
     .join(', ');
 
-const describePreprocess = (p: PhantomSettings['preprocess']) =>
-  `${p.normalize} over ${p.mask === 'none' ? 'the whole volume' : `the ${p.mask} mask`}`;
-
 /** The result as a table: one row per method and implementation, the phantom's ceiling above it. */
 function formatPhantomResult(result: PhantomCheckResult): string {
   const { settings } = result;
@@ -208,11 +204,7 @@ function formatPhantomResult(result: PhantomCheckResult): string {
   const reference = result.reference;
   return (
     [
-      `${phantom}: ${settings.subjects} training subjects, ${result.held_out_pairs} pairs of ${settings.testSubjects} unseen subjects, ${settings.shape}³, ${settings.epochs} epochs, batch ${settings.batch}, lr ${settings.learningRate}, seed ${settings.seed}, nuisance ×${settings.nuisance}${settings.misregistration === 1 ? '' : `, misregistration ×${settings.misregistration}`}${settings.register ? `, registered to the ${settings.register}` : ''}${settings.augment ? ', augmented' : ''}, normalize ${describePreprocess(settings.preprocess)}${Object.entries(
-        settings.baselinePreprocess,
-      )
-        .map(([name, p]) => `; ${name}: ${describePreprocess(p)}`)
-        .join('')}`,
+      `${phantom}: ${settings.subjects} training subjects, ${result.held_out_pairs} pairs of ${settings.testSubjects} unseen subjects, ${settings.shape}³, ${settings.epochs} epochs, batch ${settings.batch}, lr ${settings.learningRate}, seed ${settings.seed}, nuisance ×${settings.nuisance}${settings.misregistration === 1 ? '' : `, misregistration ×${settings.misregistration}`}${settings.register ? `, registered to the ${settings.register}` : ''}${settings.augment ? ', augmented' : ''}, normalize ${settings.preprocess.normalize} over ${settings.preprocess.mask === 'none' ? 'the whole volume' : `the ${settings.preprocess.mask} mask`}`,
       `ceiling of r(Δtau_proj, Δage) within groups = r(Δatrophy, Δage): ${byGroup(result.ceiling_delta_age_by_group)}`,
       `${'method'.padEnd(34)} ${'r(Δtau,'.padStart(8)}  ${'r(Δtau, Δage) within groups'.padEnd(28)} ${'Δz bal.'.padStart(8)}  ${'s/epoch'.padStart(6)}`,
       `${''.padEnd(34)} ${'Δatrophy)'.padStart(8)}  ${''.padEnd(28)} ${'accuracy'.padStart(8)}`,

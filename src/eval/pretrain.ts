@@ -6,7 +6,7 @@
 import { join } from 'node:path';
 import type { Cohort } from '../io/cohort.js';
 import { writeFileAtomic } from '../io/atomic.js';
-import { createMethod, defaultPreprocessing, type MethodName } from '../methods.js';
+import { createMethod, type MethodName } from '../methods.js';
 import { openRun } from '../runs.js';
 import type { AugmentOptions } from '../train/augment.js';
 import { volumeAugmenter } from '../train/augmenter.js';
@@ -44,12 +44,7 @@ export async function pretrain(method: MethodName, cohort: Cohort, options: Pret
   };
   const model = createMethod(method, { ...options.methodOptions, network });
   try {
-    const data = cohortTrainingData(cohort, {
-      shape: options.shape,
-      cacheDir: options.cacheDir,
-      cache: { preprocess: defaultPreprocessing(method) },
-      seed: options.seed,
-    });
+    const data = cohortTrainingData(cohort, { shape: options.shape, cacheDir: options.cacheDir, seed: options.seed });
     await train({
       method: model,
       data,

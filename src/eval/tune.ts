@@ -22,7 +22,7 @@ import { join } from 'node:path';
 import { inputError } from '../errors.js';
 import type { Cohort } from '../io/cohort.js';
 import { writeFileAtomic } from '../io/atomic.js';
-import { createMethod, defaultPreprocessing, type MethodName } from '../methods.js';
+import { createMethod, type MethodName } from '../methods.js';
 import { cohortTrainingData } from '../train/cohort-data.js';
 import { train } from '../train/engine.js';
 import type { HistoryRow } from '../train/history.js';
@@ -151,9 +151,7 @@ export async function tune(cohort: Cohort, options: TuneOptions): Promise<TuneRe
     cohortTrainingData(cohort, {
       shape: options.shape,
       cacheDir: options.cacheDir,
-      cache: {
-        preprocess: { ...defaultPreprocessing(options.method), ...options.preprocess, ...preprocessOf(setting) },
-      },
+      cache: { preprocess: { ...options.preprocess, ...preprocessOf(setting) } },
       seed: options.seed,
       validationFraction: options.validationFraction,
     });

@@ -21,7 +21,7 @@ import { loadCohort, type Cohort } from '../io/cohort.js';
 import { loadPreprocessed, preprocessCohort, withSubjectReferences, type CacheRegistration } from '../io/cache.js';
 import { simulateCohort } from '../sim/simulate.js';
 import { simulateTemplateCohort } from '../sim/template-simulate.js';
-import { createMethod, defaultPreprocessing } from '../methods.js';
+import { createMethod } from '../methods.js';
 import { DEFAULT_LAMBDA_RECON } from '../lssl/lssl.js';
 import type { AutoencoderOptions } from '../nn/options.js';
 import { cohortTrainingData, scanKey } from '../train/cohort-data.js';
@@ -131,10 +131,7 @@ export interface PhantomSettings {
   template: string | null;
   atlas: string | null;
   voxelMm: number;
-  /** lssl's preprocessing (the cohorts are cached with it) */
   preprocess: PreprocessingRecord;
-  /** each baseline's: the given options over the method's defaults (defaultPreprocessing) */
-  baselinePreprocess: Partial<Record<PhantomBaseline, PreprocessingRecord>>;
   network: Omit<AutoencoderOptions, 'inputShape' | 'seed'>;
   lambdaRecon: number | null;
   lambdaDir: number | null;
@@ -160,13 +157,7 @@ function phantomSettings(options: PhantomCheckOptions): PhantomSettings {
     template: options.template ?? null,
     atlas: options.atlas ?? null,
     voxelMm: options.voxelMm ?? 2,
-    preprocess: preprocessingRecord({ ...defaultPreprocessing('lssl'), ...options.preprocess }),
-    baselinePreprocess: Object.fromEntries(
-      (options.baselines ?? []).map((name) => [
-        name,
-        preprocessingRecord({ ...defaultPreprocessing(name), ...options.preprocess }),
-      ]),
-    ),
+    preprocess: preprocessingRecord(options.preprocess),
     network: { ...options.network },
     lambdaRecon: options.lambdaRecon ?? null,
     lambdaDir: options.lambdaDir ?? null,
@@ -290,14 +281,12 @@ export async function phantomCheck(options: PhantomCheckOptions): Promise<Phanto
   const testDir = join(options.out, 'test');
   const trainCohort = await simulateAndCache(trainDir, settings.subjects, settings.seed, settings, cacheDir);
   const testCohort = await simulateAndCache(testDir, settings.testSubjects, settings.seed + 1000, settings, cacheDir);
-  const dataWith = (preprocess: PreprocessingRecord) =>
-    cohortTrainingData(trainCohort, {
-      shape: settings.shape,
-      cacheDir,
-      cache: { preprocess, ...cacheRegistration(trainCohort, settings) },
-      seed: settings.seed,
-    });
-  const data = dataWith(settings.preprocess);
+  const data = cohortTrainingData(trainCohort, {
+    shape: settings.shape,
+    cacheDir,
+    cache: { preprocess: settings.preprocess, ...cacheRegistration(trainCohort, settings) },
+    seed: settings.seed,
+  });
   const pairs = await heldOutPairs(testCohort, testDir);
   const scoresOf = (table: EmbeddingsTable, secondsPerEpoch: number): MethodScores => ({
     delta_balanced_accuracy: deltaBalancedAccuracy(table, settings.seed),
@@ -317,7 +306,7 @@ export async function phantomCheck(options: PhantomCheckOptions): Promise<Phanto
   for (const name of settings.baselines) {
     const run = await trainAndEmbed(
       name,
-      dataWith(settings.baselinePreprocess[name] ?? settings.preprocess),
+      data,
       testCohort,
       settings,
       cacheDir,

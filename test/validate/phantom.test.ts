@@ -108,14 +108,11 @@ describe('phantomCheck on the template phantom with the paper reference', () => 
     expect(result.settings.template).toContain('ch2bet');
     expect(result.held_out_pairs).toBe(9);
     expect(Object.keys(result.baselines)).toEqual(['ae']);
-    // each method on its own default preprocessing: lssl z-scores in the brain, the AE over the volume
-    expect(result.settings.preprocess.mask).toBe('otsu');
-    expect(result.settings.baselinePreprocess.ae?.mask).toBe('none');
     const reference = result.reference!;
     expect(reference.version).toMatch(/^PyTorch 1\./);
     // the reference learnt a τ and embedded every held-out scan: Δtau_proj varies, so r is defined
     expect(Number.isFinite(reference.lssl.r_delta_atrophy)).toBe(true);
     expect(Object.keys(reference.baselines)).toEqual(['ae']);
     expect(reference.baselines.ae!.seconds_per_epoch).toBeGreaterThan(0);
-  }, 180_000);
+  });
 });
