@@ -29,17 +29,22 @@ function writeError(error: unknown, path: string): LsslError {
   return runtimeError(`cannot write (${code ?? (error as Error).message})`, path, error);
 }
 
+/** Writes `data` to `file` and flushes it to the disk before returning. */
+async function writeAndSync(file: string, data: string | Uint8Array): Promise<void> {
+  const handle = await fs.open(file, 'w');
+  try {
+    await handle.writeFile(data);
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}
+
 /** Writes and flushes to a temporary sibling, then renames it to `path`. */
 export async function writeFileAtomic(path: string, data: string | Uint8Array): Promise<void> {
   const temp = temporarySibling(path);
   try {
-    const handle = await fs.open(temp, 'w');
-    try {
-      await handle.writeFile(data);
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
+    await writeAndSync(temp, data);
     await fs.rename(temp, path);
   } catch (error) {
     await fs.unlink(temp).catch(() => undefined);
@@ -61,13 +66,7 @@ export async function writeFilesAtomic(files: readonly { path: string; data: str
       const temp = temporarySibling(path);
       staged.push({ temp, path });
       try {
-        const handle = await fs.open(temp, 'w');
-        try {
-          await handle.writeFile(data);
-          await handle.sync();
-        } finally {
-          await handle.close();
-        }
+        await writeAndSync(temp, data);
       } catch (error) {
         throw writeError(error, path);
       }

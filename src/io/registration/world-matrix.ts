@@ -6,6 +6,7 @@
  */
 import { inputError } from '../../errors.js';
 import { multiplyAffines, type Affine } from '../volume.js';
+import { axisRotations, multiply3 } from '../../math/rotation.js';
 
 export type Vec3 = [number, number, number];
 
@@ -72,28 +73,8 @@ export function centredTransform(
  * when `computeZYX` (elastix's `ComputeZYX` parameter, false unless set).
  */
 export function eulerRotation(angles: readonly number[], computeZYX = false): number[][] {
-  const [cx, cy, cz] = angles.map(Math.cos);
-  const [sx, sy, sz] = angles.map(Math.sin);
-  const rx = [
-    [1, 0, 0],
-    [0, cx, -sx],
-    [0, sx, cx],
-  ];
-  const ry = [
-    [cy, 0, sy],
-    [0, 1, 0],
-    [-sy, 0, cy],
-  ];
-  const rz = [
-    [cz, -sz, 0],
-    [sz, cz, 0],
-    [0, 0, 1],
-  ];
+  const { rx, ry, rz } = axisRotations(angles);
   return computeZYX ? multiply3(rz, multiply3(ry, rx)) : multiply3(rz, multiply3(rx, ry));
-}
-
-function multiply3(a: number[][], b: number[][]): number[][] {
-  return [0, 1, 2].map((r) => [0, 1, 2].map((c) => a[r][0] * b[0][c] + a[r][1] * b[1][c] + a[r][2] * b[2][c]));
 }
 
 /** Checks that `a` is a finite 4×4 affine with last row 0 0 0 1. */

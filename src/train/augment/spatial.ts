@@ -32,6 +32,7 @@ import {
 } from './ranges.js';
 import { resampleTrilinear, type VoxelMap } from './trilinear.js';
 import { type DataVolume, volumeOf } from '../../math/data-input.js';
+import { axisRotations, multiply3 } from '../../math/rotation.js';
 
 export interface SpatialOptions {
   /** voxel size in mm (default [1, 1, 1]); rotations and mm translations use it */
@@ -220,29 +221,7 @@ function minimumOf(data: Float32Array): number {
 /** R = Rz·Ry·Rx for angles in degrees about x, y, z (right-handed). */
 export function rotationMatrix([ax, ay, az]: readonly number[]): number[][] {
   const rad = Math.PI / 180;
-  const [cx, sx, cy, sy, cz, sz] = [
-    Math.cos(ax * rad),
-    Math.sin(ax * rad),
-    Math.cos(ay * rad),
-    Math.sin(ay * rad),
-    Math.cos(az * rad),
-    Math.sin(az * rad),
-  ];
-  const rx = [
-    [1, 0, 0],
-    [0, cx, -sx],
-    [0, sx, cx],
-  ];
-  const ry = [
-    [cy, 0, sy],
-    [0, 1, 0],
-    [-sy, 0, cy],
-  ];
-  const rz = [
-    [cz, -sz, 0],
-    [sz, cz, 0],
-    [0, 0, 1],
-  ];
+  const { rx, ry, rz } = axisRotations([ax * rad, ay * rad, az * rad]);
   return multiply3(rz, multiply3(ry, rx));
 }
 
@@ -252,10 +231,6 @@ function diagonalAffine(d: readonly number[], b: readonly number[]): number[][] 
     [0, d[1], 0, b[1]],
     [0, 0, d[2], b[2]],
   ];
-}
-
-function multiply3(a: number[][], b: number[][]): number[][] {
-  return a.map((row) => [0, 1, 2].map((c) => row[0] * b[0][c] + row[1] * b[1][c] + row[2] * b[2][c]));
 }
 
 /** (A ∘ B)(x) = A(B(x)) for 3×4 affines [M | b]. */
