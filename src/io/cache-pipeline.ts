@@ -77,6 +77,16 @@ export interface EnsureOptions {
   volume?: number;
 }
 
+/** The files behind `path` and their signature (size, mtime, inode); 'image not found' when one is missing. */
+export function sourceSignature(path: string): { files: string[]; signature: string } {
+  const files = sourceFiles(path);
+  try {
+    return { files, signature: fileSignature(files) };
+  } catch {
+    throw inputError('image not found', path);
+  }
+}
+
 /**
  * Makes sure `path` has a valid entry under `pipeline`'s settings, building it if it is
  * missing or corrupt. The content hash is re-read only when the file's size, mtime or inode
@@ -87,13 +97,7 @@ export async function ensureEntry(
   pipeline: ScanPreprocessor,
   options: EnsureOptions,
 ): Promise<EnsureResult> {
-  const files = sourceFiles(path);
-  let signature: string;
-  try {
-    signature = fileSignature(files);
-  } catch {
-    throw inputError('image not found', path);
-  }
+  const { files, signature } = sourceSignature(path);
   let bytes: Uint8Array | undefined;
   let contentHash = rememberedContentHash(options.cacheDir, path, signature);
   if (contentHash === undefined) {

@@ -23,8 +23,8 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { inputError } from '../errors.js';
 import type { Cohort } from './cohort.js';
-import { fileSignature, rememberContentHash, rememberedContentHash, sha256 } from './cache-store.js';
-import { sourceFiles, type ScanPreprocessor } from './cache-pipeline.js';
+import { rememberContentHash, rememberedContentHash, sha256 } from './cache-store.js';
+import { sourceSignature, type ScanPreprocessor } from './cache-pipeline.js';
 import { readNifti } from './nifti.js';
 import { checkedVolume } from './image-checks.js';
 import {
@@ -105,13 +105,7 @@ export function referenceOf(plan: RegistrationPlan, path: string): string {
 
 /** A file's content hash, remembered in the cache by (size, mtime, inode) like every source's. */
 export function contentHashOf(cacheDir: string, path: string): string {
-  const files = sourceFiles(path);
-  let signature: string;
-  try {
-    signature = fileSignature(files);
-  } catch {
-    throw inputError('image not found', path);
-  }
+  const { files, signature } = sourceSignature(path);
   const known = rememberedContentHash(cacheDir, path, signature);
   if (known !== undefined) return known;
   const hash = sha256(...files.map((f) => readFileSync(f)));
