@@ -19,7 +19,7 @@ export const benchSubcommands: CommandModule<GlobalArgs, any>[] = [
 
 export const benchCommand: CommandModule<GlobalArgs, GlobalArgs> = {
   command: 'bench',
-  describe: 'benchmarks: train, preprocess, cache',
+  describe: 'benchmarks: train, preprocess, cache, startup',
   builder: (y) => {
     let parser = y;
     for (const sub of benchSubcommands) parser = parser.command(withHelpConventions(sub, `bench ${sub.command}`));

@@ -2,7 +2,8 @@
 import type { CommandModule } from 'yargs';
 import { readNifti, type NiftiImage } from '../src/io/nifti.js';
 import { orientationCode } from '../src/io/orientation.js';
-import { packageVersion, printJson, startBackend, type GlobalArgs } from './common.js';
+import { tfjsPackageVersion } from '../src/version.js';
+import { packageVersion, printJson, type GlobalArgs } from './common.js';
 
 interface Args extends GlobalArgs {
   file: string;
@@ -65,8 +66,9 @@ export const infoCommand: CommandModule<GlobalArgs, Args> = {
   handler: async (args) => {
     const image = await readNifti(args.file);
     const info = describeImage(args.file, image);
-    const backend = await startBackend(args, true);
-    const versions = { lssl: packageVersion(), tfjs: backend.tfjsVersion, backend: backend.name };
+    // versions from package.json: reading a header needs no tensors, so TensorFlow.js stays
+    // unloaded (`lssl backend` says which backend would run)
+    const versions = { lssl: packageVersion(), tfjs: tfjsPackageVersion() };
     if (args.json) return printJson({ ...info, versions });
     const { space = '', time = '' } = info.units;
     const spacing = image.spacing.map(
@@ -82,7 +84,7 @@ export const infoCommand: CommandModule<GlobalArgs, Args> = {
       `affine:      from the ${info.affineSource} (qform_code ${image.header.qformCode}, sform_code ${image.header.sformCode})`,
       ...formatAffine(image.affine).map((row) => `  ${row}`),
       ...(image.header.description ? [`description: ${image.header.description}`] : []),
-      `lssl:        ${versions.lssl} (tfjs ${versions.tfjs}, backend ${versions.backend})`,
+      `lssl:        ${versions.lssl} (tfjs ${versions.tfjs})`,
     ];
     process.stdout.write(`${lines.join('\n')}\n`);
   },

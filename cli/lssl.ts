@@ -12,7 +12,7 @@ import { errnoError } from './errno.js';
 export async function main(argv: string[]): Promise<number> {
   const debug = argv.includes('--debug');
   try {
-    await buildParser(argv).parseAsync();
+    await (await buildParser(argv)).parseAsync();
     return Number(process.exitCode ?? 0);
   } catch (error) {
     if (error instanceof LsslError) {

@@ -2,13 +2,14 @@
 import yargs from 'yargs';
 import type { CommandModule } from 'yargs';
 import { LsslError } from '../src/errors.js';
-import { BACKENDS } from '../src/backend/select.js';
+import { BACKENDS } from '../src/backend/names.js';
 import { packageVersion } from './common.js';
-import { commands } from './commands.js';
+import { commandsFor } from './commands.js';
 import { checkDestinations } from './destinations.js';
 import { checkCommonOptions } from './option-checks.js';
 
-export function buildParser(argv: string[]) {
+/** The parser for `argv`; only the modules of the commands it names are loaded (cli/commands.ts). */
+export async function buildParser(argv: string[]) {
   let parser = yargs(argv)
     .scriptName('lssl')
     .usage('$0 <command> [options]\n\nSelf-supervised learning on longitudinal brain MRI.')
@@ -34,6 +35,6 @@ export function buildParser(argv: string[]) {
     .fail((message, error) => {
       throw error ?? new LsslError(message ?? 'invalid usage', { exitCode: 2 });
     });
-  for (const command of commands) parser = parser.command(command as CommandModule);
+  for (const command of await commandsFor(argv)) parser = parser.command(command as CommandModule);
   return parser;
 }

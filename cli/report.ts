@@ -6,8 +6,7 @@
 import type { Argv, CommandModule } from 'yargs';
 import { inputError } from '../src/errors.js';
 import { PROBE_FEATURES, type ProbeFeatures } from '../src/eval/probe/design.js';
-import { cohortSlices } from '../src/eval/report/decoder.js';
-import { writeReport } from '../src/eval/report/report.js';
+import type { cohortSlices } from '../src/eval/report/decoder.js';
 import { printJson, startBackend, type GlobalArgs } from './common.js';
 
 interface Args extends GlobalArgs {
@@ -127,9 +126,12 @@ export const reportCommand: CommandModule<GlobalArgs, Args> = {
     let slices: ReturnType<typeof cohortSlices> | undefined;
     if (args.source !== undefined) {
       await startBackend(args, args.json);
+      // the decoder's slices need tensors: TensorFlow.js loads only with --source
+      const { cohortSlices } = await import('../src/eval/report/decoder.js');
       const [subject, session] = args.scan === undefined ? [undefined, undefined] : args.scan.split('/');
       slices = cohortSlices({ source: args.source, cacheDir: args.cache, subject, session, alpha: args.alpha });
     }
+    const { writeReport } = await import('../src/eval/report/report.js');
     const result = await writeReport(args.runs, {
       out: args.out,
       targets,

@@ -9,13 +9,12 @@ import * as tf from '@tensorflow/tfjs';
 import { inputError, runtimeError } from '../errors.js';
 import { registerFastKernels } from './kernels/index.js';
 import { quietCpuBanner } from './quiet.js';
+import { BACKENDS, type BackendChoice, type BackendName } from './names.js';
 
 // importing the library (which imports this module) prints nothing: see quiet.ts
 quietCpuBanner();
 
-export const BACKENDS = ['tfjs-node-gpu', 'tfjs-node', 'wasm', 'cpu'] as const;
-export type BackendName = (typeof BACKENDS)[number];
-export type BackendChoice = BackendName | 'auto';
+export { BACKENDS, type BackendName, type BackendChoice } from './names.js';
 
 export interface BackendInfo {
   /** the lssl name of the backend that runs */

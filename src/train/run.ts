@@ -17,14 +17,13 @@
 import type { PreprocessingRecord } from '../io/preprocess-record.js';
 import type { RegistrationRecord } from '../io/registration-record.js';
 import type * as tf from '@tensorflow/tfjs';
-import { promises as fs, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { promises as fs } from 'node:fs';
+import { join } from 'node:path';
 import { inputError } from '../errors.js';
 import type { PlateauState } from './schedule.js';
 import type { HistoryRow } from './history.js';
 import type { Method } from './method.js';
-import { readWeights, writeWeights, type NamedTensor } from './weights.js';
+import type { NamedTensor } from './weights.js';
 import { writeFileAtomic } from '../io/atomic.js';
 
 export const RUN_FORMAT = 'lssl-run';
@@ -60,20 +59,8 @@ export interface CheckpointState {
   stoppedEarly: boolean;
 }
 
-/** lssl's version from package.json (this file sits in src/train or dist/src/train). */
-export function lsslVersion(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  for (let i = 0; i < 5; i++) {
-    try {
-      const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'));
-      if (pkg.name === 'lssl') return pkg.version;
-    } catch {
-      // not here; look one folder up
-    }
-    dir = dirname(dir);
-  }
-  return 'unknown';
-}
+/** lssl's version from package.json (src/version.ts; re-exported for the run writer). */
+export { lsslVersion } from '../version.js';
 
 async function exists(path: string): Promise<boolean> {
   return fs.stat(path).then(
@@ -112,6 +99,12 @@ export async function prepareRunDirectory(
   return 'new';
 }
 
+/**
+ * weights.ts loads TensorFlow.js; the report reads run configs without tensors
+ * (readRunConfig), so the weights are imported when first written or read.
+ */
+const loadWeightsModule = () => import('./weights.js');
+
 export async function writeRunConfig(dir: string, config: RunConfig): Promise<void> {
   await writeFileAtomic(join(dir, 'config.json'), `${JSON.stringify(config, null, 2)}\n`);
 }
@@ -143,6 +136,7 @@ export async function writeBestModel(dir: string, method: Method, metadata: Reco
     extra.push({ name: 'tau.json', data: `${JSON.stringify(body)}\n` });
   }
   // model.json, weights.bin and tau.json as one set: a failed write keeps the previous best whole
+  const { writeWeights } = await loadWeightsModule();
   await writeWeights(dir, variableTensors(method), { method: method.name, ...metadata }, extra);
 }
 
@@ -169,6 +163,7 @@ export async function writeCheckpoint(dir: string, tensors: NamedTensor[], state
   await fs.mkdir(root, { recursive: true });
   const tmp = join(root, `.tmp-${checkpointName(state.epoch)}-${process.pid}`);
   await fs.rm(tmp, { recursive: true, force: true });
+  const { writeWeights } = await loadWeightsModule();
   try {
     await writeWeights(tmp, tensors, { epoch: state.epoch }, [
       { name: 'state.json', data: `${JSON.stringify(state)}\n` },
@@ -196,6 +191,7 @@ export async function readLatestCheckpoint(
     const folder = join(root, name);
     if (!(await exists(join(folder, 'state.json')))) continue;
     const state = JSON.parse(await fs.readFile(join(folder, 'state.json'), 'utf8')) as CheckpointState;
+    const { readWeights } = await loadWeightsModule();
     const { tensors } = await readWeights(folder);
     return { state, tensors };
   }

@@ -5,7 +5,7 @@
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { buildParser } from '../../cli/parser.js';
-import { commands } from '../../cli/commands.js';
+import { commandEntries, commandName } from '../../cli/commands.js';
 import { benchSubcommands } from '../../cli/bench.js';
 import { validateSubcommands } from '../../cli/validate.js';
 import { bracketDefault } from '../../cli/help.js';
@@ -17,7 +17,7 @@ async function help(argv: string[]): Promise<string> {
     text += `${parts.join(' ')}\n`;
   });
   try {
-    await buildParser([...argv, '--help']).parseAsync();
+    await (await buildParser([...argv, '--help'])).parseAsync();
   } finally {
     log.mockRestore();
   }
@@ -25,7 +25,7 @@ async function help(argv: string[]): Promise<string> {
 }
 
 const names = [
-  ...commands.map((c) => [String(c.command).split(' ')[0]]),
+  ...commandEntries.map((c) => [commandName(c)]),
   ...benchSubcommands.map((c) => ['bench', String(c.command)]),
   ...validateSubcommands.map((c) => ['validate', String(c.command)]),
 ];
