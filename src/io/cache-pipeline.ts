@@ -5,7 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { inputError } from '../errors.js';
-import { pairPaths, readNifti } from './nifti.js';
+import { pairPaths, readNiftiSource } from './nifti.js';
 import { checkedVolume } from './image-checks.js';
 import { canonicalPreprocessOptions, preprocess, type PreprocessOptions } from './transforms.js';
 import type { Volume } from './volume.js';
@@ -42,7 +42,7 @@ export function niftiPreprocessor(options: PreprocessOptions = {}): ScanPreproce
   return {
     settings,
     run: async (path, bytes, warn, chosen) => {
-      const { volume, warnings } = checkedVolume(await readNifti(bytes ?? path, { name: path }), path, chosen);
+      const { volume, warnings } = checkedVolume(await readNiftiSource(bytes ?? path, { name: path }), path, chosen);
       for (const warning of warnings) warn?.(warning);
       return preprocess(volume, settings);
     },

@@ -7,16 +7,16 @@
  * set to 0 with a warning, as nibabel users do with `np.nan_to_num`.
  */
 import { inputError } from '../errors.js';
-import { niftiToVolume, type NiftiImage } from './nifti.js';
-import { spacingFromAffine, type Volume } from './volume.js';
+import { niftiToVolume, type NiftiImage, type NiftiSource } from './nifti.js';
+import { spacingFromAffine, type SourceVolume, type Volume, type VoxelValues } from './volume.js';
 
 /** Voxel sides outside this range (mm) are a header error, not an MRI: e.g. pixdim in metres or µm. */
 export const VOXEL_SIZE_RANGE_MM: readonly [number, number] = [0.01, 20];
 /** Above this share of non-finite voxels a scan is refused rather than patched. */
 export const MAX_NONFINITE_SHARE = 0.01;
 
-export interface CheckedVolume {
-  volume: Volume;
+export interface CheckedVolume<V extends SourceVolume = Volume> {
+  volume: V;
   /** what was repaired, one sentence each (e.g. "3 NaN/Inf voxels set to 0") */
   warnings: string[];
 }
@@ -61,19 +61,10 @@ export function checkImageHeader(image: Pick<NiftiImage, 'shape' | 'affine'>, fi
  * Checks a volume's voxels: refuses an image that is mostly NaN/Inf or constant, and sets
  * a few non-finite voxels to 0 (in place) with a warning.
  */
-export function checkVoxels(volume: Volume, file: string): string[] {
+export function checkVoxels(volume: SourceVolume, file: string): string[] {
   const { data } = volume;
-  let nonFinite = 0;
-  let min = Infinity;
-  let max = -Infinity;
-  for (let i = 0; i < data.length; i++) {
-    const v = data[i];
-    if (!Number.isFinite(v)) nonFinite++;
-    else {
-      if (v < min) min = v;
-      if (v > max) max = v;
-    }
-  }
+  // integers are finite: only float32 voxels need the pass
+  const nonFinite = data instanceof Float32Array ? countNonFinite(data) : 0;
   if (nonFinite === data.length) throw inputError('every voxel is NaN or infinite', file);
   if (nonFinite > MAX_NONFINITE_SHARE * data.length) {
     const percent = ((100 * nonFinite) / data.length).toPrecision(3);
@@ -82,17 +73,51 @@ export function checkVoxels(volume: Volume, file: string): string[] {
       file,
     );
   }
-  if (min === max) throw inputError(`the image is constant (every finite voxel is ${min})`, file);
+  const constant = constantValue(data);
+  if (constant !== undefined) throw inputError(`the image is constant (every finite voxel is ${constant})`, file);
   if (nonFinite === 0) return [];
   for (let i = 0; i < data.length; i++) if (!Number.isFinite(data[i])) data[i] = 0;
   return [`${nonFinite} NaN/Inf voxel${nonFinite === 1 ? '' : 's'} set to 0`];
 }
 
 /**
+ * NaN and ±Inf voxels: v − v is 0 for every finite v and NaN otherwise. One branch per voxel
+ * instead of Number.isFinite and a running min/max: a third of the time on a 256×256×176 scan.
+ */
+function countNonFinite(data: Float32Array): number {
+  let count = 0;
+  for (let i = 0; i < data.length; i++) {
+    const v = data[i];
+    if (v - v !== 0) count++;
+  }
+  return count;
+}
+
+/** The value of every finite voxel if they are all equal, else undefined; stops at the first that differs. */
+function constantValue(data: VoxelValues): number | undefined {
+  let first = Number.NaN;
+  let i = 0;
+  for (; i < data.length; i++) {
+    const v = data[i];
+    if (v - v === 0) {
+      first = v;
+      break;
+    }
+  }
+  for (i++; i < data.length; i++) {
+    const v = data[i];
+    if (v - v === 0 && v !== first) return undefined;
+  }
+  return first;
+}
+
+/**
  * The checked 3D volume of a NIfTI image: the header checks, then the chosen volume (0 for a
  * 3D image) with its voxels checked.
  */
-export function checkedVolume(image: NiftiImage, file: string, volume?: number): CheckedVolume {
+export function checkedVolume(image: NiftiImage, file: string, volume?: number): CheckedVolume;
+export function checkedVolume(image: NiftiSource, file: string, volume?: number): CheckedVolume<SourceVolume>;
+export function checkedVolume(image: NiftiSource, file: string, volume?: number): CheckedVolume<SourceVolume> {
   checkImageHeader(image, file, volume);
   const extracted = niftiToVolume(image, volumeCount(image.shape) > 1 ? (volume ?? 0) : 0);
   const warnings = checkVoxels(extracted, file);

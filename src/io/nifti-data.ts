@@ -5,6 +5,7 @@
  */
 import { endianness } from 'node:os';
 import { inputError } from '../errors.js';
+import type { VoxelValues } from './volume.js';
 
 export type NiftiDatatype =
   | 'uint8'
@@ -169,4 +170,25 @@ export function decodeVoxels(
     for (let i = 0; i < count; i++) out[i] = raw[i] * slope + inter;
   }
   return out;
+}
+
+/** Stored types whose values a float32 holds exactly, so they can be read in place. */
+const EXACT_IN_FLOAT32: readonly NiftiDatatype[] = ['int8', 'uint8', 'int16', 'uint16'];
+
+/**
+ * The voxels as a view of `bytes`, without conversion, when that gives exactly the values
+ * decodeVoxels would: a small integer type, native byte order, aligned, no scaling.
+ * Undefined otherwise (the caller decodes to float32).
+ */
+export function exactVoxelView(
+  bytes: Uint8Array,
+  datatype: NiftiDatatypeInfo,
+  littleEndian: boolean,
+  count: number,
+  scaling: { slope: number; inter: number } | undefined,
+): VoxelValues | undefined {
+  const size = datatype.bytesPerVoxel;
+  if (!EXACT_IN_FLOAT32.includes(datatype.name) || scaling !== undefined) return undefined;
+  if ((size > 1 && littleEndian !== NATIVE_LITTLE_ENDIAN) || bytes.byteOffset % size !== 0) return undefined;
+  return typedView(datatype.name, bytes.buffer as ArrayBuffer, bytes.byteOffset, count) as VoxelValues;
 }

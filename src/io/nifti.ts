@@ -11,9 +11,9 @@ import { readFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
 import { inputError } from '../errors.js';
-import { voxelCount, type Affine, type Volume } from './volume.js';
+import { voxelCount, type Affine, type SourceVolume, type Volume, type VoxelValues } from './volume.js';
 import { parseNiftiHeader, scalingOf } from './nifti-header.js';
-import { decodeVoxels, type NiftiDatatype } from './nifti-data.js';
+import { decodeVoxels, exactVoxelView, type NiftiDatatype } from './nifti-data.js';
 
 export type { NiftiDatatype } from './nifti-data.js';
 export { writeNifti, type WritableImage, type WriteNiftiOptions } from './nifti-write.js';
@@ -41,6 +41,14 @@ export interface NiftiImage {
     description: string;
     voxOffset: number;
   };
+}
+
+/**
+ * A NIfTI image as preprocessing reads it (readNiftiSource): like NiftiImage, but int8,
+ * uint8, int16 and uint16 voxels without scaling stay in their stored type, viewed in place.
+ */
+export interface NiftiSource extends Omit<NiftiImage, 'data'> {
+  data: VoxelValues;
 }
 
 const GZIP_MAGIC = [0x1f, 0x8b];
@@ -115,6 +123,26 @@ export async function readNifti(
   pathOrBytes: string | Uint8Array | ArrayBuffer,
   options: { name?: string } = {},
 ): Promise<NiftiImage> {
+  return (await readNiftiWith(pathOrBytes, options, false)) as NiftiImage;
+}
+
+/**
+ * readNifti for preprocessing: the same checks and errors, but int8, uint8, int16 and uint16
+ * voxels without scaling are viewed in place rather than copied to float32 (exactly the
+ * values readNifti gives; resampling reads only the few it interpolates).
+ */
+export async function readNiftiSource(
+  pathOrBytes: string | Uint8Array | ArrayBuffer,
+  options: { name?: string } = {},
+): Promise<NiftiSource> {
+  return readNiftiWith(pathOrBytes, options, true);
+}
+
+async function readNiftiWith(
+  pathOrBytes: string | Uint8Array | ArrayBuffer,
+  options: { name?: string },
+  inPlace: boolean,
+): Promise<NiftiSource> {
   const isPath = typeof pathOrBytes === 'string';
   const pair = isPath ? pairPaths(pathOrBytes) : undefined;
   const headerFile = pair?.header ?? (isPath ? pathOrBytes : (options.name ?? '<bytes>'));
@@ -151,14 +179,11 @@ export async function readNifti(
   }
   if (count > 2 ** 31 - 1) throw inputError(`image too large: ${count} voxels (at most 2^31 − 1)`, imageFile);
 
-  const data = decodeVoxels(
-    imageBytes.subarray(header.voxOffset, header.voxOffset + needed),
-    header.datatype,
-    header.littleEndian,
-    count,
-    scalingOf(header, headerFile),
-    imageFile,
-  );
+  const voxels = imageBytes.subarray(header.voxOffset, header.voxOffset + needed);
+  const scaling = scalingOf(header, headerFile);
+  const data =
+    (inPlace ? exactVoxelView(voxels, header.datatype, header.littleEndian, count, scaling) : undefined) ??
+    decodeVoxels(voxels, header.datatype, header.littleEndian, count, scaling, imageFile);
   return {
     shape: header.shape,
     spacing: header.spacing,
@@ -185,7 +210,9 @@ export async function readNifti(
  * so it stays true to the affine that resampling updates (TorchIO's convention).
  * A single-frame image shares its data array; a frame of a 4D image is a copy.
  */
-export function niftiToVolume(image: NiftiImage, frame = 0): Volume {
+export function niftiToVolume(image: NiftiImage, frame?: number): Volume;
+export function niftiToVolume(image: NiftiSource, frame?: number): SourceVolume;
+export function niftiToVolume(image: NiftiSource, frame = 0): SourceVolume {
   const [nx, ny = 1, nz = 1] = image.shape;
   const frameSize = nx * ny * nz;
   const frames = image.data.length / frameSize;

@@ -20,7 +20,7 @@
  * interpolates its 8 nearest old voxels.
  */
 import { inputError } from '../errors.js';
-import { multiplyAffines, type Affine, type Volume } from './volume.js';
+import { multiplyAffines, type Affine, type SourceVolume, type Volume, type VoxelValues } from './volume.js';
 import { canonicalGeometry } from './orientation.js';
 
 export type Interpolation = 'linear' | 'nearest';
@@ -84,7 +84,7 @@ function checkShape(shape: readonly number[], name: string): void {
  * stored order runs backwards.
  */
 interface SampleSource {
-  data: Float32Array;
+  data: VoxelValues;
   shape: Triple;
   stride: Triple;
   reversed: [boolean, boolean, boolean];
@@ -105,7 +105,7 @@ function ownFrame(volume: Volume): SampleSource {
 }
 
 /** The volume's voxels in RAS+ order (as `toCanonical` would copy them), read in place. */
-function canonicalFrame(volume: Volume): SampleSource {
+function canonicalFrame(volume: SourceVolume): SampleSource {
   const geometry = canonicalGeometry(volume);
   const ownStrides = [1, volume.shape[0], volume.shape[0] * volume.shape[1]];
   const stride: Triple = [0, 0, 0];
@@ -253,7 +253,7 @@ export function resampleToSpacing(
  * 256×256×176 scan shrinks to 64³. Always returns a new volume.
  */
 export function resampleCanonical(
-  volume: Volume,
+  volume: SourceVolume,
   target: { shape: readonly number[] } | { spacing: number | readonly number[] },
   options: ResampleOptions = {},
 ): Volume {

@@ -10,7 +10,7 @@ import { resampleCanonical } from './resample.js';
 import { cropOrPad, cropOrPadArray, boundingBox, cropOrPadStart } from './crop.js';
 import { foregroundMask, type MaskMethod } from './mask.js';
 import { normalize, checkPercentiles, type NormalizeMethod } from './normalize.js';
-import type { Volume } from './volume.js';
+import type { SourceVolume, Volume } from './volume.js';
 
 export {
   ioOrientation,
@@ -104,9 +104,10 @@ export function canonicalPreprocessOptions(options: PreprocessOptions = {}): Pre
  * One scan → the network's input: RAS+ (exact reordering), trilinear resampling (whole
  * field of view to `shape`, or to `spacing` then crop/pad to `shape` centred on the
  * foreground), then normalisation with statistics inside the foreground mask.
- * volume: any shape and orientation → Volume of `settings.shape`, float32, RAS+ affine.
+ * volume: any shape and orientation (float32, or small-integer voxels read in place) → Volume of
+ * `settings.shape`, float32, RAS+ affine.
  */
-export function preprocess(volume: Volume, options: PreprocessOptions | PreprocessSettings = {}): Volume {
+export function preprocess(volume: SourceVolume, options: PreprocessOptions | PreprocessSettings = {}): Volume {
   const settings = canonicalPreprocessOptions(options);
   // RAS+ and resampling in one pass over the original voxels (same result as
   // resampleToShape(toCanonical(volume)), without copying the full-resolution scan).

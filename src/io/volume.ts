@@ -16,6 +16,18 @@ export interface Volume {
   affine: Affine;
 }
 
+/**
+ * Voxel values whose every element a float32 holds exactly: float32 itself, or the small
+ * integer types a NIfTI file stores, read in place without a float32 copy (preprocessing
+ * reads only the voxels it interpolates, so converting all of them first was wasted work).
+ */
+export type VoxelValues = Float32Array | Int16Array | Uint16Array | Int8Array | Uint8Array;
+
+/** A volume as read for preprocessing: a Volume whose voxels may still be in their stored small-integer type. */
+export interface SourceVolume extends Omit<Volume, 'data'> {
+  data: VoxelValues;
+}
+
 export function identityAffine(): Affine {
   return [
     [1, 0, 0, 0],
