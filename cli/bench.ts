@@ -9,12 +9,14 @@ import type { GlobalArgs } from './common.js';
 import { benchPreprocessCommand } from './bench/preprocess.js';
 import { benchCacheCommand } from './bench/cache.js';
 import { benchTrainCommand } from './bench/train.js';
+import { benchStartupCommand } from './bench/startup.js';
 
 // biome-ignore lint/suspicious/noExplicitAny: yargs types each command by its own argument shape; a list of them has none in common
 export const benchSubcommands: CommandModule<GlobalArgs, any>[] = [
   benchTrainCommand,
   benchPreprocessCommand,
   benchCacheCommand,
+  benchStartupCommand,
 ];
 
 export const benchCommand: CommandModule<GlobalArgs, GlobalArgs> = {

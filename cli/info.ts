@@ -1,6 +1,6 @@
 /** `lssl info FILE`: a NIfTI file's shape, spacing, datatype, orientation and affine. */
 import type { CommandModule } from 'yargs';
-import { readNifti, type NiftiImage } from '../src/io/nifti.js';
+import { readNiftiSource, type NiftiImage } from '../src/io/nifti.js';
 import { orientationCode } from '../src/io/orientation.js';
 import { tfjsPackageVersion } from '../src/version.js';
 import { packageVersion, printJson, type GlobalArgs } from './common.js';
@@ -19,14 +19,14 @@ export function xyztUnits(code: number): { space?: string; time?: string } {
 }
 
 /** Which header transform nibabel's rule picked for the affine. */
-export function affineSource(image: NiftiImage): 'sform' | 'qform' | 'pixdim' {
+export function affineSource(image: Omit<NiftiImage, 'data'>): 'sform' | 'qform' | 'pixdim' {
   if (image.header.sformCode !== 0) return 'sform';
   if (image.header.qformCode !== 0) return 'qform';
   return 'pixdim';
 }
 
 /** Everything `info --json` prints (also the source of the text form). */
-export function describeImage(file: string, image: NiftiImage) {
+export function describeImage(file: string, image: Omit<NiftiImage, 'data'>) {
   return {
     file,
     shape: image.shape,
@@ -41,7 +41,7 @@ export function describeImage(file: string, image: NiftiImage) {
 }
 
 /** Whether the voxels were scaled on reading (slope finite, non-zero, and not the identity 1, 0). */
-function isScaled(image: NiftiImage): boolean {
+function isScaled(image: Omit<NiftiImage, 'data'>): boolean {
   const { sclSlope: slope, sclInter: inter } = image.header;
   return Number.isFinite(slope) && slope !== 0 && !(slope === 1 && inter === 0);
 }
@@ -64,7 +64,8 @@ export const infoCommand: CommandModule<GlobalArgs, Args> = {
       .positional('file', { type: 'string', demandOption: true, describe: '.nii, .nii.gz, or the .hdr/.img of a pair' })
       .option('json', { type: 'boolean', default: false, describe: 'print one JSON object' }),
   handler: async (args) => {
-    const image = await readNifti(args.file);
+    // the same checks as readNifti, without converting voxels info never shows to float32
+    const image = await readNiftiSource(args.file);
     const info = describeImage(args.file, image);
     // versions from package.json: reading a header needs no tensors, so TensorFlow.js stays
     // unloaded (`lssl backend` says which backend would run)

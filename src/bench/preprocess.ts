@@ -17,7 +17,8 @@ import { createInterface } from 'node:readline';
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { readNifti, niftiToVolume, writeNifti } from '../io/nifti.js';
+import { readNiftiSource, writeNifti } from '../io/nifti.js';
+import { checkedVolume } from '../io/image-checks.js';
 import { preprocess } from '../io/transforms.js';
 import { createRng } from '../rng.js';
 
@@ -58,7 +59,7 @@ export interface PreprocessBenchResult {
   note?: string;
 }
 
-const PYTHON = process.env.LSSL_PYTHON ?? '/usr/bin/python3';
+export const PYTHON = process.env.LSSL_PYTHON ?? '/usr/bin/python3';
 
 function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
@@ -66,7 +67,7 @@ function median(values: number[]): number {
   return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 }
 
-function pythonHasNibabelScipy(): boolean {
+export function pythonHasNibabelScipy(): boolean {
   try {
     execFileSync(PYTHON, ['-c', 'import nibabel, scipy.ndimage'], { stdio: 'ignore' });
     return true;
@@ -98,42 +99,52 @@ function syntheticHead(shape: [number, number, number], seed: number): Float32Ar
   return data;
 }
 
-/** Writes the bench image with nibabel when available (an independent writer), else with writeNifti. */
-async function writeBenchFile(path: string, usePython: boolean): Promise<void> {
+/**
+ * Writes bench images with nibabel when available (an independent writer), else with
+ * writeNifti; file n gets noise seed `firstSeed + n`, so the scans of a cohort differ in
+ * content (the cache keys on it).
+ */
+export async function writeBenchFiles(paths: readonly string[], usePython: boolean, firstSeed = 2): Promise<void> {
   const [nx, ny, nz] = BENCH_FILE_SHAPE;
   if (usePython) {
     const script = `
 import sys, numpy as np, nibabel as nib
-rng = np.random.default_rng(2)
 i, j, k = np.meshgrid(np.arange(${nx}), np.arange(${ny}), np.arange(${nz}), indexing='ij', sparse=True)
 r = ((i - ${nx / 2}) / ${nx * 0.38})**2 + ((j - ${ny / 2}) / ${ny * 0.42})**2 + ((k - ${nz / 2}) / ${nz * 0.45})**2
-noise = rng.integers(0, 16, size=(${nx}, ${ny}, ${nz}))
-head = 600 + 300 * np.cos(i / 9) * np.sin(j / 11) + (k % 40) + noise
-data = np.where(r < 1, head, noise >> 2).astype(np.int16)
-img = nib.Nifti1Image(data, np.array(${JSON.stringify(BENCH_AFFINE)}, dtype=float))
-img.set_data_dtype(np.int16)
-nib.save(img, sys.argv[1])
+for n, path in enumerate(sys.argv[1:]):
+    rng = np.random.default_rng(${firstSeed} + n)
+    noise = rng.integers(0, 16, size=(${nx}, ${ny}, ${nz}))
+    head = 600 + 300 * np.cos(i / 9) * np.sin(j / 11) + (k % 40) + noise
+    data = np.where(r < 1, head, noise >> 2).astype(np.int16)
+    img = nib.Nifti1Image(data, np.array(${JSON.stringify(BENCH_AFFINE)}, dtype=float))
+    img.set_data_dtype(np.int16)
+    nib.save(img, path)
 `;
-    execFileSync(PYTHON, ['-c', script, path], { stdio: ['ignore', 'ignore', 'inherit'] });
+    execFileSync(PYTHON, ['-c', script, ...paths], { stdio: ['ignore', 'ignore', 'inherit'] });
     return;
   }
-  await writeNifti(
-    path,
-    { data: syntheticHead(BENCH_FILE_SHAPE, 2), shape: [...BENCH_FILE_SHAPE], affine: BENCH_AFFINE },
-    { datatype: 'int16' },
-  );
+  for (const [n, path] of paths.entries()) {
+    await writeNifti(
+      path,
+      { data: syntheticHead(BENCH_FILE_SHAPE, firstSeed + n), shape: [...BENCH_FILE_SHAPE], affine: BENCH_AFFINE },
+      { datatype: 'int16' },
+    );
+  }
 }
 
-/** One lssl job: load, then `preprocess` (RAS+ → trilinear to `shape` → z-score in the Otsu mask). */
+/**
+ * One lssl job as the cache pipeline runs it (cache-pipeline.ts): read (in place for int16),
+ * check the voxels, then `preprocess` (RAS+ → trilinear to `shape` → z-score in the Otsu mask).
+ */
 async function lsslOnce(path: string, shape: [number, number, number]): Promise<Record<string, number>> {
   const cpu0 = process.cpuUsage();
   const t0 = performance.now();
-  const volume = niftiToVolume(await readNifti(path));
+  const { volume } = checkedVolume(await readNiftiSource(path), path);
   const t1 = performance.now();
   preprocess(volume, { shape, normalize: 'zscore', mask: 'otsu' });
   const t2 = performance.now();
   const cpu = process.cpuUsage(cpu0);
-  return { load: t1 - t0, 'RAS+resample+zscore': t2 - t1, total: t2 - t0, cpu: (cpu.user + cpu.system) / 1e3 };
+  return { 'load+check': t1 - t0, 'RAS+resample+zscore': t2 - t1, total: t2 - t0, cpu: (cpu.user + cpu.system) / 1e3 };
 }
 
 function summarise(runs: Record<string, number>[]): StageTimes {
@@ -209,7 +220,7 @@ export async function benchPreprocess(
   try {
     const path = join(folder, 'T1w.nii.gz');
     log(`writing a ${BENCH_FILE_SHAPE.join('×')} int16 .nii.gz with ${withPython ? 'nibabel' : 'writeNifti'}`);
-    await writeBenchFile(path, withPython);
+    await writeBenchFiles([path], withPython);
     const bytes = statSync(path).size;
 
     const python = withPython ? await startPythonWorker(path, shape) : null;
