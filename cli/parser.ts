@@ -36,5 +36,20 @@ export async function buildParser(argv: string[]) {
       throw error ?? new LsslError(message ?? 'invalid usage', { exitCode: 2 });
     });
   for (const command of await commandsFor(argv)) parser = parser.command(command as CommandModule);
+  skipHelpRendering(parser);
   return parser;
+}
+
+interface YargsInternals {
+  getInternalMethods?: () => { getUsageInstance?: () => { cacheHelpMessage?: () => void } };
+}
+
+/**
+ * yargs renders the chosen command's whole --help before its handler runs, to show it should
+ * the handler fail; lssl's fail() never shows help, and measuring every option's text width
+ * was a fifth of `lssl preprocess`'s start-up. --help itself is rendered as before.
+ */
+function skipHelpRendering(parser: unknown): void {
+  const usage = (parser as YargsInternals).getInternalMethods?.().getUsageInstance?.();
+  if (usage && typeof usage.cacheHelpMessage === 'function') usage.cacheHelpMessage = () => {};
 }
