@@ -17,6 +17,7 @@ interface Args extends GlobalArgs {
   'e2e-repetitions': number;
   'scaling-scans': number;
   'scaling-repetitions': number;
+  'reference-float32': boolean;
   json: boolean;
 }
 
@@ -58,7 +59,7 @@ function endToEndReport(result: PreprocessEndToEndResult): string[] {
     process_('lssl preprocess --jobs 1', e.lssl),
   ];
   if (e.nibabelScipy && e.ratio !== null) {
-    lines.push(process_('nibabel+scipy script', e.nibabelScipy));
+    lines.push(process_(`nibabel+scipy (${e.referenceDtype})`, e.nibabelScipy));
     lines.push(
       `end-to-end ratio lssl / nibabel+scipy: ${e.ratio.toFixed(2)}× wall (${verdict(e.ratio)})${e.cpuRatio === null ? '' : `, ${e.cpuRatio.toFixed(2)}× CPU`}`,
     );
@@ -93,6 +94,11 @@ export const benchPreprocessCommand: CommandModule<GlobalArgs, Args> = {
         describe: 'scans of the --jobs 1 against --jobs 2 comparison (0 skips it)',
       })
       .option('scaling-repetitions', { type: 'number', default: 3, describe: 'timed runs of each --jobs' })
+      .option('reference-float32', {
+        type: 'boolean',
+        default: false,
+        describe: "the end-to-end script reads float32 (get_fdata(dtype=np.float32)), not nibabel's default float64",
+      })
       .option('json', { type: 'boolean', default: false, describe: 'print one JSON object' }),
   handler: async (args) => {
     positiveInteger(args.shape, 'shape');
@@ -115,6 +121,7 @@ export const benchPreprocessCommand: CommandModule<GlobalArgs, Args> = {
       scalingScans: args['scaling-scans'],
       scalingRepetitions: args['scaling-repetitions'],
       side: args.shape,
+      referenceFloat32: args['reference-float32'],
       log,
     });
     if (args.json) return printJson({ perScan, ...endToEnd });

@@ -5,9 +5,11 @@
  * `--jobs 2` on a larger cohort (24). Every lssl run starts from an empty cache.
  *
  * The script does per scan what lssl's default does: nib.load → as_closest_canonical →
- * get_fdata(float32) → scipy.ndimage.zoom(order=1) to 64³ → Otsu mask (256 bins) → z-score
- * inside it → np.save float32. Its differences (zoom's corner-aligned grid, no content hash,
- * no metadata file) make it do less, not more.
+ * get_fdata() → scipy.ndimage.zoom(order=1) to 64³ → Otsu mask (256 bins) → z-score inside
+ * it → np.save float32. get_fdata() is nibabel's default, float64, as in the per-scan bench;
+ * `referenceFloat32` runs get_fdata(dtype=np.float32), about 15 % faster (docs/performance.md). Its
+ * other differences (zoom's corner-aligned grid, no content hash, no metadata file) make it
+ * do less than lssl, not more.
  */
 import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
@@ -22,7 +24,7 @@ const PYTHON_SCRIPT = `
 import sys, os
 import numpy as np, nibabel as nib
 from scipy.ndimage import zoom
-out, side, files = sys.argv[1], int(sys.argv[2]), sys.argv[3:]
+out, side, dtype, files = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4:]
 os.makedirs(out, exist_ok=True)
 def otsu(a, bins=256):
     counts, edges = np.histogram(a, bins=bins, range=(float(a.min()), float(a.max())))
@@ -31,7 +33,7 @@ def otsu(a, bins=256):
     s0 = np.cumsum(counts * centres)[:-1]; s1 = (counts * centres).sum() - s0
     return edges[1:][np.nanargmax(w0 * w1 * (s0 / w0 - s1 / w1) ** 2)]
 for n, path in enumerate(files):
-    a = nib.as_closest_canonical(nib.load(path)).get_fdata(dtype=np.float32)
+    a = nib.as_closest_canonical(nib.load(path)).get_fdata(dtype=np.dtype(dtype))
     z = zoom(a, [side / s for s in a.shape], order=1)
     m = z > otsu(z)
     z = (z - z[m].mean()) / z[m].std()
@@ -40,6 +42,8 @@ for n, path in enumerate(files):
 
 export interface EndToEndResult {
   scans: number;
+  /** what the script's get_fdata returns */
+  referenceDtype: 'float64' | 'float32';
   repetitions: number;
   lssl: ProcessTimes;
   /** null without /usr/bin/python3 with nibabel and scipy */
@@ -98,9 +102,10 @@ function lsslRun(cli: string, cohort: string, cache: string, jobs: number, side:
   return checked(timeProcess(process.execPath, args), `lssl preprocess --jobs ${jobs}`);
 }
 
-function pythonRun(files: string[], out: string, side: number): ProcessRun {
+function pythonRun(files: string[], out: string, side: number, dtype: 'float64' | 'float32'): ProcessRun {
   rmSync(out, { recursive: true, force: true });
-  return checked(timeProcess(PYTHON, ['-c', PYTHON_SCRIPT, out, String(side), ...files]), 'the nibabel + scipy script');
+  const args = ['-c', PYTHON_SCRIPT, out, String(side), dtype, ...files];
+  return checked(timeProcess(PYTHON, args), 'the nibabel + scipy script');
 }
 
 /**
@@ -114,11 +119,14 @@ export async function benchPreprocessEndToEnd(
     scalingScans?: number;
     scalingRepetitions?: number;
     side?: number;
+    /** the script reads float32 (get_fdata(dtype=np.float32)) instead of nibabel's default float64 */
+    referenceFloat32?: boolean;
     log?: (line: string) => void;
   } = {},
 ): Promise<PreprocessEndToEndResult> {
   const { scans = 6, repetitions = 5, scalingScans = 24, scalingRepetitions = 3, side = 64 } = options;
   const log = options.log ?? (() => {});
+  const referenceDtype = options.referenceFloat32 ? 'float32' : 'float64';
   const cli = compiledCli();
   const withPython = pythonHasNibabelScipy();
   const loadStart = loadavg()[0];
@@ -133,7 +141,7 @@ export async function benchPreprocessEndToEnd(
     const pythonRuns: ProcessRun[] = [];
     for (let rep = 0; rep <= repetitions; rep++) {
       const l = lsslRun(cli, join(folder, 'small'), cache, 1, side);
-      const p = withPython ? pythonRun(files, pyOut, side) : null;
+      const p = withPython ? pythonRun(files, pyOut, side, referenceDtype) : null;
       if (rep === 0) continue;
       lsslRuns.push(l);
       if (p) pythonRuns.push(p);
@@ -142,6 +150,7 @@ export async function benchPreprocessEndToEnd(
     const nibabelScipy = withPython ? summariseRuns(pythonRuns) : null;
     const endToEnd: EndToEndResult = {
       scans,
+      referenceDtype,
       repetitions,
       lssl,
       nibabelScipy,
