@@ -4,14 +4,19 @@
  * Every failure ends as one line on stderr, `lssl: <what> (<file>[:<row>])`, and exit
  * code 2 (bad input or usage) or 1 (failure at run time); `--debug` adds the stack.
  */
-import { hideBin } from 'yargs/helpers';
 import { LsslError } from '../src/errors.js';
-import { buildParser } from './parser.js';
+import { lsslVersion } from '../src/version.js';
 import { errnoError } from './errno.js';
 
 export async function main(argv: string[]): Promise<number> {
   const debug = argv.includes('--debug');
+  // `lssl --version` alone is answered before yargs loads (what yargs would print)
+  if (argv.length === 1 && argv[0] === '--version') {
+    process.stdout.write(`${lsslVersion()}\n`);
+    return 0;
+  }
   try {
+    const { buildParser } = await import('./parser.js');
     await (await buildParser(argv)).parseAsync();
     return Number(process.exitCode ?? 0);
   } catch (error) {
@@ -29,7 +34,8 @@ export async function main(argv: string[]): Promise<number> {
   }
 }
 
-const code = await main(hideBin(process.argv));
+// node lssl.js ARGS...: what yargs' hideBin gives outside Electron
+const code = await main(process.argv.slice(2));
 // Let stdout drain before exiting; tfjs can keep the event loop alive otherwise.
 process.exitCode = code;
 setImmediate(() => process.exit(code));
