@@ -1,6 +1,6 @@
 /** lssl's public API: named exports only. */
 export { LsslError } from './errors.js';
-export type { Volume, Affine } from './io/volume.js';
+export type { Volume, Affine, SourceVolume, VoxelValues } from './io/volume.js';
 export { readNifti, writeNifti, niftiToVolume } from './io/nifti.js';
 export type { NiftiImage, NiftiDatatype, WritableImage, WriteNiftiOptions } from './io/nifti.js';
 export {
