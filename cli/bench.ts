@@ -10,18 +10,26 @@ import { benchPreprocessCommand } from './bench/preprocess.js';
 import { benchCacheCommand } from './bench/cache.js';
 import { benchTrainCommand } from './bench/train.js';
 import { benchStartupCommand } from './bench/startup.js';
+import { benchAllCommand } from './bench/all.js';
 
 // biome-ignore lint/suspicious/noExplicitAny: yargs types each command by its own argument shape; a list of them has none in common
-export const benchSubcommands: CommandModule<GlobalArgs, any>[] = [
+const benchmarks: CommandModule<GlobalArgs, any>[] = [
   benchTrainCommand,
   benchPreprocessCommand,
   benchCacheCommand,
   benchStartupCommand,
 ];
 
+/** Every benchmark, then `all`, which runs each of them in its own process. */
+// biome-ignore lint/suspicious/noExplicitAny: as above
+export const benchSubcommands: CommandModule<GlobalArgs, any>[] = [
+  ...benchmarks,
+  benchAllCommand(benchmarks.map((b) => String(b.command).split(' ')[0])),
+];
+
 export const benchCommand: CommandModule<GlobalArgs, GlobalArgs> = {
   command: 'bench',
-  describe: 'benchmarks: train, preprocess, cache, startup',
+  describe: 'benchmarks: train, preprocess, cache, startup, or all of them',
   builder: (y) => {
     let parser = y;
     for (const sub of benchSubcommands) parser = parser.command(withHelpConventions(sub, `bench ${sub.command}`));

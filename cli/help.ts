@@ -27,6 +27,10 @@ const EXAMPLES: Record<string, [string, string][]> = {
   'bench preprocess': [['$0 bench preprocess', 'preprocessing time against nibabel + scipy']],
   'bench cache': [['$0 bench cache --shape 64', 'reading a cached volume']],
   'bench startup': [['$0 bench startup --runs 15', 'start-up of --version, --help and info beside node -e 0']],
+  'bench all': [
+    ['$0 bench all --backend wasm', 'every benchmark, one process each, for a performance note'],
+    ['$0 bench all --only train,preprocess --demo', 'two of them, and lssl demo end to end'],
+  ],
   validate: [['$0 validate phantom --seed 1', 'what LSSL learns, against the phantom truth']],
   'validate contrastive-phantom': [
     ['$0 validate contrastive-phantom --epochs 15', 'every method against the phantom truth'],

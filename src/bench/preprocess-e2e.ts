@@ -5,8 +5,8 @@
  * `--jobs 2` on a larger cohort (24). Every lssl run starts from an empty cache.
  *
  * The script does per scan what lssl's default does: nib.load → as_closest_canonical →
- * get_fdata() → scipy.ndimage.zoom(order=1) to 64³ → Otsu mask (256 bins) → z-score inside
- * it → np.save float32. get_fdata() is nibabel's default, float64, as in the per-scan bench;
+ * get_fdata() → scipy.ndimage.zoom(order=1) to 64³ → z-score over the whole volume →
+ * np.save float32. get_fdata() is nibabel's default, float64, as in the per-scan bench;
  * `referenceFloat32` runs get_fdata(dtype=np.float32), about 15 % faster (docs/performance.md). Its
  * other differences (zoom's corner-aligned grid, no content hash, no metadata file) make it
  * do less than lssl, not more.
@@ -26,17 +26,10 @@ import numpy as np, nibabel as nib
 from scipy.ndimage import zoom
 out, side, dtype, files = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4:]
 os.makedirs(out, exist_ok=True)
-def otsu(a, bins=256):
-    counts, edges = np.histogram(a, bins=bins, range=(float(a.min()), float(a.max())))
-    centres = (edges[:-1] + edges[1:]) / 2
-    w0 = np.cumsum(counts)[:-1]; w1 = counts.sum() - w0
-    s0 = np.cumsum(counts * centres)[:-1]; s1 = (counts * centres).sum() - s0
-    return edges[1:][np.nanargmax(w0 * w1 * (s0 / w0 - s1 / w1) ** 2)]
 for n, path in enumerate(files):
     a = nib.as_closest_canonical(nib.load(path)).get_fdata(dtype=np.dtype(dtype))
     z = zoom(a, [side / s for s in a.shape], order=1)
-    m = z > otsu(z)
-    z = (z - z[m].mean()) / z[m].std()
+    z = (z - z.mean()) / z.std()
     np.save(os.path.join(out, f'{n}.npy'), z.astype(np.float32))
 `;
 

@@ -7,10 +7,9 @@
  * each, so that load from other work on the machine hits both alike. Reports medians over
  * repetitions after one warm-up run each.
  *
- * The two sides do the same work up to conventions: scipy's zoom aligns corner voxel
- * centres (grid_mode=False) where lssl aligns the grid edges (TorchIO's convention), and
- * lssl z-scores inside an Otsu mask (its default) where the python side uses all voxels.
- * Neither changes the cost materially.
+ * The two sides do the same work up to a convention: scipy's zoom aligns corner voxel
+ * centres (grid_mode=False) where lssl aligns the grid edges (TorchIO's convention), which
+ * does not change the cost. Both z-score over the whole volume (lssl's default).
  */
 import { execFileSync, spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { createInterface } from 'node:readline';
@@ -134,14 +133,14 @@ for n, path in enumerate(sys.argv[1:]):
 
 /**
  * One lssl job as the cache pipeline runs it (cache-pipeline.ts): read (in place for int16),
- * check the voxels, then `preprocess` (RAS+ → trilinear to `shape` → z-score in the Otsu mask).
+ * check the voxels, then `preprocess` with its defaults (RAS+ → trilinear to `shape` → z-score).
  */
 async function lsslOnce(path: string, shape: [number, number, number]): Promise<Record<string, number>> {
   const cpu0 = process.cpuUsage();
   const t0 = performance.now();
   const { volume } = checkedVolume(await readNiftiSource(path), path);
   const t1 = performance.now();
-  preprocess(volume, { shape, normalize: 'zscore', mask: 'otsu' });
+  preprocess(volume, { shape });
   const t2 = performance.now();
   const cpu = process.cpuUsage(cpu0);
   return { 'load+check': t1 - t0, 'RAS+resample+zscore': t2 - t1, total: t2 - t0, cpu: (cpu.user + cpu.system) / 1e3 };
