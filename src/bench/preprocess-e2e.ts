@@ -13,6 +13,7 @@
  */
 import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
+import { Worker } from 'node:worker_threads';
 import { join } from 'node:path';
 import { compiledCli, summariseRuns, timeProcess, type ProcessRun, type ProcessTimes } from './process-timing.js';
 import { PYTHON, pythonHasNibabelScipy, writeBenchFiles } from './preprocess.js';
@@ -49,6 +50,11 @@ export interface EndToEndResult {
 export interface ScalingResult {
   scans: number;
   repetitions: number;
+  /**
+   * Throughput of two threads running the same fixed loop against one, measured just before
+   * (≈ 2 on an idle 2-core machine): how much a second worker could give at the time.
+   */
+  capacity: number;
   jobs1: ProcessTimes;
   jobs2: ProcessTimes;
   /** jobs 1 wall time / jobs 2 wall time */
@@ -86,6 +92,31 @@ async function writeBenchCohort(root: string, scans: number, usePython: boolean,
 function checked(run: ProcessRun, what: string): ProcessRun {
   if (run.code !== 0) throw new Error(`${what} failed (exit ${run.code}): ${run.stderr.trim().split('\n').pop()}`);
   return run;
+}
+
+/** A fixed CPU-bound loop in `threads` worker threads at once; wall ms until all are done. */
+async function busyThreads(threads: number): Promise<number> {
+  const loop = `let s = 0; for (let i = 0; i < 3e8; i++) s = (s + i) % 1000003; require('node:worker_threads').parentPort.postMessage(s);`;
+  const t0 = performance.now();
+  await Promise.all(
+    Array.from(
+      { length: threads },
+      () =>
+        new Promise<void>((resolve, reject) => {
+          const worker = new Worker(loop, { eval: true });
+          worker.once('message', () => void worker.terminate().then(() => resolve()));
+          worker.once('error', reject);
+        }),
+    ),
+  );
+  return performance.now() - t0;
+}
+
+/** Two threads' throughput over one thread's, on the same loop (see ScalingResult.capacity). */
+async function parallelCapacity(): Promise<number> {
+  const one = await busyThreads(1);
+  const two = await busyThreads(2);
+  return (2 * one) / two;
 }
 
 /** One `lssl preprocess` from an empty cache. */
@@ -156,6 +187,8 @@ export async function benchPreprocessEndToEnd(
       const large = join(folder, 'large');
       await writeBenchCohort(large, scalingScans, withPython, 200);
       log(`${scalingRepetitions} runs each of --jobs 1 and --jobs 2, taking turns`);
+      const capacity = await parallelCapacity();
+      log(`a second thread adds ${(capacity - 1).toFixed(2)} of a core now (two threads: ${capacity.toFixed(2)}× one)`);
       const one: ProcessRun[] = [];
       const two: ProcessRun[] = [];
       for (let rep = 0; rep < scalingRepetitions; rep++) {
@@ -167,6 +200,7 @@ export async function benchPreprocessEndToEnd(
       scaling = {
         scans: scalingScans,
         repetitions: scalingRepetitions,
+        capacity,
         jobs1,
         jobs2,
         speedup: jobs1.wallMs / jobs2.wallMs,
