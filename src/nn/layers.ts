@@ -108,8 +108,14 @@ export function batchNorm(
   const beta = params.get(`${name}/beta`);
   const movingMean = params.get(`${name}/movingMean`);
   const movingVariance = params.get(`${name}/movingVariance`);
-  if (!training) return batchNormInference(x, movingMean, movingVariance, gamma, beta, BATCH_NORM_EPSILON) as tf.Tensor5D;
+  if (!training)
+    return batchNormInference(x, movingMean, movingVariance, gamma, beta, BATCH_NORM_EPSILON) as tf.Tensor5D;
   const { y, mean, variance } = batchNormTraining(x, gamma, beta, BATCH_NORM_EPSILON);
-  queueMovingAverages(pending, { mean: movingMean, variance: movingVariance }, { mean, variance }, x.size / x.shape[x.rank - 1]);
+  queueMovingAverages(
+    pending,
+    { mean: movingMean, variance: movingVariance },
+    { mean, variance },
+    x.size / x.shape[x.rank - 1],
+  );
   return y as tf.Tensor5D;
 }

@@ -132,9 +132,9 @@ function channelMap(
   if (rows === 0) return;
   const heap = inPlaceKernels(a, ...(b ? [b] : []), coef, out);
   if (heap) {
-    if (kernel === 'bnApply') heap.bnApply(a.byteOffset, coef.byteOffset, out.byteOffset, C, ...args().slice(4), 0, rows);
-    else
-      heap.bnGradApply(a.byteOffset, b!.byteOffset, out.byteOffset, C, coef.byteOffset, ...args().slice(5), 0, rows);
+    if (kernel === 'bnApply')
+      heap.bnApply(a.byteOffset, coef.byteOffset, out.byteOffset, C, ...args().slice(4), 0, rows);
+    else heap.bnGradApply(a.byteOffset, b!.byteOffset, out.byteOffset, C, coef.byteOffset, ...args().slice(5), 0, rows);
     return;
   }
   if (!rt) throw new Error('the batch-norm kernels need the SIMD runtime off the wasm heap');

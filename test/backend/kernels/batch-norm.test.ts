@@ -191,7 +191,8 @@ function inferenceOutputs(shape: number[], seed: number): number[][] {
     const stats = [normals(C, seed + 1), normals(C, seed + 2, 1.5, 0.2), normals(C, seed + 3, 1), normals(C, seed + 4)];
     const [mean, variance, gamma, beta] = stats.map((s) => tf.tensor1d(s));
     const w = tf.tensor(normals(size(shape), seed + 5), shape);
-    const f = (...a: tf.Tensor[]) => tf.sum(tf.mul(batchNormInference(a[0], a[1], a[2], a[3], a[4], EPS), w)) as tf.Scalar;
+    const f = (...a: tf.Tensor[]) =>
+      tf.sum(tf.mul(batchNormInference(a[0], a[1], a[2], a[3], a[4], EPS), w)) as tf.Scalar;
     const y = batchNormInference(x, mean, variance, gamma, beta, EPS);
     return [y, ...tf.grads(f)([x, mean, variance, gamma, beta])].map((t) => Array.from(t.dataSync()));
   });
@@ -250,7 +251,9 @@ describe('batch-norm sums off the wasm heap (staged, all threads)', () => {
         const moments = channelMomentSums(rt, x, C, new Float32Array(C), new Float64Array(2 * C), stage);
         const grads = channelGradSums(rt, dy, x, mean, C, new Float64Array(2 * C), stage);
         const got = [...moments, ...grads];
-        got.forEach((v, j) => expect(Math.abs(v - expected[j])).toBeLessThanOrEqual(1e-9 * (1 + Math.abs(expected[j]))));
+        got.forEach((v, j) =>
+          expect(Math.abs(v - expected[j])).toBeLessThanOrEqual(1e-9 * (1 + Math.abs(expected[j]))),
+        );
       }
     }
   });
