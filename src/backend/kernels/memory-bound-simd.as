@@ -268,6 +268,10 @@ export function sumRows(
 // their own accumulators (per chunk of rows, added in chunk order by the caller), so results
 // do not depend on the thread count. Pointer arguments are byte offsets.
 
+// Rows per block of the reductions: each group of 4 channels is summed over a block in
+// registers, then added to its accumulators (the block, ≤ 64 rows, stays in L1 meanwhile).
+const BN_BLOCK = 64;
+
 // acc f64 [2C] += (Σ_r (x[r,c] − s[c]), Σ_r (x[r,c] − s[c])²) for r0 ≤ r < r1. The shift s
 // (f32 [C], a value of each channel) keeps the sum of squares free of cancellation.
 export function bnMoments(
@@ -277,26 +281,43 @@ export function bnMoments(
   const c4 = C & ~3;
   const rowBytes = <usize>C << 2;
   const sqPtr = accPtr + (<usize>C << 3);
-  let xp = xPtr + <usize>r0 * rowBytes;
-  for (let r = r0; r < r1; r++) {
-    let c = 0;
-    for (; c < c4; c += 4) {
-      const d = f32x4.sub(v128.load(xp + (<usize>c << 2)), v128.load(sPtr + (<usize>c << 2)));
-      const lo = f64x2.promote_low_f32x4(d);
-      const hi = f64x2.promote_low_f32x4(v128.shuffle<f32>(d, d, 2, 3, 0, 1));
+  for (let b0 = r0; b0 < r1; b0 += BN_BLOCK) {
+    const b1 = min(r1, b0 + BN_BLOCK);
+    const blockPtr = xPtr + <usize>b0 * rowBytes;
+    for (let c = 0; c < c4; c += 4) {
+      const shift = v128.load(sPtr + (<usize>c << 2));
+      let s0 = f64x2.splat(0), s1 = f64x2.splat(0), q0 = f64x2.splat(0), q1 = f64x2.splat(0);
+      let xp = blockPtr + (<usize>c << 2);
+      for (let r = b0; r < b1; r++) {
+        const d = f32x4.sub(v128.load(xp), shift);
+        const lo = f64x2.promote_low_f32x4(d);
+        const hi = f64x2.promote_low_f32x4(v128.shuffle<f32>(d, d, 2, 3, 0, 1));
+        s0 = f64x2.add(s0, lo);
+        s1 = f64x2.add(s1, hi);
+        q0 = f64x2.add(q0, f64x2.mul(lo, lo));
+        q1 = f64x2.add(q1, f64x2.mul(hi, hi));
+        xp += rowBytes;
+      }
       const sp = accPtr + (<usize>c << 3), qp = sqPtr + (<usize>c << 3);
-      v128.store(sp, f64x2.add(v128.load(sp), lo));
-      v128.store(sp, f64x2.add(v128.load(sp, 16), hi), 16);
-      v128.store(qp, f64x2.add(v128.load(qp), f64x2.mul(lo, lo)));
-      v128.store(qp, f64x2.add(v128.load(qp, 16), f64x2.mul(hi, hi)), 16);
+      v128.store(sp, f64x2.add(v128.load(sp), s0));
+      v128.store(sp, f64x2.add(v128.load(sp, 16), s1), 16);
+      v128.store(qp, f64x2.add(v128.load(qp), q0));
+      v128.store(qp, f64x2.add(v128.load(qp, 16), q1), 16);
     }
-    for (; c < C; c++) {
-      const d = <f64>(load<f32>(xp + (<usize>c << 2)) - load<f32>(sPtr + (<usize>c << 2)));
+    for (let c = c4; c < C; c++) {
+      const shift = load<f32>(sPtr + (<usize>c << 2));
+      let s: f64 = 0, q: f64 = 0;
+      let xp = blockPtr + (<usize>c << 2);
+      for (let r = b0; r < b1; r++) {
+        const d = <f64>(load<f32>(xp) - shift); // f32 difference, as the SIMD lanes
+        s += d;
+        q += d * d;
+        xp += rowBytes;
+      }
       const sp = accPtr + (<usize>c << 3), qp = sqPtr + (<usize>c << 3);
-      store<f64>(sp, load<f64>(sp) + d);
-      store<f64>(qp, load<f64>(qp) + d * d);
+      store<f64>(sp, load<f64>(sp) + s);
+      store<f64>(qp, load<f64>(qp) + q);
     }
-    xp += rowBytes;
   }
 }
 
@@ -334,32 +355,46 @@ export function bnGradSums(
   const c4 = C & ~3;
   const rowBytes = <usize>C << 2;
   const pPtr = accPtr + (<usize>C << 3);
-  const start = <usize>r0 * rowBytes;
-  let gp = dyPtr + start, xp = xPtr + start;
-  for (let r = r0; r < r1; r++) {
-    let c = 0;
-    for (; c < c4; c += 4) {
-      const o = <usize>c << 2;
-      const g = v128.load(gp + o);
-      const d = f32x4.sub(v128.load(xp + o), v128.load(meanPtr + o));
-      const gHi = v128.shuffle<f32>(g, g, 2, 3, 0, 1), dHi = v128.shuffle<f32>(d, d, 2, 3, 0, 1);
-      const g0 = f64x2.promote_low_f32x4(g), g1 = f64x2.promote_low_f32x4(gHi);
+  for (let b0 = r0; b0 < r1; b0 += BN_BLOCK) {
+    const b1 = min(r1, b0 + BN_BLOCK);
+    const offset = <usize>b0 * rowBytes;
+    for (let c = 0; c < c4; c += 4) {
+      const mean = v128.load(meanPtr + (<usize>c << 2));
+      let s0 = f64x2.splat(0), s1 = f64x2.splat(0), p0 = f64x2.splat(0), p1 = f64x2.splat(0);
+      let gp = dyPtr + offset + (<usize>c << 2), xp = xPtr + offset + (<usize>c << 2);
+      for (let r = b0; r < b1; r++) {
+        const g = v128.load(gp);
+        const d = f32x4.sub(v128.load(xp), mean);
+        const g0 = f64x2.promote_low_f32x4(g), g1 = f64x2.promote_low_f32x4(v128.shuffle<f32>(g, g, 2, 3, 0, 1));
+        const d0 = f64x2.promote_low_f32x4(d), d1 = f64x2.promote_low_f32x4(v128.shuffle<f32>(d, d, 2, 3, 0, 1));
+        s0 = f64x2.add(s0, g0);
+        s1 = f64x2.add(s1, g1);
+        p0 = f64x2.add(p0, f64x2.mul(g0, d0));
+        p1 = f64x2.add(p1, f64x2.mul(g1, d1));
+        gp += rowBytes;
+        xp += rowBytes;
+      }
       const sp = accPtr + (<usize>c << 3), pp = pPtr + (<usize>c << 3);
-      v128.store(sp, f64x2.add(v128.load(sp), g0));
-      v128.store(sp, f64x2.add(v128.load(sp, 16), g1), 16);
-      v128.store(pp, f64x2.add(v128.load(pp), f64x2.mul(g0, f64x2.promote_low_f32x4(d))));
-      v128.store(pp, f64x2.add(v128.load(pp, 16), f64x2.mul(g1, f64x2.promote_low_f32x4(dHi))), 16);
+      v128.store(sp, f64x2.add(v128.load(sp), s0));
+      v128.store(sp, f64x2.add(v128.load(sp, 16), s1), 16);
+      v128.store(pp, f64x2.add(v128.load(pp), p0));
+      v128.store(pp, f64x2.add(v128.load(pp, 16), p1), 16);
     }
-    for (; c < C; c++) {
-      const o = <usize>c << 2;
-      const g = <f64>load<f32>(gp + o);
-      const d = <f64>(load<f32>(xp + o) - load<f32>(meanPtr + o));
+    for (let c = c4; c < C; c++) {
+      const mean = load<f32>(meanPtr + (<usize>c << 2));
+      let s: f64 = 0, p: f64 = 0;
+      let gp = dyPtr + offset + (<usize>c << 2), xp = xPtr + offset + (<usize>c << 2);
+      for (let r = b0; r < b1; r++) {
+        const g = <f64>load<f32>(gp);
+        s += g;
+        p += g * <f64>(load<f32>(xp) - mean);
+        gp += rowBytes;
+        xp += rowBytes;
+      }
       const sp = accPtr + (<usize>c << 3), pp = pPtr + (<usize>c << 3);
-      store<f64>(sp, load<f64>(sp) + g);
-      store<f64>(pp, load<f64>(pp) + g * d);
+      store<f64>(sp, load<f64>(sp) + s);
+      store<f64>(pp, load<f64>(pp) + p);
     }
-    gp += rowBytes;
-    xp += rowBytes;
   }
 }
 
