@@ -101,7 +101,7 @@ function lsslBatchNorm(c: BnCase): Record<string, number[]> {
   const pending: PendingAssign[] = [];
   const before = tf.memory().numTensors;
   const out = tf.tidy(() => {
-    const x = tf.tensor(c.x, c.shape) as tf.Tensor5D;
+    const x: tf.Tensor = tf.tensor(c.x, c.shape);
     const w = tf.tensor(c.w, c.shape);
     let y: number[] = [];
     const f = (xt: tf.Tensor) => {
@@ -116,7 +116,7 @@ function lsslBatchNorm(c: BnCase): Record<string, number[]> {
       variable.assign(value);
       value.dispose();
     }
-    const ye = batchNorm(params, 'bn', x, false, pending);
+    const ye = batchNorm(params, 'bn', x as tf.Tensor5D, false, pending);
     const get = (t: tf.Tensor) => Array.from(t.dataSync());
     return {
       y,
