@@ -10,9 +10,15 @@ import { benchPreprocessCommand } from './bench/preprocess.js';
 import { benchCacheCommand } from './bench/cache.js';
 import { benchTrainCommand } from './bench/train.js';
 import { benchAllCommand } from './bench/all.js';
+import { benchMethodsCommand } from './bench/methods.js';
 
 // biome-ignore lint/suspicious/noExplicitAny: yargs types each command by its own argument shape; a list of them has none in common
-const benchmarks: CommandModule<GlobalArgs, any>[] = [benchTrainCommand, benchPreprocessCommand, benchCacheCommand];
+const benchmarks: CommandModule<GlobalArgs, any>[] = [
+  benchTrainCommand,
+  benchMethodsCommand,
+  benchPreprocessCommand,
+  benchCacheCommand,
+];
 
 /** Every benchmark, then `all`, which runs each of them in its own process. */
 // biome-ignore lint/suspicious/noExplicitAny: as above
@@ -23,7 +29,7 @@ export const benchSubcommands: CommandModule<GlobalArgs, any>[] = [
 
 export const benchCommand: CommandModule<GlobalArgs, GlobalArgs> = {
   command: 'bench',
-  describe: 'benchmarks: train, preprocess, cache, or all of them',
+  describe: 'benchmarks: train, methods, preprocess, cache, or all of them',
   builder: (y) => {
     let parser = y;
     for (const sub of benchSubcommands) parser = parser.command(withHelpConventions(sub, `bench ${sub.command}`));
