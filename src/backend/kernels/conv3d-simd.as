@@ -17,6 +17,13 @@
 // contiguous KW*Cin rows of CoutP floats. Register tiles: 4 output voxels along x times 8 output
 // channels = 8 f32x4 accumulators (fits the 16 SIMD registers of x86-64 with the operands).
 
+//
+// Every multiply-accumulate goes through `madd(a, b, c)` = a·b + c, from ./madd: the build
+// compiles this file twice, once with madd-plain.as (f32x4 mul then add) and once with
+// madd-relaxed.as (relaxed SIMD `f32x4.relaxed_madd`, a fused multiply-add where the CPU has
+// one); simd-runtime.ts picks the relaxed module when the engine accepts it.
+import { madd } from './madd';
+
 // ---------------------------------------------------------------------------------------------
 // Forward: out[z,y,x,co] = sum_{kd,kh,j} in[z+kd, y+kh, x*Cin + j] * w[kd,kh,j,co]
 
@@ -53,17 +60,17 @@ export function convForward(
                 const w0 = v128.load(wp);
                 const w1 = v128.load(wp, 16);
                 let a = v128.load32_splat(ip);
-                c00 = f32x4.add(c00, f32x4.mul(a, w0));
-                c01 = f32x4.add(c01, f32x4.mul(a, w1));
+                c00 = madd(a, w0, c00);
+                c01 = madd(a, w1, c01);
                 a = v128.load32_splat(ip + xStep);
-                c10 = f32x4.add(c10, f32x4.mul(a, w0));
-                c11 = f32x4.add(c11, f32x4.mul(a, w1));
+                c10 = madd(a, w0, c10);
+                c11 = madd(a, w1, c11);
                 a = v128.load32_splat(ip + 2 * xStep);
-                c20 = f32x4.add(c20, f32x4.mul(a, w0));
-                c21 = f32x4.add(c21, f32x4.mul(a, w1));
+                c20 = madd(a, w0, c20);
+                c21 = madd(a, w1, c21);
                 a = v128.load32_splat(ip + 3 * xStep);
-                c30 = f32x4.add(c30, f32x4.mul(a, w0));
-                c31 = f32x4.add(c31, f32x4.mul(a, w1));
+                c30 = madd(a, w0, c30);
+                c31 = madd(a, w1, c31);
                 ip += 4;
                 wp += wRow;
               }
@@ -87,10 +94,10 @@ export function convForward(
               let wp = wTap;
               for (let j = 0; j < J; j++) {
                 const w0 = v128.load(wp);
-                c0 = f32x4.add(c0, f32x4.mul(v128.load32_splat(ip), w0));
-                c1 = f32x4.add(c1, f32x4.mul(v128.load32_splat(ip + xStep), w0));
-                c2 = f32x4.add(c2, f32x4.mul(v128.load32_splat(ip + 2 * xStep), w0));
-                c3 = f32x4.add(c3, f32x4.mul(v128.load32_splat(ip + 3 * xStep), w0));
+                c0 = madd(v128.load32_splat(ip), w0, c0);
+                c1 = madd(v128.load32_splat(ip + xStep), w0, c1);
+                c2 = madd(v128.load32_splat(ip + 2 * xStep), w0, c2);
+                c3 = madd(v128.load32_splat(ip + 3 * xStep), w0, c3);
                 ip += 4;
                 wp += wRow;
               }
@@ -113,7 +120,7 @@ export function convForward(
               let ip = inX + <usize>(kd * Hp + kh) * inRowStride;
               let wp = wTap;
               for (let j = 0; j < J; j++) {
-                c0 = f32x4.add(c0, f32x4.mul(v128.load32_splat(ip), v128.load(wp)));
+                c0 = madd(v128.load32_splat(ip), v128.load(wp), c0);
                 ip += 4;
                 wp += wRow;
               }
@@ -163,10 +170,10 @@ export function convForwardNarrow(
               for (; j < J4; j += 4) {
                 const w = v128.load(wp + (<usize>j << 2));
                 const p = ip + (<usize>j << 2);
-                c0 = f32x4.add(c0, f32x4.mul(v128.load(p), w));
-                c1 = f32x4.add(c1, f32x4.mul(v128.load(p + xStep), w));
-                c2 = f32x4.add(c2, f32x4.mul(v128.load(p + 2 * xStep), w));
-                c3 = f32x4.add(c3, f32x4.mul(v128.load(p + 3 * xStep), w));
+                c0 = madd(v128.load(p), w, c0);
+                c1 = madd(v128.load(p + xStep), w, c1);
+                c2 = madd(v128.load(p + 2 * xStep), w, c2);
+                c3 = madd(v128.load(p + 3 * xStep), w, c3);
               }
               for (; j < J; j++) {
                 const w = load<f32>(wp + (<usize>j << 2));
@@ -196,7 +203,7 @@ export function convForwardNarrow(
               const ip = inX + <usize>(kd * Hp + kh) * inRowStride;
               let j = 0;
               for (; j < J4; j += 4) {
-                c0 = f32x4.add(c0, f32x4.mul(v128.load(ip + (<usize>j << 2)), v128.load(wp + (<usize>j << 2))));
+                c0 = madd(v128.load(ip + (<usize>j << 2)), v128.load(wp + (<usize>j << 2)), c0);
               }
               for (; j < J; j++) s0 += load<f32>(ip + (<usize>j << 2)) * load<f32>(wp + (<usize>j << 2));
               wp += <usize>J << 2;
@@ -254,17 +261,17 @@ export function convFilterGrad(
                 const g0 = v128.load(gp);
                 const g1 = v128.load(gp, 16);
                 let a = v128.load32_splat(ip);
-                c00 = f32x4.add(c00, f32x4.mul(a, g0));
-                c01 = f32x4.add(c01, f32x4.mul(a, g1));
+                c00 = madd(a, g0, c00);
+                c01 = madd(a, g1, c01);
                 a = v128.load32_splat(ip, 4);
-                c10 = f32x4.add(c10, f32x4.mul(a, g0));
-                c11 = f32x4.add(c11, f32x4.mul(a, g1));
+                c10 = madd(a, g0, c10);
+                c11 = madd(a, g1, c11);
                 a = v128.load32_splat(ip, 8);
-                c20 = f32x4.add(c20, f32x4.mul(a, g0));
-                c21 = f32x4.add(c21, f32x4.mul(a, g1));
+                c20 = madd(a, g0, c20);
+                c21 = madd(a, g1, c21);
                 a = v128.load32_splat(ip, 12);
-                c30 = f32x4.add(c30, f32x4.mul(a, g0));
-                c31 = f32x4.add(c31, f32x4.mul(a, g1));
+                c30 = madd(a, g0, c30);
+                c31 = madd(a, g1, c31);
                 gp += dyStep;
                 ip += xStep;
               }
@@ -281,10 +288,10 @@ export function convFilterGrad(
               let ip = ip0;
               for (let x = 0; x < OW; x++) {
                 const g = v128.load(gp);
-                c0 = f32x4.add(c0, f32x4.mul(v128.load32_splat(ip), g));
-                c1 = f32x4.add(c1, f32x4.mul(v128.load32_splat(ip, 4), g));
-                c2 = f32x4.add(c2, f32x4.mul(v128.load32_splat(ip, 8), g));
-                c3 = f32x4.add(c3, f32x4.mul(v128.load32_splat(ip, 12), g));
+                c0 = madd(v128.load32_splat(ip), g, c0);
+                c1 = madd(v128.load32_splat(ip, 4), g, c1);
+                c2 = madd(v128.load32_splat(ip, 8), g, c2);
+                c3 = madd(v128.load32_splat(ip, 12), g, c3);
                 gp += dyStep;
                 ip += xStep;
               }
@@ -328,10 +335,10 @@ export function convFilterGradNarrow(
               let gp = dyRow + (<usize>co << 2);
               for (let x = 0; x < OW; x++) {
                 const g = v128.load32_splat(gp);
-                c0 = f32x4.add(c0, f32x4.mul(v128.load(ip), g));
-                c1 = f32x4.add(c1, f32x4.mul(v128.load(ip, 16), g));
-                c2 = f32x4.add(c2, f32x4.mul(v128.load(ip, 32), g));
-                c3 = f32x4.add(c3, f32x4.mul(v128.load(ip, 48), g));
+                c0 = madd(v128.load(ip), g, c0);
+                c1 = madd(v128.load(ip, 16), g, c1);
+                c2 = madd(v128.load(ip, 32), g, c2);
+                c3 = madd(v128.load(ip, 48), g, c3);
                 ip += xStep;
                 gp += <usize>Cout << 2;
               }
@@ -343,7 +350,7 @@ export function convFilterGradNarrow(
               let ip = inRow + (<usize>j << 2);
               let gp = dyRow + (<usize>co << 2);
               for (let x = 0; x < OW; x++) {
-                c0 = f32x4.add(c0, f32x4.mul(v128.load(ip), v128.load32_splat(gp)));
+                c0 = madd(v128.load(ip), v128.load32_splat(gp), c0);
                 ip += xStep;
                 gp += <usize>Cout << 2;
               }
