@@ -17,7 +17,7 @@ import asc from 'assemblyscript/asc';
 const here = dirname(fileURLToPath(import.meta.url));
 const root = resolve(here, '../../..');
 /** Compiled together into one module: every export is a kernel of simd-runtime.ts. */
-const SOURCES = ['conv3d-simd.as', 'memory-bound-simd.as'];
+const SOURCES = ['conv3d-simd.as', 'winograd-simd.as', 'memory-bound-simd.as'];
 /** conv3d-simd.as imports `madd` from './madd': one of these, per module. */
 const MADD_PLAIN = { 'madd.as': 'madd-plain.as' };
 const MADD_RELAXED = { 'madd.as': 'madd-relaxed.as' };

@@ -10,6 +10,7 @@
  * y / dy [N, OD, OH, OW, Cout]. `front` = [padFront, padTop, padLeft] from computeConv3DInfo.
  */
 import type { KernelArgs, SimdRuntime } from './simd-runtime.js';
+import { winogradApplies, winogradFilter } from './winograd.js';
 
 export type Shape5 = [number, number, number, number, number];
 export type Pad3 = [number, number, number];
@@ -96,22 +97,29 @@ function validConv(
     Hp = OH + KH - 1,
     Wp = OW + KW - 1;
   const narrow = cout < NARROW_BELOW;
+  const winograd = winogradApplies(kernel, outDims, Cin, cout);
   const coutP = narrow ? cout : roundUp4(cout);
-  const taps = KD * KH * KW;
+  const taps = winograd ? 64 : KD * KH * KW; // Winograd: 64 transformed taps
   const inLen = Dp * Hp * Wp * Cin;
   const wLen = taps * Cin * coutP + coutP; // weights, then the bias
   const outLen = OD * OH * OW * coutP;
+  // Winograd scratch per tile plane: V [64, OW/2, Cin], M [64, OW/2, coutP], 64 vectors
+  const scratchStride = winograd ? align(64 * (OW / 2) * (Cin + coutP) * 4 + 64 * 16) : 0;
+  const scratchBytes = (scratchStride * OD) / 2;
   // two input and two output buffers: element n+1 is copied in and n−1 copied out while the
   // workers compute element n
   const inBytes = align(inLen * 4),
     outBytes = align(outLen * 4);
-  const base = rt.reserve(align(wLen * 4) + 2 * inBytes + 2 * outBytes);
+  const base = rt.reserve(align(wLen * 4) + 2 * inBytes + 2 * outBytes + scratchBytes);
   const wPtr = base;
   const inPtrs = [wPtr + align(wLen * 4), wPtr + align(wLen * 4) + inBytes];
   const outPtrs = [inPtrs[1] + inBytes, inPtrs[1] + inBytes + outBytes];
+  const scratchPtr = outPtrs[1] + outBytes;
 
   const w = rt.f32(wPtr, wLen);
-  if (narrow) {
+  if (winograd) {
+    winogradFilter(weights, Cin, cout, coutP, w);
+  } else if (narrow) {
     // [taps*Cin, Cout] → [Cout, taps*Cin]
     for (let r = 0; r < taps * Cin; r++) for (let c = 0; c < cout; c++) w[c * taps * Cin + r] = weights[r * cout + c];
   } else {
@@ -142,9 +150,23 @@ function validConv(
   if (N === 0) return;
   copyIn(0);
   for (let n = 0; n < N; n++) {
-    const args: KernelArgs = [inPtrs[n % 2], wPtr, outPtrs[n % 2], Hp, Wp, Cin, OH, OW, coutP, KD, KH, KW];
-    // one output plane per chunk: planes are independent, and fine chunks balance the threads
-    const finish = rt.start(narrow ? 'convForwardNarrow' : 'convForward', args, OD, 0, 1);
+    // one output plane (Winograd: one plane of 2×2×2 tiles) per chunk: planes are independent,
+    // and fine chunks balance the threads
+    const finish = winograd
+      ? rt.start(
+          'convWinograd',
+          [inPtrs[n % 2], wPtr, outPtrs[n % 2], Hp, Wp, Cin, OH, OW, coutP, scratchPtr, scratchStride, 0],
+          OD / 2,
+          0,
+          1,
+        )
+      : rt.start(
+          narrow ? 'convForwardNarrow' : 'convForward',
+          [inPtrs[n % 2], wPtr, outPtrs[n % 2], Hp, Wp, Cin, OH, OW, coutP, KD, KH, KW],
+          OD,
+          0,
+          1,
+        );
     if (n + 1 < N) copyIn(n + 1);
     if (n > 0) copyOut(n - 1);
     finish();

@@ -23,6 +23,7 @@ export const KERNELS = [
   'convForwardNarrow',
   'convFilterGrad',
   'convFilterGradNarrow',
+  'convWinograd',
   'maxPool2Forward',
   'maxPool2Grad',
   'upsample2Forward',

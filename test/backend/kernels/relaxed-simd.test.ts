@@ -2,7 +2,8 @@
  * The two builds of the conv kernels (simd-runtime.ts): the relaxed-SIMD one (fused
  * multiply-add) is chosen only where the engine accepts it, the portable one otherwise; both
  * agree with a float64 reference convolution written here, with each other up to rounding,
- * and each is deterministic (bit-identical run to run and with 1 or 3 threads).
+ * and each is deterministic (bit-identical run to run and with 1 or 3 threads); the Winograd
+ * kernel agrees with the direct one.
  */
 import { spawnSync } from 'node:child_process';
 import { join, dirname } from 'node:path';
@@ -20,6 +21,7 @@ import {
   type KernelVariant,
   type SimdRuntime,
 } from '../../../src/backend/kernels/simd-runtime.js';
+import { winogradApplies } from '../../../src/backend/kernels/winograd.js';
 import { createRng } from '../../../src/rng.js';
 
 const portablePath = (): string => findKernelBinary()!;
@@ -150,4 +152,53 @@ describe('both builds of the conv kernels', () => {
       expect(rel, ['y', 'dx', 'dw'][i]).toBeLessThanOrEqual(1e-5);
     }
   });
+});
+
+describe('Winograd F(2,3) against the direct kernel', () => {
+  // even output sizes, Cin % 4 = 0, Cout % 8 = 0 and enough work: winogradApplies
+  const shape: Shape5 = [2, 8, 6, 10, 16];
+  const cout = 24;
+  const wx = randomArray(
+    shape.reduce((a, b) => a * b, 1),
+    4,
+  );
+  const ww = randomArray(27 * 16 * cout, 5);
+  const bias = randomArray(cout, 6);
+
+  function forward(rt: SimdRuntime, winograd: '0' | '1'): Float32Array {
+    const saved = process.env.LSSL_CONV_WINOGRAD;
+    process.env.LSSL_CONV_WINOGRAD = winograd;
+    try {
+      const y = new Float32Array(2 * 8 * 6 * 10 * cout);
+      conv3dForward(rt, wx, shape, ww, [3, 3, 3, 16, cout], front, [8, 6, 10], y, bias);
+      return y;
+    } finally {
+      if (saved === undefined) delete process.env.LSSL_CONV_WINOGRAD;
+      else process.env.LSSL_CONV_WINOGRAD = saved;
+    }
+  }
+
+  it('applies only to 3³ kernels with even outputs, Cin % 4 = 0, Cout % 8 = 0 and enough work', () => {
+    expect(winogradApplies([3, 3, 3], [8, 6, 10], 16, 24, undefined)).toBe(true);
+    expect(winogradApplies([3, 3, 3], [8, 6, 10], 16, 24, '0')).toBe(false);
+    expect(winogradApplies([3, 3, 3], [8, 7, 10], 16, 24, undefined)).toBe(false);
+    expect(winogradApplies([3, 3, 2], [8, 6, 10], 16, 24, undefined)).toBe(false);
+    expect(winogradApplies([3, 3, 3], [8, 6, 10], 6, 24, undefined)).toBe(false);
+    expect(winogradApplies([3, 3, 3], [8, 6, 10], 16, 12, undefined)).toBe(false);
+    expect(winogradApplies([3, 3, 3], [2, 2, 2], 16, 16, undefined)).toBe(false);
+  });
+
+  for (const variant of ['relaxed', 'portable'] as KernelVariant[]) {
+    it(`${variant}: equals the direct kernel up to rounding, bit-identical with 1 or 3 threads`, async () => {
+      const one = (await createRuntime({ variant, threads: 1 }))!;
+      const three = (await createRuntime({ variant, threads: 3 }))!;
+      const direct = forward(one, '0');
+      const a = forward(one, '1');
+      const b = forward(three, '1');
+      expect(Array.from(b)).toEqual(Array.from(a));
+      const rel = maxRelative(a, direct);
+      expect(rel).toBeLessThanOrEqual(1e-5);
+      expect(rel).toBeGreaterThan(0); // it did take the other path
+    });
+  }
 });

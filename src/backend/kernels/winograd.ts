@@ -1,0 +1,72 @@
+/**
+ * Winograd F(2×2×2, 3×3×3) for the 3×3×3 convolutions (kernel convWinograd in
+ * winograd-simd.as; Lavin & Gray, "Fast Algorithms for Convolutional Neural Networks", CVPR
+ * 2016): when it applies, and the filter transform U = G g Gᵀ along the three axes, computed
+ * here once per call.
+ */
+
+/** F(2,3)'s filter matrix G [4, 3]: u = G g. */
+const G = [
+  [1, 0, 0],
+  [0.5, 0.5, 0.5],
+  [0.5, -0.5, 0.5],
+  [0, 0, 1],
+];
+
+/** Below this many output voxels × input channels × output channels per element, the direct kernel is as fast. */
+const MIN_WORK = 8 ** 3 * 16 * 16;
+
+/**
+ * Whether convWinograd computes this 'valid' convolution: a 3×3×3 kernel, even output sizes
+ * (whole 2×2×2 blocks), input channels a multiple of 4 and output channels of 8 (its vector
+ * tiles), enough work to pay for the transforms, and not switched off by LSSL_CONV_WINOGRAD=0.
+ */
+export function winogradApplies(
+  kernel: readonly number[],
+  outDims: readonly number[],
+  cin: number,
+  cout: number,
+  env: string | undefined = process.env.LSSL_CONV_WINOGRAD,
+): boolean {
+  if (env === '0') return false;
+  if (kernel.some((k) => k !== 3) || outDims.some((o) => o % 2 !== 0)) return false;
+  if (cin % 4 !== 0 || cout % 8 !== 0) return false;
+  return outDims[0] * outDims[1] * outDims[2] * cin * cout >= MIN_WORK;
+}
+
+/** Applies G along the middle axis of `src` [outer, 3, inner] → [outer, 4, inner]. */
+function applyG(src: Float64Array, outer: number, inner: number): Float64Array {
+  const dst = new Float64Array(outer * 4 * inner);
+  for (let o = 0; o < outer; o++)
+    for (let xi = 0; xi < 4; xi++) {
+      const d = (o * 4 + xi) * inner;
+      for (let k = 0; k < 3; k++) {
+        const g = G[xi][k];
+        if (g === 0) continue;
+        const s = (o * 3 + k) * inner;
+        for (let i = 0; i < inner; i++) dst[d + i] += g * src[s + i];
+      }
+    }
+  return dst;
+}
+
+/**
+ * The transformed filter for convWinograd: `weights` [3, 3, 3, cin, cout] → `dst`
+ * [64, cin, coutP] (ξ = ξz·16 + ξy·4 + ξx; channels cout..coutP zero), in float64 then
+ * rounded once.
+ */
+export function winogradFilter(
+  weights: Float32Array,
+  cin: number,
+  cout: number,
+  coutP: number,
+  dst: Float32Array,
+): void {
+  const inner = cin * cout;
+  let t: Float64Array = Float64Array.from(weights.subarray(0, 27 * inner));
+  t = applyG(t, 9, inner); // along kw: [kd, kh, ξx, ci, co]
+  t = applyG(t, 3, 4 * inner); // along kh: [kd, ξy, ξx, ...]
+  t = applyG(t, 1, 16 * inner); // along kd: [ξz, ξy, ξx, ...]
+  dst.fill(0, 0, 64 * cin * coutP);
+  for (let r = 0; r < 64 * cin; r++) for (let co = 0; co < cout; co++) dst[r * coutP + co] = t[r * cout + co];
+}
