@@ -24,6 +24,7 @@ export const KERNELS = [
   'convFilterGrad',
   'convFilterGradNarrow',
   'convWinograd',
+  'convWinogradFilterGrad',
   'maxPool2Forward',
   'maxPool2Grad',
   'upsample2Forward',

@@ -44,6 +44,33 @@ import { madd } from './madd';
   v128.store(d + ds, f32x4.add(f32x4.sub(f32x4.sub(m1, m2), m3), bias));
 }
 
+// Input transform B^T d B of the TR tiles of one tile row starting at rowBase (padded input),
+// 4 channels at a time: V[ξ, t, ci] (ξ = ξz·16 + ξy·4 + ξx; vXi bytes per ξ); tmp holds 64 vectors.
+function inputTiles(
+  rowBase: usize, V: usize, vXi: usize, tmp: usize, TR: i32, Cin: i32, inRow: usize, inPlane: usize,
+): void {
+  const cinB = <usize>Cin << 2;
+  for (let t = 0; t < TR; t++) {
+    for (let c = 0; c < Cin; c += 4) {
+      const src = rowBase + <usize>(2 * t) * cinB + (<usize>c << 2);
+      for (let a = 0; a < 16; a++) {
+        // along x: input (dz, dy) = (a >> 2, a & 3) → tmp[dz, dy, ξx]
+        inputLine(src + <usize>(a >> 2) * inPlane + <usize>(a & 3) * inRow, cinB, tmp + (<usize>a << 6), 16);
+      }
+      for (let a = 0; a < 16; a++) {
+        // along y: tmp[dz, ·, ξx] with (dz, ξx) = (a >> 2, a & 3), in place
+        const p = tmp + (<usize>(a >> 2) << 8) + (<usize>(a & 3) << 4);
+        inputLine(p, 64, p, 64);
+      }
+      const dst = V + <usize>t * cinB + (<usize>c << 2);
+      for (let a = 0; a < 16; a++) {
+        // along z: tmp[·, ξy, ξx] with ξy·4 + ξx = a → V[ξz·16 + a, t, c..c+3]
+        inputLine(tmp + (<usize>a << 4), 256, dst + <usize>a * vXi, 16 * vXi);
+      }
+    }
+  }
+}
+
 export function convWinograd(
   inPtr: usize, uPtr: usize, outPtr: usize,
   Hp: i32, Wp: i32, Cin: i32, OH: i32, OW: i32, CoutP: i32,
@@ -67,27 +94,8 @@ export function convWinograd(
     const M = V + 64 * vXi;
     const tmp = M + 64 * mXi; // 64 v128: one tile of 4 channels between passes
     for (let ty = 0; ty < TH; ty++) {
-      // 1. input transform of the row's TR tiles, 4 channels at a time: V[ξ, t, ci]
-      const rowBase = inPtr + <usize>(2 * tz) * inPlane + <usize>(2 * ty) * inRow;
-      for (let t = 0; t < TR; t++) {
-        for (let c = 0; c < Cin; c += 4) {
-          const src = rowBase + <usize>(2 * t) * cinB + (<usize>c << 2);
-          for (let a = 0; a < 16; a++) {
-            // along x: input (dz, dy) = (a >> 2, a & 3) → tmp[dz, dy, ξx]
-            inputLine(src + <usize>(a >> 2) * inPlane + <usize>(a & 3) * inRow, cinB, tmp + (<usize>a << 6), 16);
-          }
-          for (let a = 0; a < 16; a++) {
-            // along y: tmp[dz, ·, ξx] with (dz, ξx) = (a >> 2, a & 3), in place
-            const p = tmp + (<usize>(a >> 2) << 8) + (<usize>(a & 3) << 4);
-            inputLine(p, 64, p, 64);
-          }
-          const dst = V + <usize>t * cinB + (<usize>c << 2);
-          for (let a = 0; a < 16; a++) {
-            // along z: tmp[·, ξy, ξx] with ξy·4 + ξx = a → V[ξz·16 + a, t, c..c+3]
-            inputLine(tmp + (<usize>a << 4), 256, dst + <usize>a * vXi, 16 * vXi);
-          }
-        }
-      }
+      // 1. input transform of the row's TR tiles: V[ξ, t, ci]
+      inputTiles(inPtr + <usize>(2 * tz) * inPlane + <usize>(2 * ty) * inRow, V, vXi, tmp, TR, Cin, inRow, inPlane);
       // 2. M[ξ] = V[ξ] · U[ξ]: (TR × Cin) · (Cin × CoutP), tiles of 4 rows × 8 channels
       for (let xi = 0; xi < 64; xi++) {
         const Vx = V + <usize>xi * vXi;
@@ -162,6 +170,113 @@ export function convWinograd(
             // along z: tmp[·, oy, ox] with (oy, ox) = (a >> 1, a & 1) → out planes 2tz, 2tz + 1
             const oy = <usize>(a >> 1), ox = <usize>(a & 1);
             outputLineBias(tmp + (oy << 6) + (ox << 4), 256, dst + oy * outRow + ox * coutB, outPlane, bias);
+          }
+        }
+      }
+    }
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Filter gradient by the same transforms: y = A^T[(G g) ⊙ (B^T d)] is linear in g, so
+// ∂L/∂g = G^T[(B^T d) ⊙ (A dy)] per tile (A dy maps 2 values to 4: [a, a + b, a − b, −b]),
+// and over channels and tiles W̃[ξ, ci, co] = Σ_t V[ξ, t, ci]·D[ξ, t, co], D = A dy A^T in 3D.
+// The caller applies G^T (64 → 27 taps) to the sum of the per-chunk W̃.
+//   dy  [OD, OH, OW, CoutP] (unpadded, OD, OH, OW even)
+//   acc [64, Cin, CoutP]    ACCUMULATED into (the runtime offsets it per chunk; zeroed by the caller)
+//   scratch per tile plane: V [64, TR, Cin], D [64, TR, CoutP], 64 vectors
+
+// A dy on 2 vectors at s, s + ss: 4 results at d + k·ds.
+// @ts-ignore: decorator
+@inline function gradLine(s: usize, ss: usize, d: usize, ds: usize): void {
+  const a = v128.load(s), b = v128.load(s + ss);
+  v128.store(d, a);
+  v128.store(d + ds, f32x4.add(a, b));
+  v128.store(d + 2 * ds, f32x4.sub(a, b));
+  v128.store(d + 3 * ds, f32x4.neg(b));
+}
+
+export function convWinogradFilterGrad(
+  inPtr: usize, dyPtr: usize, accPtr: usize,
+  Hp: i32, Wp: i32, Cin: i32, OH: i32, OW: i32, CoutP: i32,
+  scratchPtr: i32, scratchStride: i32, unused: i32, z0: i32, z1: i32,
+): void {
+  const TR = OW >> 1;
+  const TH = OH >> 1;
+  const cinB = <usize>Cin << 2;
+  const coutB = <usize>CoutP << 2;
+  const inRow = <usize>Wp * cinB;
+  const inPlane = <usize>Hp * inRow;
+  const dyRow = <usize>OW * coutB;
+  const dyPlane = <usize>OH * dyRow;
+  const vXi = <usize>TR * cinB; // bytes per ξ in V [64, TR, Cin]
+  const dXi = <usize>TR * coutB; // bytes per ξ in D [64, TR, CoutP]
+  const aXi = <usize>Cin * coutB; // bytes per ξ in acc [64, Cin, CoutP]
+  for (let tz = z0; tz < z1; tz++) {
+    const V = <usize>scratchPtr + <usize>tz * <usize>scratchStride;
+    const D = V + 64 * vXi;
+    const tmp = D + 64 * dXi;
+    // one tile row at a time: its V and D (64·TR·(Cin + CoutP) floats) stay in L2, which
+    // measured faster than longer reductions over 2–16 rows whose V and D spill from it
+    for (let ty = 0; ty < TH; ty++) {
+      inputTiles(inPtr + <usize>(2 * tz) * inPlane + <usize>(2 * ty) * inRow, V, vXi, tmp, TR, Cin, inRow, inPlane);
+      // D[ξ, t, co] = (A dy A^T) of the tile's 2×2×2 dy, 4 channels at a time
+      const dyBase = dyPtr + <usize>(2 * tz) * dyPlane + <usize>(2 * ty) * dyRow;
+      for (let t = 0; t < TR; t++) {
+        for (let c = 0; c < CoutP; c += 4) {
+          const src = dyBase + <usize>(2 * t) * coutB + (<usize>c << 2);
+          for (let a = 0; a < 4; a++) {
+            // along x: dy (oz, oy) = (a >> 1, a & 1) → tmp[oz, oy, ξx]
+            gradLine(src + <usize>(a >> 1) * dyPlane + <usize>(a & 1) * dyRow, coutB, tmp + (<usize>(a >> 1) << 8) + (<usize>(a & 1) << 6), 16);
+          }
+          for (let a = 0; a < 8; a++) {
+            // along y: tmp[oz, ·, ξx] with (oz, ξx) = (a >> 2, a & 3); rows 0, 1 read before 0..3 are written
+            const p = tmp + (<usize>(a >> 2) << 8) + (<usize>(a & 3) << 4);
+            gradLine(p, 64, p, 64);
+          }
+          const dst = D + <usize>t * coutB + (<usize>c << 2);
+          for (let a = 0; a < 16; a++) {
+            // along z: tmp[·, ξy, ξx] with ξy·4 + ξx = a → D[ξz·16 + a, t, c..c+3]
+            gradLine(tmp + (<usize>a << 4), 256, dst + <usize>a * dXi, 16 * dXi);
+          }
+        }
+      }
+      // acc[ξ] += V[ξ]^T · D[ξ]: (Cin × TR) · (TR × CoutP), tiles of 4 ci × 8 co
+      for (let xi = 0; xi < 64; xi++) {
+        const Vx = V + <usize>xi * vXi;
+        const Dx = D + <usize>xi * dXi;
+        const Ax = accPtr + <usize>xi * aXi;
+        for (let ci = 0; ci < Cin; ci += 4) {
+          for (let co = 0; co < CoutP; co += 8) {
+            const ap = Ax + <usize>ci * coutB + (<usize>co << 2);
+            let c00 = v128.load(ap), c01 = v128.load(ap, 16);
+            let c10 = v128.load(ap + coutB), c11 = v128.load(ap + coutB, 16);
+            let c20 = v128.load(ap + 2 * coutB), c21 = v128.load(ap + 2 * coutB, 16);
+            let c30 = v128.load(ap + 3 * coutB), c31 = v128.load(ap + 3 * coutB, 16);
+            let vp = Vx + (<usize>ci << 2);
+            let dp = Dx + (<usize>co << 2);
+            for (let t = 0; t < TR; t++) {
+              const g0 = v128.load(dp);
+              const g1 = v128.load(dp, 16);
+              let a = v128.load32_splat(vp);
+              c00 = madd(a, g0, c00);
+              c01 = madd(a, g1, c01);
+              a = v128.load32_splat(vp, 4);
+              c10 = madd(a, g0, c10);
+              c11 = madd(a, g1, c11);
+              a = v128.load32_splat(vp, 8);
+              c20 = madd(a, g0, c20);
+              c21 = madd(a, g1, c21);
+              a = v128.load32_splat(vp, 12);
+              c30 = madd(a, g0, c30);
+              c31 = madd(a, g1, c31);
+              vp += cinB;
+              dp += coutB;
+            }
+            v128.store(ap, c00); v128.store(ap, c01, 16);
+            v128.store(ap + coutB, c10); v128.store(ap + coutB, c11, 16);
+            v128.store(ap + 2 * coutB, c20); v128.store(ap + 2 * coutB, c21, 16);
+            v128.store(ap + 3 * coutB, c30); v128.store(ap + 3 * coutB, c31, 16);
           }
         }
       }

@@ -70,3 +70,38 @@ export function winogradFilter(
   dst.fill(0, 0, 64 * cin * coutP);
   for (let r = 0; r < 64 * cin; r++) for (let co = 0; co < cout; co++) dst[r * coutP + co] = t[r * cout + co];
 }
+
+/** Applies Gᵀ along the middle axis of `src` [outer, 4, inner] → [outer, 3, inner]. */
+function applyGT(src: Float64Array, outer: number, inner: number): Float64Array {
+  const dst = new Float64Array(outer * 3 * inner);
+  for (let o = 0; o < outer; o++)
+    for (let k = 0; k < 3; k++) {
+      const d = (o * 3 + k) * inner;
+      for (let xi = 0; xi < 4; xi++) {
+        const g = G[xi][k];
+        if (g === 0) continue;
+        const s = (o * 4 + xi) * inner;
+        for (let i = 0; i < inner; i++) dst[d + i] += g * src[s + i];
+      }
+    }
+  return dst;
+}
+
+/**
+ * The filter gradient from convWinogradFilterGrad's transformed sums: `acc` [64, cin, coutP]
+ * (Σ over tiles of (Bᵀ d B) ⊙ (A dy Aᵀ)) → `out` [3, 3, 3, cin, cout] = Gᵀ acc G along the
+ * three axes (the transpose of winogradFilter's map, as ∂L/∂g of y = Aᵀ[(G g) ⊙ (Bᵀ d)]).
+ */
+export function winogradFilterGradTaps(
+  acc: Float64Array,
+  cin: number,
+  cout: number,
+  coutP: number,
+  out: Float32Array,
+): void {
+  const inner = cin * coutP;
+  let t: Float64Array = applyGT(acc, 1, 16 * inner); // along ξz: [kd, ξy, ξx, ci, co]
+  t = applyGT(t, 3, 4 * inner); // along ξy: [kd, kh, ξx, ...]
+  t = applyGT(t, 9, inner); // along ξx: [kd, kh, kw, ...]
+  for (let r = 0; r < 27 * cin; r++) for (let co = 0; co < cout; co++) out[r * cout + co] = t[r * coutP + co];
+}

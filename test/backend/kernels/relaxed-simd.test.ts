@@ -3,7 +3,7 @@
  * multiply-add) is chosen only where the engine accepts it, the portable one otherwise; both
  * agree with a float64 reference convolution written here, with each other up to rounding,
  * and each is deterministic (bit-identical run to run and with 1 or 3 threads); the Winograd
- * kernel agrees with the direct one.
+ * kernels (forward, filter gradient) agree with the direct ones.
  */
 import { spawnSync } from 'node:child_process';
 import { join, dirname } from 'node:path';
@@ -165,13 +165,18 @@ describe('Winograd F(2,3) against the direct kernel', () => {
   const ww = randomArray(27 * 16 * cout, 5);
   const bias = randomArray(cout, 6);
 
-  function forward(rt: SimdRuntime, winograd: '0' | '1'): Float32Array {
+  const wdy = randomArray(2 * 8 * 6 * 10 * cout, 7);
+
+  /** Forward (with bias) and filter gradient, Winograd on ('1') or off ('0'). */
+  function forwardAndFilterGrad(rt: SimdRuntime, winograd: '0' | '1'): Float32Array[] {
     const saved = process.env.LSSL_CONV_WINOGRAD;
     process.env.LSSL_CONV_WINOGRAD = winograd;
     try {
       const y = new Float32Array(2 * 8 * 6 * 10 * cout);
       conv3dForward(rt, wx, shape, ww, [3, 3, 3, 16, cout], front, [8, 6, 10], y, bias);
-      return y;
+      const dw = new Float32Array(ww.length);
+      conv3dBackpropFilter(rt, wx, shape, wdy, [2, 8, 6, 10, cout], [3, 3, 3, 16, cout], front, dw);
+      return [y, dw];
     } finally {
       if (saved === undefined) delete process.env.LSSL_CONV_WINOGRAD;
       else process.env.LSSL_CONV_WINOGRAD = saved;
@@ -189,16 +194,18 @@ describe('Winograd F(2,3) against the direct kernel', () => {
   });
 
   for (const variant of ['relaxed', 'portable'] as KernelVariant[]) {
-    it(`${variant}: equals the direct kernel up to rounding, bit-identical with 1 or 3 threads`, async () => {
+    it(`${variant}: forward and filter gradient equal the direct kernels up to rounding, bit-identical with 1 or 3 threads`, async () => {
       const one = (await createRuntime({ variant, threads: 1 }))!;
       const three = (await createRuntime({ variant, threads: 3 }))!;
-      const direct = forward(one, '0');
-      const a = forward(one, '1');
-      const b = forward(three, '1');
-      expect(Array.from(b)).toEqual(Array.from(a));
-      const rel = maxRelative(a, direct);
-      expect(rel).toBeLessThanOrEqual(1e-5);
-      expect(rel).toBeGreaterThan(0); // it did take the other path
+      const direct = forwardAndFilterGrad(one, '0');
+      const a = forwardAndFilterGrad(one, '1');
+      const b = forwardAndFilterGrad(three, '1');
+      for (let i = 0; i < 2; i++) {
+        expect(Array.from(b[i])).toEqual(Array.from(a[i]));
+        const rel = maxRelative(a[i], direct[i]);
+        expect(rel, ['y', 'dw'][i]).toBeLessThanOrEqual(1e-5);
+        expect(rel, ['y', 'dw'][i]).toBeGreaterThan(0); // it did take the other path
+      }
     });
   }
 });
