@@ -52,6 +52,34 @@ export function convForward(
           let c00 = b0, c01 = b1, c10 = b0, c11 = b1;
           let c20 = b0, c21 = b1, c30 = b0, c31 = b1;
           let wTap = wPtr + (<usize>co << 2);
+          if (Cin == 1 && KW == 3) {
+            // one input channel (the first conv, and the last conv's input gradient): j runs over
+            // kw only, so it is unrolled, and the 4 voxels' 6 inputs sit at constant offsets
+            for (let kd = 0; kd < KD; kd++) {
+              for (let kh = 0; kh < KH; kh++) {
+                const ip = inX + <usize>(kd * Hp + kh) * inRowStride;
+                for (let kw: usize = 0; kw < 3; kw++) {
+                  const wp = wTap + kw * wRow;
+                  const w0 = v128.load(wp);
+                  const w1 = v128.load(wp, 16);
+                  const q = ip + (kw << 2);
+                  let a = v128.load32_splat(q);
+                  c00 = madd(a, w0, c00);
+                  c01 = madd(a, w1, c01);
+                  a = v128.load32_splat(q, 4);
+                  c10 = madd(a, w0, c10);
+                  c11 = madd(a, w1, c11);
+                  a = v128.load32_splat(q, 8);
+                  c20 = madd(a, w0, c20);
+                  c21 = madd(a, w1, c21);
+                  a = v128.load32_splat(q, 12);
+                  c30 = madd(a, w0, c30);
+                  c31 = madd(a, w1, c31);
+                }
+                wTap += wTapStride;
+              }
+            }
+          } else {
           for (let kd = 0; kd < KD; kd++) {
             for (let kh = 0; kh < KH; kh++) {
               let ip = inX + <usize>(kd * Hp + kh) * inRowStride;
@@ -76,6 +104,7 @@ export function convForward(
               }
               wTap += wTapStride;
             }
+          }
           }
           const op = outX + (<usize>co << 2);
           const os = <usize>CoutP << 2;
