@@ -314,6 +314,35 @@ export function convFilterGrad(
           for (; j < Jp; j += 4) {
             const ip0 = inRow + (<usize>j << 2);
             let co = 0;
+            if (J - j == 3) {
+              // 3 rows left (one input channel: J = 3): the 4th row would be thrown away
+              for (; co + 8 <= CoutP; co += 8) {
+                const dp = dwTap + ((<usize>(j * CoutP + co)) << 2);
+                let c00 = v128.load(dp), c01 = v128.load(dp, 16);
+                let c10 = v128.load(dp + dyStep), c11 = v128.load(dp + dyStep, 16);
+                let c20 = v128.load(dp + 2 * dyStep), c21 = v128.load(dp + 2 * dyStep, 16);
+                let gp = dyRow + (<usize>co << 2);
+                let ip = ip0;
+                for (let x = 0; x < OW; x++) {
+                  const g0 = v128.load(gp);
+                  const g1 = v128.load(gp, 16);
+                  let a = v128.load32_splat(ip);
+                  c00 = madd(a, g0, c00);
+                  c01 = madd(a, g1, c01);
+                  a = v128.load32_splat(ip, 4);
+                  c10 = madd(a, g0, c10);
+                  c11 = madd(a, g1, c11);
+                  a = v128.load32_splat(ip, 8);
+                  c20 = madd(a, g0, c20);
+                  c21 = madd(a, g1, c21);
+                  gp += dyStep;
+                  ip += xStep;
+                }
+                v128.store(dp, c00); v128.store(dp, c01, 16);
+                v128.store(dp + dyStep, c10); v128.store(dp + dyStep, c11, 16);
+                v128.store(dp + 2 * dyStep, c20); v128.store(dp + 2 * dyStep, c21, 16);
+              }
+            }
             for (; co + 8 <= CoutP; co += 8) {
               const dp = dwTap + ((<usize>(j * CoutP + co)) << 2);
               let c00 = v128.load(dp), c01 = v128.load(dp, 16);
