@@ -9,17 +9,27 @@ import type { GlobalArgs } from './common.js';
 import { benchPreprocessCommand } from './bench/preprocess.js';
 import { benchCacheCommand } from './bench/cache.js';
 import { benchTrainCommand } from './bench/train.js';
+import { benchAllCommand } from './bench/all.js';
+import { benchMethodsCommand } from './bench/methods.js';
 
 // biome-ignore lint/suspicious/noExplicitAny: yargs types each command by its own argument shape; a list of them has none in common
-export const benchSubcommands: CommandModule<GlobalArgs, any>[] = [
+const benchmarks: CommandModule<GlobalArgs, any>[] = [
   benchTrainCommand,
+  benchMethodsCommand,
   benchPreprocessCommand,
   benchCacheCommand,
 ];
 
+/** Every benchmark, then `all`, which runs each of them in its own process. */
+// biome-ignore lint/suspicious/noExplicitAny: as above
+export const benchSubcommands: CommandModule<GlobalArgs, any>[] = [
+  ...benchmarks,
+  benchAllCommand(benchmarks.map((b) => String(b.command).split(' ')[0])),
+];
+
 export const benchCommand: CommandModule<GlobalArgs, GlobalArgs> = {
   command: 'bench',
-  describe: 'benchmarks: train, preprocess, cache',
+  describe: 'benchmarks: train, methods, preprocess, cache, or all of them',
   builder: (y) => {
     let parser = y;
     for (const sub of benchSubcommands) parser = parser.command(withHelpConventions(sub, `bench ${sub.command}`));

@@ -24,8 +24,15 @@ const EXAMPLES: Record<string, [string, string][]> = {
   finetune: [['$0 finetune runs/lssl /data/study --target diagnosis --folds 5', 'encoder + head per fold']],
   bench: [['$0 bench train --shape 32', 'training steps per second against PyTorch']],
   'bench train': [['$0 bench train --shape 32', 'training steps per second against PyTorch']],
+  'bench methods': [
+    ['$0 bench methods --rounds 5', 's/step of simclr, simsiam, byol, directpred at 32³, side by side'],
+  ],
   'bench preprocess': [['$0 bench preprocess', 'preprocessing time against nibabel + scipy']],
   'bench cache': [['$0 bench cache --shape 64', 'reading a cached volume']],
+  'bench all': [
+    ['$0 bench all --backend wasm', 'every benchmark, one process each, for a performance note'],
+    ['$0 bench all --only train,preprocess --demo', 'two of them, and lssl demo end to end'],
+  ],
   validate: [['$0 validate phantom --seed 1', 'what LSSL learns, against the phantom truth']],
   'validate contrastive-phantom': [
     ['$0 validate contrastive-phantom --epochs 15', 'every method against the phantom truth'],

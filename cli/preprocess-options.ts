@@ -18,7 +18,7 @@ export interface PreprocessArgs {
  */
 export function withPreprocessOptions<T>(y: Argv<T>, defaults: 'plain' | 'run' = 'plain'): Argv<T & PreprocessArgs> {
   const run = defaults === 'run' ? "the run's" : undefined;
-  const mask = run ?? 'otsu';
+  const mask = run ?? 'none';
   return y
     .option('normalize', {
       type: 'string',
@@ -28,11 +28,11 @@ export function withPreprocessOptions<T>(y: Argv<T>, defaults: 'plain' | 'run' =
     .option('mask', {
       type: 'string',
       choices: ['otsu', 'mean', 'none'],
-      describe: `region the normalisation statistics come from (and a --spacing crop centres on): the otsu or mean-threshold foreground, or none (the whole volume) [default: ${mask}]`,
+      describe: `region the normalisation statistics come from (and a --spacing crop centres on): none (the whole volume), or the otsu or mean-threshold foreground [default: ${mask}]`,
     })
     .option('spacing', {
       type: 'number',
-      describe: `resample to this voxel size in mm, then crop/pad to the shape around the foreground [default: ${run ?? 'none: the whole field of view resampled to the shape'}]`,
+      describe: `resample to this voxel size in mm, then crop/pad to the shape around the --mask foreground (the centre with --mask none) [default: ${run ?? 'none: the whole field of view resampled to the shape'}]`,
     }) as unknown as Argv<T & PreprocessArgs>;
 }
 

@@ -16,22 +16,29 @@ export function preprocessingRecord(options: PreprocessOptions = {}): Preprocess
   return rest;
 }
 
-/** True when `record` is what preprocess does with no options (runs made before the record existed). */
-export function isDefaultPreprocessing(record: PreprocessingRecord): boolean {
-  return JSON.stringify(record) === JSON.stringify(preprocessingRecord());
+/**
+ * What preprocess did with no options before runs recorded their settings (the foreground
+ * was the default region then): a run without a record was trained on this. Cohort
+ * fingerprints leave it out, so those runs and the ones trained on it since keep theirs.
+ */
+export const UNRECORDED_PREPROCESSING: PreprocessingRecord = Object.freeze(preprocessingRecord({ mask: 'otsu' }));
+
+/** True when `record` is UNRECORDED_PREPROCESSING. */
+export function isUnrecordedPreprocessing(record: PreprocessingRecord): boolean {
+  return JSON.stringify(record) === JSON.stringify(UNRECORDED_PREPROCESSING);
 }
 
 /**
- * The settings to prepare scans for a run with: the run's recorded ones (the defaults for a
- * run that recorded none), where `explicit` may only repeat them. `explicit` holds what
- * the user gave (undefined fields were not given).
+ * The settings to prepare scans for a run with: the run's recorded ones (for a run that
+ * recorded none, UNRECORDED_PREPROCESSING), where `explicit` may only repeat them.
+ * `explicit` holds what the user gave (undefined fields were not given).
  */
 export function settingsForRun(
   recorded: PreprocessingRecord | undefined,
   explicit: PreprocessOptions = {},
   runFile?: string,
 ): PreprocessingRecord {
-  const run = recorded ?? preprocessingRecord();
+  const run = recorded ?? UNRECORDED_PREPROCESSING;
   const asked = preprocessingRecord({ ...run, ...definedOnly(explicit) });
   for (const key of Object.keys(run) as (keyof PreprocessingRecord)[]) {
     if (JSON.stringify(run[key]) !== JSON.stringify(asked[key]))

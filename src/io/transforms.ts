@@ -43,12 +43,17 @@ export interface PreprocessOptions {
   /**
    * Target voxel size in mm (one number or [x, y, z]). Without it the whole field of view
    * is resampled to `shape`; with it, the scan is resampled to this spacing and then
-   * cropped/padded to `shape` around the foreground.
+   * cropped/padded to `shape` around the `mask` foreground (the volume's centre with mask 'none').
    */
   spacing?: number | readonly number[] | null;
   /** 'zscore' (default), 'percentile' (0.5–99.5 rescale to [0, 1]) or 'none'. */
   normalize?: NormalizeMethod | 'none';
-  /** Foreground for crop centring and normalisation statistics: 'otsu' (default), 'mean' or 'none' (all voxels). */
+  /**
+   * Region of the normalisation statistics (and the centre of a `spacing` crop): 'none' (the
+   * whole volume, default), or the 'otsu' / 'mean'-threshold foreground. The whole volume is
+   * the default because LSSL matched the paper reference with it on both phantoms, where the
+   * foreground statistics fell behind on the procedural one (docs/lssl.md, "Normalisation").
+   */
   mask?: MaskMethod | 'none';
   /** Percentiles for normalize 'percentile'; default [0.5, 99.5]. */
   percentiles?: readonly number[];
@@ -95,7 +100,7 @@ export function canonicalPreprocessOptions(options: PreprocessOptions = {}): Pre
       ? null
       : toTriple(options.spacing, 'spacing', (s) => Number.isFinite(s) && s > 0, 'positive numbers of mm');
   const normalizeMethod = oneOf(options.normalize ?? 'zscore', 'normalize', ['zscore', 'percentile', 'none'] as const);
-  const mask = oneOf(options.mask ?? 'otsu', 'mask', ['otsu', 'mean', 'none'] as const);
+  const mask = oneOf(options.mask ?? 'none', 'mask', ['otsu', 'mean', 'none'] as const);
   const percentiles = checkPercentiles(options.percentiles ?? [0.5, 99.5]);
   return Object.freeze({ shape, spacing, normalize: normalizeMethod, mask, percentiles });
 }
@@ -103,7 +108,7 @@ export function canonicalPreprocessOptions(options: PreprocessOptions = {}): Pre
 /**
  * One scan → the network's input: RAS+ (exact reordering), trilinear resampling (whole
  * field of view to `shape`, or to `spacing` then crop/pad to `shape` centred on the
- * foreground), then normalisation with statistics inside the foreground mask.
+ * foreground), then normalisation with statistics over the whole volume or inside a foreground mask.
  * volume: any shape and orientation → Volume of `settings.shape`, float32, RAS+ affine.
  */
 export function preprocess(volume: Volume, options: PreprocessOptions | PreprocessSettings = {}): Volume {

@@ -6,7 +6,7 @@
  */
 import { createHash } from 'node:crypto';
 import { loadPreprocessed, type CacheOptions } from '../io/cache.js';
-import { isDefaultPreprocessing, preprocessingRecord, type PreprocessingRecord } from '../io/preprocess-record.js';
+import { isUnrecordedPreprocessing, preprocessingRecord, type PreprocessingRecord } from '../io/preprocess-record.js';
 import { registrationRecord, type RegistrationRecord } from '../io/registration-record.js';
 import type { Cohort, Scan, Subject } from '../io/cohort.js';
 import { makePairs, type PairOptions } from '../io/pairs.js';
@@ -60,7 +60,7 @@ function fingerprintOf(
     for (const scan of s.scans)
       hash.update(`${scanKey(scan)}\t${scan.path}${scan.volume === undefined ? '' : `#${scan.volume}`}\t${scan.age}\n`);
   hash.update(`validation:${validation.join(',')}\nshape:${shape}\n`);
-  if (!isDefaultPreprocessing(preprocessing)) hash.update(`preprocessing:${JSON.stringify(preprocessing)}\n`);
+  if (!isUnrecordedPreprocessing(preprocessing)) hash.update(`preprocessing:${JSON.stringify(preprocessing)}\n`);
   if (registration !== undefined) hash.update(`registration:${JSON.stringify(registration)}\n`);
   return `sha256:${hash.digest('hex').slice(0, 32)}`;
 }

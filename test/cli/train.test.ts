@@ -111,11 +111,11 @@ describe('lssl train', () => {
   });
 
   it('records the preprocessing it trained on; embed prepares scans the same way and refuses another', async () => {
-    const config = await trainRun('ae', '--mask', 'none', '--normalize', 'zscore');
+    const config = await trainRun('ae', '--mask', 'otsu', '--normalize', 'zscore');
     expect(config.cohort.preprocessing).toEqual({
       spacing: null,
       normalize: 'zscore',
-      mask: 'none',
+      mask: 'otsu',
       percentiles: [0.5, 99.5],
     });
     const run = join(root, `run-${runs - 1}`);
@@ -130,13 +130,13 @@ describe('lssl train', () => {
     const before = entries();
     await embed();
     expect(entries()).toBe(before);
-    await embed('--mask', 'none');
+    await embed('--mask', 'otsu');
     expect(readFileSync(join(root, 'z.csv'), 'utf8').split('\n')[0]).toMatch(/^subject,session,age,/);
-    const error = await embed('--mask', 'otsu').catch((e) => e);
+    const error = await embed('--mask', 'none').catch((e) => e);
     expect(error).toBeInstanceOf(LsslError);
     expect((error as LsslError).exitCode).toBe(2);
-    expect((error as Error).message).toMatch(/mask none, not otsu/);
+    expect((error as Error).message).toMatch(/mask otsu, not none/);
     // the defaults are recorded too, so a later change of default cannot silently alter a run
-    expect((await trainRun('ae')).cohort.preprocessing).toMatchObject({ normalize: 'zscore', mask: 'otsu' });
+    expect((await trainRun('ae')).cohort.preprocessing).toMatchObject({ normalize: 'zscore', mask: 'none' });
   });
 });

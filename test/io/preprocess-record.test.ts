@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { LsslError } from '../../src/errors.js';
-import { isDefaultPreprocessing, preprocessingRecord, settingsForRun } from '../../src/io/preprocess-record.js';
+import { isUnrecordedPreprocessing, preprocessingRecord, settingsForRun } from '../../src/io/preprocess-record.js';
 
 describe('the preprocessing a run records', () => {
   it('is the complete canonical settings without the shape', () => {
@@ -10,9 +10,11 @@ describe('the preprocessing a run records', () => {
       mask: 'none',
       percentiles: [0.5, 99.5],
     });
-    expect(isDefaultPreprocessing(preprocessingRecord())).toBe(true);
-    expect(isDefaultPreprocessing(preprocessingRecord({ normalize: 'percentile' }))).toBe(false);
-    expect(isDefaultPreprocessing(preprocessingRecord({ spacing: 2 }))).toBe(false);
+    expect(preprocessingRecord()).toEqual(preprocessingRecord({ mask: 'none' }));
+    expect(isUnrecordedPreprocessing(preprocessingRecord({ mask: 'otsu' }))).toBe(true);
+    expect(isUnrecordedPreprocessing(preprocessingRecord())).toBe(false);
+    expect(isUnrecordedPreprocessing(preprocessingRecord({ mask: 'otsu', normalize: 'percentile' }))).toBe(false);
+    expect(isUnrecordedPreprocessing(preprocessingRecord({ mask: 'otsu', spacing: 2 }))).toBe(false);
   });
 
   it("a run's settings win; an explicit option may only repeat them", () => {
@@ -26,8 +28,8 @@ describe('the preprocessing a run records', () => {
     expect(() => settingsForRun(recorded, { normalize: 'percentile' })).toThrow(/normalize zscore, not percentile/);
   });
 
-  it('a run made before the record existed was trained with the defaults', () => {
-    expect(settingsForRun(undefined, {})).toEqual(preprocessingRecord());
+  it('a run made before the record existed was trained on the foreground z-score, the default then', () => {
+    expect(settingsForRun(undefined, {})).toEqual(preprocessingRecord({ mask: 'otsu' }));
     expect(() => settingsForRun(undefined, { mask: 'none' })).toThrow(/mask otsu, not none/);
   });
 });

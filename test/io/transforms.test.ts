@@ -61,7 +61,7 @@ describe('canonicalPreprocessOptions', () => {
       shape: [64, 64, 64],
       spacing: null,
       normalize: 'zscore',
-      mask: 'otsu',
+      mask: 'none',
       percentiles: [0.5, 99.5],
     });
     expect(canonicalPreprocessOptions({ shape: 32, spacing: 2 })).toMatchObject({
@@ -71,7 +71,7 @@ describe('canonicalPreprocessOptions', () => {
   });
 
   it('gives the same settings (and JSON key) however they were spelled', () => {
-    const a = canonicalPreprocessOptions({ shape: 64, mask: 'otsu' });
+    const a = canonicalPreprocessOptions({ shape: 64, mask: 'none' });
     const b = canonicalPreprocessOptions({ normalize: 'zscore', shape: [64, 64, 64] });
     expect(JSON.stringify(a)).toBe(JSON.stringify(b));
     expect(canonicalPreprocessOptions(a)).toEqual(a);
@@ -97,7 +97,7 @@ describe('preprocess', () => {
   const input = phantom([40, 48, 36], LAS, [1.5, 1, 1.2]);
 
   it('without spacing: RAS+, whole field of view to the shape, z-score inside the Otsu mask', () => {
-    const out = preprocess(input, { shape: 16 });
+    const out = preprocess(input, { shape: 16, mask: 'otsu' });
     expect(out.shape).toEqual([16, 16, 16]);
     expect(orientationCode(out.affine)).toBe('RAS');
     const manual = resampleToShape(toCanonical(input), [16, 16, 16]);
@@ -128,7 +128,7 @@ out = enc((z - z.mean()) / z.std())
   });
 
   it('with spacing: resamples to it, then crops/pads to the shape around the head, keeping its world position', () => {
-    const out = preprocess(input, { shape: [24, 24, 24], spacing: 2, normalize: 'none' });
+    const out = preprocess(input, { shape: [24, 24, 24], spacing: 2, normalize: 'none', mask: 'otsu' });
     expect(out.shape).toEqual([24, 24, 24]);
     expect(out.spacing).toEqual([2, 2, 2]);
     expect(orientationCode(out.affine)).toBe('RAS');

@@ -31,6 +31,11 @@ export const KERNELS = [
   'upsample2Grad',
   'reluGrad',
   'sumRows',
+  'bnMoments',
+  'bnApply',
+  'bnGradSums',
+  'bnGradApply',
+  'emaBlend',
 ] as const;
 export type KernelName = (typeof KERNELS)[number];
 
