@@ -5,13 +5,8 @@
  * here once per call.
  */
 
-/** F(2,3)'s filter matrix G [4, 3]: u = G g. */
-const G = [
-  [1, 0, 0],
-  [0.5, 0.5, 0.5],
-  [0.5, -0.5, 0.5],
-  [0, 0, 1],
-];
+// F(2,3)'s filter matrix G [4, 3] (u = G g) is [[1, 0, 0], [½, ½, ½], [½, −½, ½], [0, 0, 1]];
+// applyG and applyGT below write its products out.
 
 /** Below this many output voxels × input channels × output channels per element, the direct kernel is as fast. */
 const MIN_WORK = 8 ** 3 * 16 * 16;
@@ -34,19 +29,26 @@ export function winogradApplies(
   return outDims[0] * outDims[1] * outDims[2] * cin * cout >= MIN_WORK;
 }
 
-/** Applies G along the middle axis of `src` [outer, 3, inner] → [outer, 4, inner]. */
-function applyG(src: Float64Array, outer: number, inner: number): Float64Array {
+/**
+ * Applies G along the middle axis of `src` [outer, 3, inner] → [outer, 4, inner]:
+ * u0 = g0, u1 = (g0 + g1 + g2) / 2, u2 = (g0 − g1 + g2) / 2, u3 = g2.
+ */
+function applyG(src: ArrayLike<number>, outer: number, inner: number): Float64Array {
   const dst = new Float64Array(outer * 4 * inner);
-  for (let o = 0; o < outer; o++)
-    for (let xi = 0; xi < 4; xi++) {
-      const d = (o * 4 + xi) * inner;
-      for (let k = 0; k < 3; k++) {
-        const g = G[xi][k];
-        if (g === 0) continue;
-        const s = (o * 3 + k) * inner;
-        for (let i = 0; i < inner; i++) dst[d + i] += g * src[s + i];
-      }
+  for (let o = 0; o < outer; o++) {
+    const s = o * 3 * inner;
+    const d = o * 4 * inner;
+    for (let i = 0; i < inner; i++) {
+      const g0 = src[s + i];
+      const g1 = src[s + inner + i];
+      const g2 = src[s + 2 * inner + i];
+      const even = 0.5 * (g0 + g2);
+      dst[d + i] = g0;
+      dst[d + inner + i] = even + 0.5 * g1;
+      dst[d + 2 * inner + i] = even - 0.5 * g1;
+      dst[d + 3 * inner + i] = g2;
     }
+  }
   return dst;
 }
 
@@ -63,27 +65,31 @@ export function winogradFilter(
   dst: Float32Array,
 ): void {
   const inner = cin * cout;
-  let t: Float64Array = Float64Array.from(weights.subarray(0, 27 * inner));
-  t = applyG(t, 9, inner); // along kw: [kd, kh, ξx, ci, co]
+  let t = applyG(weights, 9, inner); // along kw: [kd, kh, ξx, ci, co]
   t = applyG(t, 3, 4 * inner); // along kh: [kd, ξy, ξx, ...]
   t = applyG(t, 1, 16 * inner); // along kd: [ξz, ξy, ξx, ...]
   dst.fill(0, 0, 64 * cin * coutP);
   for (let r = 0; r < 64 * cin; r++) for (let co = 0; co < cout; co++) dst[r * coutP + co] = t[r * cout + co];
 }
 
-/** Applies Gᵀ along the middle axis of `src` [outer, 4, inner] → [outer, 3, inner]. */
+/**
+ * Applies Gᵀ along the middle axis of `src` [outer, 4, inner] → [outer, 3, inner]:
+ * k0 = a0 + (a1 + a2) / 2, k1 = (a1 − a2) / 2, k2 = (a1 + a2) / 2 + a3.
+ */
 function applyGT(src: Float64Array, outer: number, inner: number): Float64Array {
   const dst = new Float64Array(outer * 3 * inner);
-  for (let o = 0; o < outer; o++)
-    for (let k = 0; k < 3; k++) {
-      const d = (o * 3 + k) * inner;
-      for (let xi = 0; xi < 4; xi++) {
-        const g = G[xi][k];
-        if (g === 0) continue;
-        const s = (o * 4 + xi) * inner;
-        for (let i = 0; i < inner; i++) dst[d + i] += g * src[s + i];
-      }
+  for (let o = 0; o < outer; o++) {
+    const s = o * 4 * inner;
+    const d = o * 3 * inner;
+    for (let i = 0; i < inner; i++) {
+      const a1 = src[s + inner + i];
+      const a2 = src[s + 2 * inner + i];
+      const mid = 0.5 * (a1 + a2);
+      dst[d + i] = src[s + i] + mid;
+      dst[d + inner + i] = 0.5 * (a1 - a2);
+      dst[d + 2 * inner + i] = mid + src[s + 3 * inner + i];
     }
+  }
   return dst;
 }
 
