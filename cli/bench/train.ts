@@ -1,7 +1,7 @@
 /** `lssl bench train`: pairs/s of the LSSL training step, beside PyTorch CPU (src/bench/train-step.ts). */
 import type { CommandModule } from 'yargs';
 import { inputError } from '../../src/errors.js';
-import { benchTrainStep } from '../../src/bench/train-step.js';
+import { benchTrainStep, IDLE_OTHERS_CORES } from '../../src/bench/train-step.js';
 import { printJson, startBackend, type GlobalArgs } from '../common.js';
 
 interface Args extends GlobalArgs {
@@ -15,9 +15,6 @@ interface Args extends GlobalArgs {
   rounds: number;
   json: boolean;
 }
-
-/** Cores of other work above which a round is reported as not idle (the counters tick at 10 ms). */
-const OTHERS_NOTICEABLE = 0.1;
 
 export const benchTrainCommand: CommandModule<GlobalArgs, Args> = {
   command: 'train',
@@ -94,10 +91,15 @@ export const benchTrainCommand: CommandModule<GlobalArgs, Args> = {
       );
       lines.push(`ratio lssl / PyTorch: ${r.ratio_to_torch!.toFixed(2)}× (same run)`);
       const busiest = Math.max(0, ...r.rounds.flatMap((x) => [x.others_cores ?? 0, x.torch_others_cores ?? 0]));
-      if (busiest > OTHERS_NOTICEABLE)
+      if (busiest > IDLE_OTHERS_CORES) {
         lines.push(
           `not an idle machine: other processes kept up to ${busiest.toFixed(2)} cores busy while a side was timed; the ratio is this load's, not the idle one`,
         );
+        if (r.idle_ratio)
+          lines.push(
+            `ratio over the ${r.idle_ratio.rounds} idle round${r.idle_ratio.rounds > 1 ? 's' : ''} (others ≤ ${IDLE_OTHERS_CORES} cores on both sides): ${r.idle_ratio.ratio.toFixed(2)}×`,
+          );
+      }
     }
     process.stdout.write(`${lines.join('\n')}\n`);
   },

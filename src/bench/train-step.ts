@@ -71,10 +71,28 @@ export interface TrainBenchResult {
   };
   /** lssl pairs/s ÷ PyTorch pairs/s, measured in the same run (median over rounds) */
   ratio_to_torch?: number;
+  /**
+   * the median ratio over the idle rounds only (others ≤ IDLE_OTHERS_CORES on both sides), and
+   * how many there were; absent when no round was idle or off Linux
+   */
+  idle_ratio?: { ratio: number; rounds: number };
   /** encoder forward only (lssl embed), scans per second at 2 × batch scans per pass */
   embed_scans_per_s?: number;
   /** every round; the figures above are the medians (ratio: median of the per-round ratios) */
   rounds: BenchRound[];
+}
+
+/** Cores of other work up to which a round counts as idle (/proc/stat ticks at 10 ms). */
+export const IDLE_OTHERS_CORES = 0.1;
+
+/** Whether both sides of a round ran with (almost) nothing else on the machine. */
+export function roundIsIdle(r: BenchRound): boolean {
+  return (
+    r.others_cores !== undefined &&
+    r.torch_others_cores !== undefined &&
+    r.others_cores <= IDLE_OTHERS_CORES &&
+    r.torch_others_cores <= IDLE_OTHERS_CORES
+  );
 }
 
 const median = (values: number[]): number => {
@@ -212,6 +230,8 @@ export async function benchTrainStep(o: TrainBenchOptions): Promise<TrainBenchRe
         max_rss_mib: Math.max(...torch.map((t) => t.max_rss_mib)),
       };
       result.ratio_to_torch = median(rounds.map((r) => r.ratio!));
+      const idle = rounds.filter(roundIsIdle);
+      if (idle.length > 0) result.idle_ratio = { ratio: median(idle.map((r) => r.ratio!)), rounds: idle.length };
     }
     return result;
   } finally {

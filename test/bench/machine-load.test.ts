@@ -1,10 +1,12 @@
 /**
  * machine-load.ts: the busy time parsed from /proc/stat (checked by hand on a sample line),
- * the others' cores arithmetic, and a live measurement that sees a second process' work.
+ * the others' cores arithmetic, a live measurement that sees a second process' work, and which
+ * bench rounds count as idle.
  */
 import { spawn } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { machineBusySeconds, othersCores, startOthersMeter } from '../../src/bench/machine-load.js';
+import { IDLE_OTHERS_CORES, roundIsIdle } from '../../src/bench/train-step.js';
 
 describe('machineBusySeconds', () => {
   it('sums user, nice, system, irq, softirq and steal (not idle, iowait) in USER_HZ', () => {
@@ -34,5 +36,15 @@ describe('startOthersMeter', () => {
     const cores = meter.stop()!;
     // the child spun ≈ 0.6 s of ≈ 0.6–0.8 s wall time (plus whatever else runs here)
     expect(cores).toBeGreaterThan(0.4);
+  });
+});
+
+describe('roundIsIdle', () => {
+  it('needs both sides at or below IDLE_OTHERS_CORES, and both measured', () => {
+    const r = { pairs_per_s: 4, torch_pairs_per_s: 3, ratio: 4 / 3 };
+    expect(roundIsIdle({ ...r, others_cores: 0.01, torch_others_cores: IDLE_OTHERS_CORES })).toBe(true);
+    expect(roundIsIdle({ ...r, others_cores: 0.01, torch_others_cores: 0.5 })).toBe(false);
+    expect(roundIsIdle({ ...r, others_cores: 1, torch_others_cores: 0 })).toBe(false);
+    expect(roundIsIdle({ ...r, others_cores: 0 })).toBe(false);
   });
 });
