@@ -9,16 +9,29 @@ Encoder 4 x [Conv3d(k3, pad 1) -> ReLU -> MaxPool3d(2)], channels 1->16->32->64-
 Loss: MSE(xs, xs^) + MSE(xt, xt^) + (1 - cos(zt - zs, tau)).
 
 Prints one JSON line: {"pairs_per_s", "step_s", "cpu_s_per_step" (CPU time of all threads), "steps", "batch", "shape", "threads", "torch",
-"max_rss_mib"}.
+"max_rss_mib", "others_cores"}. others_cores: CPU the rest of the machine used during the timed steps
+(/proc/stat busy time minus this process' CPU time, per second of wall time; null off Linux), as
+src/bench/machine-load.ts measures it for the lssl side.
 """
 import argparse
 import json
+import os
 import resource
 import time
 
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
+
+
+def machine_busy_seconds():
+    """Busy CPU-seconds of the whole machine (user, nice, system, irq, softirq, steal), or None."""
+    try:
+        with open("/proc/stat") as f:
+            v = [int(x) for x in f.readline().split()[1:9]]
+    except (OSError, ValueError):
+        return None
+    return (v[0] + v[1] + v[2] + v[5] + v[6] + v[7]) / os.sysconf("SC_CLK_TCK")
 
 
 class Lssl(nn.Module):
@@ -82,14 +95,19 @@ def main():
         return loss.item()
 
     step()  # warm-up
+    busy0 = machine_busy_seconds()
     t0, c0 = time.perf_counter(), time.process_time()
     for _ in range(a.steps):
         step()
-    dt = (time.perf_counter() - t0) / a.steps
-    cpu = (time.process_time() - c0) / a.steps
+    wall, own = time.perf_counter() - t0, time.process_time() - c0
+    busy1 = machine_busy_seconds()
+    others = None if busy0 is None or busy1 is None else max(0.0, (busy1 - busy0 - own) / wall)
+    dt = wall / a.steps
+    cpu = own / a.steps
     print(json.dumps({"pairs_per_s": b / dt, "step_s": dt, "cpu_s_per_step": cpu, "steps": a.steps, "batch": b, "shape": s,
                       "threads": a.threads, "torch": torch.__version__, "arch": a.arch,
-                      "max_rss_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+                      "max_rss_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+                      "others_cores": others}))
 
 
 if __name__ == "__main__":

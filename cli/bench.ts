@@ -11,10 +11,12 @@ import { benchCacheCommand } from './bench/cache.js';
 import { benchTrainCommand } from './bench/train.js';
 import { benchStartupCommand } from './bench/startup.js';
 import { benchAllCommand } from './bench/all.js';
+import { benchMethodsCommand } from './bench/methods.js';
 
 // biome-ignore lint/suspicious/noExplicitAny: yargs types each command by its own argument shape; a list of them has none in common
 const benchmarks: CommandModule<GlobalArgs, any>[] = [
   benchTrainCommand,
+  benchMethodsCommand,
   benchPreprocessCommand,
   benchCacheCommand,
   benchStartupCommand,
@@ -29,7 +31,7 @@ export const benchSubcommands: CommandModule<GlobalArgs, any>[] = [
 
 export const benchCommand: CommandModule<GlobalArgs, GlobalArgs> = {
   command: 'bench',
-  describe: 'benchmarks: train, preprocess, cache, startup, or all of them',
+  describe: 'benchmarks: train, methods, preprocess, cache, startup, or all of them',
   builder: (y) => {
     let parser = y;
     for (const sub of benchSubcommands) parser = parser.command(withHelpConventions(sub, `bench ${sub.command}`));

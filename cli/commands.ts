@@ -39,7 +39,7 @@ export const commandEntries: CommandEntry[] = [
   },
   {
     command: 'bench',
-    describe: 'benchmarks: train, preprocess, cache, startup, or all of them',
+    describe: 'benchmarks: train, methods, preprocess, cache, startup, or all of them',
     load: async () => (await import('./bench.js')).benchCommand,
   },
   {

@@ -24,6 +24,9 @@ const EXAMPLES: Record<string, [string, string][]> = {
   finetune: [['$0 finetune runs/lssl /data/study --target diagnosis --folds 5', 'encoder + head per fold']],
   bench: [['$0 bench train --shape 32', 'training steps per second against PyTorch']],
   'bench train': [['$0 bench train --shape 32', 'training steps per second against PyTorch']],
+  'bench methods': [
+    ['$0 bench methods --rounds 5', 's/step of simclr, simsiam, byol, directpred at 32³, side by side'],
+  ],
   'bench preprocess': [['$0 bench preprocess', 'preprocessing time against nibabel + scipy']],
   'bench cache': [['$0 bench cache --shape 64', 'reading a cached volume']],
   'bench startup': [['$0 bench startup --runs 15', 'start-up of --version, --help and info beside node -e 0']],

@@ -38,13 +38,11 @@ export function benchAllCommand(names: readonly string[]): CommandModule<GlobalA
     command: 'all',
     describe: `every benchmark (${names.join(', ')}) in its own process, with the load average before each`,
     builder: (y) =>
-      y
-        .option('only', { type: 'string', describe: `comma-separated subset of ${names.join(', ')}` })
-        .option('demo', {
-          type: 'boolean',
-          default: false,
-          describe: `also time lssl demo end to end (about 8 min) against its ${DEMO_GOAL_S} s goal`,
-        }) as never,
+      y.option('only', { type: 'string', describe: `comma-separated subset of ${names.join(', ')}` }).option('demo', {
+        type: 'boolean',
+        default: false,
+        describe: `also time lssl demo end to end (about 8 min) against its ${DEMO_GOAL_S} s goal`,
+      }) as never,
     handler: async (args) => {
       const chosen = args.only === undefined ? names : args.only.split(',').map((s) => s.trim());
       const unknown = chosen.filter((n) => !names.includes(n));

@@ -5,6 +5,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { he, initialWeights, type WeightInit } from './init.js';
+import { batchNormInference, batchNormTraining, emaBlend } from '../backend/kernels/index.js';
 import { conv3dSameBias } from './ops.js';
 import type { ParameterSet } from './params.js';
 
@@ -70,10 +71,31 @@ export function addBatchNorm(params: ParameterSet, name: string, channels: numbe
 }
 
 /**
- * Batch normalisation over all axes but the last (Ioffe & Szegedy 2015). In training the
- * batch moments normalise and the moving averages are queued in `pending` (momentum 0.9);
- * they are assigned after the optimizer step, outside the gradient tape. Otherwise the
- * moving statistics normalise.
+ * Queues the moving-statistics update of a training pass as PyTorch's BatchNorm does:
+ * moving ← m·moving + (1 − m)·batch with m = 0.9 (PyTorch's momentum 0.1), the batch variance
+ * taken unbiased (× count/(count − 1)). `count`: values per channel in the batch.
+ */
+export function queueMovingAverages(
+  pending: PendingAssign[],
+  moving: { mean: tf.Variable; variance: tf.Variable },
+  batch: { mean: tf.Tensor; variance: tf.Tensor },
+  count: number,
+): void {
+  const m = BATCH_NORM_MOMENTUM;
+  const unbiased = count > 1 ? count / (count - 1) : 1;
+  pending.push({ variable: moving.mean, value: tf.keep(emaBlend(moving.mean, batch.mean, m)) });
+  pending.push({
+    variable: moving.variance,
+    value: tf.keep(tf.tidy(() => emaBlend(moving.variance, tf.mul(batch.variance, unbiased), m))),
+  });
+}
+
+/**
+ * Batch normalisation over all axes but the last (Ioffe & Szegedy 2015), as PyTorch's
+ * BatchNorm3d. In training the batch moments normalise and the moving averages are queued in
+ * `pending` (queueMovingAverages); they are assigned after the optimizer step, outside the
+ * gradient tape. Otherwise the moving statistics normalise. lssl's kernels where registered
+ * (src/backend/kernels/batch-norm.ts), stock ops elsewhere.
  */
 export function batchNorm(
   params: ParameterSet,
@@ -86,22 +108,14 @@ export function batchNorm(
   const beta = params.get(`${name}/beta`);
   const movingMean = params.get(`${name}/movingMean`);
   const movingVariance = params.get(`${name}/movingVariance`);
-  let mean: tf.Tensor = movingMean;
-  let variance: tf.Tensor = movingVariance;
-  if (training) {
-    const moments = tf.moments(x, [0, 1, 2, 3]);
-    mean = moments.mean;
-    variance = moments.variance;
-    const m = BATCH_NORM_MOMENTUM;
-    pending.push({
-      variable: movingMean,
-      value: tf.keep(tf.tidy(() => tf.add(tf.mul(movingMean, m), tf.mul(mean, 1 - m)))),
-    });
-    pending.push({
-      variable: movingVariance,
-      value: tf.keep(tf.tidy(() => tf.add(tf.mul(movingVariance, m), tf.mul(variance, 1 - m)))),
-    });
-  }
-  const scale = tf.mul(tf.rsqrt(tf.add(variance, BATCH_NORM_EPSILON)), gamma);
-  return tf.add(tf.mul(tf.sub(x, mean), scale), beta);
+  if (!training)
+    return batchNormInference(x, movingMean, movingVariance, gamma, beta, BATCH_NORM_EPSILON) as tf.Tensor5D;
+  const { y, mean, variance } = batchNormTraining(x, gamma, beta, BATCH_NORM_EPSILON);
+  queueMovingAverages(
+    pending,
+    { mean: movingMean, variance: movingVariance },
+    { mean, variance },
+    x.size / x.shape[x.rank - 1],
+  );
+  return y as tf.Tensor5D;
 }

@@ -13,7 +13,8 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { he, type WeightInit } from './init.js';
-import { addDense, BATCH_NORM_EPSILON, BATCH_NORM_MOMENTUM, dense, type PendingAssign } from './layers.js';
+import { batchNormInference, batchNormTraining } from '../backend/kernels/index.js';
+import { addDense, BATCH_NORM_EPSILON, dense, queueMovingAverages, type PendingAssign } from './layers.js';
 import type { ParameterSet } from './params.js';
 
 export interface MlpHeadSpec {
@@ -106,25 +107,13 @@ export class MlpHead {
   private batchNorm1d(name: string, x: tf.Tensor2D, training: boolean, affine: boolean): tf.Tensor2D {
     const movingMean = this.params.get(`${name}/movingMean`);
     const movingVariance = this.params.get(`${name}/movingVariance`);
-    let mean: tf.Tensor = movingMean;
-    let variance: tf.Tensor = movingVariance;
-    if (training) {
-      const moments = tf.moments(x, 0);
-      mean = moments.mean;
-      variance = moments.variance;
-      const m = BATCH_NORM_MOMENTUM;
-      this.pending.push({
-        variable: movingMean,
-        value: tf.keep(tf.tidy(() => tf.add(tf.mul(movingMean, m), tf.mul(mean, 1 - m)))),
-      });
-      this.pending.push({
-        variable: movingVariance,
-        value: tf.keep(tf.tidy(() => tf.add(tf.mul(movingVariance, m), tf.mul(variance, 1 - m)))),
-      });
-    }
-    const inverseStd = tf.rsqrt(tf.add(variance, BATCH_NORM_EPSILON));
-    if (!affine) return tf.mul(tf.sub(x, mean), inverseStd) as tf.Tensor2D;
-    const scale = tf.mul(inverseStd, this.params.get(`${name}/gamma`));
-    return tf.add(tf.mul(tf.sub(x, mean), scale), this.params.get(`${name}/beta`)) as tf.Tensor2D;
+    const channels = x.shape[1];
+    const gamma = affine ? this.params.get(`${name}/gamma`) : tf.ones([channels]);
+    const beta = affine ? this.params.get(`${name}/beta`) : tf.zeros([channels]);
+    if (!training)
+      return batchNormInference(x, movingMean, movingVariance, gamma, beta, BATCH_NORM_EPSILON) as tf.Tensor2D;
+    const { y, mean, variance } = batchNormTraining(x, gamma, beta, BATCH_NORM_EPSILON);
+    queueMovingAverages(this.pending, { mean: movingMean, variance: movingVariance }, { mean, variance }, x.shape[0]);
+    return y as tf.Tensor2D;
   }
 }

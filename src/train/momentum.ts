@@ -3,6 +3,7 @@
  * as stateless functions in the style of lightly's `update_momentum` / `cosine_schedule`.
  */
 import * as tf from '@tensorflow/tfjs';
+import { emaBlend } from '../backend/kernels/index.js';
 import { inputError } from '../errors.js';
 
 /**
@@ -22,7 +23,8 @@ export function emaUpdate(target: readonly tf.Variable[], online: readonly tf.Te
     }
   });
   tf.tidy(() => {
-    target.forEach((t, i) => t.assign(tf.add(tf.mul(t, momentum), tf.mul(online[i], 1 - momentum))));
+    // one fused kernel per variable where lssl's kernels serve the backend (same bits as the stock ops)
+    target.forEach((t, i) => t.assign(emaBlend(t, online[i], momentum)));
   });
 }
 

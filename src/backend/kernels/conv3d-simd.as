@@ -17,6 +17,13 @@
 // contiguous KW*Cin rows of CoutP floats. Register tiles: 4 output voxels along x times 8 output
 // channels = 8 f32x4 accumulators (fits the 16 SIMD registers of x86-64 with the operands).
 
+//
+// Every multiply-accumulate goes through `madd(a, b, c)` = a·b + c, from ./madd: the build
+// compiles this file twice, once with madd-plain.as (f32x4 mul then add) and once with
+// madd-relaxed.as (relaxed SIMD `f32x4.relaxed_madd`, a fused multiply-add where the CPU has
+// one); simd-runtime.ts picks the relaxed module when the engine accepts it.
+import { madd } from './madd';
+
 // ---------------------------------------------------------------------------------------------
 // Forward: out[z,y,x,co] = sum_{kd,kh,j} in[z+kd, y+kh, x*Cin + j] * w[kd,kh,j,co]
 
@@ -45,6 +52,34 @@ export function convForward(
           let c00 = b0, c01 = b1, c10 = b0, c11 = b1;
           let c20 = b0, c21 = b1, c30 = b0, c31 = b1;
           let wTap = wPtr + (<usize>co << 2);
+          if (Cin == 1 && KW == 3) {
+            // one input channel (the first conv, and the last conv's input gradient): j runs over
+            // kw only, so it is unrolled, and the 4 voxels' 6 inputs sit at constant offsets
+            for (let kd = 0; kd < KD; kd++) {
+              for (let kh = 0; kh < KH; kh++) {
+                const ip = inX + <usize>(kd * Hp + kh) * inRowStride;
+                for (let kw: usize = 0; kw < 3; kw++) {
+                  const wp = wTap + kw * wRow;
+                  const w0 = v128.load(wp);
+                  const w1 = v128.load(wp, 16);
+                  const q = ip + (kw << 2);
+                  let a = v128.load32_splat(q);
+                  c00 = madd(a, w0, c00);
+                  c01 = madd(a, w1, c01);
+                  a = v128.load32_splat(q, 4);
+                  c10 = madd(a, w0, c10);
+                  c11 = madd(a, w1, c11);
+                  a = v128.load32_splat(q, 8);
+                  c20 = madd(a, w0, c20);
+                  c21 = madd(a, w1, c21);
+                  a = v128.load32_splat(q, 12);
+                  c30 = madd(a, w0, c30);
+                  c31 = madd(a, w1, c31);
+                }
+                wTap += wTapStride;
+              }
+            }
+          } else {
           for (let kd = 0; kd < KD; kd++) {
             for (let kh = 0; kh < KH; kh++) {
               let ip = inX + <usize>(kd * Hp + kh) * inRowStride;
@@ -53,22 +88,23 @@ export function convForward(
                 const w0 = v128.load(wp);
                 const w1 = v128.load(wp, 16);
                 let a = v128.load32_splat(ip);
-                c00 = f32x4.add(c00, f32x4.mul(a, w0));
-                c01 = f32x4.add(c01, f32x4.mul(a, w1));
+                c00 = madd(a, w0, c00);
+                c01 = madd(a, w1, c01);
                 a = v128.load32_splat(ip + xStep);
-                c10 = f32x4.add(c10, f32x4.mul(a, w0));
-                c11 = f32x4.add(c11, f32x4.mul(a, w1));
+                c10 = madd(a, w0, c10);
+                c11 = madd(a, w1, c11);
                 a = v128.load32_splat(ip + 2 * xStep);
-                c20 = f32x4.add(c20, f32x4.mul(a, w0));
-                c21 = f32x4.add(c21, f32x4.mul(a, w1));
+                c20 = madd(a, w0, c20);
+                c21 = madd(a, w1, c21);
                 a = v128.load32_splat(ip + 3 * xStep);
-                c30 = f32x4.add(c30, f32x4.mul(a, w0));
-                c31 = f32x4.add(c31, f32x4.mul(a, w1));
+                c30 = madd(a, w0, c30);
+                c31 = madd(a, w1, c31);
                 ip += 4;
                 wp += wRow;
               }
               wTap += wTapStride;
             }
+          }
           }
           const op = outX + (<usize>co << 2);
           const os = <usize>CoutP << 2;
@@ -87,10 +123,10 @@ export function convForward(
               let wp = wTap;
               for (let j = 0; j < J; j++) {
                 const w0 = v128.load(wp);
-                c0 = f32x4.add(c0, f32x4.mul(v128.load32_splat(ip), w0));
-                c1 = f32x4.add(c1, f32x4.mul(v128.load32_splat(ip + xStep), w0));
-                c2 = f32x4.add(c2, f32x4.mul(v128.load32_splat(ip + 2 * xStep), w0));
-                c3 = f32x4.add(c3, f32x4.mul(v128.load32_splat(ip + 3 * xStep), w0));
+                c0 = madd(v128.load32_splat(ip), w0, c0);
+                c1 = madd(v128.load32_splat(ip + xStep), w0, c1);
+                c2 = madd(v128.load32_splat(ip + 2 * xStep), w0, c2);
+                c3 = madd(v128.load32_splat(ip + 3 * xStep), w0, c3);
                 ip += 4;
                 wp += wRow;
               }
@@ -113,7 +149,7 @@ export function convForward(
               let ip = inX + <usize>(kd * Hp + kh) * inRowStride;
               let wp = wTap;
               for (let j = 0; j < J; j++) {
-                c0 = f32x4.add(c0, f32x4.mul(v128.load32_splat(ip), v128.load(wp)));
+                c0 = madd(v128.load32_splat(ip), v128.load(wp), c0);
                 ip += 4;
                 wp += wRow;
               }
@@ -151,6 +187,42 @@ export function convForwardNarrow(
         const wCo = wPtr + <usize>co * wCoStride;
         const bias = load<f32>(biasPtr + (<usize>co << 2));
         let x = 0;
+        // 6 voxels per weight vector while the row lasts: 6 independent multiply-add chains
+        // (4 wait on the latency) whose accumulators, inputs and weight still fit V8's 15
+        // vector registers (8 spill one accumulator to the stack: no faster; 7 no faster
+        // than 6); then 4, then 1
+        if (J4 == J) {
+          for (; x + 6 <= OW; x += 6) {
+            const inX = inBase + ((<usize>(x * Cin)) << 2);
+            let c0 = f32x4.splat(0), c1 = f32x4.splat(0), c2 = f32x4.splat(0);
+            let c3 = f32x4.splat(0), c4 = f32x4.splat(0), c5 = f32x4.splat(0);
+            let wp = wCo;
+            for (let kd = 0; kd < KD; kd++) {
+              for (let kh = 0; kh < KH; kh++) {
+                let p = inX + <usize>(kd * Hp + kh) * inRowStride;
+                const pEnd = p + (<usize>J << 2);
+                for (; p < pEnd; p += 16) {
+                  const w = v128.load(wp);
+                  c0 = madd(v128.load(p), w, c0);
+                  c1 = madd(v128.load(p + xStep), w, c1);
+                  c2 = madd(v128.load(p + 2 * xStep), w, c2);
+                  c3 = madd(v128.load(p + 3 * xStep), w, c3);
+                  c4 = madd(v128.load(p + 4 * xStep), w, c4);
+                  c5 = madd(v128.load(p + 5 * xStep), w, c5);
+                  wp += 16;
+                }
+              }
+            }
+            const os = <usize>Cout << 2;
+            const op = outRow + ((<usize>(x * Cout + co)) << 2);
+            store<f32>(op, hsum(c0) + bias);
+            store<f32>(op + os, hsum(c1) + bias);
+            store<f32>(op + 2 * os, hsum(c2) + bias);
+            store<f32>(op + 3 * os, hsum(c3) + bias);
+            store<f32>(op + 4 * os, hsum(c4) + bias);
+            store<f32>(op + 5 * os, hsum(c5) + bias);
+          }
+        }
         for (; x + 4 <= OW; x += 4) {
           const inX = inBase + ((<usize>(x * Cin)) << 2);
           let c0 = f32x4.splat(0), c1 = f32x4.splat(0), c2 = f32x4.splat(0), c3 = f32x4.splat(0);
@@ -163,10 +235,10 @@ export function convForwardNarrow(
               for (; j < J4; j += 4) {
                 const w = v128.load(wp + (<usize>j << 2));
                 const p = ip + (<usize>j << 2);
-                c0 = f32x4.add(c0, f32x4.mul(v128.load(p), w));
-                c1 = f32x4.add(c1, f32x4.mul(v128.load(p + xStep), w));
-                c2 = f32x4.add(c2, f32x4.mul(v128.load(p + 2 * xStep), w));
-                c3 = f32x4.add(c3, f32x4.mul(v128.load(p + 3 * xStep), w));
+                c0 = madd(v128.load(p), w, c0);
+                c1 = madd(v128.load(p + xStep), w, c1);
+                c2 = madd(v128.load(p + 2 * xStep), w, c2);
+                c3 = madd(v128.load(p + 3 * xStep), w, c3);
               }
               for (; j < J; j++) {
                 const w = load<f32>(wp + (<usize>j << 2));
@@ -196,7 +268,7 @@ export function convForwardNarrow(
               const ip = inX + <usize>(kd * Hp + kh) * inRowStride;
               let j = 0;
               for (; j < J4; j += 4) {
-                c0 = f32x4.add(c0, f32x4.mul(v128.load(ip + (<usize>j << 2)), v128.load(wp + (<usize>j << 2))));
+                c0 = madd(v128.load(ip + (<usize>j << 2)), v128.load(wp + (<usize>j << 2)), c0);
               }
               for (; j < J; j++) s0 += load<f32>(ip + (<usize>j << 2)) * load<f32>(wp + (<usize>j << 2));
               wp += <usize>J << 2;
@@ -242,6 +314,35 @@ export function convFilterGrad(
           for (; j < Jp; j += 4) {
             const ip0 = inRow + (<usize>j << 2);
             let co = 0;
+            if (J - j == 3) {
+              // 3 rows left (one input channel: J = 3): the 4th row would be thrown away
+              for (; co + 8 <= CoutP; co += 8) {
+                const dp = dwTap + ((<usize>(j * CoutP + co)) << 2);
+                let c00 = v128.load(dp), c01 = v128.load(dp, 16);
+                let c10 = v128.load(dp + dyStep), c11 = v128.load(dp + dyStep, 16);
+                let c20 = v128.load(dp + 2 * dyStep), c21 = v128.load(dp + 2 * dyStep, 16);
+                let gp = dyRow + (<usize>co << 2);
+                let ip = ip0;
+                for (let x = 0; x < OW; x++) {
+                  const g0 = v128.load(gp);
+                  const g1 = v128.load(gp, 16);
+                  let a = v128.load32_splat(ip);
+                  c00 = madd(a, g0, c00);
+                  c01 = madd(a, g1, c01);
+                  a = v128.load32_splat(ip, 4);
+                  c10 = madd(a, g0, c10);
+                  c11 = madd(a, g1, c11);
+                  a = v128.load32_splat(ip, 8);
+                  c20 = madd(a, g0, c20);
+                  c21 = madd(a, g1, c21);
+                  gp += dyStep;
+                  ip += xStep;
+                }
+                v128.store(dp, c00); v128.store(dp, c01, 16);
+                v128.store(dp + dyStep, c10); v128.store(dp + dyStep, c11, 16);
+                v128.store(dp + 2 * dyStep, c20); v128.store(dp + 2 * dyStep, c21, 16);
+              }
+            }
             for (; co + 8 <= CoutP; co += 8) {
               const dp = dwTap + ((<usize>(j * CoutP + co)) << 2);
               let c00 = v128.load(dp), c01 = v128.load(dp, 16);
@@ -254,17 +355,17 @@ export function convFilterGrad(
                 const g0 = v128.load(gp);
                 const g1 = v128.load(gp, 16);
                 let a = v128.load32_splat(ip);
-                c00 = f32x4.add(c00, f32x4.mul(a, g0));
-                c01 = f32x4.add(c01, f32x4.mul(a, g1));
+                c00 = madd(a, g0, c00);
+                c01 = madd(a, g1, c01);
                 a = v128.load32_splat(ip, 4);
-                c10 = f32x4.add(c10, f32x4.mul(a, g0));
-                c11 = f32x4.add(c11, f32x4.mul(a, g1));
+                c10 = madd(a, g0, c10);
+                c11 = madd(a, g1, c11);
                 a = v128.load32_splat(ip, 8);
-                c20 = f32x4.add(c20, f32x4.mul(a, g0));
-                c21 = f32x4.add(c21, f32x4.mul(a, g1));
+                c20 = madd(a, g0, c20);
+                c21 = madd(a, g1, c21);
                 a = v128.load32_splat(ip, 12);
-                c30 = f32x4.add(c30, f32x4.mul(a, g0));
-                c31 = f32x4.add(c31, f32x4.mul(a, g1));
+                c30 = madd(a, g0, c30);
+                c31 = madd(a, g1, c31);
                 gp += dyStep;
                 ip += xStep;
               }
@@ -281,10 +382,10 @@ export function convFilterGrad(
               let ip = ip0;
               for (let x = 0; x < OW; x++) {
                 const g = v128.load(gp);
-                c0 = f32x4.add(c0, f32x4.mul(v128.load32_splat(ip), g));
-                c1 = f32x4.add(c1, f32x4.mul(v128.load32_splat(ip, 4), g));
-                c2 = f32x4.add(c2, f32x4.mul(v128.load32_splat(ip, 8), g));
-                c3 = f32x4.add(c3, f32x4.mul(v128.load32_splat(ip, 12), g));
+                c0 = madd(v128.load32_splat(ip), g, c0);
+                c1 = madd(v128.load32_splat(ip, 4), g, c1);
+                c2 = madd(v128.load32_splat(ip, 8), g, c2);
+                c3 = madd(v128.load32_splat(ip, 12), g, c3);
                 gp += dyStep;
                 ip += xStep;
               }
@@ -320,7 +421,29 @@ export function convFilterGradNarrow(
             const inRow = inPtr + ((<usize>(((z + kd) * Hp + (y + kh)) * Wp) * <usize>Cin) << 2);
             const dwRow = dwPtr + <usize>co * dwCoStride + ((<usize>((kd * KH + kh) * J)) << 2);
             let j = 0;
-            // 4 vectors (16 values of j) per pass over the row keep 4 accumulators live.
+            // 6 vectors (24 values of j) per pass over the row: 6 independent multiply-add
+            // chains that fit V8's vector registers with their inputs (see convForwardNarrow)
+            for (; j + 24 <= J4; j += 24) {
+              const dp = dwRow + (<usize>j << 2);
+              let c0 = v128.load(dp), c1 = v128.load(dp, 16), c2 = v128.load(dp, 32);
+              let c3 = v128.load(dp, 48), c4 = v128.load(dp, 64), c5 = v128.load(dp, 80);
+              let ip = inRow + (<usize>j << 2);
+              let gp = dyRow + (<usize>co << 2);
+              for (let x = 0; x < OW; x++) {
+                const g = v128.load32_splat(gp);
+                c0 = madd(v128.load(ip), g, c0);
+                c1 = madd(v128.load(ip, 16), g, c1);
+                c2 = madd(v128.load(ip, 32), g, c2);
+                c3 = madd(v128.load(ip, 48), g, c3);
+                c4 = madd(v128.load(ip, 64), g, c4);
+                c5 = madd(v128.load(ip, 80), g, c5);
+                ip += xStep;
+                gp += <usize>Cout << 2;
+              }
+              v128.store(dp, c0); v128.store(dp, c1, 16); v128.store(dp, c2, 32);
+              v128.store(dp, c3, 48); v128.store(dp, c4, 64); v128.store(dp, c5, 80);
+            }
+            // then 4 vectors (16 values of j) per pass
             for (; j + 16 <= J4; j += 16) {
               const dp = dwRow + (<usize>j << 2);
               let c0 = v128.load(dp), c1 = v128.load(dp, 16), c2 = v128.load(dp, 32), c3 = v128.load(dp, 48);
@@ -328,10 +451,10 @@ export function convFilterGradNarrow(
               let gp = dyRow + (<usize>co << 2);
               for (let x = 0; x < OW; x++) {
                 const g = v128.load32_splat(gp);
-                c0 = f32x4.add(c0, f32x4.mul(v128.load(ip), g));
-                c1 = f32x4.add(c1, f32x4.mul(v128.load(ip, 16), g));
-                c2 = f32x4.add(c2, f32x4.mul(v128.load(ip, 32), g));
-                c3 = f32x4.add(c3, f32x4.mul(v128.load(ip, 48), g));
+                c0 = madd(v128.load(ip), g, c0);
+                c1 = madd(v128.load(ip, 16), g, c1);
+                c2 = madd(v128.load(ip, 32), g, c2);
+                c3 = madd(v128.load(ip, 48), g, c3);
                 ip += xStep;
                 gp += <usize>Cout << 2;
               }
@@ -343,7 +466,7 @@ export function convFilterGradNarrow(
               let ip = inRow + (<usize>j << 2);
               let gp = dyRow + (<usize>co << 2);
               for (let x = 0; x < OW; x++) {
-                c0 = f32x4.add(c0, f32x4.mul(v128.load(ip), v128.load32_splat(gp)));
+                c0 = madd(v128.load(ip), v128.load32_splat(gp), c0);
                 ip += xStep;
                 gp += <usize>Cout << 2;
               }

@@ -10,6 +10,7 @@
  * y / dy [N, OD, OH, OW, Cout]. `front` = [padFront, padTop, padLeft] from computeConv3DInfo.
  */
 import type { KernelArgs, SimdRuntime } from './simd-runtime.js';
+import { winogradApplies, winogradFilter, winogradFilterGradTaps } from './winograd.js';
 
 export type Shape5 = [number, number, number, number, number];
 export type Pad3 = [number, number, number];
@@ -96,22 +97,29 @@ function validConv(
     Hp = OH + KH - 1,
     Wp = OW + KW - 1;
   const narrow = cout < NARROW_BELOW;
+  const winograd = winogradApplies(kernel, outDims, Cin, cout);
   const coutP = narrow ? cout : roundUp4(cout);
-  const taps = KD * KH * KW;
+  const taps = winograd ? 64 : KD * KH * KW; // Winograd: 64 transformed taps
   const inLen = Dp * Hp * Wp * Cin;
   const wLen = taps * Cin * coutP + coutP; // weights, then the bias
   const outLen = OD * OH * OW * coutP;
+  // Winograd scratch per tile plane: V [64, OW/2, Cin], M [64, OW/2, coutP], 64 vectors
+  const scratchStride = winograd ? align(64 * (OW / 2) * (Cin + coutP) * 4 + 64 * 16) : 0;
+  const scratchBytes = (scratchStride * OD) / 2;
   // two input and two output buffers: element n+1 is copied in and n−1 copied out while the
   // workers compute element n
   const inBytes = align(inLen * 4),
     outBytes = align(outLen * 4);
-  const base = rt.reserve(align(wLen * 4) + 2 * inBytes + 2 * outBytes);
+  const base = rt.reserve(align(wLen * 4) + 2 * inBytes + 2 * outBytes + scratchBytes);
   const wPtr = base;
   const inPtrs = [wPtr + align(wLen * 4), wPtr + align(wLen * 4) + inBytes];
   const outPtrs = [inPtrs[1] + inBytes, inPtrs[1] + inBytes + outBytes];
+  const scratchPtr = outPtrs[1] + outBytes;
 
   const w = rt.f32(wPtr, wLen);
-  if (narrow) {
+  if (winograd) {
+    winogradFilter(weights, Cin, cout, coutP, w);
+  } else if (narrow) {
     // [taps*Cin, Cout] → [Cout, taps*Cin]
     for (let r = 0; r < taps * Cin; r++) for (let c = 0; c < cout; c++) w[c * taps * Cin + r] = weights[r * cout + c];
   } else {
@@ -142,9 +150,23 @@ function validConv(
   if (N === 0) return;
   copyIn(0);
   for (let n = 0; n < N; n++) {
-    const args: KernelArgs = [inPtrs[n % 2], wPtr, outPtrs[n % 2], Hp, Wp, Cin, OH, OW, coutP, KD, KH, KW];
-    // one output plane per chunk: planes are independent, and fine chunks balance the threads
-    const finish = rt.start(narrow ? 'convForwardNarrow' : 'convForward', args, OD, 0, 1);
+    // one output plane (Winograd: one plane of 2×2×2 tiles) per chunk: planes are independent,
+    // and fine chunks balance the threads
+    const finish = winograd
+      ? rt.start(
+          'convWinograd',
+          [inPtrs[n % 2], wPtr, outPtrs[n % 2], Hp, Wp, Cin, OH, OW, coutP, scratchPtr, scratchStride, 0],
+          OD / 2,
+          0,
+          1,
+        )
+      : rt.start(
+          narrow ? 'convForwardNarrow' : 'convForward',
+          [inPtrs[n % 2], wPtr, outPtrs[n % 2], Hp, Wp, Cin, OH, OW, coutP, KD, KH, KW],
+          OD,
+          0,
+          1,
+        );
     if (n + 1 < N) copyIn(n + 1);
     if (n > 0) copyOut(n - 1);
     finish();
@@ -202,8 +224,9 @@ export function conv3dBackpropInput(
 
 /**
  * dfilter = ∂L/∂filter for y = conv3d(x, filter): Σ over batch and output voxels of the
- * shifted input times dy. Each output plane accumulates into its own copy, summed in plane
- * order at the end, so the result does not depend on thread scheduling. `out` [KD, KH, KW, Cin, Cout] is overwritten.
+ * shifted input times dy (by Winograd's transforms where winogradApplies). Each output plane
+ * (Winograd: plane of tiles) accumulates into its own copy, summed in plane order at the end,
+ * so the result does not depend on thread scheduling. `out` [KD, KH, KW, Cin, Cout] is overwritten.
  */
 export function conv3dBackpropFilter(
   rt: SimdRuntime,
@@ -226,21 +249,25 @@ export function conv3dBackpropFilter(
   const taps = KD * KH * KW;
   const inLen = Dp * Hp * Wp * Cin;
   const dyLen = OD * OH * OW * coutP;
+  // Winograd: accumulates the 64 transformed taps [64, Cin, coutP] per plane of 2×2×2 tiles
+  const winograd = !narrow && winogradApplies([KD, KH, KW], [OD, OH, OW], Cin, cout);
   // wide kernel: rows of each (kd, kh) padded from J = KW·Cin to a multiple of 4
   const J = KW * Cin;
   const Jp = narrow ? J : roundUp4(J);
-  const dwLen = KD * KH * Jp * coutP;
+  const dwLen = winograd ? 64 * Cin * coutP : KD * KH * Jp * coutP;
   // one accumulator per output plane (accumulated over the batch), summed in plane order:
   // deterministic for any thread count, and one-plane chunks balance the threads
-  const chunks = OD;
+  const chunks = winograd ? OD / 2 : OD;
   const inBytes = align(inLen * 4 + INPUT_SLACK_BYTES);
   const dyBytes = align(dyLen * 4);
   const dwBytes = align(dwLen * 4);
+  const scratchStride = winograd ? align(64 * (OW / 2) * (Cin + coutP) * 4 + 64 * 16) : 0;
   // two buffers each for x and dy: element n+1 is copied in while the workers compute n
-  const base = rt.reserve(chunks * dwBytes + 2 * inBytes + 2 * dyBytes);
+  const base = rt.reserve(chunks * (dwBytes + scratchStride) + 2 * inBytes + 2 * dyBytes);
   const dwPtr = base;
   const inPtrs = [dwPtr + chunks * dwBytes, dwPtr + chunks * dwBytes + inBytes];
   const dyPtrs = [inPtrs[1] + inBytes, inPtrs[1] + inBytes + dyBytes];
+  const scratchPtr = dyPtrs[1] + dyBytes;
   rt.f32(dwPtr, (chunks * dwBytes) / 4).fill(0);
   const voxelsIn = D * H * W,
     voxelsOut = OD * OH * OW;
@@ -262,17 +289,22 @@ export function conv3dBackpropFilter(
   };
   if (N > 0) copyIn(0);
   for (let n = 0; n < N; n++) {
-    const args: KernelArgs = [inPtrs[n % 2], dyPtrs[n % 2], dwPtr, Hp, Wp, Cin, OH, OW, coutP, KD, KH, KW];
-    const finish = rt.start(narrow ? 'convFilterGradNarrow' : 'convFilterGrad', args, OD, dwBytes, 1);
+    const args: KernelArgs = winograd
+      ? [inPtrs[n % 2], dyPtrs[n % 2], dwPtr, Hp, Wp, Cin, OH, OW, coutP, scratchPtr, scratchStride, 0]
+      : [inPtrs[n % 2], dyPtrs[n % 2], dwPtr, Hp, Wp, Cin, OH, OW, coutP, KD, KH, KW];
+    const kernel = winograd ? 'convWinogradFilterGrad' : narrow ? 'convFilterGradNarrow' : 'convFilterGrad';
+    const finish = rt.start(kernel, args, chunks, dwBytes, 1);
     if (n + 1 < N) copyIn(n + 1);
     finish();
   }
-  const sum = new Float32Array(dwLen);
+  const sum = winograd ? new Float64Array(dwLen) : new Float32Array(dwLen);
   for (let k = 0; k < chunks; k++) {
     const part = rt.f32(dwPtr + k * dwBytes, dwLen);
     for (let i = 0; i < dwLen; i++) sum[i] += part[i];
   }
-  if (narrow) {
+  if (winograd) {
+    winogradFilterGradTaps(sum as Float64Array, Cin, cout, coutP, out);
+  } else if (narrow) {
     // [Cout, taps*Cin] → [taps*Cin, Cout]
     for (let r = 0; r < taps * Cin; r++) for (let c = 0; c < cout; c++) out[r * cout + c] = sum[c * taps * Cin + r];
   } else {

@@ -9,6 +9,8 @@
  * ones run in WebAssembly SIMD on all threads too (memory-bound.ts). The ReLU gradient becomes
  * one kernel (relu-grad.ts) and wasm's Identity, which the tape uses to save tensors, stops
  * copying (identity.ts). conv3dWithBias adds the bias inside the conv kernel (conv3d-bias.ts).
+ * Batch norm (training, its gradient, inference) and the EMA target update are kernels too
+ * (batch-norm.ts, ema-blend.ts; use batchNormTraining, batchNormInference, emaBlend).
  * Configurations
  * they do not cover (strides or dilations ≠ 1, channels-first, non-float32) go to the stock
  * kernel function saved from tf.getKernel before re-registering, so results never change
@@ -26,10 +28,14 @@ import { registerUpsampleKernels, unregisterUpsampleKernels } from './upsample3d
 import { registerReluGrad, unregisterReluGrad } from './relu-grad.js';
 import { registerSharedIdentity, unregisterSharedIdentity } from './identity.js';
 import { registerConv3dBias, unregisterConv3dBias } from './conv3d-bias.js';
+import { registerBatchNorm, unregisterBatchNorm } from './batch-norm.js';
+import { registerEmaBlend, unregisterEmaBlend } from './ema-blend.js';
 
 export type { FastKernelBackend } from './tensor-io.js';
 export { upsampleNearest3d } from './upsample3d.js';
 export { conv3dWithBias } from './conv3d-bias.js';
+export { batchNormInference, batchNormTraining } from './batch-norm.js';
+export { emaBlend } from './ema-blend.js';
 
 const KERNEL_NAMES = ['Conv3D', 'Conv3DBackpropInputV2', 'Conv3DBackpropFilterV2'] as const;
 type ConvKernelName = (typeof KERNEL_NAMES)[number];
@@ -136,6 +142,8 @@ export async function registerFastKernels(backend: FastKernelBackend): Promise<b
   registerMaxPool3d(backend);
   registerReluGrad(backend);
   registerConv3dBias(backend, rt);
+  registerBatchNorm(backend);
+  registerEmaBlend(backend);
   if (backend === 'wasm') registerSharedIdentity();
   return true;
 }
@@ -154,6 +162,8 @@ export function unregisterFastKernels(backend: FastKernelBackend): void {
   unregisterMaxPool3d(backend);
   unregisterReluGrad(backend);
   unregisterConv3dBias(backend);
+  unregisterBatchNorm(backend);
+  unregisterEmaBlend(backend);
   if (backend === 'wasm') unregisterSharedIdentity();
 }
 

@@ -261,3 +261,189 @@ export function sumRows(
     xp += rowBytes;
   }
 }
+
+// ---------------------------------------------------------------------------------------------
+// Batch normalisation (Ioffe & Szegedy 2015) over x viewed as [rows, C] (NDHWC flattened: the
+// statistics of channel c run over every row). Reductions add float64 per-channel sums into
+// their own accumulators (per chunk of rows, added in chunk order by the caller), so results
+// do not depend on the thread count. Pointer arguments are byte offsets.
+
+// Rows per block of the reductions: each group of 4 channels is summed over a block in
+// registers, then added to its accumulators (the block, ≤ 64 rows, stays in L1 meanwhile).
+const BN_BLOCK = 64;
+
+// acc f64 [2C] += (Σ_r (x[r,c] − s[c]), Σ_r (x[r,c] − s[c])²) for r0 ≤ r < r1. The shift s
+// (f32 [C], a value of each channel) keeps the sum of squares free of cancellation.
+export function bnMoments(
+  xPtr: usize, sPtr: usize, accPtr: usize,
+  C: i32, _b: i32, _c: i32, _d: i32, _e: i32, _f: i32, _g: i32, _h: i32, _i: i32, r0: i32, r1: i32,
+): void {
+  const c4 = C & ~3;
+  const rowBytes = <usize>C << 2;
+  const sqPtr = accPtr + (<usize>C << 3);
+  for (let b0 = r0; b0 < r1; b0 += BN_BLOCK) {
+    const b1 = min(r1, b0 + BN_BLOCK);
+    const blockPtr = xPtr + <usize>b0 * rowBytes;
+    for (let c = 0; c < c4; c += 4) {
+      const shift = v128.load(sPtr + (<usize>c << 2));
+      let s0 = f64x2.splat(0), s1 = f64x2.splat(0), q0 = f64x2.splat(0), q1 = f64x2.splat(0);
+      let xp = blockPtr + (<usize>c << 2);
+      for (let r = b0; r < b1; r++) {
+        const d = f32x4.sub(v128.load(xp), shift);
+        const lo = f64x2.promote_low_f32x4(d);
+        const hi = f64x2.promote_low_f32x4(v128.shuffle<f32>(d, d, 2, 3, 0, 1));
+        s0 = f64x2.add(s0, lo);
+        s1 = f64x2.add(s1, hi);
+        q0 = f64x2.add(q0, f64x2.mul(lo, lo));
+        q1 = f64x2.add(q1, f64x2.mul(hi, hi));
+        xp += rowBytes;
+      }
+      const sp = accPtr + (<usize>c << 3), qp = sqPtr + (<usize>c << 3);
+      v128.store(sp, f64x2.add(v128.load(sp), s0));
+      v128.store(sp, f64x2.add(v128.load(sp, 16), s1), 16);
+      v128.store(qp, f64x2.add(v128.load(qp), q0));
+      v128.store(qp, f64x2.add(v128.load(qp, 16), q1), 16);
+    }
+    for (let c = c4; c < C; c++) {
+      const shift = load<f32>(sPtr + (<usize>c << 2));
+      let s: f64 = 0, q: f64 = 0;
+      let xp = blockPtr + (<usize>c << 2);
+      for (let r = b0; r < b1; r++) {
+        const d = <f64>(load<f32>(xp) - shift); // f32 difference, as the SIMD lanes
+        s += d;
+        q += d * d;
+        xp += rowBytes;
+      }
+      const sp = accPtr + (<usize>c << 3), qp = sqPtr + (<usize>c << 3);
+      store<f64>(sp, load<f64>(sp) + s);
+      store<f64>(qp, load<f64>(qp) + q);
+    }
+  }
+}
+
+// y[r,c] = (x[r,c] − mean[c])·scale[c] + beta[c]; coef f32 [3C] = mean, scale, beta.
+export function bnApply(
+  xPtr: usize, coefPtr: usize, yPtr: usize,
+  C: i32, _b: i32, _c: i32, _d: i32, _e: i32, _f: i32, _g: i32, _h: i32, _i: i32, r0: i32, r1: i32,
+): void {
+  const c4 = C & ~3;
+  const rowBytes = <usize>C << 2;
+  const scalePtr = coefPtr + rowBytes, betaPtr = coefPtr + 2 * rowBytes;
+  const start = <usize>r0 * rowBytes;
+  let xp = xPtr + start, yp = yPtr + start;
+  for (let r = r0; r < r1; r++) {
+    let c = 0;
+    for (; c < c4; c += 4) {
+      const o = <usize>c << 2;
+      const d = f32x4.sub(v128.load(xp + o), v128.load(coefPtr + o));
+      v128.store(yp + o, f32x4.add(f32x4.mul(d, v128.load(scalePtr + o)), v128.load(betaPtr + o)));
+    }
+    for (; c < C; c++) {
+      const o = <usize>c << 2;
+      store<f32>(yp + o, (load<f32>(xp + o) - load<f32>(coefPtr + o)) * load<f32>(scalePtr + o) + load<f32>(betaPtr + o));
+    }
+    xp += rowBytes;
+    yp += rowBytes;
+  }
+}
+
+// acc f64 [2C] += (Σ_r dy[r,c], Σ_r dy[r,c]·(x[r,c] − mean[c])); mean f32 [C] at meanPtr.
+export function bnGradSums(
+  dyPtr: usize, xPtr: usize, accPtr: usize,
+  C: i32, meanPtr: usize, _c: i32, _d: i32, _e: i32, _f: i32, _g: i32, _h: i32, _i: i32, r0: i32, r1: i32,
+): void {
+  const c4 = C & ~3;
+  const rowBytes = <usize>C << 2;
+  const pPtr = accPtr + (<usize>C << 3);
+  for (let b0 = r0; b0 < r1; b0 += BN_BLOCK) {
+    const b1 = min(r1, b0 + BN_BLOCK);
+    const offset = <usize>b0 * rowBytes;
+    for (let c = 0; c < c4; c += 4) {
+      const mean = v128.load(meanPtr + (<usize>c << 2));
+      let s0 = f64x2.splat(0), s1 = f64x2.splat(0), p0 = f64x2.splat(0), p1 = f64x2.splat(0);
+      let gp = dyPtr + offset + (<usize>c << 2), xp = xPtr + offset + (<usize>c << 2);
+      for (let r = b0; r < b1; r++) {
+        const g = v128.load(gp);
+        const d = f32x4.sub(v128.load(xp), mean);
+        const g0 = f64x2.promote_low_f32x4(g), g1 = f64x2.promote_low_f32x4(v128.shuffle<f32>(g, g, 2, 3, 0, 1));
+        const d0 = f64x2.promote_low_f32x4(d), d1 = f64x2.promote_low_f32x4(v128.shuffle<f32>(d, d, 2, 3, 0, 1));
+        s0 = f64x2.add(s0, g0);
+        s1 = f64x2.add(s1, g1);
+        p0 = f64x2.add(p0, f64x2.mul(g0, d0));
+        p1 = f64x2.add(p1, f64x2.mul(g1, d1));
+        gp += rowBytes;
+        xp += rowBytes;
+      }
+      const sp = accPtr + (<usize>c << 3), pp = pPtr + (<usize>c << 3);
+      v128.store(sp, f64x2.add(v128.load(sp), s0));
+      v128.store(sp, f64x2.add(v128.load(sp, 16), s1), 16);
+      v128.store(pp, f64x2.add(v128.load(pp), p0));
+      v128.store(pp, f64x2.add(v128.load(pp, 16), p1), 16);
+    }
+    for (let c = c4; c < C; c++) {
+      const mean = load<f32>(meanPtr + (<usize>c << 2));
+      let s: f64 = 0, p: f64 = 0;
+      let gp = dyPtr + offset + (<usize>c << 2), xp = xPtr + offset + (<usize>c << 2);
+      for (let r = b0; r < b1; r++) {
+        const g = <f64>load<f32>(gp);
+        s += g;
+        p += g * <f64>(load<f32>(xp) - mean);
+        gp += rowBytes;
+        xp += rowBytes;
+      }
+      const sp = accPtr + (<usize>c << 3), pp = pPtr + (<usize>c << 3);
+      store<f64>(sp, load<f64>(sp) + s);
+      store<f64>(pp, load<f64>(pp) + p);
+    }
+  }
+}
+
+// dx[r,c] = a[c]·dy[r,c] + b[c]·(x[r,c] − mean[c]) + k[c]; coef f32 [4C] = a, b, mean, k.
+export function bnGradApply(
+  dyPtr: usize, xPtr: usize, dxPtr: usize,
+  C: i32, coefPtr: usize, _c: i32, _d: i32, _e: i32, _f: i32, _g: i32, _h: i32, _i: i32, r0: i32, r1: i32,
+): void {
+  const c4 = C & ~3;
+  const rowBytes = <usize>C << 2;
+  const bPtr = coefPtr + rowBytes, mPtr = coefPtr + 2 * rowBytes, kPtr = coefPtr + 3 * rowBytes;
+  const start = <usize>r0 * rowBytes;
+  let gp = dyPtr + start, xp = xPtr + start, dp = dxPtr + start;
+  for (let r = r0; r < r1; r++) {
+    let c = 0;
+    for (; c < c4; c += 4) {
+      const o = <usize>c << 2;
+      const d = f32x4.sub(v128.load(xp + o), v128.load(mPtr + o));
+      const t = f32x4.add(f32x4.mul(v128.load(coefPtr + o), v128.load(gp + o)), f32x4.mul(v128.load(bPtr + o), d));
+      v128.store(dp + o, f32x4.add(t, v128.load(kPtr + o)));
+    }
+    for (; c < C; c++) {
+      const o = <usize>c << 2;
+      const d = load<f32>(xp + o) - load<f32>(mPtr + o);
+      store<f32>(dp + o, load<f32>(coefPtr + o) * load<f32>(gp + o) + load<f32>(bPtr + o) * d + load<f32>(kPtr + o));
+    }
+    gp += rowBytes;
+    xp += rowBytes;
+    dp += rowBytes;
+  }
+}
+
+// The EMA of a target network, fused: out = t·m + o·n elementwise (n = 1 − m rounded to f32 by
+// the caller, the same products and sum as tf.add(tf.mul(t, m), tf.mul(o, 1 − m))). m and n
+// come as the bits of their f32 values; row r covers values [r·block, min((r+1)·block, count)).
+export function emaBlend(
+  tPtr: usize, oPtr: usize, outPtr: usize,
+  count: i32, block: i32, mBits: i32, nBits: i32, _e: i32, _f: i32, _g: i32, _h: i32, _i: i32, r0: i32, r1: i32,
+): void {
+  const m = reinterpret<f32>(mBits), n = reinterpret<f32>(nBits);
+  const m4 = f32x4.splat(m), n4 = f32x4.splat(n);
+  const end = min(r1 * block, count);
+  let i = r0 * block;
+  for (; i + 4 <= end; i += 4) {
+    const o = <usize>i << 2;
+    v128.store(outPtr + o, f32x4.add(f32x4.mul(v128.load(tPtr + o), m4), f32x4.mul(v128.load(oPtr + o), n4)));
+  }
+  for (; i < end; i++) {
+    const o = <usize>i << 2;
+    store<f32>(outPtr + o, load<f32>(tPtr + o) * m + load<f32>(oPtr + o) * n);
+  }
+}

@@ -82,7 +82,21 @@ interface WasmApi {
 const WebAssembly = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
 
 type Kernel = (...args: number[]) => void;
-type InPlaceName = 'maxPool2Forward' | 'maxPool2Grad' | 'upsample2Forward' | 'upsample2Grad' | 'reluGrad' | 'sumRows';
+/** The kernels of memory-bound-simd.wasm that run in place (batch-norm.ts uses the bn* and emaBlend ones). */
+const IN_PLACE_KERNELS = [
+  'maxPool2Forward',
+  'maxPool2Grad',
+  'upsample2Forward',
+  'upsample2Grad',
+  'reluGrad',
+  'sumRows',
+  'bnMoments',
+  'bnApply',
+  'bnGradSums',
+  'bnGradApply',
+  'emaBlend',
+] as const;
+export type InPlaceName = (typeof IN_PLACE_KERNELS)[number];
 
 /** The tfjs-wasm heap, the kernels instantiated on it, and its allocator (for sum scratch). */
 interface InPlace {
@@ -109,17 +123,9 @@ export function attachWasmHeap(
   if (!conv) return false;
   const module = new WebAssembly.Module(readFileSync(join(dirname(conv), 'memory-bound-simd.wasm')));
   const { exports } = new WebAssembly.Instance(module, { env: { memory } });
-  const names: InPlaceName[] = [
-    'maxPool2Forward',
-    'maxPool2Grad',
-    'upsample2Forward',
-    'upsample2Grad',
-    'reluGrad',
-    'sumRows',
-  ];
   inPlace = {
     memory,
-    fns: Object.fromEntries(names.map((n) => [n, exports[n] as Kernel])) as Record<InPlaceName, Kernel>,
+    fns: Object.fromEntries(IN_PLACE_KERNELS.map((n) => [n, exports[n] as Kernel])) as Record<InPlaceName, Kernel>,
     malloc,
     free,
   };
@@ -151,6 +157,14 @@ export function wasmHeapAttached(): boolean {
 /** Forgets the tfjs-wasm heap (the staged path runs again). */
 export function detachWasmHeap(): void {
   inPlace = undefined;
+}
+
+/**
+ * The in-place kernels when every array lies in the attached tfjs-wasm heap (kernels called
+ * with the arrays' byte offsets then run directly on them, on the calling thread).
+ */
+export function inPlaceKernels(...arrays: Float32Array[]): Record<InPlaceName, Kernel> | undefined {
+  return inPlaceFor(...arrays)?.fns;
 }
 
 /** The in-place kernels when every array lies in the attached tfjs-wasm heap. */

@@ -14,6 +14,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import v8 from 'node:v8';
 import { Worker } from 'node:worker_threads';
 
 /** The kernels exported by conv3d-simd.as and memory-bound-simd.as; all take the same 14 i32 arguments. */
@@ -22,12 +23,19 @@ export const KERNELS = [
   'convForwardNarrow',
   'convFilterGrad',
   'convFilterGradNarrow',
+  'convWinograd',
+  'convWinogradFilterGrad',
   'maxPool2Forward',
   'maxPool2Grad',
   'upsample2Forward',
   'upsample2Grad',
   'reluGrad',
   'sumRows',
+  'bnMoments',
+  'bnApply',
+  'bnGradSums',
+  'bnGradApply',
+  'emaBlend',
 ] as const;
 export type KernelName = (typeof KERNELS)[number];
 
@@ -56,6 +64,7 @@ interface WasmMemory {
 }
 interface WasmApi {
   Module: new (bytes: Uint8Array) => object;
+  validate(bytes: Uint8Array): boolean;
   Memory: new (descriptor: { initial: number; maximum: number; shared: boolean }) => WasmMemory;
   Instance: new (module: object, imports: object) => { exports: Record<string, unknown> };
 }
@@ -101,6 +110,8 @@ for (;;) {
 
 export interface SimdRuntime {
   readonly threads: number;
+  /** Which build of the conv kernels runs: relaxed-SIMD fused multiply-add, or portable mul + add. */
+  readonly variant: KernelVariant;
   /** Makes the heap at least `bytes` long (above HEAP_BASE) and returns its base offset. */
   reserve(bytes: number): number;
   /** A fresh Float32Array view of the heap (views die when the memory grows). */
@@ -145,6 +156,46 @@ export function findKernelBinary(): string | undefined {
   return undefined;
 }
 
+/**
+ * `relaxed`: conv3d-simd-relaxed.wasm, every multiply-add one `f32x4.relaxed_madd` (a fused
+ * multiply-add on CPUs with FMA); `portable`: conv3d-simd.wasm, mul then add.
+ */
+export type KernelVariant = 'relaxed' | 'portable';
+
+/** V8 11 (Node 20) has relaxed SIMD behind this flag; later engines accept it without. */
+const RELAXED_SIMD_FLAG = '--experimental-wasm-relaxed-simd';
+
+/**
+ * The conv module to compile: the relaxed-SIMD build when it exists, is allowed
+ * (LSSL_CONV_FMA ≠ 0) and the engine validates it, else the portable one. `validate` is
+ * WebAssembly.validate after enabling the engine's flag (injectable for tests).
+ */
+export function chooseKernelVariant(
+  portablePath: string,
+  env: string | undefined = process.env.LSSL_CONV_FMA,
+  validate: (bytes: Uint8Array) => boolean = validateRelaxed,
+): { variant: KernelVariant; bytes: Uint8Array } {
+  const relaxedPath = portablePath.replace(/\.wasm$/, '-relaxed.wasm');
+  if (env !== '0' && existsSync(relaxedPath)) {
+    const bytes = readFileSync(relaxedPath);
+    if (validate(bytes)) return { variant: 'relaxed', bytes };
+  }
+  return { variant: 'portable', bytes: readFileSync(portablePath) };
+}
+
+/**
+ * Enables relaxed SIMD in V8 before validating (flags are per process, so the worker threads,
+ * which receive the compiled module, need nothing more), then asks the engine.
+ */
+function validateRelaxed(bytes: Uint8Array): boolean {
+  try {
+    v8.setFlagsFromString(RELAXED_SIMD_FLAG);
+  } catch {
+    // not V8, or the flag is gone (relaxed SIMD then on by default or not at all): validate says
+  }
+  return WebAssembly.validate(bytes);
+}
+
 /** Threads to use: LSSL_KERNEL_THREADS, else the machine's cores (at most 4). */
 export function kernelThreadCount(env: string | undefined = process.env.LSSL_KERNEL_THREADS): number {
   const asked = env === undefined || env === '' ? NaN : Number(env);
@@ -163,14 +214,26 @@ export function simdRuntime(): SimdRuntime | undefined {
   return runtime;
 }
 
-async function createRuntime(): Promise<SimdRuntime | undefined> {
+/**
+ * A runtime of its own (loadSimdRuntime shares one): `variant` forces a build of the conv
+ * kernels (default: chooseKernelVariant), `threads` the thread count (default: kernelThreadCount).
+ */
+export async function createRuntime(
+  options: { variant?: KernelVariant; threads?: number } = {},
+): Promise<SimdRuntime | undefined> {
   const path = findKernelBinary();
   if (!path) return undefined;
-  const module = new WebAssembly.Module(readFileSync(path));
+  const chosen =
+    options.variant === 'portable'
+      ? { variant: 'portable' as const, bytes: readFileSync(path) }
+      : chooseKernelVariant(path, options.variant === 'relaxed' ? '1' : undefined);
+  if (options.variant && chosen.variant !== options.variant) return undefined;
+  const variant = chosen.variant;
+  const module = new WebAssembly.Module(chosen.bytes);
   const memory = new WebAssembly.Memory({ initial: 16, maximum: MAX_PAGES, shared: true });
   const instance = new WebAssembly.Instance(module, { env: { memory } });
   const fns = KERNELS.map((n) => instance.exports[n] as KernelFn);
-  const threads = kernelThreadCount();
+  const threads = options.threads ?? kernelThreadCount();
   // slot 0: [next row, rows, chunk, out stride]; slot t ≥ 1: worker t's [seq, done, kernel, 12 args, .., failed]
   const control = new SharedArrayBuffer(4 * SLOT * threads);
   const ctl = new Int32Array(control);
@@ -241,6 +304,7 @@ async function createRuntime(): Promise<SimdRuntime | undefined> {
 
   return {
     threads,
+    variant,
     reserve,
     f32: (byteOffset, length) => new Float32Array(memory.buffer, byteOffset, length),
     start,

@@ -77,6 +77,9 @@ const CASES: Case[] = [
   { x: [1, 5, 7, 6, 3], f: [3, 3, 3, 3, 5], pad: 'valid' },
   { x: [1, 4, 5, 6, 2], f: [2, 3, 1, 2, 6], pad: 'same' }, // even and unit kernel sizes
   { x: [1, 6, 6, 6, 4], f: [3, 3, 3, 4, 2], pad: 'same' }, // 2 output channels
+  // Winograd F(2,3) (winograd-simd.as) for the forward and the input gradient:
+  { x: [2, 8, 6, 10, 16], f: [3, 3, 3, 16, 24], pad: 'same' }, // non-cubic, batch 2
+  { x: [1, 10, 12, 10, 32], f: [3, 3, 3, 32, 16], pad: 'valid' }, // forward Winograd, 'valid'
 ];
 
 for (const backend of ['wasm', 'cpu'] as FastKernelBackend[]) {
