@@ -19,10 +19,10 @@ function networkSide(value: unknown): void {
   }
 }
 
-/** Refuses an out-of-range --batch, --epochs, --jobs, --folds, --validation or --shape (exit 2). */
+/** Refuses an out-of-range --batch, --epochs, --jobs, --subjects, --seeds, --steps, --rounds, --folds, --validation or --shape (exit 2). */
 export function checkCommonOptions(argv: Record<string, unknown>): void {
   const given = (name: string) => argv[name] !== undefined;
-  for (const name of ['batch', 'epochs', 'jobs', 'subjects', 'seeds']) {
+  for (const name of ['batch', 'epochs', 'jobs', 'subjects', 'seeds', 'steps', 'rounds']) {
     if (given(name)) positiveInteger(`--${name}`, argv[name]);
   }
   if (given('folds')) {

@@ -59,8 +59,8 @@ function findCycle(graph: Map<string, string[]>): string[] | undefined {
  * ← eval ← {labs, validate, timing} ← demo ← library index ← {cli, bench}.
  */
 const layers: Array<[layer: string, rank: number, matches: (path: string) => boolean]> = [
-  // leaf helpers with no project imports: errors, seeded generators, argument checks, the python runner
-  ['base', 0, (p) => ['src/errors.ts', 'src/rng.ts', 'src/checks.ts', 'src/python.ts'].includes(p)],
+  // leaf helpers with no project imports: errors, seeded generators, argument checks, the python runner, versions
+  ['base', 0, (p) => ['src/errors.ts', 'src/rng.ts', 'src/checks.ts', 'src/python.ts', 'src/version.ts'].includes(p)],
   ['math', 1, (p) => p.startsWith('src/math/')],
   ['backend', 1, (p) => p.startsWith('src/backend/')],
   ['io', 2, (p) => p.startsWith('src/io/')],

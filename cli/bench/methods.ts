@@ -37,15 +37,7 @@ export const benchMethodsCommand: CommandModule<GlobalArgs, Args> = {
       .option('rounds', { type: 'number', default: 3, describe: 'alternating rounds; medians are reported' })
       .option('json', { type: 'boolean', default: false, describe: 'print one JSON object' }) as never,
   handler: async (args) => {
-    for (const [name, value] of [
-      ['shape', args.shape],
-      ['batch', args.batch],
-      ['steps', args.steps],
-      ['rounds', args.rounds],
-    ] as const) {
-      if (!Number.isInteger(value) || value < 1) throw inputError(`--${name} must be a positive integer, not ${value}`);
-    }
-    if (args.shape % 16 !== 0) throw inputError(`--shape must be a multiple of 16, not ${args.shape}`);
+    // --shape, --batch, --steps and --rounds are checked for every command (option-checks.ts)
     if (args.batch < 2) throw inputError(`--batch must be at least 2 (batch norm needs two scans), not ${args.batch}`);
     const methods = args.methods.split(',').map((m) => m.trim());
     const unknown = methods.filter((m) => !VIEW_METHODS.includes(m));

@@ -47,15 +47,7 @@ export const benchTrainCommand: CommandModule<GlobalArgs, Args> = {
       })
       .option('json', { type: 'boolean', default: false, describe: 'print one JSON object' }) as never,
   handler: async (args) => {
-    for (const [name, value] of [
-      ['shape', args.shape],
-      ['batch', args.batch],
-      ['steps', args.steps],
-      ['rounds', args.rounds],
-    ] as const) {
-      if (!Number.isInteger(value) || value < 1) throw inputError(`--${name} must be a positive integer, not ${value}`);
-    }
-    if (args.shape % 16 !== 0) throw inputError(`--shape must be a multiple of 16, not ${args.shape}`);
+    // --shape, --batch, --steps and --rounds are checked for every command (option-checks.ts)
     const latent = args.latent === 'none' ? null : Number(args.latent);
     if (latent !== null && !(Number.isInteger(latent) && latent > 0))
       throw inputError(`--latent must be a positive integer or none, not ${args.latent}`);
