@@ -222,11 +222,19 @@ export function conv3dBackpropInput(
   validConv(rt, dy, dyShape, frontT, flipped, [KD, KH, KW], cin, inDims, out);
 }
 
+/** Accumulators (chunks) of the bias-gradient row sums: as many as sumLeadingRowsSimd's. */
+const BIAS_SLOTS = 8;
+
 /**
  * dfilter = ∂L/∂filter for y = conv3d(x, filter): Σ over batch and output voxels of the
  * shifted input times dy (by Winograd's transforms where winogradApplies). Each output plane
  * (Winograd: plane of tiles) accumulates into its own copy, summed in plane order at the end,
  * so the result does not depend on thread scheduling. `out` [KD, KH, KW, Cin, Cout] is overwritten.
+ *
+ * With `biasOut` [Cout], also the bias gradient Σ dy over batch and voxels, from the copy of
+ * dy already in the kernels' heap: all threads add it up (sumRows, float64, one accumulator
+ * per chunk of voxels, added in chunk order), so the main thread never makes the separate
+ * pass over dy that `Sum` would.
  */
 export function conv3dBackpropFilter(
   rt: SimdRuntime,
@@ -237,6 +245,7 @@ export function conv3dBackpropFilter(
   filterShape: Shape5,
   front: Pad3,
   out: Float32Array,
+  biasOut?: Float32Array,
 ): void {
   const [N, D, H, W, Cin] = xShape;
   const [, OD, OH, OW, cout] = dyShape;
@@ -262,13 +271,16 @@ export function conv3dBackpropFilter(
   const dyBytes = align(dyLen * 4);
   const dwBytes = align(dwLen * 4);
   const scratchStride = winograd ? align(64 * (OW / 2) * (Cin + coutP) * 4 + 64 * 16) : 0;
+  const biasSlotBytes = align(coutP * 8);
   // two buffers each for x and dy: element n+1 is copied in while the workers compute n
-  const base = rt.reserve(chunks * (dwBytes + scratchStride) + 2 * inBytes + 2 * dyBytes);
+  const base = rt.reserve(chunks * (dwBytes + scratchStride) + 2 * inBytes + 2 * dyBytes + BIAS_SLOTS * biasSlotBytes);
   const dwPtr = base;
   const inPtrs = [dwPtr + chunks * dwBytes, dwPtr + chunks * dwBytes + inBytes];
   const dyPtrs = [inPtrs[1] + inBytes, inPtrs[1] + inBytes + dyBytes];
   const scratchPtr = dyPtrs[1] + dyBytes;
+  const biasPtr = scratchPtr + chunks * scratchStride;
   rt.f32(dwPtr, (chunks * dwBytes) / 4).fill(0);
+  rt.f32(biasPtr, (BIAS_SLOTS * biasSlotBytes) / 4).fill(0);
   const voxelsIn = D * H * W,
     voxelsOut = OD * OH * OW;
   const copyIn = (n: number): void => {
@@ -296,6 +308,21 @@ export function conv3dBackpropFilter(
     const finish = rt.start(kernel, args, chunks, dwBytes, 1);
     if (n + 1 < N) copyIn(n + 1);
     finish();
+    if (biasOut) {
+      // chunk k of every element adds into slot k: the same sums for any thread count
+      const rows = OD * OH * OW;
+      const chunk = Math.ceil(rows / BIAS_SLOTS);
+      rt.run('sumRows', [dyPtrs[n % 2], 0, biasPtr, coutP, 0, 0, 0, 0, 0, 0, 0, 0], rows, biasSlotBytes, chunk);
+    }
+  }
+  if (biasOut) {
+    const acc = new Float64Array(coutP);
+    const heap = rt.f32(biasPtr, 1).buffer;
+    for (let k = 0; k < BIAS_SLOTS; k++) {
+      const slot = new Float64Array(heap, biasPtr + k * biasSlotBytes, coutP);
+      for (let c = 0; c < coutP; c++) acc[c] += slot[c];
+    }
+    for (let c = 0; c < cout; c++) biasOut[c] = acc[c];
   }
   const sum = winograd ? new Float64Array(dwLen) : new Float32Array(dwLen);
   for (let k = 0; k < chunks; k++) {
