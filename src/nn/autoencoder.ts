@@ -125,7 +125,10 @@ export class Autoencoder {
       for (let i = 1; i <= 4; i++) {
         h = conv3d(this.params, `encoder/conv${i}`, h);
         if (this.config.norm === 'batch') h = batchNorm(this.params, `encoder/norm${i}`, h, training, this.pending);
-        h = maxPool3dBy2(tf.relu(h));
+        // relu(maxPool(h)) = maxPool(relu(h)) (ReLU is monotone) and so are their gradients
+        // (a window whose max is ≤ 0 passes no gradient either way); this order runs the ReLU
+        // and its gradient on the pooled tensor, 8× smaller
+        h = tf.relu(maxPool3dBy2(h));
       }
       return tf.reshape(h, [x.shape[0], this.featureSize]);
     });
