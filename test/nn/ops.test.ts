@@ -126,7 +126,7 @@ describe('conv3dSame and maxPool3dBy2: gradients right on every backend', () => 
     }
   });
 
-  it('relu after maxPool3dBy2 (the encoder\'s order) gives the same values and gradients as relu before it (±0 aside)', async () => {
+  it("relu after maxPool3dBy2 (the encoder's order) gives the same values and gradients as relu before it (±0 aside)", async () => {
     // many windows entirely ≤ 0 (mean −0.5), where the max is cut by the ReLU either way
     const shape: [number, number, number, number, number] = [2, 4, 6, 4, 3];
     const size = shape.reduce((a, b) => a * b, 1);

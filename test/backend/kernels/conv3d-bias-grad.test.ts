@@ -51,7 +51,8 @@ describe('conv3dBackpropFilter with the bias gradient', () => {
       expect(Array.from(db3), `${xShape} db, 3 threads`).toEqual(Array.from(db1));
       const want = tf.tidy(() => tf.sum(tf.tensor5d(dy, dyShape), [0, 1, 2, 3]).dataSync());
       const scale = Math.max(1, ...Array.from(want, Math.abs));
-      for (let c = 0; c < cout; c++) expect(Math.abs(db1[c] - want[c]) / scale, `${xShape} db[${c}]`).toBeLessThan(1e-5);
+      for (let c = 0; c < cout; c++)
+        expect(Math.abs(db1[c] - want[c]) / scale, `${xShape} db[${c}]`).toBeLessThan(1e-5);
     }
   });
 });
