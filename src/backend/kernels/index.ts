@@ -8,7 +8,9 @@
  * and replaces MaxPool3D/MaxPool3DGrad for 2×2×2 windows (max-pool3d.ts); the memory-bound
  * ones run in WebAssembly SIMD on all threads too (memory-bound.ts). The ReLU gradient becomes
  * one kernel (relu-grad.ts) and wasm's Identity, which the tape uses to save tensors, stops
- * copying (identity.ts). conv3dWithBias adds the bias inside the conv kernel (conv3d-bias.ts).
+ * copying (identity.ts). conv3dWithBias adds the bias inside the conv kernel (conv3d-bias.ts);
+ * upsampledConv3dWithBias sums its input gradient over the upsampling blocks before it leaves
+ * the kernels' heap (upsample-conv3d.ts).
  * Batch norm (training, its gradient, inference) and the EMA target update are kernels too
  * (batch-norm.ts, ema-blend.ts; use batchNormTraining, batchNormInference, emaBlend).
  * Configurations
