@@ -26,7 +26,16 @@
 import * as tf from '@tensorflow/tfjs';
 import { inputError } from '../errors.js';
 import type { Volume } from '../io/volume.js';
-import { addBatchNorm, addConv3d, addDense, batchNorm, conv3d, dense, type PendingAssign } from './layers.js';
+import {
+  addBatchNorm,
+  addConv3d,
+  addDense,
+  batchNorm,
+  conv3d,
+  dense,
+  upsampledConv3d,
+  type PendingAssign,
+} from './layers.js';
 import {
   bottleneckShape,
   featureSize,
@@ -36,7 +45,6 @@ import {
   type AutoencoderOptions,
 } from './options.js';
 import { ParameterSet } from './params.js';
-import { upsample3d } from './upsample.js';
 import { maxPool3dBy2 } from './ops.js';
 import { he, PYTORCH_DEFAULT, type WeightInit } from './init.js';
 
@@ -125,7 +133,10 @@ export class Autoencoder {
       for (let i = 1; i <= 4; i++) {
         h = conv3d(this.params, `encoder/conv${i}`, h);
         if (this.config.norm === 'batch') h = batchNorm(this.params, `encoder/norm${i}`, h, training, this.pending);
-        h = maxPool3dBy2(tf.relu(h));
+        // relu(maxPool(h)) = maxPool(relu(h)) (ReLU is monotone) and so are their gradients
+        // (a window whose max is ≤ 0 passes no gradient either way); this order runs the ReLU
+        // and its gradient on the pooled tensor, 8× smaller
+        h = tf.relu(maxPool3dBy2(h));
       }
       return tf.reshape(h, [x.shape[0], this.featureSize]);
     });
@@ -154,12 +165,13 @@ export class Autoencoder {
     return tf.tidy(() => {
       const flat = this.config.latentSize === null ? z : tf.relu(dense(this.params, 'decoder/latent', z));
       let h = tf.reshape(flat, [z.shape[0], ...bottleneckShape(this.config)]) as tf.Tensor5D;
+      // each block ends in a ×2 upsampling, done by the next conv (upsampledConv3d)
       for (let i = 1; i <= 4; i++) {
-        h = conv3d(this.params, `decoder/conv${i}`, h);
+        h = i === 1 ? conv3d(this.params, 'decoder/conv1', h) : upsampledConv3d(this.params, `decoder/conv${i}`, h);
         if (this.config.norm === 'batch') h = batchNorm(this.params, `decoder/norm${i}`, h, training, this.pending);
-        h = upsample3d(tf.relu(h));
+        h = tf.relu(h);
       }
-      return conv3d(this.params, 'decoder/output', h);
+      return upsampledConv3d(this.params, 'decoder/output', h);
     });
   }
 

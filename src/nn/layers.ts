@@ -6,6 +6,8 @@
 import * as tf from '@tensorflow/tfjs';
 import { he, initialWeights, type WeightInit } from './init.js';
 import { batchNormInference, batchNormTraining, emaBlend } from '../backend/kernels/index.js';
+import { upsampledConv3dWithBias, upsampledConvFused } from '../backend/kernels/upsample-conv3d.js';
+import { upsample3d } from './upsample.js';
 import { conv3dSameBias } from './ops.js';
 import type { ParameterSet } from './params.js';
 
@@ -37,6 +39,18 @@ export function addConv3d(
 export function conv3d(params: ParameterSet, name: string, x: tf.Tensor5D): tf.Tensor5D {
   const kernel = params.get(`${name}/kernel`) as unknown as tf.Tensor5D;
   return conv3dSameBias(x, kernel, params.get(`${name}/bias`) as tf.Tensor1D);
+}
+
+/**
+ * conv3d(params, name, upsample3d(x)): x [B,D,H,W,cin] → [B,2D,2H,2W,cout]. One fused op where
+ * the fast kernels run (the conv's input gradient is summed over the 2×2×2 blocks on all
+ * threads before leaving the kernels' heap), else the two ops.
+ */
+export function upsampledConv3d(params: ParameterSet, name: string, x: tf.Tensor5D): tf.Tensor5D {
+  const kernel = params.get(`${name}/kernel`) as unknown as tf.Tensor5D;
+  const bias = params.get(`${name}/bias`) as tf.Tensor1D;
+  if (upsampledConvFused(x, kernel, bias)) return upsampledConv3dWithBias(x, kernel, bias);
+  return tf.tidy(() => conv3d(params, name, upsample3d(x)));
 }
 
 /** Adds `name/kernel` [fin, fout] and `name/bias` [fout], drawn by `init` (default He normal, zero bias). */

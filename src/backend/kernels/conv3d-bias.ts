@@ -8,15 +8,19 @@
  * 8 for the first layer). Here the SIMD conv kernels start every output from the bias.
  *
  *   x [N, D, H, W, Cin], filter [KD, KH, KW, Cin, Cout], bias [Cout] → y [N, OD, OH, OW, Cout]
- *   gradients: dx = Conv3DBackpropInputV2(dy, filter), dfilter = Conv3DBackpropFilterV2(x, dy),
- *   dbias = Σ dy over N, OD, OH, OW (lssl's kernels again where registered)
+ *   gradients: dx = Conv3DBackpropInputV2(dy, filter); dfilter and dbias = Σ dy over N, OD,
+ *   OH, OW both from `LsslConv3DBiasFilterGrad` (x, dy) → [dfilter, dbias], which sums dy
+ *   while it is in the conv kernels' heap for the filter gradient anyway (one pass over dy on
+ *   the main thread fewer than a separate `Sum`).
  */
 import * as tf from '@tensorflow/tfjs';
-import { conv3dForward, type Shape5 } from './conv3d-simd.js';
+import { conv3dBackpropFilter, conv3dForward, type Shape5 } from './conv3d-simd.js';
 import type { SimdRuntime } from './simd-runtime.js';
-import { withTensors, type FastKernelBackend } from './tensor-io.js';
+import { withTensors, withTensorsAndScratch, type FastKernelBackend } from './tensor-io.js';
 
 export const CONV3D_BIAS_KERNEL = 'LsslConv3DBias';
+/** (x, dy) → [dfilter, dbias]: the filter and bias gradients of LsslConv3DBias in one pass. */
+export const CONV3D_BIAS_FILTER_GRAD_KERNEL = 'LsslConv3DBiasFilterGrad';
 
 const registered = new Set<FastKernelBackend>();
 
@@ -28,17 +32,32 @@ function registerGradientOnce(): void {
     gradFunc: (dy, saved, attrs) => {
       const [x, filter] = saved;
       const g = dy as tf.Tensor;
-      const conv = { strides: [1, 1, 1], pad: (attrs as { pad: 'same' | 'valid' }).pad };
+      const pad = (attrs as { pad: 'same' | 'valid' }).pad;
+      const conv = { strides: [1, 1, 1], pad };
+      // the bias gradient, when the filter gradient (computed first: inputs are visited in the
+      // order x, filter, bias) has produced it on the way; plain values, so nothing leaks when
+      // the bias needs no gradient
+      let biasGrad: Float32Array | undefined;
+      const fused = tf.getKernel(CONV3D_BIAS_FILTER_GRAD_KERNEL, tf.getBackend()) !== undefined;
       return {
         x: () =>
           tf
             .engine()
             .runKernel('Conv3DBackpropInputV2', { dy: g, filter }, { ...conv, inputShape: x.shape }) as tf.Tensor,
-        filter: () =>
-          tf
+        filter: () => {
+          if (!fused) {
+            return tf
+              .engine()
+              .runKernel('Conv3DBackpropFilterV2', { x, dy: g }, { ...conv, filterShape: filter.shape }) as tf.Tensor;
+          }
+          const [dFilter, dBias] = tf
             .engine()
-            .runKernel('Conv3DBackpropFilterV2', { x, dy: g }, { ...conv, filterShape: filter.shape }) as tf.Tensor,
-        bias: () => tf.sum(g, [0, 1, 2, 3]),
+            .runKernel(CONV3D_BIAS_FILTER_GRAD_KERNEL, { x, dy: g }, { pad, filterShape: filter.shape }) as tf.Tensor[];
+          biasGrad = dBias.dataSync() as Float32Array;
+          dBias.dispose();
+          return dFilter;
+        },
+        bias: () => (biasGrad ? tf.tensor1d(biasGrad) : tf.sum(g, [0, 1, 2, 3])),
       };
     },
   });
@@ -72,12 +91,26 @@ export function registerConv3dBias(backend: FastKernelBackend, rt: SimdRuntime):
       );
     },
   });
+  tf.registerKernel({
+    kernelName: CONV3D_BIAS_FILTER_GRAD_KERNEL,
+    backendName: backend,
+    kernelFunc: ({ inputs, attrs, backend: b }) => {
+      const { x, dy } = inputs as { x: tf.TensorInfo; dy: tf.TensorInfo };
+      const { pad, filterShape } = attrs as { pad: 'same' | 'valid'; filterShape: Shape5 };
+      const info = tf.backend_util.computeConv3DInfo(x.shape as Shape5, filterShape, 1, 1, pad);
+      const front: [number, number, number] = [info.padInfo.front, info.padInfo.top, info.padInfo.left];
+      return withTensorsAndScratch(backend, b, [x, dy], [filterShape, [filterShape[4]]], 0, ([xv, dyv], [df, db]) =>
+        conv3dBackpropFilter(rt, xv, x.shape as Shape5, dyv, dy.shape as Shape5, filterShape, front, df, db),
+      );
+    },
+  });
 }
 
 /** Removes it from `backend` (conv3dWithBias then falls back to conv3d + add). */
 export function unregisterConv3dBias(backend: FastKernelBackend): void {
   if (!registered.delete(backend)) return;
   tf.unregisterKernel(CONV3D_BIAS_KERNEL, backend);
+  tf.unregisterKernel(CONV3D_BIAS_FILTER_GRAD_KERNEL, backend);
 }
 
 /**

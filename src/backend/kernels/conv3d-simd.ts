@@ -76,7 +76,10 @@ function copyUnpadded(src: Float32Array, dst: Float32Array, voxels: number, C: n
 
 /**
  * Forward convolution core shared by conv3d and its input gradient. The kernels start every
- * output from `bias` [cout] (zeros when omitted), stored right after the weights.
+ * output from `bias` [cout] (zeros when omitted), stored right after the weights. With
+ * `halve`, each element's output is reduced in the kernels' heap by the ×2 nearest-upsampling
+ * gradient (sum of each 2×2×2 block, upsample2Grad on all threads) before it is copied out:
+ * `out` is then [N, OD/2, OH/2, OW/2, cout] (needs even outDims and cout % 4 = 0).
  */
 function validConv(
   rt: SimdRuntime,
@@ -89,6 +92,7 @@ function validConv(
   outDims: [number, number, number],
   out: Float32Array,
   bias?: Float32Array,
+  halve = false,
 ): void {
   const [N, D, H, W, Cin] = xShape;
   const [KD, KH, KW] = kernel;
@@ -110,11 +114,13 @@ function validConv(
   // workers compute element n
   const inBytes = align(inLen * 4),
     outBytes = align(outLen * 4);
-  const base = rt.reserve(align(wLen * 4) + 2 * inBytes + 2 * outBytes + scratchBytes);
+  const halfBytes = halve ? align((outLen / 8) * 4) : 0;
+  const base = rt.reserve(align(wLen * 4) + 2 * inBytes + 2 * outBytes + scratchBytes + 2 * halfBytes);
   const wPtr = base;
   const inPtrs = [wPtr + align(wLen * 4), wPtr + align(wLen * 4) + inBytes];
   const outPtrs = [inPtrs[1] + inBytes, inPtrs[1] + inBytes + outBytes];
   const scratchPtr = outPtrs[1] + outBytes;
+  const halfPtrs = [scratchPtr + scratchBytes, scratchPtr + scratchBytes + halfBytes];
 
   const w = rt.f32(wPtr, wLen);
   if (winograd) {
@@ -130,7 +136,7 @@ function validConv(
   w.fill(0, biasAt);
   if (bias) w.set(bias.subarray(0, cout), biasAt);
   const voxelsIn = D * H * W,
-    voxelsOut = OD * OH * OW;
+    voxelsOut = halve ? (OD * OH * OW) / 8 : OD * OH * OW;
   const copyIn = (n: number): void =>
     copyPadded(
       x.subarray(n * voxelsIn * Cin, (n + 1) * voxelsIn * Cin),
@@ -141,11 +147,20 @@ function validConv(
     );
   const copyOut = (n: number): void =>
     copyUnpadded(
-      rt.f32(outPtrs[n % 2], outLen),
+      rt.f32((halve ? halfPtrs : outPtrs)[n % 2], voxelsOut * coutP),
       out.subarray(n * voxelsOut * cout, (n + 1) * voxelsOut * cout),
       voxelsOut,
       cout,
       coutP,
+    );
+  // one plane of the halved output per chunk, ≈ 32 chunks: each value is written by one chunk
+  const halveOutput = (n: number): void =>
+    rt.run(
+      'upsample2Grad',
+      [outPtrs[n % 2], 0, halfPtrs[n % 2], OH / 2, OW / 2, coutP, 0, 0, 0, 0, 0, 0],
+      OD / 2,
+      0,
+      Math.max(1, Math.ceil(OD / 2 / 32)),
     );
   if (N === 0) return;
   copyIn(0);
@@ -170,6 +185,7 @@ function validConv(
     if (n + 1 < N) copyIn(n + 1);
     if (n > 0) copyOut(n - 1);
     finish();
+    if (halve) halveOutput(n);
   }
   copyOut(N - 1);
 }
@@ -196,7 +212,9 @@ export function conv3dForward(
 /**
  * dx = ∂L/∂x for y = conv3d(x, filter): the 'valid' convolution of dy padded by K−1−front
  * with the filter flipped in space and transposed in channels (stride 1 only).
- * `out` [N, D, H, W, Cin] is overwritten.
+ * `out` [N, D, H, W, Cin] is overwritten. With `halve` (x = ×2 nearest upsampling of some s),
+ * `out` is ∂L/∂s [N, D/2, H/2, W/2, Cin] instead: each 2×2×2 block of dx summed in the
+ * kernels' heap, so only an eighth is copied out.
  */
 export function conv3dBackpropInput(
   rt: SimdRuntime,
@@ -207,8 +225,12 @@ export function conv3dBackpropInput(
   front: Pad3,
   inDims: [number, number, number],
   out: Float32Array,
+  halve = false,
 ): void {
   const [KD, KH, KW, cin, cout] = filterShape;
+  if (halve && (cin % 4 !== 0 || inDims.some((d) => d % 2 !== 0))) {
+    throw new Error(`conv3dBackpropInput: cannot halve [${inDims}] × ${cin} channels (even sizes, channels % 4 = 0)`);
+  }
   const flipped = new Float32Array(filter.length);
   for (let kd = 0; kd < KD; kd++)
     for (let kh = 0; kh < KH; kh++)
@@ -219,14 +241,22 @@ export function conv3dBackpropInput(
           for (let co = 0; co < cout; co++) flipped[dst + co * cin + ci] = filter[src + ci * cout + co];
       }
   const frontT: Pad3 = [KD - 1 - front[0], KH - 1 - front[1], KW - 1 - front[2]];
-  validConv(rt, dy, dyShape, frontT, flipped, [KD, KH, KW], cin, inDims, out);
+  validConv(rt, dy, dyShape, frontT, flipped, [KD, KH, KW], cin, inDims, out, undefined, halve);
 }
+
+/** Accumulators (chunks) of the bias-gradient row sums: as many as sumLeadingRowsSimd's. */
+const BIAS_SLOTS = 8;
 
 /**
  * dfilter = ∂L/∂filter for y = conv3d(x, filter): Σ over batch and output voxels of the
  * shifted input times dy (by Winograd's transforms where winogradApplies). Each output plane
  * (Winograd: plane of tiles) accumulates into its own copy, summed in plane order at the end,
  * so the result does not depend on thread scheduling. `out` [KD, KH, KW, Cin, Cout] is overwritten.
+ *
+ * With `biasOut` [Cout], also the bias gradient Σ dy over batch and voxels, from the copy of
+ * dy already in the kernels' heap: all threads add it up (sumRows, float64, one accumulator
+ * per chunk of voxels, added in chunk order), so the main thread never makes the separate
+ * pass over dy that `Sum` would.
  */
 export function conv3dBackpropFilter(
   rt: SimdRuntime,
@@ -237,6 +267,7 @@ export function conv3dBackpropFilter(
   filterShape: Shape5,
   front: Pad3,
   out: Float32Array,
+  biasOut?: Float32Array,
 ): void {
   const [N, D, H, W, Cin] = xShape;
   const [, OD, OH, OW, cout] = dyShape;
@@ -262,13 +293,16 @@ export function conv3dBackpropFilter(
   const dyBytes = align(dyLen * 4);
   const dwBytes = align(dwLen * 4);
   const scratchStride = winograd ? align(64 * (OW / 2) * (Cin + coutP) * 4 + 64 * 16) : 0;
+  const biasSlotBytes = align(coutP * 8);
   // two buffers each for x and dy: element n+1 is copied in while the workers compute n
-  const base = rt.reserve(chunks * (dwBytes + scratchStride) + 2 * inBytes + 2 * dyBytes);
+  const base = rt.reserve(chunks * (dwBytes + scratchStride) + 2 * inBytes + 2 * dyBytes + BIAS_SLOTS * biasSlotBytes);
   const dwPtr = base;
   const inPtrs = [dwPtr + chunks * dwBytes, dwPtr + chunks * dwBytes + inBytes];
   const dyPtrs = [inPtrs[1] + inBytes, inPtrs[1] + inBytes + dyBytes];
   const scratchPtr = dyPtrs[1] + dyBytes;
+  const biasPtr = scratchPtr + chunks * scratchStride;
   rt.f32(dwPtr, (chunks * dwBytes) / 4).fill(0);
+  rt.f32(biasPtr, (BIAS_SLOTS * biasSlotBytes) / 4).fill(0);
   const voxelsIn = D * H * W,
     voxelsOut = OD * OH * OW;
   const copyIn = (n: number): void => {
@@ -296,6 +330,21 @@ export function conv3dBackpropFilter(
     const finish = rt.start(kernel, args, chunks, dwBytes, 1);
     if (n + 1 < N) copyIn(n + 1);
     finish();
+    if (biasOut) {
+      // chunk k of every element adds into slot k: the same sums for any thread count
+      const rows = OD * OH * OW;
+      const chunk = Math.ceil(rows / BIAS_SLOTS);
+      rt.run('sumRows', [dyPtrs[n % 2], 0, biasPtr, coutP, 0, 0, 0, 0, 0, 0, 0, 0], rows, biasSlotBytes, chunk);
+    }
+  }
+  if (biasOut) {
+    const acc = new Float64Array(coutP);
+    const heap = rt.f32(biasPtr, 1).buffer;
+    for (let k = 0; k < BIAS_SLOTS; k++) {
+      const slot = new Float64Array(heap, biasPtr + k * biasSlotBytes, coutP);
+      for (let c = 0; c < coutP; c++) acc[c] += slot[c];
+    }
+    for (let c = 0; c < cout; c++) biasOut[c] = acc[c];
   }
   const sum = winograd ? new Float64Array(dwLen) : new Float32Array(dwLen);
   for (let k = 0; k < chunks; k++) {

@@ -8,7 +8,9 @@
  * and replaces MaxPool3D/MaxPool3DGrad for 2×2×2 windows (max-pool3d.ts); the memory-bound
  * ones run in WebAssembly SIMD on all threads too (memory-bound.ts). The ReLU gradient becomes
  * one kernel (relu-grad.ts) and wasm's Identity, which the tape uses to save tensors, stops
- * copying (identity.ts). conv3dWithBias adds the bias inside the conv kernel (conv3d-bias.ts).
+ * copying (identity.ts). conv3dWithBias adds the bias inside the conv kernel (conv3d-bias.ts);
+ * upsampledConv3dWithBias sums its input gradient over the upsampling blocks before it leaves
+ * the kernels' heap (upsample-conv3d.ts).
  * Batch norm (training, its gradient, inference) and the EMA target update are kernels too
  * (batch-norm.ts, ema-blend.ts; use batchNormTraining, batchNormInference, emaBlend).
  * Configurations
@@ -28,12 +30,14 @@ import { registerUpsampleKernels, unregisterUpsampleKernels } from './upsample3d
 import { registerReluGrad, unregisterReluGrad } from './relu-grad.js';
 import { registerSharedIdentity, unregisterSharedIdentity } from './identity.js';
 import { registerConv3dBias, unregisterConv3dBias } from './conv3d-bias.js';
+import { registerUpsampleConv3d, unregisterUpsampleConv3d } from './upsample-conv3d.js';
 import { registerBatchNorm, unregisterBatchNorm } from './batch-norm.js';
 import { registerEmaBlend, unregisterEmaBlend } from './ema-blend.js';
 
 export type { FastKernelBackend } from './tensor-io.js';
 export { upsampleNearest3d } from './upsample3d.js';
 export { conv3dWithBias } from './conv3d-bias.js';
+export { upsampledConv3dWithBias } from './upsample-conv3d.js';
 export { batchNormInference, batchNormTraining } from './batch-norm.js';
 export { emaBlend } from './ema-blend.js';
 
@@ -142,6 +146,7 @@ export async function registerFastKernels(backend: FastKernelBackend): Promise<b
   registerMaxPool3d(backend);
   registerReluGrad(backend);
   registerConv3dBias(backend, rt);
+  registerUpsampleConv3d(backend, rt);
   registerBatchNorm(backend);
   registerEmaBlend(backend);
   if (backend === 'wasm') registerSharedIdentity();
@@ -162,6 +167,7 @@ export function unregisterFastKernels(backend: FastKernelBackend): void {
   unregisterMaxPool3d(backend);
   unregisterReluGrad(backend);
   unregisterConv3dBias(backend);
+  unregisterUpsampleConv3d(backend);
   unregisterBatchNorm(backend);
   unregisterEmaBlend(backend);
   if (backend === 'wasm') unregisterSharedIdentity();
