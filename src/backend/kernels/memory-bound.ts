@@ -18,7 +18,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { findKernelBinary, type KernelArgs, type SimdRuntime } from './simd-runtime.js';
+import { findKernelBinary, MEMORY_BOUND_KERNELS, type KernelArgs, type SimdRuntime } from './simd-runtime.js';
 
 /** Heap bytes staged at a time (keeps the shared heap, which never shrinks, small). */
 export const STAGE_BYTES = 48 << 20;
@@ -82,20 +82,8 @@ interface WasmApi {
 const WebAssembly = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
 
 type Kernel = (...args: number[]) => void;
-/** The kernels of memory-bound-simd.wasm that run in place (batch-norm.ts uses the bn* and emaBlend ones). */
-const IN_PLACE_KERNELS = [
-  'maxPool2Forward',
-  'maxPool2Grad',
-  'upsample2Forward',
-  'upsample2Grad',
-  'reluGrad',
-  'sumRows',
-  'bnMoments',
-  'bnApply',
-  'bnGradSums',
-  'bnGradApply',
-  'emaBlend',
-] as const;
+/** The kernels of memory-bound-simd.wasm, run in place (batch-norm.ts uses the bn* and emaBlend ones). */
+const IN_PLACE_KERNELS = MEMORY_BOUND_KERNELS;
 export type InPlaceName = (typeof IN_PLACE_KERNELS)[number];
 
 /** The tfjs-wasm heap, the kernels instantiated on it, and its allocator (for sum scratch). */

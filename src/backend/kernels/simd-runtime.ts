@@ -17,14 +17,8 @@ import { fileURLToPath } from 'node:url';
 import v8 from 'node:v8';
 import { Worker } from 'node:worker_threads';
 
-/** The kernels exported by conv3d-simd.as and memory-bound-simd.as; all take the same 14 i32 arguments. */
-export const KERNELS = [
-  'convForward',
-  'convForwardNarrow',
-  'convFilterGrad',
-  'convFilterGradNarrow',
-  'convWinograd',
-  'convWinogradFilterGrad',
+/** The kernels exported by memory-bound-simd.as (also built alone, to run in place: memory-bound.ts). */
+export const MEMORY_BOUND_KERNELS = [
   'maxPool2Forward',
   'maxPool2Grad',
   'upsample2Forward',
@@ -36,6 +30,17 @@ export const KERNELS = [
   'bnGradSums',
   'bnGradApply',
   'emaBlend',
+] as const;
+
+/** The kernels exported by conv3d-simd.as and memory-bound-simd.as; all take the same 14 i32 arguments. */
+export const KERNELS = [
+  'convForward',
+  'convForwardNarrow',
+  'convFilterGrad',
+  'convFilterGradNarrow',
+  'convWinograd',
+  'convWinogradFilterGrad',
+  ...MEMORY_BOUND_KERNELS,
 ] as const;
 export type KernelName = (typeof KERNELS)[number];
 
