@@ -59,6 +59,9 @@ const trainArgs = (out: string) => [
   'lssl',
   '--shape',
   '32',
+  // one pair per step: an epoch of several steps, so the signal lands inside one even with fast kernels
+  '--batch',
+  '1',
   '--epochs',
   '20',
   '--cache',
@@ -78,7 +81,7 @@ describe('Ctrl-C during lssl train', () => {
     const out = join(root, 'run');
     const run = watch(process.execPath, trainArgs(out));
     await run.waitFor(/epoch 1\/20 validation/);
-    await new Promise((r) => setTimeout(r, 300)); // into epoch 2's steps
+    await new Promise((r) => setTimeout(r, 50)); // into epoch 2's steps
     const sent = performance.now();
     run.child.kill('SIGINT');
     const { code, at } = await run.exited;
