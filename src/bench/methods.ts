@@ -16,6 +16,7 @@ import { createMethod } from '../methods.js';
 import { createRng } from '../rng.js';
 import { AdamW } from '../train/adamw.js';
 import type { Method, StepContext } from '../train/method.js';
+import { median } from './process-timing.js';
 
 export const DEFAULT_BENCH_METHODS = ['simclr', 'simsiam', 'byol', 'directpred'] as const;
 
@@ -57,11 +58,6 @@ export interface MethodsBenchResult {
   load_after: number[];
   methods: MethodTiming[];
 }
-
-export const median = (values: number[]): number => {
-  const v = [...values].sort((a, b) => a - b);
-  return v.length % 2 ? v[(v.length - 1) / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
-};
 
 function randomViews(count: number, shape: number, seed: number): tf.Tensor5D {
   const rng = createRng(seed);

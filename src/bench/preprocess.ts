@@ -20,6 +20,7 @@ import { readNiftiSource, writeNifti } from '../io/nifti.js';
 import { checkedVolume } from '../io/image-checks.js';
 import { preprocess } from '../io/transforms.js';
 import { createRng } from '../rng.js';
+import { median } from './process-timing.js';
 
 export const BENCH_FILE_SHAPE: [number, number, number] = [256, 256, 176];
 
@@ -59,12 +60,6 @@ export interface PreprocessBenchResult {
 }
 
 export const PYTHON = process.env.LSSL_PYTHON ?? '/usr/bin/python3';
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-}
 
 export function pythonHasNibabelScipy(): boolean {
   try {

@@ -14,6 +14,7 @@ import { AdamW } from '../train/adamw.js';
 import { createRng } from '../rng.js';
 import type { StepContext } from '../train/method.js';
 import { startOthersMeter } from './machine-load.js';
+import { median } from './process-timing.js';
 
 export interface TrainBenchOptions {
   shape: number;
@@ -94,11 +95,6 @@ export function roundIsIdle(r: BenchRound): boolean {
     r.torch_others_cores <= IDLE_OTHERS_CORES
   );
 }
-
-const median = (values: number[]): number => {
-  const v = [...values].sort((a, b) => a - b);
-  return v.length % 2 ? v[(v.length - 1) / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
-};
 
 /** Scans/s of the encoder forward on x [B, S, S, S, 1] (one warm-up pass, then 3 timed). */
 function timeEmbedding(method: LsslMethod, x: tf.Tensor5D): number {

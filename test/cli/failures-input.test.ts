@@ -24,6 +24,24 @@ const affine = (mm: number[]) => [
   [0, 0, 0, 1],
 ];
 
+/** `lssl train SOURCE --method METHOD` for one epoch at 16³ on the test's cache, as argv. */
+const trainOneEpochArgs = (source: string, out: string, method = 'ae', ...extra: string[]) => [
+  'train',
+  source,
+  '--method',
+  method,
+  '--shape',
+  '16',
+  '--epochs',
+  '1',
+  ...extra,
+  '--cache',
+  cache,
+  '--out',
+  out,
+];
+const trainOneEpoch = (source: string, out: string, method = 'ae') => lssl(trainOneEpochArgs(source, out, method));
+
 /** A 16³ volume of smooth values (a blob) with `tweak` applied. */
 function blob(tweak: (data: Float32Array) => void = () => undefined): Float32Array {
   const data = new Float32Array(16 ** 3);
@@ -80,20 +98,7 @@ beforeAll(async () => {
     d[200] = Number.POSITIVE_INFINITY;
   });
   await writeNifti(join(bad, 'few-nan.nii.gz'), { data: fewNan, shape: [16, 16, 16], affine: iso });
-  const trained = lssl([
-    'train',
-    phantom,
-    '--method',
-    'ae',
-    '--shape',
-    '16',
-    '--epochs',
-    '1',
-    '--cache',
-    cache,
-    '--out',
-    run,
-  ]);
+  const trained = trainOneEpoch(phantom, run);
   expect(trained.code, trained.stderr).toBe(0);
   expect(lssl(['embed', run, phantom, '--cache', cache, '--out', join(run, 'embeddings.csv')]).code).toBe(0);
 }, 300_000);
@@ -244,20 +249,7 @@ describe('destinations are checked before any computation', () => {
     const out = join(root, 'my-notes');
     mkdirSync(out, { recursive: true });
     writeFileSync(join(out, 'notes.txt'), 'mine');
-    const result = lssl([
-      'train',
-      phantom,
-      '--method',
-      'ae',
-      '--shape',
-      '16',
-      '--epochs',
-      '1',
-      '--cache',
-      cache,
-      '--out',
-      out,
-    ]);
+    const result = trainOneEpoch(phantom, out);
     expect(oneLine(result)).toMatch(
       /^lssl: the run folder holds other files \(notes\.txt\) and no run; give a new or empty folder/,
     );
@@ -305,22 +297,7 @@ describe('runs', () => {
 
   it('a NaN loss in the first epoch leaves no config.json, so the rerun fails the same way, not as "a run already"', () => {
     const out = join(root, 'run-diverge');
-    const args = [
-      'train',
-      phantom,
-      '--method',
-      'ae',
-      '--shape',
-      '16',
-      '--epochs',
-      '1',
-      '--lr',
-      '1e30',
-      '--cache',
-      cache,
-      '--out',
-      out,
-    ];
+    const args = trainOneEpochArgs(phantom, out, 'ae', '--lr', '1e30');
     expect(oneLine(lssl(args), 1)).toMatch(
       /^lssl: the loss became (NaN|Infinity|-Infinity) in epoch 1, step \d+; try a lower --lr$/,
     );
@@ -383,20 +360,7 @@ describe('runs that used to go wrong silently', () => {
     // the phantom stores some scans as .nii, some as .nii.gz
     writeFileSync(manifest, `subject,session,age,path\n${rows.join('\n')}\n`);
     const out = join(root, 'run-one-visit');
-    const result = lssl([
-      'train',
-      manifest,
-      '--method',
-      'lssl',
-      '--shape',
-      '16',
-      '--epochs',
-      '1',
-      '--cache',
-      cache,
-      '--out',
-      out,
-    ]);
+    const result = trainOneEpoch(manifest, out, 'lssl');
     expect(result.code, result.stderr).toBe(0);
     expect(result.stderr).toMatch(
       /^note: the validation subjects have no pairs of visits: the best epoch, the LR schedule and early stopping follow the training loss$/m,

@@ -14,7 +14,7 @@
  *   the main thread fewer than a separate `Sum`).
  */
 import * as tf from '@tensorflow/tfjs';
-import { conv3dBackpropFilter, conv3dForward, type Shape5 } from './conv3d-simd.js';
+import { conv3dBackpropFilter, conv3dForward, padFront, type Shape5 } from './conv3d-simd.js';
 import type { SimdRuntime } from './simd-runtime.js';
 import { withTensors, withTensorsAndScratch, type FastKernelBackend } from './tensor-io.js';
 
@@ -75,7 +75,7 @@ export function registerConv3dBias(backend: FastKernelBackend, rt: SimdRuntime):
       const { x, filter, bias } = inputs as { x: tf.TensorInfo; filter: tf.TensorInfo; bias: tf.TensorInfo };
       const pad = (attrs as { pad: 'same' | 'valid' }).pad;
       const info = tf.backend_util.computeConv3DInfo(x.shape as Shape5, filter.shape as Shape5, 1, 1, pad);
-      const front: [number, number, number] = [info.padInfo.front, info.padInfo.top, info.padInfo.left];
+      const front = padFront(info);
       return withTensors(backend, b, [x, filter, bias], info.outShape, ([xv, fv, bv], out) =>
         conv3dForward(
           rt,
@@ -98,7 +98,7 @@ export function registerConv3dBias(backend: FastKernelBackend, rt: SimdRuntime):
       const { x, dy } = inputs as { x: tf.TensorInfo; dy: tf.TensorInfo };
       const { pad, filterShape } = attrs as { pad: 'same' | 'valid'; filterShape: Shape5 };
       const info = tf.backend_util.computeConv3DInfo(x.shape as Shape5, filterShape, 1, 1, pad);
-      const front: [number, number, number] = [info.padInfo.front, info.padInfo.top, info.padInfo.left];
+      const front = padFront(info);
       return withTensorsAndScratch(backend, b, [x, dy], [filterShape, [filterShape[4]]], 0, ([xv, dyv], [df, db]) =>
         conv3dBackpropFilter(rt, xv, x.shape as Shape5, dyv, dy.shape as Shape5, filterShape, front, df, db),
       );

@@ -9,11 +9,17 @@
  * Shapes (TensorFlow's): x [N, D, H, W, Cin], filter [KD, KH, KW, Cin, Cout],
  * y / dy [N, OD, OH, OW, Cout]. `front` = [padFront, padTop, padLeft] from computeConv3DInfo.
  */
+import type { backend_util } from '@tensorflow/tfjs';
 import type { KernelArgs, SimdRuntime } from './simd-runtime.js';
 import { winogradApplies, winogradFilter, winogradFilterGradTaps } from './winograd.js';
 
 export type Shape5 = [number, number, number, number, number];
 export type Pad3 = [number, number, number];
+
+/** `front` of the kernels below from tfjs' conv geometry: [padFront, padTop, padLeft]. */
+export function padFront(info: backend_util.Conv3DInfo): Pad3 {
+  return [info.padInfo.front, info.padInfo.top, info.padInfo.left];
+}
 
 /** Kernels run in tiles of 4 output channels; fewer than 4 use the "narrow" kernels. */
 const NARROW_BELOW = 4;

@@ -21,7 +21,7 @@
  * tfjs-node / tfjs-node-gpu ('tensorflow' backend) are never touched: they have fast kernels.
  */
 import * as tf from '@tensorflow/tfjs';
-import { conv3dBackpropFilter, conv3dBackpropInput, conv3dForward, type Pad3, type Shape5 } from './conv3d-simd.js';
+import { conv3dBackpropFilter, conv3dBackpropInput, conv3dForward, padFront, type Shape5 } from './conv3d-simd.js';
 import { loadSimdRuntime, simdRuntime, type SimdRuntime } from './simd-runtime.js';
 import { withTensors, type FastKernelBackend } from './tensor-io.js';
 import { registerLeadingSum, unregisterLeadingSum } from './leading-sum.js';
@@ -60,10 +60,6 @@ function supported(attrs: tf.NamedAttrMap, inputs: tf.TensorInfo[]): boolean {
     typeof attrs.pad === 'string' &&
     inputs.every((t) => t.dtype === 'float32' && t.shape.length === 5)
   );
-}
-
-function padFront(info: tf.backend_util.Conv3DInfo): Pad3 {
-  return [info.padInfo.front, info.padInfo.top, info.padInfo.left];
 }
 
 function makeKernel(

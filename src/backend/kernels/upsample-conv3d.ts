@@ -14,7 +14,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { CONV3D_BIAS_FILTER_GRAD_KERNEL, conv3dWithBias } from './conv3d-bias.js';
-import { conv3dBackpropInput, type Shape5 } from './conv3d-simd.js';
+import { conv3dBackpropInput, padFront, type Shape5 } from './conv3d-simd.js';
 import type { SimdRuntime } from './simd-runtime.js';
 import { withTensors, type FastKernelBackend } from './tensor-io.js';
 import { upsampleNearest3d } from './upsample3d.js';
@@ -37,7 +37,7 @@ export function registerUpsampleConv3d(backend: FastKernelBackend, rt: SimdRunti
       const [n, d, h, w, cin] = inputShape;
       const full: Shape5 = [n, 2 * d, 2 * h, 2 * w, cin];
       const info = tf.backend_util.computeConv3DInfo(full, filter.shape as Shape5, 1, 1, 'same');
-      const front: [number, number, number] = [info.padInfo.front, info.padInfo.top, info.padInfo.left];
+      const front = padFront(info);
       return withTensors(backend, b, [dy, filter], inputShape, ([dyv, fv], out) =>
         conv3dBackpropInput(
           rt,
