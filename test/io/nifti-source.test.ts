@@ -1,58 +1,41 @@
 /**
  * readNiftiSource (preprocessing's reader) gives exactly readNifti's voxel values, in place
  * only for the small integer types without scaling, and preprocessing either gives the same
- * bytes. Files written by nibabel, in every byte order and type the shortcut must tell apart.
+ * bytes. Files written by nibabel (the golden bundle of nifti-fixtures.ts, so no python is
+ * needed), in every byte order and type the shortcut must tell apart.
  */
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { readNifti, readNiftiSource } from '../../src/io/nifti.js';
 import { checkedVolume } from '../../src/io/image-checks.js';
 import { preprocess } from '../../src/io/transforms.js';
 import { LsslError } from '../../src/errors.js';
+import { generateNibabelFixtures } from './nifti-fixtures.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'lssl-nifti-source-'));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const fx = generateNibabelFixtures();
+afterAll(() => rmSync(fx.dir, { recursive: true, force: true }));
 
-/** name → [numpy dtype, scl_slope, scl_inter, whether it is read in place] */
-const CASES: Record<string, [string, number, number, boolean]> = {
-  int16: ['<i2', 1, 0, true],
-  uint8: ['u1', 1, 0, true],
-  int8: ['i1', 1, 0, true],
-  uint16: ['<u2', 1, 0, true],
-  'int16 big-endian': ['>i2', 1, 0, false],
-  'int16 scaled': ['<i2', 0.5, 3, false],
-  int32: ['<i4', 1, 0, false],
-  float32: ['<f4', 1, 0, false],
+/** name → [nibabel fixture, whether it is read in place] */
+const CASES: Record<string, [string, boolean]> = {
+  int16: ['int16_le_nii_neither_oblique_raw_3d', true],
+  uint8: ['uint8_le_nii2gz_qform_LPS_raw_3d', true],
+  int8: ['int8_le_nii2_neither_RAS_raw_3d', true],
+  uint16: ['uint16_le_niigz_neither_LAS_raw_3d', true],
+  'int16 big-endian': ['int16_be_hdr_sform_LPS_raw_3d', false],
+  'int16 scaled': ['int16_be_nii_both_RAS_scaled_3d', false],
+  int32: ['int32_le_nii2_both_LAS_raw_3d', false],
+  float32: ['float32_le_niigz_both_oblique_raw_3d', false],
 };
-const file = (name: string) => join(dir, `${name.replace(/ /g, '-')}.nii.gz`);
-
-beforeAll(() => {
-  const script = `
-import sys, json, numpy as np, nibabel as nib
-cases = json.loads(sys.argv[1])
-rng = np.random.default_rng(4)
-for path, (dtype, slope, inter) in cases.items():
-    info = np.iinfo(dtype) if np.dtype(dtype).kind in 'iu' else None
-    lo, hi = (max(info.min, -3000), min(info.max, 3000)) if info else (-50, 900)
-    data = rng.integers(lo, hi, size=(23, 19, 17)).astype(dtype)
-    if info is None: data[3, 4, 5] = np.nan
-    affine = np.array([[-1.2, 0, 0, 14], [0, 0, 1.1, -9], [0, 1.3, 0, 7], [0, 0, 0, 1]])
-    header = nib.Nifti1Header().as_byteswapped('>') if dtype.startswith('>') else None
-    img = nib.Nifti1Image(data, affine, header)
-    img.header.set_data_dtype(dtype)
-    img.header.set_slope_inter(slope, inter)
-    nib.save(img, path)
-`;
-  const cases = Object.fromEntries(Object.entries(CASES).map(([name, [dtype, s, i]]) => [file(name), [dtype, s, i]]));
-  execFileSync('/usr/bin/python3', ['-c', script, JSON.stringify(cases)], { stdio: ['ignore', 'ignore', 'inherit'] });
-});
+const file = (name: string) => {
+  const fixture = fx.fixtures.find((f) => f.name === CASES[name][0]);
+  if (!fixture) throw new Error(`no nibabel fixture ${CASES[name][0]}: run test/fixtures/regenerate.sh`);
+  return fixture.path;
+};
 
 describe('readNiftiSource', () => {
   it.each(Object.keys(CASES))('%s: the values of readNifti; preprocessing gives the same bytes', async (name) => {
-    const [, , , inPlace] = CASES[name];
+    const [, inPlace] = CASES[name];
     const image = await readNifti(file(name));
     const source = await readNiftiSource(file(name));
     expect(source.data instanceof Float32Array).toBe(!inPlace);
@@ -71,14 +54,13 @@ describe('readNiftiSource', () => {
   });
 
   it('a constant in-place volume is refused as readNifti’s is', async () => {
-    const script = `
-import sys, numpy as np, nibabel as nib
-img = nib.Nifti1Image(np.full((6, 5, 4), 7, dtype='<i2'), np.eye(4))
-img.header.set_slope_inter(1, 0)
-nib.save(img, sys.argv[1])
-`;
-    const path = join(dir, 'constant.nii.gz');
-    execFileSync('/usr/bin/python3', ['-c', script, path], { stdio: ['ignore', 'ignore', 'inherit'] });
+    // nibabel's unscaled little-endian int16 .nii with every voxel set to 7
+    const fixture = fx.fixtures.find((f) => f.name === CASES.int16[0])!;
+    const bytes = readFileSync(fixture.path);
+    const count = fixture.shape.reduce((a, b) => a * b, 1);
+    for (let i = 0; i < count; i++) bytes.writeInt16LE(7, fixture.voxOffset + 2 * i);
+    const path = join(fx.dir, 'constant.nii');
+    writeFileSync(path, bytes);
     const source = await readNiftiSource(path);
     expect(source.data).toBeInstanceOf(Int16Array);
     expect(() => checkedVolume(source, path)).toThrow(LsslError);
